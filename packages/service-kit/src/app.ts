@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { commonProblemStatuses } from './errors.js';
+import { installHealthRoutes, type ReadinessChecks } from './health.js';
+import { installMetrics } from './metrics.js';
+import { installProblemHandler } from './problem-handler.js';
+import { RequestLog } from './request-log.js';
+
+export type ServiceAppOptions = {
+  name: string;
+  version?: string;
+  /** A pino level, or `silent`; tests pass `silent`. */
+  logLevel: string;
+  bodyLimitBytes: number;
+  readiness?: ReadinessChecks;
+  /** Status for each domain error code the service throws, on top of the common ones. */
+  problemStatuses?: Readonly<Record<string, number>>;
+};
+
+export type ServiceApp = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+
+/**
+ * A Fastify app with everything a Bazaar service shares: JSON logs with request ids, problem+json
+ * errors, health, metrics and the OpenAPI document. The service adds its routes and listens.
+ */
+export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel,
+      base: { service: options.name },
+      timestamp: () => `,"time":"${new Date().toISOString()}"`,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: options.bodyLimitBytes,
+    logController: new RequestLog(),
+    genReqId: (request) => {
+      const header = request.headers['x-request-id'];
+      return typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // A keep-alive client would hold its connection open and stall a graceful shutdown: once
+  // closing, every response tells the client to reconnect (to another replica).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
+  installProblemHandler(app, { ...commonProblemStatuses, ...options.problemStatuses });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: `Bazaar ${options.name}`, version: options.version ?? '0.1.0' },
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  installHealthRoutes(app, options.readiness ?? {});
+  installMetrics(app, options.name);
+  return app;
+}

@@ -1,0 +1,41 @@
+/**
+ * A rule of the domain was broken. It knows nothing of HTTP: the service maps each code to a
+ * status once, when it builds its app.
+ * @example throw new DomainError('out_of_stock', 'Not enough stock', { skus: ['MUG-1'] })
+ */
+export class DomainError<Code extends string = string> extends Error {
+  override name = 'DomainError';
+
+  constructor(
+    readonly code: Code,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Codes every service shares; a service adds its own with their statuses. */
+export const commonProblemStatuses = {
+  not_found: 404,
+  conflict: 409,
+  invalid_request: 400,
+  unprocessable: 422,
+} as const;
+
+export type FieldError = { field: string; in: string; message: string };
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  requestId: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+};
+
+export function problemType(code: string): string {
+  return `urn:bazaar:problem:${code}`;
+}

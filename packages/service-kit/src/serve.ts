@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+
+type Started = {
+  app: FastifyInstance;
+  config: { readonly PORT: number; readonly HOST: string; readonly SHUTDOWN_TIMEOUT_MS: number };
+};
+
+/**
+ * Runs a service process: builds it, listens, and closes it gracefully on SIGTERM/SIGINT (or when
+ * the launcher that spawned it goes away). Anything that fails before listening — a bad setting,
+ * an unreachable database, a migration mismatch — ends the process with one line on stderr.
+ */
+export async function runService(name: string, start: () => Promise<Started>): Promise<void> {
+  let started: Started;
+  try {
+    started = await start();
+    await started.app.listen({ port: started.config.PORT, host: started.config.HOST });
+  } catch (error) {
+    console.error(`${name}: ${describeBootError(error)}`);
+    process.exit(1);
+  }
+  const { app, config } = started;
+  let stopping = false;
+  const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ reason }, 'shutting down');
+    const outcome = await shutdownGracefully(app, config.SHUTDOWN_TIMEOUT_MS);
+    if (outcome === 'timed_out') app.log.error('shutdown timed out; exiting anyway');
+    process.exit(outcome === 'closed' ? 0 : 1);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  // Spawned with an IPC channel by the launcher: its death must not leave this process behind.
+  if (process.connected) process.once('disconnect', () => void stop('launcher exited'));
+}
+
+/**
+ * Stops accepting connections, lets in-flight requests finish, runs the app's onClose hooks
+ * (pools, consumers) and reports whether that took less than `timeoutMs`.
+ */
+export async function shutdownGracefully(
+  app: FastifyInstance,
+  timeoutMs: number,
+): Promise<'closed' | 'timed_out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timed_out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed_out'), timeoutMs);
+  });
+  try {
+    return await Promise.race([app.close().then(() => 'closed' as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeBootError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return describeBootError(error.errors[0]);
+  }
+  if (error instanceof Error) return error.message || String(error);
+  return String(error);
+}

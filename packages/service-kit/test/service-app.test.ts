@@ -1,0 +1,166 @@
+import { Type } from 'typebox';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createServiceApp, type ServiceApp } from '../src/app.js';
+import { DomainError } from '../src/errors.js';
+
+let app: ServiceApp;
+let databaseUp = true;
+
+beforeAll(async () => {
+  app = await createServiceApp({
+    name: 'demo',
+    logLevel: 'silent',
+    bodyLimitBytes: 1_048_576,
+    readiness: {
+      postgres: async () => {
+        if (!databaseUp) throw new Error('connection refused');
+      },
+    },
+    problemStatuses: { out_of_stock: 409 },
+  });
+  app.post(
+    '/items',
+    {
+      schema: {
+        body: Type.Object(
+          {
+            sku: Type.String({ minLength: 1 }),
+            quantity: Type.Integer({ minimum: 1, maximum: 99 }),
+            address: Type.Optional(Type.Object({ zip: Type.String({ minLength: 3 }) })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => ({ received: request.body }),
+  );
+  app.get('/stock', async () => {
+    throw new DomainError('out_of_stock', 'Not enough stock for MUG-1', { skus: ['MUG-1'] });
+  });
+  app.get('/crash', async () => {
+    throw new Error('relation "orders" does not exist at /srv/app/store.ts:12');
+  });
+  await app.ready();
+});
+
+afterAll(() => app.close());
+
+describe('problem+json errors', () => {
+  test('a validation failure lists every bad field', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/items',
+      payload: { quantity: 0, role: 'admin', address: { zip: 'x' } },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    const problem = response.json();
+    expect(problem).toMatchObject({ status: 400, code: 'validation', title: 'Invalid request' });
+    expect(problem.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'sku', in: 'body', message: 'is required' },
+        { field: 'role', in: 'body', message: 'is not allowed' },
+        expect.objectContaining({ field: 'quantity', in: 'body' }),
+        expect.objectContaining({ field: 'address.zip', in: 'body' }),
+      ]),
+    );
+  });
+
+  test('a domain error gets its mapped status and carries its details', async () => {
+    const response = await app.inject({ method: 'GET', url: '/stock' });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({
+      type: 'urn:bazaar:problem:out_of_stock',
+      title: 'Out of stock',
+      detail: 'Not enough stock for MUG-1',
+      skus: ['MUG-1'],
+    });
+  });
+
+  test('an unexpected error is a 500 that shows neither stack nor SQL', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/crash',
+      headers: { 'x-request-id': 'req-42' },
+    });
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toMatch(/relation|store\.ts|at \//);
+    expect(response.json()).toMatchObject({ status: 500, requestId: 'req-42' });
+  });
+
+  test('malformed JSON is a 400 problem', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/items',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"sku": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
+  test('a body over the limit is refused with 413', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/items',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ sku: 'x'.repeat(1_100_000), quantity: 1 }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ status: 413, code: 'payload_too_large' });
+  });
+
+  test('an unknown route is a 404 problem', async () => {
+    const response = await app.inject({ method: 'GET', url: '/nowhere' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ status: 404, code: 'not_found' });
+  });
+});
+
+describe('request ids', () => {
+  test('a caller-supplied x-request-id is echoed back', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'abc-123' },
+    });
+    expect(response.headers['x-request-id']).toBe('abc-123');
+  });
+
+  test('a missing or unsafe x-request-id is replaced by a fresh one', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\nwith newline' },
+    });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('operations endpoints', () => {
+  test('readiness follows the dependency checks', async () => {
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    databaseUp = false;
+    const down = await app.inject({ method: 'GET', url: '/readyz' });
+    databaseUp = true;
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toMatchObject({ checks: { postgres: 'unavailable' } });
+  });
+
+  test('metrics count requests by route template and status', async () => {
+    await app.inject({ method: 'GET', url: '/stock' });
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      /http_requests_total\{method="GET",route="\/stock",status_code="409",service="demo"\} \d+/,
+    );
+    expect(metrics).toContain('http_request_duration_seconds_bucket');
+    expect(metrics).toContain('process_resident_memory_bytes');
+  });
+
+  test('the OpenAPI 3.1 document describes the routes and not the probes', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.paths['/items'].post.requestBody).toBeDefined();
+    expect(document.paths['/healthz']).toBeUndefined();
+  });
+});

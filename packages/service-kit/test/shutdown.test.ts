@@ -1,0 +1,37 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, test } from 'vitest';
+import { createServiceApp } from '../src/app.js';
+import { shutdownGracefully } from '../src/serve.js';
+
+async function startSlowApp(delayMs: number) {
+  const app = await createServiceApp({ name: 'demo', logLevel: 'silent', bodyLimitBytes: 1024 });
+  app.get('/slow', async () => {
+    await sleep(delayMs);
+    return { done: true };
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, address };
+}
+
+test('shutdown lets an in-flight request finish, then refuses new connections', async () => {
+  const { app, address } = await startSlowApp(300);
+  const inFlight = fetch(`${address}/slow`);
+  await sleep(50);
+
+  const outcome = await shutdownGracefully(app, 5000);
+
+  const response = await inFlight;
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ done: true });
+  expect(outcome).toBe('closed');
+  await expect(fetch(`${address}/slow`)).rejects.toThrow();
+});
+
+test('shutdown gives up when a request outlives the timeout', async () => {
+  const { app, address } = await startSlowApp(1000);
+  const inFlight = fetch(`${address}/slow`).catch(() => undefined);
+  await sleep(50);
+
+  expect(await shutdownGracefully(app, 200)).toBe('timed_out');
+  await inFlight;
+});

@@ -1,0 +1,21 @@
+import type { Pool } from '@bazaar/db/pool';
+import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
+import type { CatalogConfig } from './config.js';
+import { productRoutes } from './routes/product-routes.js';
+
+export type CatalogDeps = {
+  config: Pick<CatalogConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
+  db: Pool;
+};
+
+export async function buildApp({ config, db }: CatalogDeps): Promise<ServiceApp> {
+  const app = await createServiceApp({
+    name: 'catalog',
+    logLevel: config.LOG_LEVEL,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    readiness: { postgres: () => db.query('SELECT 1') },
+    problemStatuses: { invalid_cursor: 400 },
+  });
+  productRoutes(app, { db });
+  return app;
+}

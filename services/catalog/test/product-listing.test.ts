@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from '@bazaar/db/pool';
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { migrationsDirectory } from '../src/config.js';
+import { catalogSeed, seedCatalog } from '../src/seed/seed-catalog.js';
+
+type ProductPage = { items: Array<{ id: string; slug: string }>; nextCursor: string | null };
+
+let database: TestDatabase;
+let db: Pool;
+let app: ServiceApp;
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  db = database.pool;
+  await seedCatalog(db);
+  app = await buildApp({ config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 }, db });
+});
+
+afterAll(async () => {
+  await app.close();
+  await database.drop();
+});
+
+async function listPage(query: string): Promise<ProductPage> {
+  const response = await app.inject({ method: 'GET', url: `/api/products?${query}` });
+  expect(response.statusCode).toBe(200);
+  return response.json();
+}
+
+async function listAll(limit: number, between?: () => Promise<void>): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: ProductPage = await listPage(
+      `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    ids.push(...page.items.map((item) => item.id));
+    cursor = page.nextCursor;
+    await between?.();
+  } while (cursor);
+  return ids;
+}
+
+async function insertProduct(status: 'active' | 'draft') {
+  const id = randomUUID();
+  await db.query(
+    `INSERT INTO products (id, slug, name, description, category_id, status)
+     SELECT $1, $2, 'Test Product', 'A product made by a test.', id, $3 FROM categories LIMIT 1`,
+    [id, `test-${id}`, status],
+  );
+  await db.query(
+    `INSERT INTO variants (sku, product_id, price_amount, currency) VALUES ($1, $2, 1000, 'USD')`,
+    [`TEST-${id.slice(0, 8).toUpperCase()}`, id],
+  );
+  return id;
+}
+
+describe('the demo catalog seed', () => {
+  test('is the same on every run and large enough to browse', () => {
+    const { categories, products } = catalogSeed();
+    expect(catalogSeed()).toEqual({ categories, products });
+    expect(products.length).toBeGreaterThanOrEqual(200);
+    expect(
+      categories.filter((category) => category.parentId === null).length,
+    ).toBeGreaterThanOrEqual(8);
+    const skus = products.flatMap((product) => product.variants.map((variant) => variant.sku));
+    expect(new Set(skus).size).toBe(skus.length);
+    expect(products.every((product) => product.variants.every((v) => v.priceAmount > 0))).toBe(
+      true,
+    );
+  });
+
+  test('is loaded only into an empty catalog', async () => {
+    expect(await seedCatalog(db)).toEqual({ products: 0 });
+  });
+});
+
+describe('GET /api/products', () => {
+  test('pages through every active product once, newest first', async () => {
+    const ids = await listAll(50);
+    const expected = catalogSeed()
+      .products.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .map((product) => product.id);
+    expect(ids).toEqual(expected);
+  });
+
+  test('a page shows the lowest variant price with its currency and the category', async () => {
+    const page = await listPage('limit=1');
+    expect(page.items[0]).toMatchObject({
+      price: { amount: expect.any(Number), currency: 'USD' },
+      category: { slug: expect.any(String), name: expect.any(String) },
+      variantCount: expect.any(Number),
+    });
+  });
+
+  test('products added while a shopper pages neither repeat nor push others off', async () => {
+    const before = await listAll(40);
+    const seen = await listAll(40, async () => {
+      await insertProduct('active');
+    });
+    const added = seen.filter((id) => !before.includes(id));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => before.includes(id))).toEqual(before);
+    expect(added).toHaveLength(0);
+  });
+
+  test('draft products are not listed', async () => {
+    const draft = await insertProduct('draft');
+    expect(await listAll(100)).not.toContain(draft);
+  });
+
+  test('a limit outside 1..100 is a 400 naming the field', async () => {
+    for (const limit of ['0', '101', 'ten']) {
+      const response = await app.inject({ method: 'GET', url: `/api/products?limit=${limit}` });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().errors).toEqual([
+        expect.objectContaining({ field: 'limit', in: 'querystring' }),
+      ]);
+    }
+  });
+
+  test('a cursor the API did not hand out is a 400 naming the field', async () => {
+    const forged = Buffer.from('["yesterday","x"]').toString('base64url');
+    for (const cursor of ['not-a-cursor', forged]) {
+      const response = await app.inject({ method: 'GET', url: `/api/products?cursor=${cursor}` });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'invalid_cursor',
+        errors: [{ field: 'cursor', in: 'querystring' }],
+      });
+    }
+  });
+
+  test('an unknown query parameter is refused rather than ignored', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/products?colour=red' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([expect.objectContaining({ field: 'colour' })]);
+  });
+});

@@ -1,0 +1,44 @@
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import proxy from '@fastify/http-proxy';
+import type { GatewayConfig } from '../config.js';
+
+/** Which public path prefix each service answers; nothing under `/internal` is ever routed. */
+function routeTable(config: GatewayConfig): Array<{ prefix: string; upstream: string }> {
+  return [
+    { prefix: '/api/products', upstream: config.CATALOG_URL },
+    { prefix: '/api/categories', upstream: config.CATALOG_URL },
+  ];
+}
+
+export async function proxyRoutes(app: ServiceApp, config: GatewayConfig): Promise<void> {
+  for (const { prefix, upstream } of routeTable(config)) {
+    await app.register(proxy, {
+      upstream,
+      prefix,
+      rewritePrefix: prefix,
+      undici: {
+        connections: 128,
+        connectTimeout: Math.min(config.UPSTREAM_TIMEOUT_MS, 5000),
+        headersTimeout: config.UPSTREAM_TIMEOUT_MS,
+        bodyTimeout: config.UPSTREAM_TIMEOUT_MS,
+      },
+      replyOptions: {
+        // The upstream logs under the same request id, made here if the client sent none.
+        rewriteRequestHeaders: (request, headers) => ({ ...headers, 'x-request-id': request.id }),
+        onError: (reply, { error }) => reply.send(asUpstreamFailure(error)),
+      },
+    });
+  }
+}
+
+/**
+ * reply-from reports a refused or broken upstream connection as a 500, as if the gateway had
+ * failed; the client should learn that a service is unavailable (503) or misbehaved (502).
+ */
+function asUpstreamFailure(error: Error & { statusCode?: number; cause?: unknown }) {
+  if (error.statusCode !== undefined && error.statusCode !== 500) return error;
+  const code = (error.cause as { code?: string } | undefined)?.code;
+  return Object.assign(new Error(`upstream failed: ${code ?? error.message}`, { cause: error }), {
+    statusCode: code === 'ECONNREFUSED' ? 503 : 502,
+  });
+}

@@ -1,0 +1,107 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp as buildCatalog } from '@bazaar/catalog/app';
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { freePort } from '@bazaar/testing/free-port';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { buildApp } from '../src/app.js';
+import type { GatewayConfig } from '../src/config.js';
+
+const baseConfig: GatewayConfig = {
+  NODE_ENV: 'test',
+  HOST: '127.0.0.1',
+  PORT: 0,
+  LOG_LEVEL: 'silent',
+  BODY_LIMIT_BYTES: 1_048_576,
+  SHUTDOWN_TIMEOUT_MS: 1000,
+  CATALOG_URL: 'http://127.0.0.1:1',
+  UPSTREAM_TIMEOUT_MS: 300,
+};
+
+let database: TestDatabase;
+let catalog: ServiceApp;
+let catalogUrl: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject('postgresUrl'), {
+    migrations: new URL('../../catalog/migrations/', import.meta.url),
+  });
+  const db = database.pool;
+  await db.query(
+    `INSERT INTO categories (id, slug, name) VALUES (gen_random_uuid(), 'mugs', 'Mugs')`,
+  );
+  catalog = await buildCatalog({
+    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
+    db,
+  });
+  catalogUrl = await catalog.listen({ port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await catalog.close();
+  await database.drop();
+});
+
+async function gatewayTo(catalogAt: string): Promise<ServiceApp> {
+  const gateway = await buildApp({ config: { ...baseConfig, CATALOG_URL: catalogAt } });
+  await gateway.ready();
+  return gateway;
+}
+
+describe('routing to catalog', () => {
+  test('the product list is answered by catalog through the gateway', async () => {
+    const gateway = await gatewayTo(catalogUrl);
+    const response = await gateway.inject({ method: 'GET', url: '/api/products?limit=5' });
+    await gateway.close();
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ items: [], nextCursor: null });
+  });
+
+  test('catalog sees the request id the gateway answered with', async () => {
+    const gateway = await gatewayTo(catalogUrl);
+    const response = await gateway.inject({ method: 'GET', url: '/api/products?limit=0' });
+    await gateway.close();
+    const problem = response.json();
+    expect(response.statusCode).toBe(400);
+    expect(problem.requestId).toBe(response.headers['x-request-id']);
+  });
+
+  test('internal routes are never forwarded', async () => {
+    const gateway = await gatewayTo(catalogUrl);
+    for (const url of ['/internal/prices', '/api/products/../../internal/prices']) {
+      const response = await gateway.inject({ method: 'POST', url, payload: { skus: [] } });
+      expect(response.statusCode).toBe(404);
+    }
+    await gateway.close();
+  });
+});
+
+describe('an upstream in trouble', () => {
+  test('a service that is down is a 503 problem, at once', async () => {
+    const gateway = await gatewayTo(`http://127.0.0.1:${await freePort()}`);
+    const response = await gateway.inject({ method: 'GET', url: '/api/products' });
+    await gateway.close();
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
+  });
+
+  test('a service slower than the upstream timeout is a 504 problem', async () => {
+    const slow: FastifyInstance = Fastify();
+    slow.get('/api/products', async () => {
+      await sleep(2000);
+      return { items: [] };
+    });
+    const slowUrl = await slow.listen({ port: 0, host: '127.0.0.1' });
+    const gateway = await gatewayTo(slowUrl);
+    const started = Date.now();
+    const response = await gateway.inject({ method: 'GET', url: '/api/products' });
+    const waited = Date.now() - started;
+    await gateway.close();
+    await slow.close();
+    expect(response.statusCode).toBe(504);
+    expect(response.json()).toMatchObject({ status: 504, title: 'Gateway Timeout' });
+    expect(waited).toBeLessThan(1500);
+  });
+});

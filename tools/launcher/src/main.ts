@@ -1,0 +1,130 @@
+import { migrate } from '@bazaar/db/migrations';
+import { createPool } from '@bazaar/db/pool';
+import { databaseUrl, ensureDatabase } from '@bazaar/db/server-admin';
+import { type LauncherConfig, readConfig } from './config.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
+import { findTakenPort } from './ports.js';
+import {
+  type ServiceProcess,
+  spawnService,
+  stopService,
+  waitUntilReady,
+} from './service-process.js';
+import { type ServiceSpec, services } from './services.js';
+
+const root = new URL('../../../', import.meta.url);
+const startedAt = performance.now();
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const say = (line: string) => print(`launcher  | ${line}`);
+
+/** Set as soon as a start begins, so a Ctrl-C during start-up still stops the server. */
+let postgres: Promise<EmbeddedPostgres> | undefined;
+const running: ServiceProcess[] = [];
+let stopping = false;
+
+async function shutdown(exitCode: number): Promise<never> {
+  if (stopping) return process.exit(exitCode);
+  stopping = true;
+  if (postgres || running.length > 0) {
+    say('stopping…');
+    await Promise.all(running.map((service) => stopService(service, 9000)));
+    await (await postgres?.catch(() => undefined))?.stop();
+    say('stopped');
+  }
+  process.exit(exitCode);
+}
+
+async function fail(message: string): Promise<never> {
+  console.error(`launcher: ${message}`);
+  return shutdown(1);
+}
+
+async function startPostgres(config: LauncherConfig): Promise<string> {
+  if (config.DATABASE_URL) return config.DATABASE_URL;
+  const dataDir = new URL(`${config.BAZAAR_DATA_DIR.replace(/\/$/, '')}/postgres`, root).pathname;
+  postgres = startEmbeddedPostgres({
+    dataDir,
+    port: config.BAZAAR_PG_PORT,
+    // Routine LOG lines would drown the services' output; problems still show.
+    log: (line) => {
+      if (/\b(WARNING|ERROR|FATAL|PANIC):/.test(line)) print(`postgres  | ${line}`);
+    },
+  });
+  return (await postgres).url;
+}
+
+async function prepareDatabase(config: LauncherConfig, serverUrl: string, spec: ServiceSpec) {
+  const name = `${config.BAZAAR_DB_PREFIX}${spec.name}`;
+  await ensureDatabase(serverUrl, name);
+  const url = databaseUrl(serverUrl, name);
+  const pool = createPool(url, {
+    applicationName: 'launcher',
+    max: 2,
+    onIdleClientError: (error) => say(`${spec.name} database: ${error.message}`),
+  });
+  try {
+    const applied = await migrate(pool, new URL(`services/${spec.name}/migrations/`, root));
+    if (applied.length > 0) say(`${spec.name}: applied ${applied.join(', ')}`);
+    await spec.database?.seed?.(pool);
+  } finally {
+    await pool.end();
+  }
+  return url;
+}
+
+async function start(): Promise<void> {
+  let config: Readonly<LauncherConfig>;
+  try {
+    config = readConfig();
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const portOf = (name: string) =>
+    config.BAZAAR_PORT_BASE + (services.find((spec) => spec.name === name)?.portOffset ?? 0);
+  const urlOf = (name: string) => `http://127.0.0.1:${portOf(name)}`;
+
+  const taken = await findTakenPort(
+    services.map((spec) => ({ port: portOf(spec.name), owner: spec.name })),
+  );
+  if (taken) {
+    return fail(
+      `port ${taken.port} (${taken.owner}) is already in use; stop what holds it, or set BAZAAR_PORT_BASE to move every service`,
+    );
+  }
+  const serverUrl = await startPostgres(config);
+  for (const spec of services) {
+    if (stopping) return;
+    const { DATABASE_URL: _serverUrl, ...inherited } = process.env;
+    const env: NodeJS.ProcessEnv = {
+      ...inherited,
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      LOG_LEVEL: config.LOG_LEVEL,
+      HOST: '127.0.0.1',
+      PORT: String(portOf(spec.name)),
+      ...spec.env?.(urlOf),
+    };
+    if (spec.database) env.DATABASE_URL = await prepareDatabase(config, serverUrl, spec);
+    running.push(spawnService(root, { name: spec.name, url: urlOf(spec.name), env }, print));
+  }
+  const deadline = Date.now() + config.BAZAAR_READY_TIMEOUT_MS;
+  await Promise.all(running.map((service) => waitUntilReady(service, deadline)));
+  for (const service of running) {
+    void service.exited.then((how) => {
+      if (!stopping) void fail(`${service.name} stopped unexpectedly (${how})`);
+    });
+  }
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  print('');
+  print(`Bazaar is ready in ${seconds} s`);
+  print(`  Shop API     ${urlOf('gateway').replace('127.0.0.1', 'localhost')}/api/products`);
+  for (const service of running) print(`  ${service.name.padEnd(12)} ${service.url}/openapi.json`);
+  print(
+    `  PostgreSQL   ${postgres ? `${serverUrl} (embedded, data in ${config.BAZAAR_DATA_DIR})` : 'DATABASE_URL'}`,
+  );
+  print('Press Ctrl-C to stop.');
+  print('');
+}
+
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+start().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

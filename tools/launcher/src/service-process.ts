@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { formatLine } from './log-format.js';
+
+export type ServiceProcess = {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** Resolves with a description of how the process ended. */
+  exited: Promise<string>;
+};
+
+/**
+ * Starts `services/<name>/dist/main.js` with the launcher's own Node.js. The child gets its own
+ * process group, so a Ctrl-C reaches only the launcher, which stops the services before the
+ * database; and an IPC channel, whose loss makes a service stop if the launcher dies.
+ */
+export function spawnService(
+  root: URL,
+  spec: { name: string; url: string; env: NodeJS.ProcessEnv },
+  print: (line: string) => void,
+): ServiceProcess {
+  const entry = new URL(`services/${spec.name}/dist/main.js`, root);
+  const child = spawn(process.execPath, ['--enable-source-maps', entry.pathname], {
+    env: spec.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream)
+      createInterface({ input: stream }).on('line', (line) => print(formatLine(spec.name, line)));
+  }
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
+  });
+  return { name: spec.name, url: spec.url, child, exited };
+}
+
+/** Polls `/readyz` until it answers 200; fails if the process exits first or time runs out. */
+export async function waitUntilReady(service: ServiceProcess, deadline: number): Promise<void> {
+  let exit: string | undefined;
+  void service.exited.then((how) => {
+    exit = how;
+  });
+  while (Date.now() < deadline) {
+    if (exit) throw new Error(`${service.name} exited (${exit}) before it was ready`);
+    const response = await fetch(`${service.url}/readyz`).catch(() => undefined);
+    if (response?.ok) return;
+    await sleep(100);
+  }
+  throw new Error(`${service.name} was not ready at ${service.url}/readyz in time`);
+}
+
+/** SIGTERM, then SIGKILL if the service has not finished its graceful shutdown in `graceMs`. */
+export async function stopService(service: ServiceProcess, graceMs: number): Promise<void> {
+  if (service.child.exitCode !== null || service.child.signalCode !== null) return;
+  service.child.kill('SIGTERM');
+  const outcome = await Promise.race([service.exited, sleep(graceMs, 'timeout')]);
+  if (outcome === 'timeout') {
+    service.child.kill('SIGKILL');
+    await service.exited;
+  }
+}

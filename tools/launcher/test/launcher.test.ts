@@ -1,0 +1,135 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dropDatabase } from '@bazaar/db/server-admin';
+import { freePort } from '@bazaar/testing/free-port';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const root = new URL('../../../', import.meta.url);
+const external = process.env.DATABASE_URL;
+const prefix = `bazaar_e2e_${randomBytes(3).toString('hex')}_`;
+let dataDir: string;
+
+type Launch = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+function launch(env: Record<string, string>): Launch {
+  const child = spawn(process.execPath, ['tools/launcher/dist/main.js'], {
+    cwd: root,
+    env: { ...process.env, BAZAAR_DATA_DIR: dataDir, BAZAAR_DB_PREFIX: prefix, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(launched: Launch, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!launched.output().includes(text)) {
+    if (launched.child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`launcher never printed "${text}":\n${launched.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Three ports in a row that are free: the services take base+0 and base+2. */
+async function freePortBase(): Promise<number> {
+  for (;;) {
+    const base = await freePort();
+    if (base > 60000) continue;
+    const listeners: Server[] = [];
+    try {
+      for (const port of [base + 1, base + 2]) {
+        const server = createServer();
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, '127.0.0.1', resolve);
+        });
+        listeners.push(server);
+      }
+      return base;
+    } catch {
+    } finally {
+      for (const server of listeners) server.close();
+    }
+  }
+}
+
+async function isListening(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(true));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
+  });
+}
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['tools/build.mjs'], { cwd: root });
+  dataDir = await mkdtemp(join(tmpdir(), 'bazaar-launcher-'));
+  // Under root, PostgreSQL runs as an unprivileged user that must reach the data directory.
+  await chmod(dataDir, 0o755);
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+  if (external) {
+    for (const service of ['catalog']) await dropDatabase(external, `${prefix}${service}`);
+  }
+});
+
+describe('npm start', () => {
+  test('brings the shop up, serves products through the gateway, and SIGTERM frees every port', async () => {
+    const base = await freePortBase();
+    const pgPort = await freePort();
+    const launched = launch({ BAZAAR_PORT_BASE: String(base), BAZAAR_PG_PORT: String(pgPort) });
+
+    await waitFor(launched, 'Bazaar is ready', 60_000);
+    const response = await fetch(`http://127.0.0.1:${base}/api/products?limit=100`);
+    const page = (await response.json()) as { items: unknown[] };
+    expect(response.status).toBe(200);
+    expect(page.items).toHaveLength(100);
+    expect(page.items[0]).toMatchObject({ name: expect.any(String), price: { currency: 'USD' } });
+    expect(launched.output()).toMatch(/catalog\s+\| .*request completed/);
+
+    const stopping = Date.now();
+    launched.child.kill('SIGTERM');
+    expect(await launched.exited).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    const ports = external ? [base, base + 2] : [base, base + 2, pgPort];
+    for (const port of ports) expect(await isListening(port)).toBe(false);
+  }, 90_000);
+
+  test('a port already in use stops it with the port and the service named', async () => {
+    const base = await freePortBase();
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(base + 2, '127.0.0.1', resolve));
+
+    const launched = launch({
+      BAZAAR_PORT_BASE: String(base),
+      BAZAAR_PG_PORT: String(await freePort()),
+    });
+    const code = await launched.exited;
+    squatter.close();
+
+    expect(code).toBe(1);
+    expect(launched.output()).toContain(`port ${base + 2} (catalog) is already in use`);
+  });
+
+  test('a bad setting stops it with one line naming the variable', async () => {
+    const launched = launch({ BAZAAR_PORT_BASE: 'eighty' });
+    expect(await launched.exited).toBe(1);
+    expect(launched.output().trim()).toBe(
+      'launcher: BAZAAR_PORT_BASE: expected the first of the ports the services listen on (1024-65000)',
+    );
+  });
+});

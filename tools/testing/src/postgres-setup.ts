@@ -1,0 +1,33 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '@bazaar/launcher/embedded-postgres';
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { freePort } from './free-port.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A PostgreSQL server URL; tests create their own databases on it. */
+    postgresUrl: string;
+  }
+}
+
+/**
+ * The tests run against the PostgreSQL server in DATABASE_URL when it is set, and otherwise
+ * against an embedded one started for this run, so `npm test` needs nothing but Node.js.
+ */
+export default async function setup(project: TestProject) {
+  const configured = process.env.DATABASE_URL;
+  if (configured) {
+    project.provide('postgresUrl', configured);
+    return;
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'bazaar-test-pg-'));
+  const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: () => {} });
+  project.provide('postgresUrl', postgres.url);
+  return async () => {
+    await postgres.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
