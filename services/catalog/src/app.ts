@@ -1,6 +1,7 @@
 import type { Pool } from '@bazaar/db/pool';
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { CatalogConfig } from './config.js';
+import { categoryRoutes } from './routes/category-routes.js';
 import { productRoutes } from './routes/product-routes.js';
 
 export type CatalogDeps = {
@@ -17,5 +18,6 @@ export async function buildApp({ config, db }: CatalogDeps): Promise<ServiceApp>
     problemStatuses: { invalid_cursor: 400 },
   });
   productRoutes(app, { db });
+  categoryRoutes(app, { db });
   return app;
 }

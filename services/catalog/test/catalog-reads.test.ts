@@ -141,3 +141,28 @@ describe('GET /api/products', () => {
     expect(response.json().errors).toEqual([expect.objectContaining({ field: 'colour' })]);
   });
 });
+
+describe('GET /api/categories', () => {
+  test('lists every department with its aisles', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/categories' });
+    expect(response.statusCode).toBe(200);
+    const { items } = response.json();
+    expect(items.length).toBeGreaterThanOrEqual(8);
+    expect(items[0]).toEqual({
+      slug: 'kitchen',
+      name: 'Kitchen',
+      children: [
+        { slug: 'cookware', name: 'Cookware', children: [] },
+        { slug: 'tableware', name: 'Tableware', children: [] },
+      ],
+    });
+  });
+
+  test('is described in the OpenAPI document', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(document.paths['/api/categories'].get.responses['200']).toBeDefined();
+    expect(
+      document.paths['/api/products'].get.parameters.map((p: { name: string }) => p.name),
+    ).toEqual(['limit', 'cursor']);
+  });
+});
