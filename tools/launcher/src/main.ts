@@ -20,22 +20,26 @@ const say = (line: string) => print(`launcher  | ${line}`);
 /** Set as soon as a start begins, so a Ctrl-C during start-up still stops the server. */
 let postgres: Promise<EmbeddedPostgres> | undefined;
 const running: ServiceProcess[] = [];
-let stopping = false;
+let stopped: Promise<never> | undefined;
+const isStopping = () => stopped !== undefined;
 
-async function shutdown(exitCode: number): Promise<never> {
-  if (stopping) return process.exit(exitCode);
-  stopping = true;
-  if (postgres || running.length > 0) {
-    say('stopping…');
-    await Promise.all(running.map((service) => stopService(service, 9000)));
-    await (await postgres?.catch(() => undefined))?.stop();
-    say('stopped');
-  }
-  process.exit(exitCode);
+/** Stops the services, then PostgreSQL, then exits; every caller shares the one stop. */
+function shutdown(exitCode: number): Promise<never> {
+  stopped ??= (async () => {
+    if (postgres || running.length > 0) {
+      say('stopping…');
+      await Promise.all(running.map((service) => stopService(service, 9000)));
+      await (await postgres?.catch(() => undefined))?.stop();
+      say('stopped');
+    }
+    process.exit(exitCode);
+  })();
+  return stopped;
 }
 
-async function fail(message: string): Promise<never> {
-  console.error(`launcher: ${message}`);
+function fail(message: string): Promise<never> {
+  // Once a stop was asked for, services ending is expected, not a failure to report.
+  if (!isStopping()) console.error(`launcher: ${message}`);
   return shutdown(1);
 }
 
@@ -93,7 +97,7 @@ async function start(): Promise<void> {
   }
   const serverUrl = await startPostgres(config);
   for (const spec of services) {
-    if (stopping) return;
+    if (isStopping()) return;
     const { DATABASE_URL: _serverUrl, ...inherited } = process.env;
     const env: NodeJS.ProcessEnv = {
       ...inherited,
@@ -110,7 +114,7 @@ async function start(): Promise<void> {
   await Promise.all(running.map((service) => waitUntilReady(service, deadline)));
   for (const service of running) {
     void service.exited.then((how) => {
-      if (!stopping) void fail(`${service.name} stopped unexpectedly (${how})`);
+      void fail(`${service.name} stopped unexpectedly (${how})`);
     });
   }
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
@@ -125,6 +129,8 @@ async function start(): Promise<void> {
   print('');
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // A second Ctrl-C means "now": the services still stop themselves when the launcher is gone.
+  process.on(signal, () => (isStopping() ? process.exit(130) : void shutdown(0)));
+}
 start().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -15,9 +15,10 @@ let dataDir: string;
 
 type Launch = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
-function launch(env: Record<string, string>): Launch {
+function launch(env: Record<string, string>, options: { ownGroup?: boolean } = {}): Launch {
   const child = spawn(process.execPath, ['tools/launcher/dist/main.js'], {
     cwd: root,
+    detached: options.ownGroup ?? false,
     env: { ...process.env, BAZAAR_DATA_DIR: dataDir, BAZAAR_DB_PREFIX: prefix, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -105,6 +106,34 @@ describe('npm start', () => {
     launched.child.kill('SIGTERM');
     expect(await launched.exited).toBe(0);
     expect(Date.now() - stopping).toBeLessThan(10_000);
+    const ports = external ? [base, base + 2] : [base, base + 2, pgPort];
+    for (const port of ports) expect(await isListening(port)).toBe(false);
+  }, 90_000);
+
+  test('Ctrl-C in a terminal stops a restarted shop, which kept its data and did not re-seed', async () => {
+    const base = await freePortBase();
+    const pgPort = await freePort();
+    const launched = launch(
+      { BAZAAR_PORT_BASE: String(base), BAZAAR_PG_PORT: String(pgPort) },
+      { ownGroup: true },
+    );
+    await waitFor(launched, 'Bazaar is ready', 60_000);
+    let count = 0;
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : '';
+      const page = (await (
+        await fetch(`http://127.0.0.1:${base}/api/products?limit=100${query}`)
+      ).json()) as { items: unknown[]; nextCursor: string | null };
+      count += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(count).toBe(240);
+
+    // A terminal sends SIGINT to every process in the foreground group at once.
+    process.kill(-(launched.child.pid ?? 0), 'SIGINT');
+    expect(await launched.exited).toBe(0);
+    expect(launched.output()).not.toContain('launcher:');
     const ports = external ? [base, base + 2] : [base, base + 2, pgPort];
     for (const port of ports) expect(await isListening(port)).toBe(false);
   }, 90_000);
