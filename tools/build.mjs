@@ -1,12 +1,20 @@
 // @ts-check
 // Bundles each service and the launcher into one ESM file: the workspace packages are inlined,
 // npm dependencies stay external (installed by `npm ci`), so a process loads one file of our code.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
 const services = readdirSync(new URL('services/', root));
 const entries = [...services.map((name) => `services/${name}`), 'tools/launcher'];
+/** `src/main.ts` of each, and the one-off commands of `src/commands/` (run by operators). */
+const entryPointsOf = (entry) => {
+  const commands = new URL(`${entry}/src/commands/`, root);
+  const names = existsSync(commands)
+    ? readdirSync(commands).filter((name) => name.endsWith('.ts'))
+    : [];
+  return [`${entry}/src/main.ts`, ...names.map((name) => `${entry}/src/commands/${name}`)];
+};
 
 /** @type {import('esbuild').Plugin} */
 const externalDependencies = {
@@ -23,8 +31,9 @@ await Promise.all(
   entries.map((entry) =>
     build({
       absWorkingDir: root.pathname,
-      entryPoints: [`${entry}/src/main.ts`],
-      outfile: `${entry}/dist/main.js`,
+      entryPoints: entryPointsOf(entry),
+      outbase: `${entry}/src`,
+      outdir: `${entry}/dist`,
       bundle: true,
       platform: 'node',
       format: 'esm',

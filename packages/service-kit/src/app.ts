@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import './auth.js';
 import { commonProblemStatuses } from './errors.js';
 import { installHealthRoutes, type ReadinessChecks } from './health.js';
 import { installMetrics } from './metrics.js';
@@ -15,6 +16,8 @@ export type ServiceAppOptions = {
   /** A pino level, or `silent`; tests pass `silent`. */
   logLevel: string;
   bodyLimitBytes: number;
+  /** Proxies in front of the service whose X-Forwarded-For is believed (0: none). */
+  trustProxyHops?: number;
   readiness?: ReadinessChecks;
   /** Status for each domain error code the service throws, on top of the common ones. */
   problemStatuses?: Readonly<Record<string, number>>;
@@ -43,6 +46,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     bodyLimit: options.bodyLimitBytes,
+    trustProxy: (_address: string, hop: number) => hop < (options.trustProxyHops ?? 0),
     logController: new RequestLog(),
     genReqId: (request) => {
       const header = request.headers['x-request-id'];
@@ -52,6 +56,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -23,16 +23,34 @@ export function parseConfig<T extends TObject>(
   const candidate = Value.Convert(schema, Value.Default(schema, raw)) as Record<string, unknown>;
   const required = new Set<string>(schema.required ?? []);
   const problems: string[] = [];
+  const production = candidate.NODE_ENV === 'production';
   for (const [name, property] of Object.entries(schema.properties)) {
-    const expected = (property as { description?: string }).description ?? 'a valid value';
+    const { description, default: fallback } = property as {
+      description?: string;
+      default?: unknown;
+    };
+    const expected = description ?? 'a valid value';
     if (candidate[name] === undefined) {
       if (required.has(name)) problems.push(`${name}: missing, expected ${expected}`);
     } else if (!Value.Check(property, candidate[name])) {
       problems.push(`${name}: expected ${expected}`);
+    } else if (production && devOnlyDefaults.has(property) && candidate[name] === fallback) {
+      problems.push(`${name}: the dev-only default is refused when NODE_ENV=production`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   return Object.freeze(candidate as Static<T>);
+}
+
+const devOnlyDefaults = new WeakSet<object>();
+
+/**
+ * Marks a setting's default as fit for a laptop only (a known password, a published secret):
+ * with NODE_ENV=production the process refuses to start until the setting is given another value.
+ */
+export function devOnlyDefault<T extends object>(setting: T): T {
+  devOnlyDefaults.add(setting);
+  return setting;
 }
 
 /** Settings every service reads. */
@@ -50,6 +68,12 @@ export const baseConfig = {
     default: 1_048_576,
     minimum: 1024,
     description: 'a request body limit in bytes (at least 1024)',
+  }),
+  TRUST_PROXY_HOPS: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 5,
+    description: 'how many proxies in front may set X-Forwarded-For (0-5)',
   }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({
     default: 10_000,

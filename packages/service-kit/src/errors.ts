@@ -17,6 +17,8 @@ export class DomainError<Code extends string = string> extends Error {
 
 /** Codes every service shares; a service adds its own with their statuses. */
 export const commonProblemStatuses = {
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   invalid_request: 400,

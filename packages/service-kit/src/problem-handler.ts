@@ -37,6 +37,10 @@ export function installProblemHandler(
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+  if (typeof problem.retryAfterSeconds === 'number') {
+    reply.header('retry-after', String(problem.retryAfterSeconds));
+  }
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 

@@ -1,13 +1,24 @@
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
+import type { TokenVerifier } from '@bazaar/service-kit/auth';
+import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
+import { edgeProtection } from './routes/edge-protection.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
 
-export async function buildApp({ config }: { config: GatewayConfig }): Promise<ServiceApp> {
+export type GatewayDeps = { config: GatewayConfig; verify: TokenVerifier; redis?: Redis };
+
+export async function buildApp({ config, verify, redis }: GatewayDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
     name: 'gateway',
     logLevel: config.LOG_LEVEL,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    trustProxyHops: config.TRUST_PROXY_HOPS,
+    readiness: redis ? { redis: () => redis.ping() } : {},
   });
+  await edgeProtection(app, { config, verify, redis });
   await proxyRoutes(app, config);
+  app.addHook('onClose', async () => {
+    await redis?.quit();
+  });
   return app;
 }

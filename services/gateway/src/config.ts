@@ -4,16 +4,43 @@ import { type Static, Type } from 'typebox';
 const GatewayConfig = Type.Object({
   ...baseConfig,
   PORT: portSetting(8080),
+  IDENTITY_URL: httpUrlSetting('http://127.0.0.1:8081'),
   CATALOG_URL: httpUrlSetting('http://127.0.0.1:8082'),
   UPSTREAM_TIMEOUT_MS: Type.Integer({
     default: 10_000,
     minimum: 100,
     description: 'milliseconds to wait for an upstream service (at least 100)',
   }),
+  TOKEN_ISSUER: Type.String({
+    default: 'bazaar-identity',
+    minLength: 1,
+    description: 'the iss claim identity puts in access tokens',
+  }),
+  TOKEN_AUDIENCE: Type.String({
+    default: 'bazaar',
+    minLength: 1,
+    description: 'the aud claim of access tokens for the public API',
+  }),
+  REDIS_URL: Type.Optional(
+    Type.String({
+      pattern: '^rediss?://[^\\s]+$',
+      description: 'a redis:// URL, for rate-limit counters shared by every gateway replica',
+    }),
+  ),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({
+    default: 600,
+    minimum: 1,
+    description: 'requests a client (a signed-in user, else an address) may make per minute',
+  }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    pattern: '^(https?://[^\\s,]+)?(,https?://[^\\s,]+)*$',
+    description: 'comma-separated origins allowed to call the API from a browser (empty: none)',
+  }),
 });
 
 export type GatewayConfig = Static<typeof GatewayConfig>;
 
-export function readConfig(): Readonly<GatewayConfig> {
-  return parseConfig(GatewayConfig, process.env);
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<GatewayConfig> {
+  return parseConfig(GatewayConfig, env);
 }

@@ -6,18 +6,8 @@ import { freePort } from '@bazaar/testing/free-port';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
-import type { GatewayConfig } from '../src/config.js';
-
-const baseConfig: GatewayConfig = {
-  NODE_ENV: 'test',
-  HOST: '127.0.0.1',
-  PORT: 0,
-  LOG_LEVEL: 'silent',
-  BODY_LIMIT_BYTES: 1_048_576,
-  SHUTDOWN_TIMEOUT_MS: 1000,
-  CATALOG_URL: 'http://127.0.0.1:1',
-  UPSTREAM_TIMEOUT_MS: 300,
-};
+import { prepareGateway } from '../src/prepare-gateway.js';
+import { gatewayConfig } from './stack-fixture.js';
 
 let database: TestDatabase;
 let catalog: ServiceApp;
@@ -44,7 +34,9 @@ afterAll(async () => {
 });
 
 async function gatewayTo(catalogAt: string): Promise<ServiceApp> {
-  const gateway = await buildApp({ config: { ...baseConfig, CATALOG_URL: catalogAt } });
+  const gateway = await buildApp(
+    prepareGateway(gatewayConfig({ CATALOG_URL: catalogAt, UPSTREAM_TIMEOUT_MS: '300' })),
+  );
   await gateway.ready();
   return gateway;
 }

@@ -10,12 +10,16 @@ export type ServiceSpec = {
   env?: (urlOf: (service: string) => string) => Record<string, string>;
 };
 
+/** Services reached only through the gateway believe the client address it forwards. */
+const behindGateway = { TRUST_PROXY_HOPS: '1' };
+
 /** Every service the shop runs, in start order. */
 export const services: readonly ServiceSpec[] = [
-  { name: 'catalog', portOffset: 2, database: { seed: seedCatalog } },
+  { name: 'identity', portOffset: 1, database: {}, env: () => behindGateway },
+  { name: 'catalog', portOffset: 2, database: { seed: seedCatalog }, env: () => behindGateway },
   {
     name: 'gateway',
     portOffset: 0,
-    env: (urlOf) => ({ CATALOG_URL: urlOf('catalog') }),
+    env: (urlOf) => ({ IDENTITY_URL: urlOf('identity'), CATALOG_URL: urlOf('catalog') }),
   },
 ];

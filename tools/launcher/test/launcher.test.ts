@@ -43,7 +43,7 @@ async function waitFor(launched: Launch, text: string, timeoutMs: number): Promi
   }
 }
 
-/** Three ports in a row that are free: the services take base+0 and base+2. */
+/** Three ports in a row that are free: the services take base, base+1 and base+2. */
 async function freePortBase(): Promise<number> {
   for (;;) {
     const base = await freePort();
@@ -84,7 +84,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
   if (external) {
-    for (const service of ['catalog']) await dropDatabase(external, `${prefix}${service}`);
+    for (const service of ['identity', 'catalog'])
+      await dropDatabase(external, `${prefix}${service}`);
   }
 });
 
@@ -101,12 +102,18 @@ describe('npm start', () => {
     expect(page.items).toHaveLength(100);
     expect(page.items[0]).toMatchObject({ name: expect.any(String), price: { currency: 'USD' } });
     expect(launched.output()).toMatch(/catalog\s+\| .*request completed/);
+    const signIn = await fetch(`http://127.0.0.1:${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@bazaar.local', password: 'bazaar-admin-dev' }),
+    });
+    expect(signIn.status).toBe(200);
 
     const stopping = Date.now();
     launched.child.kill('SIGTERM');
     expect(await launched.exited).toBe(0);
     expect(Date.now() - stopping).toBeLessThan(10_000);
-    const ports = external ? [base, base + 2] : [base, base + 2, pgPort];
+    const ports = external ? [base, base + 1, base + 2] : [base, base + 1, base + 2, pgPort];
     for (const port of ports) expect(await isListening(port)).toBe(false);
   }, 90_000);
 
@@ -134,7 +141,7 @@ describe('npm start', () => {
     process.kill(-(launched.child.pid ?? 0), 'SIGINT');
     expect(await launched.exited).toBe(0);
     expect(launched.output()).not.toContain('launcher:');
-    const ports = external ? [base, base + 2] : [base, base + 2, pgPort];
+    const ports = external ? [base, base + 1, base + 2] : [base, base + 1, base + 2, pgPort];
     for (const port of ports) expect(await isListening(port)).toBe(false);
   }, 90_000);
 

@@ -12,8 +12,3 @@ export type ProductSummary = {
   price: Money;
   variantCount: number;
 };
-
-/** Where a page of the newest-first listing ends; the next page starts strictly after it. */
-export type ListingPosition = { createdAt: string; id: string };
-
-export type Page<T> = { items: T[]; nextCursor: string | null };

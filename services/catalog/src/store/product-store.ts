@@ -1,5 +1,6 @@
 import type { Queryable } from '@bazaar/db/pool';
-import type { ListingPosition, ProductSummary } from '../domain/product.js';
+import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
+import type { ProductSummary } from '../domain/product.js';
 import type { SeedCategory, SeedProduct } from '../seed/seed-catalog.js';
 
 export type ProductSummaryRow = {
@@ -18,11 +19,11 @@ export type ProductSummaryRow = {
 };
 
 export function toListedProduct(row: ProductSummaryRow): {
-  product: ProductSummary;
-  position: ListingPosition;
+  item: ProductSummary;
+  position: KeysetPosition;
 } {
   return {
-    product: toProductSummary(row),
+    item: toProductSummary(row),
     position: { createdAt: row.created_at_key, id: row.id },
   };
 }
@@ -43,13 +44,13 @@ function toProductSummary(row: ProductSummaryRow): ProductSummary {
 /** Active products, newest first, strictly after `after` in that order. */
 export async function selectActiveProducts(
   db: Queryable,
-  page: { after: ListingPosition | undefined; limit: number },
+  page: { after: KeysetPosition | undefined; limit: number },
 ): Promise<ProductSummaryRow[]> {
   const { rows } = await db.query<ProductSummaryRow>(
     `SELECT p.id, p.slug, p.name, p.description, p.images,
             c.slug AS category_slug, c.name AS category_name,
             v.price_amount, v.currency, v.variant_count,
-            to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at_key
+            ${keysetTimestamp('p.created_at')} AS created_at_key
        FROM products p
        JOIN categories c ON c.id = p.category_id
        CROSS JOIN LATERAL (

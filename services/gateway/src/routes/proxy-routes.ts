@@ -5,6 +5,10 @@ import type { GatewayConfig } from '../config.js';
 /** Which public path prefix each service answers; nothing under `/internal` is ever routed. */
 function routeTable(config: GatewayConfig): Array<{ prefix: string; upstream: string }> {
   return [
+    { prefix: '/api/auth', upstream: config.IDENTITY_URL },
+    { prefix: '/api/me', upstream: config.IDENTITY_URL },
+    { prefix: '/api/admin/users', upstream: config.IDENTITY_URL },
+    { prefix: '/.well-known/jwks.json', upstream: config.IDENTITY_URL },
     { prefix: '/api/products', upstream: config.CATALOG_URL },
     { prefix: '/api/categories', upstream: config.CATALOG_URL },
   ];
@@ -24,7 +28,13 @@ export async function proxyRoutes(app: ServiceApp, config: GatewayConfig): Promi
       },
       replyOptions: {
         // The upstream logs under the same request id, made here if the client sent none.
-        rewriteRequestHeaders: (request, headers) => ({ ...headers, 'x-request-id': request.id }),
+        // The address is the one the gateway saw (after its own trusted proxies), never a
+        // client-supplied X-Forwarded-For: identity throttles sign-ins by it.
+        rewriteRequestHeaders: (request, headers) => ({
+          ...headers,
+          'x-request-id': request.id,
+          'x-forwarded-for': request.ip,
+        }),
         onError: (reply, { error }) => reply.send(asUpstreamFailure(error)),
       },
     });

@@ -10,14 +10,18 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** A PostgreSQL server URL; tests create their own databases on it. */
     postgresUrl: string;
+    /** The Redis server in REDIS_URL, when the run has one; tests of Redis-backed parts use it. */
+    redisUrl: string | undefined;
   }
 }
 
 /**
  * The tests run against the PostgreSQL server in DATABASE_URL when it is set, and otherwise
  * against an embedded one started for this run, so `npm test` needs nothing but Node.js.
+ * Redis is optional: tests of Redis-backed parts run against REDIS_URL when it is set.
  */
 export default async function setup(project: TestProject) {
+  project.provide('redisUrl', process.env.REDIS_URL);
   const configured = process.env.DATABASE_URL;
   if (configured) {
     project.provide('postgresUrl', configured);

@@ -1,0 +1,138 @@
+import { createHmac } from 'node:crypto';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+  type JWTVerifyGetKey,
+  SignJWT,
+} from 'jose';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createServiceApp, type ServiceApp } from '../src/app.js';
+import { createTokenVerifier, requireRole } from '../src/auth.js';
+
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+const issuer = 'bazaar-identity';
+const audience = 'bazaar';
+let signingKey: PrivateKey;
+let publicJwk: JWK;
+let keys: JWTVerifyGetKey;
+let app: ServiceApp;
+
+async function token(
+  overrides: { iss?: string; aud?: string; exp?: string; role?: string; kid?: string } = {},
+  key: PrivateKey = signingKey,
+) {
+  return new SignJWT({ role: overrides.role ?? 'customer' })
+    .setProtectedHeader({ alg: 'EdDSA', kid: overrides.kid ?? 'k1' })
+    .setSubject('user-1')
+    .setIssuer(overrides.iss ?? issuer)
+    .setAudience(overrides.aud ?? audience)
+    .setIssuedAt()
+    .setExpirationTime(overrides.exp ?? '15m')
+    .setJti('token-1')
+    .sign(key);
+}
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  signingKey = pair.privateKey;
+  publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA' };
+  keys = createLocalJWKSet({ keys: [publicJwk] });
+  const verify = createTokenVerifier({ keys, issuer, audience });
+  app = await createServiceApp({ name: 'demo', logLevel: 'silent', bodyLimitBytes: 1024 });
+  app.get('/mine', { preHandler: requireRole(verify, 'customer', 'admin') }, async (request) => ({
+    subject: request.principal?.subject,
+  }));
+  app.get('/admin', { preHandler: requireRole(verify, 'admin') }, async () => ({ ok: true }));
+  await app.ready();
+});
+
+async function call(url: string, bearer?: string) {
+  return app.inject({
+    method: 'GET',
+    url,
+    headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` },
+  });
+}
+
+describe('access tokens', () => {
+  test('a valid token reaches the route with its subject', async () => {
+    const response = await call('/mine', await token());
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ subject: 'user-1' });
+  });
+
+  test('no token is a 401 problem that asks for a bearer token', async () => {
+    const response = await call('/mine');
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+    expect(response.json()).toMatchObject({ code: 'unauthorized' });
+  });
+
+  test('an expired token is refused and says so', async () => {
+    const response = await call('/mine', await token({ exp: '-1 min' }));
+    expect(response.statusCode).toBe(401);
+    expect(response.json().detail).toContain('expired');
+  });
+
+  test('a token whose payload was altered is refused', async () => {
+    const [header, , signature] = (await token()).split('.');
+    const forged = base64url({
+      sub: 'user-1',
+      role: 'admin',
+      iss: issuer,
+      aud: audience,
+      exp: 9e9,
+      jti: 'x',
+    });
+    expect((await call('/mine', `${header}.${forged}.${signature}`)).statusCode).toBe(401);
+  });
+
+  test('an unsigned alg:none token is refused', async () => {
+    const unsigned = `${base64url({ alg: 'none', kid: 'k1' })}.${base64url({ sub: 'user-1', role: 'admin', iss: issuer, aud: audience, exp: 9e9, jti: 'x' })}.`;
+    expect((await call('/admin', unsigned)).statusCode).toBe(401);
+  });
+
+  test('an HMAC token keyed with the public key is refused', async () => {
+    const header = base64url({ alg: 'HS256', kid: 'k1' });
+    const payload = base64url({
+      sub: 'user-1',
+      role: 'admin',
+      iss: issuer,
+      aud: audience,
+      exp: 9e9,
+      jti: 'x',
+    });
+    const signature = createHmac('sha256', JSON.stringify(publicJwk))
+      .update(`${header}.${payload}`)
+      .digest('base64url');
+    expect((await call('/admin', `${header}.${payload}.${signature}`)).statusCode).toBe(401);
+  });
+
+  test('a token from another issuer or for another audience is refused', async () => {
+    expect((await call('/mine', await token({ iss: 'someone-else' }))).statusCode).toBe(401);
+    expect((await call('/mine', await token({ aud: 'bazaar-internal' }))).statusCode).toBe(401);
+  });
+
+  test('a token signed by a key not in the key set is refused', async () => {
+    const stranger = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    expect((await call('/mine', await token({ kid: 'k1' }, stranger.privateKey))).statusCode).toBe(
+      401,
+    );
+  });
+
+  test('a role the platform does not have is refused', async () => {
+    expect((await call('/mine', await token({ role: 'superuser' }))).statusCode).toBe(401);
+  });
+
+  test('a valid token with the wrong role is a 403', async () => {
+    const response = await call('/admin', await token({ role: 'customer' }));
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ code: 'forbidden' });
+    expect((await call('/admin', await token({ role: 'admin' }))).statusCode).toBe(200);
+  });
+});

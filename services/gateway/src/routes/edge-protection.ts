@@ -1,0 +1,64 @@
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { bearerToken, type TokenVerifier } from '@bazaar/service-kit/auth';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
+import type { GatewayConfig } from '../config.js';
+
+const unlimitedPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * What the gateway does before any request reaches a service: security headers, CORS, checking
+ * a bearer token when one is sent, and rate limiting per signed-in user, else per address.
+ */
+export async function edgeProtection(
+  app: ServiceApp,
+  deps: { config: GatewayConfig; verify: TokenVerifier; redis: Redis | undefined },
+): Promise<void> {
+  const { config } = deps;
+  // HSTS only means something over TLS; behind a TLS-terminating proxy, X-Forwarded-Proto says so.
+  await app.register(helmet, { hsts: false });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.protocol === 'https') {
+      reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    }
+  });
+
+  const origins = config.CORS_ORIGINS.split(',').filter(Boolean);
+  await app.register(cors, {
+    origin: origins.length > 0 ? origins : false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'idempotency-key',
+      'x-cart-token',
+      'x-request-id',
+    ],
+    exposedHeaders: ['x-request-id', 'retry-after'],
+    maxAge: 600,
+  });
+
+  // Sign-in routes take no access token: a stale one a client still sends must not block a refresh.
+  app.addHook('onRequest', async (request) => {
+    if (request.headers.authorization === undefined || request.url.startsWith('/api/auth/')) return;
+    request.principal = await deps.verify(bearerToken(request));
+  });
+
+  await app.register(rateLimit, {
+    hook: 'preHandler',
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    ...(deps.redis
+      ? { redis: deps.redis, skipOnError: true, nameSpace: 'bazaar-gateway-rate:' }
+      : {}),
+    keyGenerator: (request) =>
+      request.principal ? `user:${request.principal.subject}` : `address:${request.ip}`,
+    allowList: (request) => unlimitedPaths.has(request.url),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `Too many requests; try again in ${context.after}`,
+    }),
+  });
+}

@@ -1,0 +1,105 @@
+import {
+  baseConfig,
+  devOnlyDefault,
+  parseConfig,
+  portSetting,
+  postgresUrlSetting,
+} from '@bazaar/service-kit/config';
+import { type Static, Type } from 'typebox';
+
+const IdentityConfig = Type.Object({
+  ...baseConfig,
+  PORT: portSetting(8081),
+  DATABASE_URL: postgresUrlSetting(),
+  TOKEN_ISSUER: Type.String({
+    default: 'bazaar-identity',
+    minLength: 1,
+    description: 'the iss claim of every token this service signs',
+  }),
+  TOKEN_AUDIENCE: Type.String({
+    default: 'bazaar',
+    minLength: 1,
+    description: 'the aud claim of access tokens for the public API',
+  }),
+  SERVICE_TOKEN_AUDIENCE: Type.String({
+    default: 'bazaar-internal',
+    minLength: 1,
+    description: 'the aud claim of service tokens for /internal calls',
+  }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({
+    default: 900,
+    minimum: 60,
+    maximum: 3600,
+    description: 'access token lifetime in seconds (60-3600)',
+  }),
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({
+    default: 30,
+    minimum: 1,
+    maximum: 365,
+    description: 'refresh token lifetime in days (1-365)',
+  }),
+  SIGNING_KEY_SECRET: devOnlyDefault(
+    Type.String({
+      default: 'dev-only-signing-key-secret-do-not-use',
+      minLength: 32,
+      description: 'a secret of at least 32 characters that seals the signing keys at rest',
+    }),
+  ),
+  ADMIN_EMAIL: devOnlyDefault(
+    Type.String({
+      default: 'admin@bazaar.local',
+      pattern: '^[^\\s@]+@[^\\s@]+$',
+      description: 'the email of the admin account made at first start',
+    }),
+  ),
+  ADMIN_PASSWORD: devOnlyDefault(
+    Type.String({
+      default: 'bazaar-admin-dev',
+      minLength: 10,
+      description: 'the password of the admin account made at first start (10+ characters)',
+    }),
+  ),
+  SERVICE_CLIENTS: devOnlyDefault(
+    Type.String({
+      default: '',
+      pattern: '^([a-z][a-z0-9-]*:[^,:\\s]{16,})?(,[a-z][a-z0-9-]*:[^,:\\s]{16,})*$',
+      description:
+        'service credentials as name:secret pairs, comma-separated, secrets 16+ characters',
+    }),
+  ),
+  ARGON2_MEMORY_KIB: Type.Integer({
+    default: 19_456,
+    minimum: 8192,
+    description: 'argon2id memory cost in KiB (at least 8192)',
+  }),
+  ARGON2_TIME_COST: Type.Integer({
+    default: 2,
+    minimum: 1,
+    maximum: 10,
+    description: 'argon2id passes (1-10)',
+  }),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({
+    default: 5,
+    minimum: 1,
+    description: 'failed sign-ins to one account before it is throttled',
+  }),
+  LOGIN_MAX_FAILURES_PER_IP: Type.Integer({
+    default: 20,
+    minimum: 1,
+    description: 'failed sign-ins from one address before it is throttled',
+  }),
+  LOGIN_THROTTLE_SECONDS: Type.Integer({
+    default: 900,
+    minimum: 1,
+    description: 'seconds a throttled account or address must wait',
+  }),
+});
+
+export type IdentityConfig = Static<typeof IdentityConfig>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<IdentityConfig> {
+  return parseConfig(IdentityConfig, env);
+}
+
+export const migrationsDirectory = new URL('../migrations/', import.meta.url);
+export const commonPasswordsFile = new URL('../data/common-passwords.txt', import.meta.url);

@@ -1,0 +1,83 @@
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { Type } from 'typebox';
+import { login } from '../domain/login.js';
+import { logout, refreshSession } from '../domain/refresh-session.js';
+import { register } from '../domain/register.js';
+import type { IdentityDeps, Session as SessionData } from '../domain/sessions.js';
+import { Email, IgnoredRole, Name, Session } from './schemas.js';
+
+const RefreshBody = Type.Object(
+  { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+const toResponse = (session: SessionData) => ({ ...session, tokenType: 'Bearer' as const });
+
+export function authRoutes(app: ServiceApp, deps: IdentityDeps): void {
+  app.post(
+    '/api/auth/register',
+    {
+      schema: {
+        summary: 'Create a customer account and sign in',
+        tags: ['auth'],
+        body: Type.Object(
+          {
+            email: Email,
+            password: Type.String({ maxLength: 1024 }),
+            name: Name,
+            role: IgnoredRole,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Session },
+      },
+    },
+    async (request, reply) => reply.code(201).send(toResponse(await register(deps, request.body))),
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        summary: 'Sign in with email and password',
+        tags: ['auth'],
+        body: Type.Object(
+          { email: Email, password: Type.String({ maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Session },
+      },
+    },
+    async (request) =>
+      toResponse(await login(deps, { ...request.body, clientAddress: request.ip })),
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      schema: {
+        summary: 'Trade a refresh token for a new access and refresh token',
+        tags: ['auth'],
+        body: RefreshBody,
+        response: { 200: Session },
+      },
+    },
+    async (request) => toResponse(await refreshSession(deps, request.body.refreshToken)),
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: {
+        summary: 'Sign out every session of the sign-in this refresh token belongs to',
+        tags: ['auth'],
+        body: RefreshBody,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await logout(deps, request.body.refreshToken);
+      return reply.code(204).send(null);
+    },
+  );
+}

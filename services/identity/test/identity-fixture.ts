@@ -1,0 +1,49 @@
+import { createTestDatabase } from '@bazaar/db/test-database';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { buildApp } from '../src/app.js';
+import { type IdentityConfig, migrationsDirectory, readConfig } from '../src/config.js';
+import type { TokenSigner } from '../src/domain/signing-keys.js';
+import { prepareIdentity } from '../src/prepare-identity.js';
+
+export const testServiceClient = { id: 'orders', secret: 'orders-test-secret-0123456789' };
+export const testAdmin = { email: 'admin@bazaar.test', password: 'admin-test-password' };
+
+export type RunningIdentity = {
+  app: ServiceApp;
+  config: Readonly<IdentityConfig>;
+  signer: TokenSigner;
+  databaseUrl: string;
+  close: () => Promise<void>;
+};
+
+/** Identity on its own fresh database, with cheap argon2 settings so tests stay quick. */
+export async function startIdentity(
+  postgresUrl: string,
+  env: Record<string, string> = {},
+): Promise<RunningIdentity> {
+  const database = await createTestDatabase(postgresUrl, { migrations: migrationsDirectory });
+  const config = readConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    ARGON2_MEMORY_KIB: '8192',
+    ARGON2_TIME_COST: '1',
+    ADMIN_EMAIL: testAdmin.email,
+    ADMIN_PASSWORD: testAdmin.password,
+    SERVICE_CLIENTS: `${testServiceClient.id}:${testServiceClient.secret}`,
+    ...env,
+  });
+  const deps = await prepareIdentity(config, database.pool);
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    app,
+    config,
+    signer: deps.signer,
+    databaseUrl: database.url,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
