@@ -36,6 +36,15 @@ async function token(
 }
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** What a forger wants a token to say. */
+const adminClaims = {
+  sub: 'user-1',
+  role: 'admin',
+  iss: issuer,
+  aud: audience,
+  exp: 9e9,
+  jti: 'x',
+};
 
 beforeAll(async () => {
   const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
@@ -81,32 +90,18 @@ describe('access tokens', () => {
 
   test('a token whose payload was altered is refused', async () => {
     const [header, , signature] = (await token()).split('.');
-    const forged = base64url({
-      sub: 'user-1',
-      role: 'admin',
-      iss: issuer,
-      aud: audience,
-      exp: 9e9,
-      jti: 'x',
-    });
+    const forged = base64url(adminClaims);
     expect((await call('/mine', `${header}.${forged}.${signature}`)).statusCode).toBe(401);
   });
 
   test('an unsigned alg:none token is refused', async () => {
-    const unsigned = `${base64url({ alg: 'none', kid: 'k1' })}.${base64url({ sub: 'user-1', role: 'admin', iss: issuer, aud: audience, exp: 9e9, jti: 'x' })}.`;
+    const unsigned = `${base64url({ alg: 'none', kid: 'k1' })}.${base64url(adminClaims)}.`;
     expect((await call('/admin', unsigned)).statusCode).toBe(401);
   });
 
   test('an HMAC token keyed with the public key is refused', async () => {
     const header = base64url({ alg: 'HS256', kid: 'k1' });
-    const payload = base64url({
-      sub: 'user-1',
-      role: 'admin',
-      iss: issuer,
-      aud: audience,
-      exp: 9e9,
-      jti: 'x',
-    });
+    const payload = base64url(adminClaims);
     const signature = createHmac('sha256', JSON.stringify(publicJwk))
       .update(`${header}.${payload}`)
       .digest('base64url');
