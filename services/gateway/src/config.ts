@@ -6,6 +6,7 @@ const GatewayConfig = Type.Object({
   PORT: portSetting(8080),
   IDENTITY_URL: httpUrlSetting('http://127.0.0.1:8081'),
   CATALOG_URL: httpUrlSetting('http://127.0.0.1:8082'),
+  INVENTORY_URL: httpUrlSetting('http://127.0.0.1:8083'),
   UPSTREAM_TIMEOUT_MS: Type.Integer({
     default: 10_000,
     minimum: 100,

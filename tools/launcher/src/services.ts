@@ -1,5 +1,6 @@
 import { seedCatalog } from '@bazaar/catalog/seed';
 import type { Pool } from '@bazaar/db/pool';
+import { seedStock } from '@bazaar/inventory/seed';
 
 export type ServiceSpec = {
   name: string;
@@ -18,8 +19,18 @@ export const services: readonly ServiceSpec[] = [
   { name: 'identity', portOffset: 1, database: {}, env: () => behindGateway },
   { name: 'catalog', portOffset: 2, database: { seed: seedCatalog }, env: () => behindGateway },
   {
+    name: 'inventory',
+    portOffset: 3,
+    database: { seed: seedStock },
+    env: (urlOf) => ({ ...behindGateway, IDENTITY_URL: urlOf('identity') }),
+  },
+  {
     name: 'gateway',
     portOffset: 0,
-    env: (urlOf) => ({ IDENTITY_URL: urlOf('identity'), CATALOG_URL: urlOf('catalog') }),
+    env: (urlOf) => ({
+      IDENTITY_URL: urlOf('identity'),
+      CATALOG_URL: urlOf('catalog'),
+      INVENTORY_URL: urlOf('inventory'),
+    }),
   },
 ];

@@ -43,14 +43,14 @@ async function waitFor(launched: Launch, text: string, timeoutMs: number): Promi
   }
 }
 
-/** Three ports in a row that are free: the services take base, base+1 and base+2. */
+/** Four ports in a row that are free: the services take base to base+3. */
 async function freePortBase(): Promise<number> {
   for (;;) {
     const base = await freePort();
     if (base > 60000) continue;
     const listeners: Server[] = [];
     try {
-      for (const port of [base + 1, base + 2]) {
+      for (const port of [base + 1, base + 2, base + 3]) {
         const server = createServer();
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -108,12 +108,16 @@ describe('npm start', () => {
       body: JSON.stringify({ email: 'admin@bazaar.local', password: 'bazaar-admin-dev' }),
     });
     expect(signIn.status).toBe(200);
+    const stock = await fetch(`http://127.0.0.1:${base}/api/inventory/CKW-01`);
+    expect(await stock.json()).toEqual({ sku: 'CKW-01', available: expect.any(Number) });
 
     const stopping = Date.now();
     launched.child.kill('SIGTERM');
     expect(await launched.exited).toBe(0);
     expect(Date.now() - stopping).toBeLessThan(10_000);
-    const ports = external ? [base, base + 1, base + 2] : [base, base + 1, base + 2, pgPort];
+    const ports = external
+      ? [base, base + 1, base + 2, base + 3]
+      : [base, base + 1, base + 2, base + 3, pgPort];
     for (const port of ports) expect(await isListening(port)).toBe(false);
   }, 90_000);
 
@@ -141,7 +145,9 @@ describe('npm start', () => {
     process.kill(-(launched.child.pid ?? 0), 'SIGINT');
     expect(await launched.exited).toBe(0);
     expect(launched.output()).not.toContain('launcher:');
-    const ports = external ? [base, base + 1, base + 2] : [base, base + 1, base + 2, pgPort];
+    const ports = external
+      ? [base, base + 1, base + 2, base + 3]
+      : [base, base + 1, base + 2, base + 3, pgPort];
     for (const port of ports) expect(await isListening(port)).toBe(false);
   }, 90_000);
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@bazaar/db/pool';
+import { addToOutbox } from '@bazaar/events/outbox';
 import { DomainError } from '@bazaar/service-kit/errors';
-import { addToOutbox } from '../store/outbox-store.js';
 import { insertUser } from '../store/user-store.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { type IdentityDeps, type Session, startSession } from './sessions.js';

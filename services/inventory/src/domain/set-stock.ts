@@ -1,0 +1,30 @@
+import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { selectStock, upsertStock } from '../store/stock-store.js';
+import type { StockLevel } from './stock.js';
+import { announceIfLow } from './stock-events.js';
+
+/** Sets what is on the shelf after a count or a delivery; it can never drop below what is held. */
+export async function setStock(
+  db: Pool,
+  change: { sku: string; onHand: number; lowStockThreshold?: number | undefined },
+): Promise<StockLevel> {
+  return withTransaction(db, async (trx) => {
+    const current = await selectStock(trx, change.sku, { forUpdate: true });
+    if (current && change.onHand < current.reserved) {
+      throw new DomainError(
+        'below_reserved',
+        `${current.reserved} units of ${change.sku} are held for orders; on hand cannot be less`,
+        {
+          reserved: current.reserved,
+          errors: [
+            { field: 'onHand', in: 'body', message: `must be at least ${current.reserved}` },
+          ],
+        },
+      );
+    }
+    const updated = await upsertStock(trx, change);
+    await announceIfLow(trx, current?.available ?? Number.POSITIVE_INFINITY, updated);
+    return updated;
+  });
+}

@@ -1,0 +1,75 @@
+import type { Pool } from '@bazaar/db/pool';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { Type } from 'typebox';
+import { reserveStock } from '../domain/reserve-stock.js';
+import { commitReservation, releaseReservation } from '../domain/settle-reservation.js';
+import { Reservation, Sku } from './schemas.js';
+
+const OrderParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) });
+
+/** Called by orders with a service token; every call is safe to repeat. */
+export function reservationRoutes(
+  app: ServiceApp,
+  deps: { db: Pool; verifyService: TokenVerifier },
+): void {
+  const serviceOnly = requireRole(deps.verifyService, 'service');
+
+  app.post(
+    '/internal/reservations',
+    {
+      preHandler: serviceOnly,
+      schema: {
+        summary: 'Hold stock for every line of an order, or for none (409 naming the short SKUs)',
+        tags: ['internal'],
+        body: Type.Object(
+          {
+            orderId: Type.String({ format: 'uuid' }),
+            lines: Type.Array(
+              Type.Object(
+                { sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1000 }) },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: 100 },
+            ),
+            ttlSeconds: Type.Integer({ minimum: 10, maximum: 86_400, default: 900 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Reservation, 201: Reservation },
+      },
+    },
+    async (request, reply) => {
+      const { reservation, created } = await reserveStock(deps.db, request.body);
+      return reply.code(created ? 201 : 200).send(reservation);
+    },
+  );
+
+  app.post(
+    '/internal/reservations/:orderId/commit',
+    {
+      preHandler: serviceOnly,
+      schema: {
+        summary: 'The order was paid: its held stock leaves the shelf',
+        tags: ['internal'],
+        params: OrderParams,
+        response: { 200: Reservation },
+      },
+    },
+    async (request) => commitReservation(deps.db, request.params.orderId),
+  );
+
+  app.post(
+    '/internal/reservations/:orderId/release',
+    {
+      preHandler: serviceOnly,
+      schema: {
+        summary: 'Give the stock back: held stock is freed, committed stock returns to the shelf',
+        tags: ['internal'],
+        params: OrderParams,
+        response: { 200: Reservation },
+      },
+    },
+    async (request) => releaseReservation(deps.db, request.params.orderId),
+  );
+}

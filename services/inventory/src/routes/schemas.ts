@@ -1,0 +1,18 @@
+import { Type } from 'typebox';
+
+export const Sku = Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 });
+
+export const StockLevel = Type.Object({
+  sku: Type.String(),
+  onHand: Type.Integer(),
+  reserved: Type.Integer(),
+  available: Type.Integer(),
+  lowStockThreshold: Type.Integer(),
+});
+
+export const Reservation = Type.Object({
+  orderId: Type.String({ format: 'uuid' }),
+  status: Type.Enum(['held', 'committed', 'released', 'expired', 'returned']),
+  expiresAt: Type.String({ format: 'date-time' }),
+  lines: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer() })),
+});

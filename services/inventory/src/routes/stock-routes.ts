@@ -1,0 +1,49 @@
+import type { Pool } from '@bazaar/db/pool';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { Type } from 'typebox';
+import { setStock } from '../domain/set-stock.js';
+import { selectStock } from '../store/stock-store.js';
+import { Sku, StockLevel } from './schemas.js';
+
+export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }): void {
+  app.get(
+    '/api/inventory/:sku',
+    {
+      schema: {
+        summary: 'How many units of a SKU can be bought now',
+        tags: ['inventory'],
+        params: Type.Object({ sku: Sku }),
+        response: { 200: Type.Object({ sku: Type.String(), available: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const stock = await selectStock(deps.db, request.params.sku);
+      if (!stock)
+        throw new DomainError('unknown_sku', `No stock is kept for ${request.params.sku}`);
+      return { sku: stock.sku, available: stock.available };
+    },
+  );
+
+  app.put(
+    '/api/admin/inventory/:sku',
+    {
+      preHandler: requireRole(deps.verify, 'admin'),
+      schema: {
+        summary: 'Set the units on hand (and optionally the low-stock threshold) of a SKU',
+        tags: ['admin'],
+        params: Type.Object({ sku: Sku }),
+        body: Type.Object(
+          {
+            onHand: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+            lowStockThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: StockLevel },
+      },
+    },
+    async (request) => setStock(deps.db, { sku: request.params.sku, ...request.body }),
+  );
+}

@@ -1,0 +1,95 @@
+import type { Queryable } from '@bazaar/db/pool';
+import type { StockLevel } from '../domain/stock.js';
+
+type StockRow = { sku: string; on_hand: number; reserved: number; low_stock_threshold: number };
+
+const columns = 'sku, on_hand, reserved, low_stock_threshold';
+
+function toStockLevel(row: StockRow): StockLevel {
+  return {
+    sku: row.sku,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    available: row.on_hand - row.reserved,
+    lowStockThreshold: row.low_stock_threshold,
+  };
+}
+
+export async function selectStock(
+  db: Queryable,
+  sku: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<StockLevel | undefined> {
+  const { rows } = await db.query<StockRow>(
+    `SELECT ${columns} FROM stock WHERE sku = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
+    [sku],
+  );
+  return rows[0] && toStockLevel(rows[0]);
+}
+
+export async function selectStocks(db: Queryable, skus: readonly string[]): Promise<StockLevel[]> {
+  const { rows } = await db.query<StockRow>(
+    `SELECT ${columns} FROM stock WHERE sku = ANY($1) ORDER BY sku`,
+    [skus],
+  );
+  return rows.map(toStockLevel);
+}
+
+export async function upsertStock(
+  db: Queryable,
+  stock: { sku: string; onHand: number; lowStockThreshold?: number | undefined },
+): Promise<StockLevel> {
+  const { rows } = await db.query<StockRow>(
+    `INSERT INTO stock (sku, on_hand, low_stock_threshold) VALUES ($1, $2, COALESCE($3, 5))
+     ON CONFLICT (sku) DO UPDATE SET
+       on_hand = excluded.on_hand,
+       low_stock_threshold = COALESCE($3, stock.low_stock_threshold),
+       updated_at = now()
+     RETURNING ${columns}`,
+    [stock.sku, stock.onHand, stock.lowStockThreshold ?? null],
+  );
+  return toStockLevel(rows[0] as StockRow);
+}
+
+/**
+ * Holds `quantity` only if that much is available, in one statement: the row lock it takes makes
+ * concurrent reservations queue, and none can take what another already holds.
+ */
+export async function holdStock(
+  db: Queryable,
+  sku: string,
+  quantity: number,
+): Promise<StockLevel | undefined> {
+  const { rows } = await db.query<StockRow>(
+    `UPDATE stock SET reserved = reserved + $2, updated_at = now()
+      WHERE sku = $1 AND on_hand - reserved >= $2
+      RETURNING ${columns}`,
+    [sku, quantity],
+  );
+  return rows[0] && toStockLevel(rows[0]);
+}
+
+/** Moves stock between states of a reservation: release (held → free), ship (held → gone), return (gone → free). */
+export async function adjustStock(
+  db: Queryable,
+  sku: string,
+  change: { onHand: number; reserved: number },
+): Promise<void> {
+  await db.query(
+    `UPDATE stock SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = now()
+      WHERE sku = $1`,
+    [sku, change.onHand, change.reserved],
+  );
+}
+
+export async function insertStocks(
+  db: Queryable,
+  stocks: ReadonlyArray<{ sku: string; onHand: number }>,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `INSERT INTO stock (sku, on_hand) SELECT * FROM unnest($1::text[], $2::int[])
+     ON CONFLICT (sku) DO NOTHING`,
+    [stocks.map((stock) => stock.sku), stocks.map((stock) => stock.onHand)],
+  );
+  return rowCount ?? 0;
+}
