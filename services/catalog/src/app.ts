@@ -1,5 +1,6 @@
 import type { Pool } from '@bazaar/db/pool';
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
+import etag from '@fastify/etag';
 import type { CatalogConfig } from './config.js';
 import { categoryRoutes } from './routes/category-routes.js';
 import { productRoutes } from './routes/product-routes.js';
@@ -15,8 +16,10 @@ export async function buildApp({ config, db }: CatalogDeps): Promise<ServiceApp>
     logLevel: config.LOG_LEVEL,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     readiness: { postgres: () => db.query('SELECT 1') },
-    problemStatuses: { invalid_cursor: 400 },
+    problemStatuses: { invalid_cursor: 400, invalid_price_range: 400, unknown_category: 400 },
   });
+  // A strong ETag over each response body: a client that has it gets a 304 and no body.
+  await app.register(etag);
   productRoutes(app, { db });
   categoryRoutes(app, { db });
   return app;

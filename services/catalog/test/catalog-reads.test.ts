@@ -45,16 +45,17 @@ async function listAll(limit: number, between?: () => Promise<void>): Promise<st
   return ids;
 }
 
-async function insertProduct(status: 'active' | 'draft') {
+async function insertProduct(status: 'active' | 'draft', price = 1000) {
   const id = randomUUID();
   await db.query(
-    `INSERT INTO products (id, slug, name, description, category_id, status)
-     SELECT $1, $2, 'Test Product', 'A product made by a test.', id, $3 FROM categories LIMIT 1`,
-    [id, `test-${id}`, status],
+    `INSERT INTO products (id, slug, name, description, category_id, status, price_from, currency)
+     SELECT $1, $2, 'Test Product', 'A product made by a test.', id, $3, $4, 'USD'
+       FROM categories LIMIT 1`,
+    [id, `test-${id}`, status, price],
   );
   await db.query(
-    `INSERT INTO variants (sku, product_id, price_amount, currency) VALUES ($1, $2, 1000, 'USD')`,
-    [`TEST-${id.slice(0, 8).toUpperCase()}`, id],
+    `INSERT INTO variants (sku, product_id, price_amount, currency) VALUES ($1, $2, $3, 'USD')`,
+    [`TEST-${id.slice(0, 8).toUpperCase()}`, id, price],
   );
   return id;
 }
@@ -163,6 +164,6 @@ describe('GET /api/categories', () => {
     expect(document.paths['/api/categories'].get.responses['200']).toBeDefined();
     expect(
       document.paths['/api/products'].get.parameters.map((p: { name: string }) => p.name),
-    ).toEqual(['limit', 'cursor']);
+    ).toEqual(['q', 'category', 'minPrice', 'maxPrice', 'sort', 'limit', 'cursor']);
   });
 });

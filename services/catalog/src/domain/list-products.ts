@@ -1,14 +1,83 @@
 import type { Queryable } from '@bazaar/db/pool';
-import { decodeCursor, type Page, toPage } from '@bazaar/service-kit/keyset-cursor';
-import { selectActiveProducts, toListedProduct } from '../store/product-store.js';
-import type { ProductSummary } from './product.js';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { decodeCursor, keyShapes, type Page, toPage } from '@bazaar/service-kit/keyset-cursor';
+import { selectCategories } from '../store/category-store.js';
+import { selectCategoryCounts, selectProductPage } from '../store/product-listing-store.js';
+import { type CategoryFacet, categoryFacets } from './category-facets.js';
+import {
+  type ListingFilters,
+  type ProductSort,
+  type ProductSummary,
+  toSearchQuery,
+} from './product.js';
 
-/** One page of the public listing, newest first. */
-export async function listProducts(
-  db: Queryable,
-  query: { limit: number; cursor?: string | undefined },
-): Promise<Page<ProductSummary>> {
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  const rows = await selectActiveProducts(db, { after, limit: query.limit + 1 });
-  return toPage(rows.map(toListedProduct), query.limit);
+export type ListingQuery = {
+  q?: string | undefined;
+  category?: string | undefined;
+  minPrice?: number | undefined;
+  maxPrice?: number | undefined;
+  sort?: ProductSort | undefined;
+  limit: number;
+  cursor?: string | undefined;
+};
+
+export type ProductListing = Page<ProductSummary> & {
+  /** Products matching every filter. */
+  total: number;
+  facets: { categories: CategoryFacet[] };
+};
+
+const keyShapeOf: Record<ProductSort, RegExp> = {
+  newest: keyShapes.timestamp,
+  price_asc: keyShapes.integer,
+  price_desc: keyShapes.integer,
+  relevance: keyShapes.decimal,
+};
+
+/**
+ * A page of active products with the category facets of the same search. Sorted by relevance when
+ * there is search text, else newest first, unless the shopper chose a sort.
+ */
+export async function listProducts(db: Queryable, query: ListingQuery): Promise<ProductListing> {
+  const filters: ListingFilters = {
+    searchQuery: query.q === undefined ? undefined : toSearchQuery(query.q),
+    category: query.category,
+    minPrice: query.minPrice,
+    maxPrice: query.maxPrice,
+  };
+  assertPriceRange(filters);
+  const requested = query.sort ?? (filters.searchQuery ? 'relevance' : 'newest');
+  const sort = requested === 'relevance' && !filters.searchQuery ? 'newest' : requested;
+  const after =
+    query.cursor === undefined
+      ? undefined
+      : decodeCursor(query.cursor, { keyShape: keyShapeOf[sort], sort });
+
+  const [categories, counts, rows] = await Promise.all([
+    selectCategories(db),
+    selectCategoryCounts(db, filters),
+    selectProductPage(db, { filters, sort, after, limit: query.limit + 1 }),
+  ]);
+  const facets = categoryFacets(categories, counts);
+  if (
+    filters.category !== undefined &&
+    !categories.some((category) => category.slug === filters.category)
+  ) {
+    throw new DomainError('unknown_category', `There is no category ${filters.category}`, {
+      errors: [{ field: 'category', in: 'querystring', message: 'is not a category of this shop' }],
+    });
+  }
+  const total =
+    filters.category === undefined
+      ? [...counts.values()].reduce((sum, count) => sum + count, 0)
+      : (facets.find((facet) => facet.slug === filters.category)?.count ?? 0);
+  return { ...toPage(rows, query.limit, sort), total, facets: { categories: facets } };
+}
+
+function assertPriceRange(filters: ListingFilters): void {
+  if (filters.minPrice === undefined || filters.maxPrice === undefined) return;
+  if (filters.minPrice <= filters.maxPrice) return;
+  throw new DomainError('invalid_price_range', 'minPrice is above maxPrice', {
+    errors: [{ field: 'minPrice', in: 'querystring', message: 'must not be above maxPrice' }],
+  });
 }

@@ -12,3 +12,32 @@ export type ProductSummary = {
   price: Money;
   variantCount: number;
 };
+
+export type Variant = { sku: string; options: Record<string, string>; price: Money };
+
+export type ProductDetail = Omit<ProductSummary, 'variantCount'> & {
+  status: 'draft' | 'active' | 'archived';
+  variants: Variant[];
+  /** ISO 8601 */
+  updatedAt: string;
+};
+
+export const productSorts = ['relevance', 'newest', 'price_asc', 'price_desc'] as const;
+export type ProductSort = (typeof productSorts)[number];
+
+export type ListingFilters = {
+  /** A tsquery built by `toSearchQuery`, never the shopper's raw text. */
+  searchQuery?: string | undefined;
+  category?: string | undefined;
+  minPrice?: number | undefined;
+  maxPrice?: number | undefined;
+};
+
+/**
+ * Turns what a shopper typed into a prefix query: `desk lam` → `desk:* & lam:*`, so results appear
+ * while a word is half typed. Only letters and digits pass, so the text can never be tsquery syntax.
+ */
+export function toSearchQuery(text: string): string | undefined {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length > 0 ? words.map((word) => `${word}:*`).join(' & ') : undefined;
+}

@@ -1,48 +1,128 @@
 import type { Queryable } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
+import { DomainError } from '@bazaar/service-kit/errors';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { listProducts } from '../domain/list-products.js';
+import { productSorts } from '../domain/product.js';
+import { selectProductDetail } from '../store/product-store.js';
 
 const Money = Type.Object({
   amount: Type.Integer({ description: 'minor units, e.g. cents' }),
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
 });
 
+const Category = Type.Object({ slug: Type.String(), name: Type.String() });
+
 const ProductSummary = Type.Object({
   id: Type.String({ format: 'uuid' }),
   slug: Type.String(),
   name: Type.String(),
   description: Type.String(),
-  category: Type.Object({ slug: Type.String(), name: Type.String() }),
+  category: Category,
   images: Type.Array(Type.String()),
   price: Money,
   variantCount: Type.Integer(),
 });
 
+const ProductDetail = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  status: Type.Enum(['draft', 'active', 'archived']),
+  category: Category,
+  images: Type.Array(Type.String()),
+  price: Money,
+  variants: Type.Array(
+    Type.Object({
+      sku: Type.String(),
+      options: Type.Record(Type.String(), Type.String()),
+      price: Money,
+    }),
+  ),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
 const ListQuery = Type.Object(
   {
+    q: Type.Optional(
+      Type.String({ maxLength: 100, description: 'search text; words match as prefixes' }),
+    ),
+    category: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+        maxLength: 64,
+        description: 'a category slug; includes its sub-categories',
+      }),
+    ),
+    minPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
+    maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
+    sort: Type.Optional(
+      Type.Enum([...productSorts], { description: 'default: relevance with q, else newest' }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
   },
   { additionalProperties: false },
 );
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Shared caches may keep a read for a minute; the ETag lets a client revalidate for free (304). */
+function cacheable(reply: FastifyReply): void {
+  reply.header('cache-control', 'public, max-age=60');
+}
 
 export function productRoutes(app: ServiceApp, deps: { db: Queryable }): void {
   app.get(
     '/api/products',
     {
       schema: {
-        summary: 'List active products, newest first',
+        summary: 'Search and browse active products, with category facets',
         tags: ['products'],
         querystring: ListQuery,
         response: {
           200: Type.Object({
             items: Type.Array(ProductSummary),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
+            total: Type.Integer(),
+            facets: Type.Object({
+              categories: Type.Array(
+                Type.Object({ slug: Type.String(), name: Type.String(), count: Type.Integer() }),
+              ),
+            }),
           }),
         },
       },
     },
-    async (request) => listProducts(deps.db, request.query),
+    async (request, reply) => {
+      cacheable(reply);
+      return listProducts(deps.db, request.query);
+    },
+  );
+
+  app.get(
+    '/api/products/:idOrSlug',
+    {
+      schema: {
+        summary: 'One active product with its variants, by id or slug',
+        tags: ['products'],
+        params: Type.Object({ idOrSlug: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: ProductDetail },
+      },
+    },
+    async (request, reply) => {
+      const { idOrSlug } = request.params;
+      const product = await selectProductDetail(
+        deps.db,
+        uuidPattern.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+      );
+      if (product?.status !== 'active') {
+        throw new DomainError('not_found', `There is no product ${idOrSlug}`);
+      }
+      cacheable(reply);
+      return product;
+    },
   );
 }

@@ -1,70 +1,65 @@
 import type { Queryable } from '@bazaar/db/pool';
-import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
-import type { ProductSummary } from '../domain/product.js';
+import type { ProductDetail, Variant } from '../domain/product.js';
 import type { SeedCategory, SeedProduct } from '../seed/seed-catalog.js';
 
-export type ProductSummaryRow = {
+type ProductDetailRow = {
   id: string;
   slug: string;
   name: string;
   description: string;
+  status: ProductDetail['status'];
   images: string[];
+  price_from: number;
+  currency: string;
   category_slug: string;
   category_name: string;
-  price_amount: number;
-  currency: string;
-  variant_count: number;
-  /** `created_at` as UTC text to the microsecond: a JS Date would drop the microseconds. */
-  created_at_key: string;
+  updated_at: Date;
+  variants: Array<{
+    sku: string;
+    options: Record<string, string>;
+    price_amount: number;
+    currency: string;
+  }>;
 };
 
-export function toListedProduct(row: ProductSummaryRow): {
-  item: ProductSummary;
-  position: KeysetPosition;
-} {
-  return {
-    item: toProductSummary(row),
-    position: { createdAt: row.created_at_key, id: row.id },
-  };
-}
-
-function toProductSummary(row: ProductSummaryRow): ProductSummary {
+function toProductDetail(row: ProductDetailRow): ProductDetail {
   return {
     id: row.id,
     slug: row.slug,
     name: row.name,
     description: row.description,
+    status: row.status,
     category: { slug: row.category_slug, name: row.category_name },
     images: row.images,
-    price: { amount: row.price_amount, currency: row.currency },
-    variantCount: row.variant_count,
+    price: { amount: row.price_from, currency: row.currency },
+    variants: row.variants.map(
+      (variant): Variant => ({
+        sku: variant.sku,
+        options: variant.options,
+        price: { amount: variant.price_amount, currency: variant.currency },
+      }),
+    ),
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
-/** Active products, newest first, strictly after `after` in that order. */
-export async function selectActiveProducts(
+/** A product with its variants, found by id or by slug. */
+export async function selectProductDetail(
   db: Queryable,
-  page: { after: KeysetPosition | undefined; limit: number },
-): Promise<ProductSummaryRow[]> {
-  const { rows } = await db.query<ProductSummaryRow>(
-    `SELECT p.id, p.slug, p.name, p.description, p.images,
-            c.slug AS category_slug, c.name AS category_name,
-            v.price_amount, v.currency, v.variant_count,
-            ${keysetTimestamp('p.created_at')} AS created_at_key
-       FROM products p
-       JOIN categories c ON c.id = p.category_id
-       CROSS JOIN LATERAL (
-         SELECT min(price_amount) AS price_amount, min(currency) AS currency,
-                count(*)::int AS variant_count
-           FROM variants WHERE product_id = p.id
-       ) v
-      WHERE p.status = 'active'
-        AND ($1::timestamptz IS NULL OR (p.created_at, p.id) < ($1::timestamptz, $2::uuid))
-      ORDER BY p.created_at DESC, p.id DESC
-      LIMIT $3`,
-    [page.after?.createdAt ?? null, page.after?.id ?? null, page.limit],
+  by: { id: string } | { slug: string },
+): Promise<ProductDetail | undefined> {
+  const { rows } = await db.query<ProductDetailRow>(
+    `SELECT p.id, p.slug, p.name, p.description, p.status, p.images, p.price_from, p.currency,
+            p.updated_at, c.slug AS category_slug, c.name AS category_name,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                      'sku', v.sku, 'options', v.options, 'price_amount', v.price_amount,
+                      'currency', v.currency) ORDER BY v.position, v.sku), '[]')
+               FROM variants v WHERE v.product_id = p.id) AS variants
+       FROM products p JOIN categories c ON c.id = p.category_id
+      WHERE ${'id' in by ? 'p.id = $1' : 'p.slug = $1'}`,
+    ['id' in by ? by.id : by.slug],
   );
-  return rows;
+  return rows[0] && toProductDetail(rows[0]);
 }
 
 export async function insertCategories(db: Queryable, categories: SeedCategory[]): Promise<void> {
@@ -83,10 +78,13 @@ export async function insertCategories(db: Queryable, categories: SeedCategory[]
 
 export async function insertProducts(db: Queryable, products: SeedProduct[]): Promise<void> {
   await db.query(
-    `INSERT INTO products (id, slug, name, description, category_id, status, images, created_at, updated_at)
-     SELECT id, slug, name, description, category_id, 'active', ARRAY(SELECT jsonb_array_elements_text(images)), created_at, created_at
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::jsonb[], $7::timestamptz[])
-         AS p (id, slug, name, description, category_id, images, created_at)`,
+    `INSERT INTO products (id, slug, name, description, category_id, status, images,
+                          price_from, currency, created_at, updated_at)
+     SELECT id, slug, name, description, category_id, 'active',
+            ARRAY(SELECT jsonb_array_elements_text(images)), price_from, currency, created_at, created_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::jsonb[],
+                   $7::int[], $8::text[], $9::timestamptz[])
+         AS p (id, slug, name, description, category_id, images, price_from, currency, created_at)`,
     [
       products.map((product) => product.id),
       products.map((product) => product.slug),
@@ -94,6 +92,10 @@ export async function insertProducts(db: Queryable, products: SeedProduct[]): Pr
       products.map((product) => product.description),
       products.map((product) => product.categoryId),
       products.map((product) => JSON.stringify(product.images)),
+      products.map((product) =>
+        Math.min(...product.variants.map((variant) => variant.priceAmount)),
+      ),
+      products.map((product) => product.variants[0]?.currency),
       products.map((product) => product.createdAt),
     ],
   );

@@ -2,7 +2,7 @@ import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
-import { decodeCursor, toPage } from '@bazaar/service-kit/keyset-cursor';
+import { decodeCursor, keyShapes, toPage } from '@bazaar/service-kit/keyset-cursor';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { findUser, selectUsers, updateUserName } from '../store/user-store.js';
@@ -74,7 +74,8 @@ export function accountRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVe
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      const after =
+        cursor === undefined ? undefined : decodeCursor(cursor, { keyShape: keyShapes.timestamp });
       return toPage(await selectUsers(deps.db, { after, limit: limit + 1 }), limit);
     },
   );

@@ -73,10 +73,10 @@ export async function selectUsers(
     `SELECT ${columns} FROM users
       WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
       ORDER BY created_at DESC, id DESC LIMIT $3`,
-    [page.after?.createdAt ?? null, page.after?.id ?? null, page.limit],
+    [page.after?.key ?? null, page.after?.id ?? null, page.limit],
   );
   return rows.map((row) => ({
     item: toUser(row),
-    position: { createdAt: row.created_at_key, id: row.id },
+    position: { key: row.created_at_key, id: row.id },
   }));
 }
