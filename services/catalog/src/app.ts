@@ -1,26 +1,38 @@
 import type { Pool } from '@bazaar/db/pool';
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
+import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import etag from '@fastify/etag';
 import type { CatalogConfig } from './config.js';
+import { adminProductRoutes } from './routes/admin-product-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
 import { productRoutes } from './routes/product-routes.js';
 
 export type CatalogDeps = {
   config: Pick<CatalogConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
   db: Pool;
+  /** Checks admins' access tokens. */
+  verify: TokenVerifier;
 };
 
-export async function buildApp({ config, db }: CatalogDeps): Promise<ServiceApp> {
+export async function buildApp({ config, db, verify }: CatalogDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
     name: 'catalog',
     logLevel: config.LOG_LEVEL,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     readiness: { postgres: () => db.query('SELECT 1') },
-    problemStatuses: { invalid_cursor: 400, invalid_price_range: 400, unknown_category: 400 },
+    problemStatuses: {
+      invalid_cursor: 400,
+      invalid_price_range: 400,
+      unknown_category: 400,
+      invalid_product: 422,
+      slug_taken: 409,
+      sku_taken: 409,
+    },
   });
   // A strong ETag over each response body: a client that has it gets a 304 and no body.
   await app.register(etag);
   productRoutes(app, { db });
   categoryRoutes(app, { db });
+  adminProductRoutes(app, { db, verify });
   return app;
 }

@@ -1,5 +1,6 @@
 import {
   baseConfig,
+  httpUrlSetting,
   parseConfig,
   portSetting,
   postgresUrlSetting,
@@ -10,6 +11,17 @@ const CatalogConfig = Type.Object({
   ...baseConfig,
   PORT: portSetting(8082),
   DATABASE_URL: postgresUrlSetting(),
+  IDENTITY_URL: httpUrlSetting('http://127.0.0.1:8081'),
+  TOKEN_ISSUER: Type.String({
+    default: 'bazaar-identity',
+    minLength: 1,
+    description: 'the iss claim of valid tokens',
+  }),
+  TOKEN_AUDIENCE: Type.String({
+    default: 'bazaar',
+    minLength: 1,
+    description: 'the aud claim of access tokens',
+  }),
 });
 
 export type CatalogConfig = Static<typeof CatalogConfig>;

@@ -1,5 +1,6 @@
 import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
+import { createTokenVerifier, remoteKeys } from '@bazaar/service-kit/auth';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
 import { migrationsDirectory, readConfig } from './config.js';
@@ -11,7 +12,15 @@ await runService('catalog', async () => {
     onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
   });
   await assertMigrated(db, migrationsDirectory);
-  const app = await buildApp({ config, db });
+  const app = await buildApp({
+    config,
+    db,
+    verify: createTokenVerifier({
+      keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
+      issuer: config.TOKEN_ISSUER,
+      audience: config.TOKEN_AUDIENCE,
+    }),
+  });
   app.addHook('onClose', () => db.end());
   return { app, config };
 });

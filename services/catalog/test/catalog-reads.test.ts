@@ -1,29 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from '@bazaar/db/pool';
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { buildApp } from '../src/app.js';
-import { migrationsDirectory } from '../src/config.js';
 import { catalogSeed, seedCatalog } from '../src/seed/seed-catalog.js';
+import { type RunningCatalog, startCatalog } from './catalog-fixture.js';
 
 type ProductPage = { items: Array<{ id: string; slug: string }>; nextCursor: string | null };
 
-let database: TestDatabase;
+let catalog: RunningCatalog;
 let db: Pool;
 let app: ServiceApp;
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
-  db = database.pool;
-  await seedCatalog(db);
-  app = await buildApp({ config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 }, db });
+  catalog = await startCatalog(inject('postgresUrl'));
+  app = catalog.app;
+  db = catalog.db;
 });
 
-afterAll(async () => {
-  await app.close();
-  await database.drop();
-});
+afterAll(() => catalog.close());
 
 async function listPage(query: string): Promise<ProductPage> {
   const response = await app.inject({ method: 'GET', url: `/api/products?${query}` });

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { buildApp } from '../src/app.js';
-import { migrationsDirectory } from '../src/config.js';
-import { catalogSeed, seedCatalog } from '../src/seed/seed-catalog.js';
+import { catalogSeed } from '../src/seed/seed-catalog.js';
+import { type RunningCatalog, startCatalog } from './catalog-fixture.js';
 
 type Item = { id: string; name: string; category: { slug: string }; price: { amount: number } };
 type Listing = {
@@ -14,22 +13,17 @@ type Listing = {
   facets: { categories: Array<{ slug: string; count: number }> };
 };
 
-let database: TestDatabase;
+let catalog: RunningCatalog;
 let app: ServiceApp;
+let db: Pool;
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
-  await seedCatalog(database.pool);
-  app = await buildApp({
-    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
-    db: database.pool,
-  });
+  catalog = await startCatalog(inject('postgresUrl'));
+  app = catalog.app;
+  db = catalog.db;
 });
 
-afterAll(async () => {
-  await app.close();
-  await database.drop();
-});
+afterAll(() => catalog.close());
 
 async function list(query: string): Promise<Listing> {
   const response = await app.inject({ method: 'GET', url: `/api/products?${query}` });
@@ -189,7 +183,7 @@ describe('GET /api/products/:idOrSlug', () => {
       (await app.inject({ method: 'GET', url: '/api/products/no-such-thing' })).statusCode,
     ).toBe(404);
     const draft = randomUUID();
-    await database.pool.query(
+    await db.query(
       `INSERT INTO products (id, slug, name, description, category_id, status, price_from, currency)
        SELECT $1, $2, 'Secret', 'Not yet', id, 'draft', 100, 'USD' FROM categories LIMIT 1`,
       [draft, `draft-${draft}`],
@@ -219,13 +213,13 @@ describe('GET /api/products/:idOrSlug', () => {
 
 async function insertActiveProduct(price: number): Promise<void> {
   const id = randomUUID();
-  await database.pool.query(
+  await db.query(
     `INSERT INTO products (id, slug, name, description, category_id, status, price_from, currency)
      SELECT $1, $2, 'Arriving Product', 'Added while a shopper pages.', id, 'active', $3, 'USD'
        FROM categories WHERE slug = 'cookware'`,
     [id, `arriving-${id}`, price],
   );
-  await database.pool.query(
+  await db.query(
     `INSERT INTO variants (sku, product_id, price_amount, currency) VALUES ($1, $2, $3, 'USD')`,
     [`NEW-${id.slice(0, 8).toUpperCase()}`, id, price],
   );

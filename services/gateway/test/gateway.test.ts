@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildApp as buildCatalog } from '@bazaar/catalog/app';
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import { type RunningCatalog, startCatalog } from '@bazaar/catalog/test-fixture';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { freePort } from '@bazaar/testing/free-port';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -9,29 +8,18 @@ import { buildApp } from '../src/app.js';
 import { prepareGateway } from '../src/prepare-gateway.js';
 import { gatewayConfig } from './stack-fixture.js';
 
-let database: TestDatabase;
-let catalog: ServiceApp;
+let catalog: RunningCatalog;
 let catalogUrl: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('postgresUrl'), {
-    migrations: new URL('../../catalog/migrations/', import.meta.url),
-  });
-  const db = database.pool;
-  await db.query(
+  catalog = await startCatalog(inject('postgresUrl'), { seed: false });
+  await catalog.db.query(
     `INSERT INTO categories (id, slug, name) VALUES (gen_random_uuid(), 'mugs', 'Mugs')`,
   );
-  catalog = await buildCatalog({
-    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
-    db,
-  });
-  catalogUrl = await catalog.listen({ port: 0, host: '127.0.0.1' });
+  catalogUrl = await catalog.app.listen({ port: 0, host: '127.0.0.1' });
 });
 
-afterAll(async () => {
-  await catalog.close();
-  await database.drop();
-});
+afterAll(() => catalog.close());
 
 async function gatewayTo(catalogAt: string): Promise<ServiceApp> {
   const gateway = await buildApp(

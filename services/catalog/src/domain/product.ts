@@ -41,3 +41,11 @@ export function toSearchQuery(text: string): string | undefined {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   return words.length > 0 ? words.map((word) => `${word}:*`).join(' & ') : undefined;
 }
+
+/** `"Oak Desk Lamp"` → `"oak-desk-lamp"`. */
+export function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .replaceAll(/[^a-z0-9]+/g, '-')
+    .replaceAll(/^-|-$/g, '');
+}

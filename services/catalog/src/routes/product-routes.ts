@@ -6,43 +6,7 @@ import { Type } from 'typebox';
 import { listProducts } from '../domain/list-products.js';
 import { productSorts } from '../domain/product.js';
 import { selectProductDetail } from '../store/product-store.js';
-
-const Money = Type.Object({
-  amount: Type.Integer({ description: 'minor units, e.g. cents' }),
-  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
-});
-
-const Category = Type.Object({ slug: Type.String(), name: Type.String() });
-
-const ProductSummary = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  slug: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  category: Category,
-  images: Type.Array(Type.String()),
-  price: Money,
-  variantCount: Type.Integer(),
-});
-
-const ProductDetail = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  slug: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  status: Type.Enum(['draft', 'active', 'archived']),
-  category: Category,
-  images: Type.Array(Type.String()),
-  price: Money,
-  variants: Type.Array(
-    Type.Object({
-      sku: Type.String(),
-      options: Type.Record(Type.String(), Type.String()),
-      price: Money,
-    }),
-  ),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
+import { ProductDetail, ProductSummary } from './product-schemas.js';
 
 const ListQuery = Type.Object(
   {

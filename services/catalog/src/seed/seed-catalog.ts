@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { slugify } from '../domain/product.js';
 import { insertCategories, insertProducts } from '../store/product-store.js';
 import { type Aisle, assortment, type OptionScheme } from './seed-assortment.js';
 
@@ -125,13 +126,6 @@ function variantsOf(scheme: OptionScheme, skuStem: string, priceAmount: number, 
     case 'shoes':
       return ['39', '40', '41', '42', '43', '44'].map((size) => variant([size], { size }));
   }
-}
-
-function slugify(text: string): string {
-  return text
-    .toLowerCase()
-    .replaceAll(/[^a-z0-9]+/g, '-')
-    .replaceAll(/^-|-$/g, '');
 }
 
 /** A name-based (version 5 style) UUID, so re-seeding any machine yields the same ids. */

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
+import { addToOutbox } from '@bazaar/events/outbox';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { selectProductDetail } from '../store/product-store.js';
+import {
+  insertProductRow,
+  replaceVariants,
+  selectCategoryId,
+  setProductStatus,
+  updateProductRow,
+} from '../store/product-write-store.js';
+import type { ProductDetail } from './product.js';
+import { assertValidVariants, type ProductInput, productUpdated } from './product-changes.js';
+
+/** Adds a product with its variants and announces it. */
+export async function createProduct(db: Pool, input: ProductInput): Promise<ProductDetail> {
+  assertValidVariants(input.variants);
+  return withTransaction(db, async (trx) => {
+    const id = randomUUID();
+    await insertProductRow(
+      trx,
+      id,
+      { ...input, categoryId: await categoryIdOf(trx, input.category) },
+      input.variants,
+    );
+    await replaceVariants(trx, id, input.variants);
+    return announce(trx, undefined, id);
+  });
+}
+
+/** Changes a product; the fields sent replace the stored ones (`variants` replaces the whole set). */
+export async function updateProduct(
+  db: Pool,
+  id: string,
+  patch: Partial<ProductInput>,
+): Promise<ProductDetail> {
+  return withTransaction(db, async (trx) => {
+    const before = await existingProduct(trx, id);
+    const merged: ProductInput = {
+      slug: before.slug,
+      name: before.name,
+      description: before.description,
+      category: before.category.slug,
+      status: before.status,
+      images: before.images,
+      variants: before.variants,
+      ...patch,
+    };
+    assertValidVariants(merged.variants);
+    await updateProductRow(
+      trx,
+      id,
+      { ...merged, categoryId: await categoryIdOf(trx, merged.category) },
+      merged.variants,
+    );
+    if (patch.variants) await replaceVariants(trx, id, patch.variants);
+    return announce(trx, before, id);
+  });
+}
+
+/** Takes a product off sale; it stays on record because orders refer to its SKUs. */
+export async function archiveProduct(db: Pool, id: string): Promise<void> {
+  await withTransaction(db, async (trx) => {
+    const before = await existingProduct(trx, id);
+    await setProductStatus(trx, id, 'archived');
+    await announce(trx, before, id);
+  });
+}
+
+async function announce(trx: Queryable, before: ProductDetail | undefined, id: string) {
+  const after = await existingProduct(trx, id);
+  await addToOutbox(trx, productUpdated(before, after));
+  return after;
+}
+
+async function existingProduct(trx: Queryable, id: string): Promise<ProductDetail> {
+  const product = await selectProductDetail(trx, { id });
+  if (!product) throw new DomainError('not_found', `There is no product ${id}`);
+  return product;
+}
+
+async function categoryIdOf(trx: Queryable, slug: string): Promise<string> {
+  const id = await selectCategoryId(trx, slug);
+  if (id) return id;
+  throw new DomainError('unknown_category', `There is no category ${slug}`, {
+    errors: [{ field: 'category', in: 'body', message: 'is not a category of this shop' }],
+  });
+}

@@ -1,0 +1,143 @@
+import type { Pool } from '@bazaar/db/pool';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { Type } from 'typebox';
+import { archiveProduct, createProduct, updateProduct } from '../domain/manage-products.js';
+import { slugify } from '../domain/product.js';
+import { selectProductDetail } from '../store/product-store.js';
+import { ProductDetail } from './product-schemas.js';
+
+const VariantInput = Type.Object(
+  {
+    sku: Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 }),
+    options: Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 80 }), {
+      maxProperties: 6,
+    }),
+    price: Type.Object(
+      {
+        amount: Type.Integer({
+          minimum: 1,
+          maximum: 100_000_000,
+          description: 'minor units, above 0',
+        }),
+        currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const productFields = {
+  slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 120 }),
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  description: Type.String({ maxLength: 5000 }),
+  category: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 }),
+  status: Type.Enum(['draft', 'active', 'archived']),
+  images: Type.Array(Type.String({ pattern: '^(https://|/)[^\\s]+$', maxLength: 500 }), {
+    maxItems: 10,
+  }),
+  variants: Type.Array(VariantInput, { minItems: 1, maxItems: 100 }),
+};
+
+const CreateBody = Type.Object(
+  {
+    ...productFields,
+    slug: Type.Optional(productFields.slug),
+    status: Type.Optional(productFields.status),
+    images: Type.Optional(productFields.images),
+    description: Type.Optional(productFields.description),
+  },
+  { additionalProperties: false },
+);
+
+const PatchBody = Type.Object(
+  Object.fromEntries(
+    Object.entries(productFields).map(([name, schema]) => [name, Type.Optional(schema)]),
+  ),
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const ProductParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export function adminProductRoutes(
+  app: ServiceApp,
+  deps: { db: Pool; verify: TokenVerifier },
+): void {
+  const adminOnly = requireRole(deps.verify, 'admin');
+
+  app.get(
+    '/api/admin/products/:id',
+    {
+      preHandler: adminOnly,
+      schema: {
+        summary: 'A product in any status',
+        tags: ['admin'],
+        params: ProductParams,
+        response: { 200: ProductDetail },
+      },
+    },
+    async (request) => {
+      const product = await selectProductDetail(deps.db, { id: request.params.id });
+      if (!product) throw new DomainError('not_found', `There is no product ${request.params.id}`);
+      return product;
+    },
+  );
+
+  app.post(
+    '/api/admin/products',
+    {
+      preHandler: adminOnly,
+      schema: {
+        summary: 'Add a product (a draft unless a status is given)',
+        tags: ['admin'],
+        body: CreateBody,
+        response: { 201: ProductDetail },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const product = await createProduct(deps.db, {
+        ...body,
+        slug: body.slug ?? slugify(body.name),
+        description: body.description ?? '',
+        status: body.status ?? 'draft',
+        images: body.images ?? [],
+      });
+      return reply.code(201).send(product);
+    },
+  );
+
+  app.patch(
+    '/api/admin/products/:id',
+    {
+      preHandler: adminOnly,
+      schema: {
+        summary: 'Change a product; variants, when sent, replace the whole set',
+        tags: ['admin'],
+        params: ProductParams,
+        body: PatchBody,
+        response: { 200: ProductDetail },
+      },
+    },
+    async (request) => updateProduct(deps.db, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/admin/products/:id',
+    {
+      preHandler: adminOnly,
+      schema: {
+        summary: 'Archive a product: off sale, kept on record for the orders that name its SKUs',
+        tags: ['admin'],
+        params: ProductParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await archiveProduct(deps.db, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import type { Pool } from '@bazaar/db/pool';
+import { createTestDatabase } from '@bazaar/db/test-database';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { createTokenVerifier } from '@bazaar/service-kit/auth';
+import { createTestTokens } from '@bazaar/testing/test-tokens';
+import { buildApp } from '../src/app.js';
+import { migrationsDirectory } from '../src/config.js';
+import { seedCatalog } from '../src/seed/seed-catalog.js';
+
+export type RunningCatalog = {
+  app: ServiceApp;
+  db: Pool;
+  /** A bearer token of an admin, signed by a key this catalog trusts. */
+  adminToken: string;
+  customerToken: string;
+  close: () => Promise<void>;
+};
+
+/** Catalog on its own fresh database, seeded with the demo assortment unless told otherwise. */
+export async function startCatalog(
+  postgresUrl: string,
+  options: { seed?: boolean } = {},
+): Promise<RunningCatalog> {
+  const database = await createTestDatabase(postgresUrl, { migrations: migrationsDirectory });
+  if (options.seed ?? true) await seedCatalog(database.pool);
+  const tokens = await createTestTokens();
+  const app = await buildApp({
+    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
+    db: database.pool,
+    verify: createTokenVerifier({ keys: tokens.keys, issuer: tokens.issuer, audience: 'bazaar' }),
+  });
+  await app.ready();
+  return {
+    app,
+    db: database.pool,
+    adminToken: await tokens.sign({ role: 'admin', audience: 'bazaar' }),
+    customerToken: await tokens.sign({ role: 'customer', audience: 'bazaar' }),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
