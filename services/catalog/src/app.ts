@@ -3,6 +3,7 @@ import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import etag from '@fastify/etag';
 import type { CatalogConfig } from './config.js';
+import { noReadCache, type ReadCache } from './domain/read-cache.js';
 import { adminProductRoutes } from './routes/admin-product-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
 import { productRoutes } from './routes/product-routes.js';
@@ -12,9 +13,16 @@ export type CatalogDeps = {
   db: Pool;
   /** Checks admins' access tokens. */
   verify: TokenVerifier;
+  /** Where repeated reads are answered from; none by default. */
+  cache?: ReadCache;
 };
 
-export async function buildApp({ config, db, verify }: CatalogDeps): Promise<ServiceApp> {
+export async function buildApp({
+  config,
+  db,
+  verify,
+  cache = noReadCache,
+}: CatalogDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
     name: 'catalog',
     logLevel: config.LOG_LEVEL,
@@ -31,8 +39,8 @@ export async function buildApp({ config, db, verify }: CatalogDeps): Promise<Ser
   });
   // A strong ETag over each response body: a client that has it gets a 304 and no body.
   await app.register(etag);
-  productRoutes(app, { db });
+  productRoutes(app, { db, cache });
   categoryRoutes(app, { db });
-  adminProductRoutes(app, { db, verify });
+  adminProductRoutes(app, { db, cache, verify });
   return app;
 }

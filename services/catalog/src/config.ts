@@ -22,6 +22,17 @@ const CatalogConfig = Type.Object({
     minLength: 1,
     description: 'the aud claim of access tokens',
   }),
+  REDIS_URL: Type.Optional(
+    Type.String({
+      pattern: '^rediss?://[^\\s]+$',
+      description: 'a redis:// URL, for a read cache shared by every catalog replica',
+    }),
+  ),
+  READ_CACHE_TTL_SECONDS: Type.Integer({
+    default: 60,
+    minimum: 1,
+    description: 'seconds a cached read lives at most (changes invalidate it at once)',
+  }),
 });
 
 export type CatalogConfig = Static<typeof CatalogConfig>;

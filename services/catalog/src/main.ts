@@ -1,9 +1,11 @@
 import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
 import { createTokenVerifier, remoteKeys } from '@bazaar/service-kit/auth';
+import { connectRedis } from '@bazaar/service-kit/redis';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
 import { migrationsDirectory, readConfig } from './config.js';
+import { redisReadCache } from './domain/read-cache.js';
 
 await runService('catalog', async () => {
   const config = readConfig();
@@ -12,15 +14,29 @@ await runService('catalog', async () => {
     onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
   });
   await assertMigrated(db, migrationsDirectory);
+  const redis = config.REDIS_URL
+    ? connectRedis(config.REDIS_URL, (error) =>
+        app.log.warn({ err: error }, 'redis connection failed'),
+      )
+    : undefined;
   const app = await buildApp({
     config,
     db,
+    ...(redis && {
+      cache: redisReadCache(redis, {
+        ttlSeconds: config.READ_CACHE_TTL_SECONDS,
+        onError: (error) => app.log.warn({ err: error }, 'read cache unavailable'),
+      }),
+    }),
     verify: createTokenVerifier({
       keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
       issuer: config.TOKEN_ISSUER,
       audience: config.TOKEN_AUDIENCE,
     }),
   });
-  app.addHook('onClose', () => db.end());
+  app.addHook('onClose', async () => {
+    await redis?.quit();
+    await db.end();
+  });
   return { app, config };
 });

@@ -5,6 +5,7 @@ import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { createTestTokens } from '@bazaar/testing/test-tokens';
 import { buildApp } from '../src/app.js';
 import { migrationsDirectory } from '../src/config.js';
+import type { ReadCache } from '../src/domain/read-cache.js';
 import { seedCatalog } from '../src/seed/seed-catalog.js';
 
 export type RunningCatalog = {
@@ -19,7 +20,7 @@ export type RunningCatalog = {
 /** Catalog on its own fresh database, seeded with the demo assortment unless told otherwise. */
 export async function startCatalog(
   postgresUrl: string,
-  options: { seed?: boolean } = {},
+  options: { seed?: boolean; cache?: ReadCache } = {},
 ): Promise<RunningCatalog> {
   const database = await createTestDatabase(postgresUrl, { migrations: migrationsDirectory });
   if (options.seed ?? true) await seedCatalog(database.pool);
@@ -28,6 +29,7 @@ export async function startCatalog(
     config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
     db: database.pool,
     verify: createTokenVerifier({ keys: tokens.keys, issuer: tokens.issuer, audience: 'bazaar' }),
+    ...(options.cache && { cache: options.cache }),
   });
   await app.ready();
   return {

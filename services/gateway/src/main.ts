@@ -5,5 +5,8 @@ import { prepareGateway } from './prepare-gateway.js';
 
 await runService('gateway', async () => {
   const config = readConfig();
-  return { app: await buildApp(prepareGateway(config)), config };
+  const app = await buildApp(
+    prepareGateway(config, (error) => app.log.warn({ err: error }, 'redis connection failed')),
+  );
+  return { app, config };
 });

@@ -1,14 +1,15 @@
 import { createTokenVerifier, remoteKeys } from '@bazaar/service-kit/auth';
-import { Redis } from 'ioredis';
+import { connectRedis } from '@bazaar/service-kit/redis';
 import type { GatewayDeps } from './app.js';
 import type { GatewayConfig } from './config.js';
 
 /** The gateway's collaborators: identity's keys for checking tokens, and Redis when configured. */
-export function prepareGateway(config: GatewayConfig): GatewayDeps {
-  // Rate limiting must not stall on a slow Redis: fail fast, and the limiter lets requests through.
-  const redis = config.REDIS_URL
-    ? new Redis(config.REDIS_URL, { connectTimeout: 500, maxRetriesPerRequest: 1 })
-    : undefined;
+export function prepareGateway(
+  config: GatewayConfig,
+  onRedisError: (error: Error) => void = () => {},
+): GatewayDeps {
+  // If Redis fails, the limiter lets requests through rather than failing them.
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, onRedisError) : undefined;
   return {
     config,
     ...(redis ? { redis } : {}),

@@ -12,60 +12,82 @@ import {
 } from '../store/product-write-store.js';
 import type { ProductDetail } from './product.js';
 import { assertValidVariants, type ProductInput, productUpdated } from './product-changes.js';
+import type { ReadCache } from './read-cache.js';
+
+export type WriteDeps = { db: Pool; cache: ReadCache };
 
 /** Adds a product with its variants and announces it. */
-export async function createProduct(db: Pool, input: ProductInput): Promise<ProductDetail> {
+export async function createProduct(
+  { db, cache }: WriteDeps,
+  input: ProductInput,
+): Promise<ProductDetail> {
   assertValidVariants(input.variants);
-  return withTransaction(db, async (trx) => {
-    const id = randomUUID();
-    await insertProductRow(
-      trx,
-      id,
-      { ...input, categoryId: await categoryIdOf(trx, input.category) },
-      input.variants,
-    );
-    await replaceVariants(trx, id, input.variants);
-    return announce(trx, undefined, id);
-  });
+  return afterCommit(
+    cache,
+    withTransaction(db, async (trx) => {
+      const id = randomUUID();
+      await insertProductRow(
+        trx,
+        id,
+        { ...input, categoryId: await categoryIdOf(trx, input.category) },
+        input.variants,
+      );
+      await replaceVariants(trx, id, input.variants);
+      return announce(trx, undefined, id);
+    }),
+  );
 }
 
 /** Changes a product; the fields sent replace the stored ones (`variants` replaces the whole set). */
 export async function updateProduct(
-  db: Pool,
+  { db, cache }: WriteDeps,
   id: string,
   patch: Partial<ProductInput>,
 ): Promise<ProductDetail> {
-  return withTransaction(db, async (trx) => {
-    const before = await existingProduct(trx, id);
-    const merged: ProductInput = {
-      slug: before.slug,
-      name: before.name,
-      description: before.description,
-      category: before.category.slug,
-      status: before.status,
-      images: before.images,
-      variants: before.variants,
-      ...patch,
-    };
-    assertValidVariants(merged.variants);
-    await updateProductRow(
-      trx,
-      id,
-      { ...merged, categoryId: await categoryIdOf(trx, merged.category) },
-      merged.variants,
-    );
-    if (patch.variants) await replaceVariants(trx, id, patch.variants);
-    return announce(trx, before, id);
-  });
+  return afterCommit(
+    cache,
+    withTransaction(db, async (trx) => {
+      const before = await existingProduct(trx, id);
+      const merged: ProductInput = {
+        slug: before.slug,
+        name: before.name,
+        description: before.description,
+        category: before.category.slug,
+        status: before.status,
+        images: before.images,
+        variants: before.variants,
+        ...patch,
+      };
+      assertValidVariants(merged.variants);
+      await updateProductRow(
+        trx,
+        id,
+        { ...merged, categoryId: await categoryIdOf(trx, merged.category) },
+        merged.variants,
+      );
+      if (patch.variants) await replaceVariants(trx, id, patch.variants);
+      return announce(trx, before, id);
+    }),
+  );
 }
 
 /** Takes a product off sale; it stays on record because orders refer to its SKUs. */
-export async function archiveProduct(db: Pool, id: string): Promise<void> {
-  await withTransaction(db, async (trx) => {
-    const before = await existingProduct(trx, id);
-    await setProductStatus(trx, id, 'archived');
-    await announce(trx, before, id);
-  });
+export async function archiveProduct({ db, cache }: WriteDeps, id: string): Promise<void> {
+  await afterCommit(
+    cache,
+    withTransaction(db, async (trx) => {
+      const before = await existingProduct(trx, id);
+      await setProductStatus(trx, id, 'archived');
+      await announce(trx, before, id);
+    }),
+  );
+}
+
+/** Invalidates cached reads once the change is committed, never before: no stale page can be cached after it. */
+async function afterCommit<T>(cache: ReadCache, committed: Promise<T>): Promise<T> {
+  const result = await committed;
+  await cache.invalidate();
+  return result;
 }
 
 async function announce(trx: Queryable, before: ProductDetail | undefined, id: string) {

@@ -5,6 +5,7 @@ import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
 import { archiveProduct, createProduct, updateProduct } from '../domain/manage-products.js';
 import { slugify } from '../domain/product.js';
+import type { ReadCache } from '../domain/read-cache.js';
 import { selectProductDetail } from '../store/product-store.js';
 import { ProductDetail } from './product-schemas.js';
 
@@ -63,7 +64,7 @@ const ProductParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export function adminProductRoutes(
   app: ServiceApp,
-  deps: { db: Pool; verify: TokenVerifier },
+  deps: { db: Pool; cache: ReadCache; verify: TokenVerifier },
 ): void {
   const adminOnly = requireRole(deps.verify, 'admin');
 
@@ -98,7 +99,7 @@ export function adminProductRoutes(
     },
     async (request, reply) => {
       const body = request.body;
-      const product = await createProduct(deps.db, {
+      const product = await createProduct(deps, {
         ...body,
         slug: body.slug ?? slugify(body.name),
         description: body.description ?? '',
@@ -121,7 +122,7 @@ export function adminProductRoutes(
         response: { 200: ProductDetail },
       },
     },
-    async (request) => updateProduct(deps.db, request.params.id, request.body),
+    async (request) => updateProduct(deps, request.params.id, request.body),
   );
 
   app.delete(
@@ -136,7 +137,7 @@ export function adminProductRoutes(
       },
     },
     async (request, reply) => {
-      await archiveProduct(deps.db, request.params.id);
+      await archiveProduct(deps, request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { listProducts } from '../domain/list-products.js';
 import { productSorts } from '../domain/product.js';
+import type { ReadCache } from '../domain/read-cache.js';
 import { selectProductDetail } from '../store/product-store.js';
 import { ProductDetail, ProductSummary } from './product-schemas.js';
 
@@ -38,7 +39,7 @@ function cacheable(reply: FastifyReply): void {
   reply.header('cache-control', 'public, max-age=60');
 }
 
-export function productRoutes(app: ServiceApp, deps: { db: Queryable }): void {
+export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: ReadCache }): void {
   app.get(
     '/api/products',
     {
@@ -62,7 +63,10 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable }): void {
     },
     async (request, reply) => {
       cacheable(reply);
-      return listProducts(deps.db, request.query);
+      const key = JSON.stringify(
+        Object.entries(request.query).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
+      return deps.cache.remember(`list:${key}`, () => listProducts(deps.db, request.query));
     },
   );
 
@@ -78,9 +82,11 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable }): void {
     },
     async (request, reply) => {
       const { idOrSlug } = request.params;
-      const product = await selectProductDetail(
-        deps.db,
-        uuidPattern.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+      const product = await deps.cache.remember(`product:${idOrSlug}`, () =>
+        selectProductDetail(
+          deps.db,
+          uuidPattern.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+        ),
       );
       if (product?.status !== 'active') {
         throw new DomainError('not_found', `There is no product ${idOrSlug}`);

@@ -1,0 +1,72 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { redisReadCache } from '../src/domain/read-cache.js';
+import { type RunningCatalog, startCatalog } from './catalog-fixture.js';
+
+const redisUrl = inject('redisUrl');
+
+describe.runIf(redisUrl)('the Redis read cache', () => {
+  let catalog: RunningCatalog;
+  let redis: Redis;
+  const errors: unknown[] = [];
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrl ?? '');
+    // A database of its own keeps this test's generation counter away from everything else.
+    await redis.select(7);
+    await redis.flushdb();
+    catalog = await startCatalog(inject('postgresUrl'), {
+      cache: redisReadCache(redis, { ttlSeconds: 60, onError: (error) => errors.push(error) }),
+    });
+  });
+
+  afterAll(async () => {
+    await catalog.close();
+    await redis.flushdb();
+    await redis.quit();
+  });
+
+  const firstName = async () =>
+    (await catalog.app.inject({ method: 'GET', url: '/api/products?limit=1' })).json().items[0]
+      .name;
+
+  test('a repeated read is answered from the cache, and an admin change invalidates it at once', async () => {
+    const before = await firstName();
+    await catalog.db.query(
+      `UPDATE products SET name = 'Changed Behind The Cache' WHERE slug = (
+         SELECT slug FROM products WHERE status = 'active' ORDER BY created_at DESC, id DESC LIMIT 1)`,
+    );
+    expect(await firstName()).toBe(before);
+
+    const [anyProduct] = (await catalog.db.query('SELECT id FROM products LIMIT 1')).rows;
+    const change = await catalog.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/products/${anyProduct.id}`,
+      headers: { authorization: `Bearer ${catalog.adminToken}` },
+      payload: { description: 'Touched by an admin.' },
+    });
+    expect(change.statusCode).toBe(200);
+    expect(await firstName()).toBe('Changed Behind The Cache');
+    expect(errors).toEqual([]);
+  });
+});
+
+test('with Redis down, reads still come from PostgreSQL', async () => {
+  const errors: unknown[] = [];
+  const unreachable = new Redis('redis://127.0.0.1:1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  unreachable.on('error', () => {});
+  const catalog = await startCatalog(inject('postgresUrl'), {
+    seed: true,
+    cache: redisReadCache(unreachable, { ttlSeconds: 60, onError: (error) => errors.push(error) }),
+  });
+  const response = await catalog.app.inject({ method: 'GET', url: '/api/products?limit=2' });
+  await catalog.close();
+  unreachable.disconnect();
+  expect(response.statusCode).toBe(200);
+  expect(response.json().items).toHaveLength(2);
+  expect(errors.length).toBeGreaterThan(0);
+});
