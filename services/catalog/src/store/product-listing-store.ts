@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from '@bazaar/db/pool';
 import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
 import type { ListingFilters, ProductSort, ProductSummary } from '../domain/product.js';
@@ -23,6 +24,21 @@ const orderings: Record<ProductSort, { key: string; direction: 'ASC' | 'DESC'; c
   price_desc: { key: 'p.price_from', direction: 'DESC', cast: 'integer' },
   relevance: { key: 'ts_rank(p.search, query.q)', direction: 'DESC', cast: 'real' },
 };
+
+const statementNames = new Map<string, string>();
+
+/**
+ * A name per distinct SQL text, so that each connection prepares (parses and plans) a listing
+ * query once instead of on every request. The filters combine into a few dozen texts at most.
+ */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `catalog_listing_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
 
 /** The values of a query, each added where the SQL needs it and named by its placeholder. */
 class SqlParams {
@@ -71,7 +87,7 @@ export async function selectProductPage(
   page: PageRequest,
 ): Promise<Array<{ item: ProductSummary; position: KeysetPosition }>> {
   const { text, values } = productPageQuery(page);
-  const { rows } = await db.query<ProductSummaryRow>(text, values);
+  const { rows } = await db.query<ProductSummaryRow>({ name: statementName(text), text, values });
   return rows.map((row) => ({
     item: toProductSummary(row),
     position: { key: row.sort_key, id: row.id },
@@ -112,11 +128,13 @@ export async function selectCategoryCounts(
 ): Promise<Map<string, number>> {
   const params = new SqlParams();
   const conditions = filterConditions(filters, params, { withCategory: false });
-  const { rows } = await db.query<{ category_id: string; count: number }>(
-    `SELECT p.category_id, count(*)::int AS count FROM products p
-      WHERE ${conditions.join(' AND ')} GROUP BY p.category_id`,
-    params.values,
-  );
+  const text = `SELECT p.category_id, count(*)::int AS count FROM products p
+      WHERE ${conditions.join(' AND ')} GROUP BY p.category_id`;
+  const { rows } = await db.query<{ category_id: string; count: number }>({
+    name: statementName(text),
+    text,
+    values: params.values,
+  });
   return new Map(rows.map((row) => [row.category_id, row.count]));
 }
 

@@ -14,5 +14,7 @@ export async function seedStock(pool: Pool): Promise<{ skus: number }> {
     sku,
     onHand: index % 23 === 0 ? 0 : index % 11 === 0 ? 3 : 20 + ((index * 37) % 80),
   }));
-  return { skus: await insertStocks(pool, stocks) };
+  const inserted = await insertStocks(pool, stocks);
+  await pool.query('ANALYZE stock');
+  return { skus: inserted };
 }
