@@ -58,6 +58,21 @@ export function createTokenVerifier(options: {
   };
 }
 
+/** The two verifiers a service needs: shoppers' and admins' access tokens, and service tokens. */
+export function identityVerifiers(config: {
+  IDENTITY_URL: string;
+  TOKEN_ISSUER: string;
+  TOKEN_AUDIENCE: string;
+  SERVICE_TOKEN_AUDIENCE: string;
+}): { verify: TokenVerifier; verifyService: TokenVerifier } {
+  const keys = remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`);
+  const issuer = config.TOKEN_ISSUER;
+  return {
+    verify: createTokenVerifier({ keys, issuer, audience: config.TOKEN_AUDIENCE }),
+    verifyService: createTokenVerifier({ keys, issuer, audience: config.SERVICE_TOKEN_AUDIENCE }),
+  };
+}
+
 /**
  * A preHandler that requires a valid bearer token and one of `allowed` roles:
  * 401 without a valid token, 403 with the wrong role.

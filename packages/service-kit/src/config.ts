@@ -82,6 +82,30 @@ export const baseConfig = {
   }),
 } satisfies TProperties;
 
+/** What identity's tokens say: identity signs with these values and every service checks them. */
+export const tokenConfig = {
+  TOKEN_ISSUER: Type.String({
+    default: 'bazaar-identity',
+    minLength: 1,
+    description: 'the iss claim of tokens identity signs',
+  }),
+  TOKEN_AUDIENCE: Type.String({
+    default: 'bazaar',
+    minLength: 1,
+    description: 'the aud claim of access tokens for the public API',
+  }),
+  SERVICE_TOKEN_AUDIENCE: Type.String({
+    default: 'bazaar-internal',
+    minLength: 1,
+    description: 'the aud claim of service tokens for /internal calls',
+  }),
+} satisfies TProperties;
+
+/** Where a service that checks tokens finds identity, whose JWKS holds the keys. */
+export const identityUrlConfig = {
+  IDENTITY_URL: httpUrlSetting('http://127.0.0.1:8081'),
+} satisfies TProperties;
+
 export function portSetting(defaultPort: number) {
   return Type.Integer({
     default: defaultPort,

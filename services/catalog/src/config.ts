@@ -1,27 +1,19 @@
 import {
   baseConfig,
-  httpUrlSetting,
+  identityUrlConfig,
   parseConfig,
   portSetting,
   postgresUrlSetting,
+  tokenConfig,
 } from '@bazaar/service-kit/config';
 import { type Static, Type } from 'typebox';
 
 const CatalogConfig = Type.Object({
   ...baseConfig,
+  ...tokenConfig,
+  ...identityUrlConfig,
   PORT: portSetting(8082),
   DATABASE_URL: postgresUrlSetting(),
-  IDENTITY_URL: httpUrlSetting('http://127.0.0.1:8081'),
-  TOKEN_ISSUER: Type.String({
-    default: 'bazaar-identity',
-    minLength: 1,
-    description: 'the iss claim of valid tokens',
-  }),
-  TOKEN_AUDIENCE: Type.String({
-    default: 'bazaar',
-    minLength: 1,
-    description: 'the aud claim of access tokens',
-  }),
   REDIS_URL: Type.Optional(
     Type.String({
       pattern: '^rediss?://[^\\s]+$',

@@ -1,6 +1,6 @@
 import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
-import { createTokenVerifier, remoteKeys } from '@bazaar/service-kit/auth';
+import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { connectRedis } from '@bazaar/service-kit/redis';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
@@ -28,11 +28,7 @@ await runService('catalog', async () => {
         onError: (error) => app.log.warn({ err: error }, 'read cache unavailable'),
       }),
     }),
-    verify: createTokenVerifier({
-      keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
-      issuer: config.TOKEN_ISSUER,
-      audience: config.TOKEN_AUDIENCE,
-    }),
+    verify: identityVerifiers(config).verify,
   });
   app.addHook('onClose', async () => {
     await redis?.quit();

@@ -1,26 +1,24 @@
-import { baseConfig, httpUrlSetting, parseConfig, portSetting } from '@bazaar/service-kit/config';
+import {
+  baseConfig,
+  httpUrlSetting,
+  identityUrlConfig,
+  parseConfig,
+  portSetting,
+  tokenConfig,
+} from '@bazaar/service-kit/config';
 import { type Static, Type } from 'typebox';
 
 const GatewayConfig = Type.Object({
   ...baseConfig,
+  ...tokenConfig,
+  ...identityUrlConfig,
   PORT: portSetting(8080),
-  IDENTITY_URL: httpUrlSetting('http://127.0.0.1:8081'),
   CATALOG_URL: httpUrlSetting('http://127.0.0.1:8082'),
   INVENTORY_URL: httpUrlSetting('http://127.0.0.1:8083'),
   UPSTREAM_TIMEOUT_MS: Type.Integer({
     default: 10_000,
     minimum: 100,
     description: 'milliseconds to wait for an upstream service (at least 100)',
-  }),
-  TOKEN_ISSUER: Type.String({
-    default: 'bazaar-identity',
-    minLength: 1,
-    description: 'the iss claim identity puts in access tokens',
-  }),
-  TOKEN_AUDIENCE: Type.String({
-    default: 'bazaar',
-    minLength: 1,
-    description: 'the aud claim of access tokens for the public API',
   }),
   REDIS_URL: Type.Optional(
     Type.String({

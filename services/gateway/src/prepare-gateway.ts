@@ -1,4 +1,4 @@
-import { createTokenVerifier, remoteKeys } from '@bazaar/service-kit/auth';
+import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { connectRedis } from '@bazaar/service-kit/redis';
 import type { GatewayDeps } from './app.js';
 import type { GatewayConfig } from './config.js';
@@ -13,10 +13,6 @@ export function prepareGateway(
   return {
     config,
     ...(redis ? { redis } : {}),
-    verify: createTokenVerifier({
-      keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
-      issuer: config.TOKEN_ISSUER,
-      audience: config.TOKEN_AUDIENCE,
-    }),
+    verify: identityVerifiers(config).verify,
   };
 }

@@ -2,7 +2,7 @@ import { buildApp as buildCatalog } from '@bazaar/catalog/app';
 import { createTestDatabase } from '@bazaar/db/test-database';
 import { type RunningIdentity, startIdentity } from '@bazaar/identity/test-fixture';
 import type { ServiceApp } from '@bazaar/service-kit/app';
-import { createTokenVerifier, remoteKeys } from '@bazaar/service-kit/auth';
+import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { buildApp } from '../src/app.js';
 import { type GatewayConfig, readConfig } from '../src/config.js';
 import { prepareGateway } from '../src/prepare-gateway.js';
@@ -30,11 +30,7 @@ export async function startStack(
   const catalog = await buildCatalog({
     config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
     db: catalogDatabase.pool,
-    verify: createTokenVerifier({
-      keys: remoteKeys(`${identityUrl}/.well-known/jwks.json`),
-      issuer: identity.config.TOKEN_ISSUER,
-      audience: identity.config.TOKEN_AUDIENCE,
-    }),
+    verify: identityVerifiers({ ...identity.config, IDENTITY_URL: identityUrl }).verify,
   });
   const catalogUrl = await catalog.listen({ port: 0, host });
   const gateway = await buildApp(

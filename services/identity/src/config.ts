@@ -4,28 +4,15 @@ import {
   parseConfig,
   portSetting,
   postgresUrlSetting,
+  tokenConfig,
 } from '@bazaar/service-kit/config';
 import { type Static, Type } from 'typebox';
 
 const IdentityConfig = Type.Object({
   ...baseConfig,
+  ...tokenConfig,
   PORT: portSetting(8081),
   DATABASE_URL: postgresUrlSetting(),
-  TOKEN_ISSUER: Type.String({
-    default: 'bazaar-identity',
-    minLength: 1,
-    description: 'the iss claim of every token this service signs',
-  }),
-  TOKEN_AUDIENCE: Type.String({
-    default: 'bazaar',
-    minLength: 1,
-    description: 'the aud claim of access tokens for the public API',
-  }),
-  SERVICE_TOKEN_AUDIENCE: Type.String({
-    default: 'bazaar-internal',
-    minLength: 1,
-    description: 'the aud claim of service tokens for /internal calls',
-  }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({
     default: 900,
     minimum: 60,

@@ -1,32 +1,19 @@
 import {
   baseConfig,
-  httpUrlSetting,
+  identityUrlConfig,
   parseConfig,
   portSetting,
   postgresUrlSetting,
+  tokenConfig,
 } from '@bazaar/service-kit/config';
 import { type Static, Type } from 'typebox';
 
 const InventoryConfig = Type.Object({
   ...baseConfig,
+  ...tokenConfig,
+  ...identityUrlConfig,
   PORT: portSetting(8083),
   DATABASE_URL: postgresUrlSetting(),
-  IDENTITY_URL: httpUrlSetting('http://127.0.0.1:8081'),
-  TOKEN_ISSUER: Type.String({
-    default: 'bazaar-identity',
-    minLength: 1,
-    description: 'the iss claim of valid tokens',
-  }),
-  TOKEN_AUDIENCE: Type.String({
-    default: 'bazaar',
-    minLength: 1,
-    description: 'the aud claim of access tokens',
-  }),
-  SERVICE_TOKEN_AUDIENCE: Type.String({
-    default: 'bazaar-internal',
-    minLength: 1,
-    description: 'the aud claim of service tokens',
-  }),
   RESERVATION_SWEEP_INTERVAL_MS: Type.Integer({
     default: 5000,
     minimum: 100,

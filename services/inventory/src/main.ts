@@ -1,6 +1,6 @@
 import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
-import { createTokenVerifier, remoteKeys } from '@bazaar/service-kit/auth';
+import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
 import { migrationsDirectory, readConfig } from './config.js';
@@ -12,21 +12,7 @@ await runService('inventory', async () => {
     onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
   });
   await assertMigrated(db, migrationsDirectory);
-  const keys = remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`);
-  const app = await buildApp({
-    config,
-    db,
-    verify: createTokenVerifier({
-      keys,
-      issuer: config.TOKEN_ISSUER,
-      audience: config.TOKEN_AUDIENCE,
-    }),
-    verifyService: createTokenVerifier({
-      keys,
-      issuer: config.TOKEN_ISSUER,
-      audience: config.SERVICE_TOKEN_AUDIENCE,
-    }),
-  });
+  const app = await buildApp({ config, db, ...identityVerifiers(config) });
   app.addHook('onClose', () => db.end());
   return { app, config };
 });

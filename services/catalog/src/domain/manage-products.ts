@@ -4,11 +4,10 @@ import { addToOutbox } from '@bazaar/events/outbox';
 import { DomainError } from '@bazaar/service-kit/errors';
 import { selectProductDetail } from '../store/product-store.js';
 import {
-  insertProductRow,
   replaceVariants,
+  saveProductRow,
   selectCategoryId,
   setProductStatus,
-  updateProductRow,
 } from '../store/product-write-store.js';
 import type { ProductDetail } from './product.js';
 import { assertValidVariants, type ProductInput, productUpdated } from './product-changes.js';
@@ -26,7 +25,7 @@ export async function createProduct(
     cache,
     withTransaction(db, async (trx) => {
       const id = randomUUID();
-      await insertProductRow(
+      await saveProductRow(
         trx,
         id,
         { ...input, categoryId: await categoryIdOf(trx, input.category) },
@@ -59,7 +58,7 @@ export async function updateProduct(
         ...patch,
       };
       assertValidVariants(merged.variants);
-      await updateProductRow(
+      await saveProductRow(
         trx,
         id,
         { ...merged, categoryId: await categoryIdOf(trx, merged.category) },

@@ -11,7 +11,8 @@ export async function selectCategoryId(db: Queryable, slug: string): Promise<str
 
 type ProductRow = Omit<ProductInput, 'category' | 'variants'> & { categoryId: string };
 
-export async function insertProductRow(
+/** Writes a product's own row, new or existing; its price fields follow from `variants`. */
+export async function saveProductRow(
   db: Queryable,
   id: string,
   product: ProductRow,
@@ -20,33 +21,11 @@ export async function insertProductRow(
   await db
     .query(
       `INSERT INTO products (id, slug, name, description, category_id, status, images, price_from, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        id,
-        product.slug,
-        product.name,
-        product.description,
-        product.categoryId,
-        product.status,
-        product.images,
-        lowestPrice(variants),
-        variants[0]?.price.currency,
-      ],
-    )
-    .catch(rethrowTakenSlug);
-}
-
-export async function updateProductRow(
-  db: Queryable,
-  id: string,
-  product: ProductRow,
-  variants: VariantInput[],
-) {
-  await db
-    .query(
-      `UPDATE products SET slug = $2, name = $3, description = $4, category_id = $5, status = $6,
-              images = $7, price_from = $8, currency = $9, updated_at = now()
-        WHERE id = $1`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (id) DO UPDATE SET
+         slug = excluded.slug, name = excluded.name, description = excluded.description,
+         category_id = excluded.category_id, status = excluded.status, images = excluded.images,
+         price_from = excluded.price_from, currency = excluded.currency, updated_at = now()`,
       [
         id,
         product.slug,
