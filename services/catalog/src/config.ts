@@ -20,6 +20,12 @@ const CatalogConfig = Type.Object({
       description: 'a redis:// URL, for a read cache shared by every catalog replica',
     }),
   ),
+  LOCAL_READ_CACHE_TTL_MS: Type.Integer({
+    default: 2000,
+    minimum: 0,
+    maximum: 60_000,
+    description: 'milliseconds a read is cached in the process when there is no REDIS_URL (0: off)',
+  }),
   READ_CACHE_TTL_SECONDS: Type.Integer({
     default: 60,
     minimum: 1,

@@ -5,7 +5,7 @@ import { connectRedis } from '@bazaar/service-kit/redis';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
 import { migrationsDirectory, readConfig } from './config.js';
-import { redisReadCache } from './domain/read-cache.js';
+import { memoryReadCache, noReadCache, redisReadCache } from './domain/read-cache.js';
 
 await runService('catalog', async () => {
   const config = readConfig();
@@ -19,15 +19,18 @@ await runService('catalog', async () => {
         app.log.warn({ err: error }, 'redis connection failed'),
       )
     : undefined;
+  const cache = redis
+    ? redisReadCache(redis, {
+        ttlSeconds: config.READ_CACHE_TTL_SECONDS,
+        onError: (error) => app.log.warn({ err: error }, 'read cache unavailable'),
+      })
+    : config.LOCAL_READ_CACHE_TTL_MS > 0
+      ? memoryReadCache({ ttlMs: config.LOCAL_READ_CACHE_TTL_MS, maxEntries: 1000 })
+      : noReadCache;
   const app = await buildApp({
     config,
     db,
-    ...(redis && {
-      cache: redisReadCache(redis, {
-        ttlSeconds: config.READ_CACHE_TTL_SECONDS,
-        onError: (error) => app.log.warn({ err: error }, 'read cache unavailable'),
-      }),
-    }),
+    cache,
     verify: identityVerifiers(config).verify,
   });
   app.addHook('onClose', async () => {

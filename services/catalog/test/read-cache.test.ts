@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { redisReadCache } from '../src/domain/read-cache.js';
+import { memoryReadCache, redisReadCache } from '../src/domain/read-cache.js';
 import { type RunningCatalog, startCatalog } from './catalog-fixture.js';
 
 const redisUrl = inject('redisUrl');
@@ -69,4 +69,41 @@ test('with Redis down, reads still come from PostgreSQL', async () => {
   expect(response.statusCode).toBe(200);
   expect(response.json().items).toHaveLength(2);
   expect(errors.length).toBeGreaterThan(0);
+});
+
+describe('the in-process read cache', () => {
+  /** A computation that answers `${key}${n}` on its n-th run, so a test sees when it ran. */
+  function counted(key: string, answer = true) {
+    let runs = 0;
+    const compute = async () => {
+      runs += 1;
+      return answer ? `${key}${runs}` : undefined;
+    };
+    return { compute, runs: () => runs };
+  }
+
+  test('remembers an answer for its lifetime, forgets it after, and on a change at once', async () => {
+    const cache = memoryReadCache({ ttlMs: 100, maxEntries: 10 });
+    const list = counted('list');
+    const read = () => cache.remember('list', list.compute);
+    expect([await read(), await read()]).toEqual(['list1', 'list1']);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await read()).toBe('list2');
+    await cache.invalidate();
+    expect(await read()).toBe('list3');
+  });
+
+  test('keeps at most maxEntries answers, dropping the oldest, and never caches a missing one', async () => {
+    const cache = memoryReadCache({ ttlMs: 60_000, maxEntries: 2 });
+    const [a, b, c] = [counted('a'), counted('b'), counted('c')];
+    await cache.remember('a', a.compute);
+    await cache.remember('b', b.compute);
+    await cache.remember('c', c.compute);
+    expect(await cache.remember('a', a.compute)).toBe('a2');
+    expect(await cache.remember('c', c.compute)).toBe('c1');
+    const gone = counted('gone', false);
+    await cache.remember('gone', gone.compute);
+    await cache.remember('gone', gone.compute);
+    expect(gone.runs()).toBe(2);
+  });
 });

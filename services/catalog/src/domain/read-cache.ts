@@ -12,6 +12,32 @@ export const noReadCache: ReadCache = {
   invalidate: async () => {},
 };
 
+/**
+ * A cache in this process, for when there is no Redis: answers live `ttlMs` (reads already promise
+ * clients nothing fresher than `Cache-Control: max-age=60`), a change made here clears it at once,
+ * and a change made by another replica shows here within `ttlMs`. At most `maxEntries` answers.
+ */
+export function memoryReadCache(options: { ttlMs: number; maxEntries: number }): ReadCache {
+  const entries = new Map<string, { value: unknown; until: number }>();
+  return {
+    remember: async (key, compute) => {
+      const hit = entries.get(key);
+      if (hit && hit.until > Date.now()) return hit.value as Awaited<ReturnType<typeof compute>>;
+      const value = await compute();
+      if (value !== undefined) {
+        entries.delete(key);
+        entries.set(key, { value, until: Date.now() + options.ttlMs });
+        // A Map iterates in insertion order: the first key is the oldest entry.
+        if (entries.size > options.maxEntries) entries.delete(entries.keys().next().value ?? '');
+      }
+      return value;
+    },
+    invalidate: async () => {
+      entries.clear();
+    },
+  };
+}
+
 const generationKey = 'catalog:generation';
 
 /**
