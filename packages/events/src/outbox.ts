@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import type { EventData, EventType } from '@bazaar/contracts/events';
 import type { Queryable } from '@bazaar/db/pool';
+import { assertContract } from './cloud-event.js';
 
 /**
  * Records an event in the producing service's `outbox` table, in the same transaction as the change
  * it announces, so that nothing is announced that did not happen and nothing that happened is lost.
- * Every producer's migrations create the table:
- * `outbox (id uuid PRIMARY KEY, type text, subject text, data jsonb, created_at, published_at)`.
+ * The data must match its contract in `@bazaar/contracts/events`. Every producer's migrations create
+ * the table: `outbox (id uuid PRIMARY KEY, type text, subject text, data jsonb, created_at,
+ * published_at)`.
  */
-export async function addToOutbox(
+export async function addToOutbox<T extends EventType>(
   db: Queryable,
-  event: { type: string; subject: string; data: Record<string, unknown> },
-) {
+  event: { type: T; subject: string; data: EventData<T> },
+): Promise<void> {
+  assertContract(event.type, event.data);
   await db.query('INSERT INTO outbox (id, type, subject, data) VALUES ($1, $2, $3, $4)', [
     randomUUID(),
     event.type,

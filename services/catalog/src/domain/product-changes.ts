@@ -58,7 +58,7 @@ export function productUpdated(before: ProductDetail | undefined, after: Product
   const current = new Set(after.variants.map((variant) => variant.sku));
   const removed = (before?.variants ?? []).filter((variant) => !current.has(variant.sku));
   return {
-    type: 'catalog.product.updated.v1',
+    type: 'catalog.product.updated.v1' as const,
     subject: after.id,
     data: {
       productId: after.id,

@@ -1,0 +1,62 @@
+import { type Static, type TSchema, Type } from 'typebox';
+
+const Uuid = Type.String({ format: 'uuid' });
+const Sku = Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 });
+const Money = Type.Object({
+  amount: Type.Integer(),
+  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+});
+
+/** The data of every event Bazaar publishes, one schema per versioned type (the event catalog). */
+export const eventSchemas = {
+  'identity.user.registered.v1': Type.Object({
+    userId: Uuid,
+    email: Type.String({ minLength: 3 }),
+    name: Type.String(),
+  }),
+  'catalog.product.updated.v1': Type.Object({
+    productId: Uuid,
+    skus: Type.Array(Type.Object({ sku: Sku, price: Money, active: Type.Boolean() })),
+  }),
+  'inventory.stock.low.v1': Type.Object({
+    sku: Sku,
+    available: Type.Integer({ minimum: 0 }),
+    threshold: Type.Integer({ minimum: 0 }),
+  }),
+  'order.confirmed.v1': Type.Object({
+    orderId: Uuid,
+    userId: Uuid,
+    email: Type.String(),
+    lines: Type.Array(
+      Type.Object({
+        sku: Sku,
+        name: Type.String(),
+        quantity: Type.Integer({ minimum: 1 }),
+        unitPrice: Money,
+      }),
+    ),
+    total: Money,
+  }),
+  'order.cancelled.v1': Type.Object({ orderId: Uuid, userId: Uuid, reason: Type.String() }),
+  'order.shipped.v1': Type.Object({
+    orderId: Uuid,
+    userId: Uuid,
+    carrier: Type.String(),
+    trackingNumber: Type.String(),
+  }),
+  'payment.authorized.v1': Type.Object({ orderId: Uuid, paymentId: Uuid, amount: Money }),
+  'payment.declined.v1': Type.Object({
+    orderId: Uuid,
+    paymentId: Uuid,
+    amount: Money,
+    reason: Type.String(),
+  }),
+  'payment.refunded.v1': Type.Object({ orderId: Uuid, paymentId: Uuid, amount: Money }),
+} satisfies Record<string, TSchema>;
+
+export type EventType = keyof typeof eventSchemas;
+export type EventData<T extends EventType> = Static<(typeof eventSchemas)[T]>;
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventSchemas, type);
+}

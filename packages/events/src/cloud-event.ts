@@ -1,0 +1,36 @@
+import {
+  type EventData,
+  type EventType,
+  eventSchemas,
+  isEventType,
+} from '@bazaar/contracts/events';
+import { Value } from 'typebox/value';
+
+/** A CloudEvents 1.0 envelope, as events travel on the bus. */
+export type CloudEvent<T = unknown> = {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: T;
+};
+
+/** Why an event's data does not match its contract, or undefined when it does. */
+export function contractViolation(type: string, data: unknown): string | undefined {
+  if (!isEventType(type)) return `unknown event type ${type}`;
+  const errors = [...Value.Errors(eventSchemas[type], data)];
+  if (errors.length === 0) return undefined;
+  return errors
+    .slice(0, 3)
+    .map((error) => `${error.instancePath || '/'} ${error.message}`)
+    .join('; ');
+}
+
+/** Throws when `data` breaks the contract of `type`: a producer must never write such an event. */
+export function assertContract<T extends EventType>(type: T, data: EventData<T>): void {
+  const violation = contractViolation(type, data);
+  if (violation) throw new Error(`${type} breaks its contract: ${violation}`);
+}
