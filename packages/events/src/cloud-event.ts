@@ -18,6 +18,27 @@ export type CloudEvent<T = unknown> = {
   data: T;
 };
 
+/** The envelope of an event as stored by an outbox or the bus. */
+export function toCloudEvent(event: {
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: Date;
+  data: unknown;
+}): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: event.id,
+    source: event.source,
+    type: event.type,
+    subject: event.subject,
+    time: event.time.toISOString(),
+    datacontenttype: 'application/json',
+    data: event.data,
+  };
+}
+
 /** Why an event's data does not match its contract, or undefined when it does. */
 export function contractViolation(type: string, data: unknown): string | undefined {
   if (!isEventType(type)) return `unknown event type ${type}`;

@@ -1,5 +1,5 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
-import type { CloudEvent } from './cloud-event.js';
+import { type CloudEvent, toCloudEvent } from './cloud-event.js';
 
 type OutboxRow = { id: string; type: string; subject: string; data: unknown; created_at: Date };
 
@@ -23,16 +23,7 @@ export async function relayOutbox(
     );
     if (rows.length === 0) return 0;
     await publish(
-      rows.map((row) => ({
-        specversion: '1.0',
-        id: row.id,
-        source: options.source,
-        type: row.type,
-        subject: row.subject,
-        time: row.created_at.toISOString(),
-        datacontenttype: 'application/json',
-        data: row.data,
-      })),
+      rows.map((row) => toCloudEvent({ ...row, source: options.source, time: row.created_at })),
     );
     await trx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1)', [
       rows.map((row) => row.id),

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
-import { type CloudEvent, contractViolation } from './cloud-event.js';
+import { type CloudEvent, contractViolation, toCloudEvent } from './cloud-event.js';
 import { busChannel } from './postgres-bus.js';
 
 /** Applies one event inside the consumer's transaction, which also records it in the inbox. */
@@ -109,17 +109,7 @@ async function consumeBatch(options: ConsumerOptions, client: PoolClient): Promi
     [options.consumer, Object.keys(options.handlers)],
   );
   for (const row of rows) {
-    const event: CloudEvent = {
-      specversion: '1.0',
-      id: row.id,
-      source: row.source,
-      type: row.type,
-      subject: row.subject,
-      time: row.time.toISOString(),
-      datacontenttype: 'application/json',
-      data: row.data,
-    };
-    await deliver(options, client, event);
+    await deliver(options, client, toCloudEvent(row));
     await client.query(
       'UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $1',
       [options.consumer, row.position],

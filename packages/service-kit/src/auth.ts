@@ -10,7 +10,7 @@ export type Principal = { subject: string; role: Role; tokenId: string };
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by `authenticate` from a verified bearer token; null for anonymous requests. */
+    /** Set from a verified bearer token by `requireRole` (and the gateway); null when anonymous. */
     principal: Principal | null;
   }
 }

@@ -70,17 +70,13 @@ export function localKeys(db: Pool, graceSeconds: number): JWTVerifyGetKey {
     return cached.keys;
   };
   return async (header) => {
-    const fresh = !cached || cached.until < Date.now();
-    const keys = fresh || !cached ? await read() : cached.keys;
-    const known = keys.find((key) => key.kid === header.kid);
-    const jwk = known ?? (fresh ? undefined : (await read()).find((key) => key.kid === header.kid));
+    const find = (keys: JWK[]) => keys.find((key) => key.kid === header.kid);
+    const current = cached && cached.until > Date.now() ? cached.keys : undefined;
+    // An unknown kid may be a key rotated in since the last read: read once more before refusing.
+    const jwk = (current && find(current)) ?? find(await read());
     if (!jwk) throw new Error(`unknown signing key ${header.kid}`);
     return importJWK(jwk, algorithm);
   };
-}
-
-export function publishedKeys(db: Pool, graceSeconds: number): Promise<JWK[]> {
-  return selectPublishedKeys(db, graceSeconds);
 }
 
 /** Creates a signing key when there is none, as at the very first start. */

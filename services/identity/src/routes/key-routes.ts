@@ -3,7 +3,8 @@ import type { ServiceApp } from '@bazaar/service-kit/app';
 import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
 import { isServiceClient, type ServiceClients } from '../domain/service-clients.js';
-import { publishedKeys, type TokenSigner } from '../domain/signing-keys.js';
+import type { TokenSigner } from '../domain/signing-keys.js';
+import { selectPublishedKeys } from '../store/signing-key-store.js';
 
 const serviceTokenTtlSeconds = 300;
 
@@ -31,7 +32,7 @@ export function keyRoutes(
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
       // A key retired now still verifies tokens signed a moment ago, for one access-token lifetime.
-      return { keys: await publishedKeys(deps.db, deps.accessTokenTtlSeconds + 60) };
+      return { keys: await selectPublishedKeys(deps.db, deps.accessTokenTtlSeconds + 60) };
     },
   );
 

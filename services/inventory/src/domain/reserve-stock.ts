@@ -21,14 +21,11 @@ export async function reserveStock(
       if (!existing) throw new Error(`reservation ${request.orderId} vanished`);
       return { reservation: existing, created: false };
     }
-    const known = new Set(
-      (
-        await selectStocks(
-          trx,
-          lines.map((line) => line.sku),
-        )
-      ).map((s) => s.sku),
+    const stocked = await selectStocks(
+      trx,
+      lines.map((line) => line.sku),
     );
+    const known = new Set(stocked.map((stock) => stock.sku));
     const unknown = lines.filter((line) => !known.has(line.sku)).map((line) => line.sku);
     if (unknown.length > 0) {
       throw new DomainError('unknown_sku', `No stock is kept for ${unknown.join(', ')}`, {

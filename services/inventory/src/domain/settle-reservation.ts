@@ -1,4 +1,4 @@
-import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import { DomainError } from '@bazaar/service-kit/errors';
 import { expireOverdue, selectReservation, updateStatus } from '../store/reservation-store.js';
 import { adjustStock } from '../store/stock-store.js';
@@ -61,7 +61,7 @@ export async function releaseExpiredReservations(db: Pool, batch = 200): Promise
   });
 }
 
-async function lockedReservation(trx: Parameters<typeof selectReservation>[0], orderId: string) {
+async function lockedReservation(trx: Queryable, orderId: string) {
   const reservation = await selectReservation(trx, orderId, { forUpdate: true });
   if (!reservation) throw new DomainError('not_found', `No reservation for order ${orderId}`);
   return reservation;
