@@ -33,11 +33,20 @@ function launch(env: Record<string, string>, options: { ownGroup?: boolean } = {
   return { child, output: () => output, exited };
 }
 
-async function waitFor(launched: Launch, text: string, timeoutMs: number): Promise<void> {
+/** Waits until the launcher's output holds `expected`: lines reach it through pipes, a moment late. */
+async function waitFor(
+  launched: Launch,
+  expected: string | RegExp,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!launched.output().includes(text)) {
+  const printed = () =>
+    typeof expected === 'string'
+      ? launched.output().includes(expected)
+      : expected.test(launched.output());
+  while (!printed()) {
     if (launched.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`launcher never printed "${text}":\n${launched.output()}`);
+      throw new Error(`launcher never printed ${expected}:\n${launched.output()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -101,7 +110,7 @@ describe('npm start', () => {
     expect(response.status).toBe(200);
     expect(page.items).toHaveLength(100);
     expect(page.items[0]).toMatchObject({ name: expect.any(String), price: { currency: 'USD' } });
-    expect(launched.output()).toMatch(/catalog\s+\| .*request completed/);
+    await waitFor(launched, /catalog\s+\| .*request completed/, 5000);
     const signIn = await fetch(`http://127.0.0.1:${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
