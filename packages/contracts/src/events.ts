@@ -23,6 +23,12 @@ export const eventSchemas = {
     available: Type.Integer({ minimum: 0 }),
     threshold: Type.Integer({ minimum: 0 }),
   }),
+  /** A SKU became available or sold out; `changedAt` orders the announcements of one SKU. */
+  'inventory.stock.availability.v1': Type.Object({
+    sku: Sku,
+    inStock: Type.Boolean(),
+    changedAt: Type.String({ format: 'date-time' }),
+  }),
   'order.confirmed.v1': Type.Object({
     orderId: Uuid,
     userId: Uuid,

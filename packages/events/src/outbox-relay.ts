@@ -1,4 +1,5 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
+import type { EventBus } from './bus.js';
 import { type CloudEvent, toCloudEvent } from './cloud-event.js';
 
 type OutboxRow = { id: string; type: string; subject: string; data: unknown; created_at: Date };
@@ -30,4 +31,48 @@ export async function relayOutbox(
     ]);
     return rows.length;
   });
+}
+
+/**
+ * Relays the outbox to the bus until stopped: at once while there is a backlog, else every
+ * `intervalMs`. A failure (bus or database away) is reported and tried again on the next round;
+ * the events wait in the outbox meanwhile.
+ */
+export function startOutboxRelay(options: {
+  db: Pool;
+  bus: Pick<EventBus, 'publish'>;
+  source: string;
+  intervalMs: number;
+  onError: (error: unknown) => void;
+}): () => Promise<void> {
+  const batchSize = 100;
+  let running = true;
+  let wake = () => {};
+  const loop = (async () => {
+    while (running) {
+      let relayed = 0;
+      try {
+        relayed = await relayOutbox(options.db, (events) => options.bus.publish(events), {
+          source: options.source,
+          batchSize,
+        });
+      } catch (error) {
+        options.onError(error);
+      }
+      if (relayed < batchSize && running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.intervalMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  })();
+  return async () => {
+    running = false;
+    wake();
+    await loop;
+  };
 }

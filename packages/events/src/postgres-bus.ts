@@ -1,10 +1,33 @@
-import type { Pool } from '@bazaar/db/pool';
+import { createPool, type Pool } from '@bazaar/db/pool';
+import type { DeadLetter, EventBus } from './bus.js';
 import type { CloudEvent } from './cloud-event.js';
+import { startPostgresConsumer } from './postgres-consumer.js';
 
-/** The channel on which a publish wakes the consumers up. */
+/** The channel on which a publish (or a replay) wakes the consumers up. */
 export const busChannel = 'bazaar_bus';
 
 export const busMigrations = new URL('../migrations/bus/', import.meta.url);
+
+/** The event log in the `bus` database, for one machine without NATS. */
+export function postgresBus(
+  url: string,
+  options: { name: string; onIdleClientError: (error: Error) => void },
+): EventBus {
+  // A consumer holds one connection while it leads; publishing and replays share the rest.
+  const pool = createPool(url, {
+    applicationName: `${options.name} bus`,
+    max: 4,
+    onIdleClientError: options.onIdleClientError,
+  });
+  return {
+    transport: 'postgres',
+    publish: (events) => publishToPostgres(pool, events),
+    subscribe: async (subscription) => startPostgresConsumer(pool, subscription),
+    deadLetters: (consumer) => listDeadLetters(pool, consumer),
+    replay: (consumer, eventIds) => requestReplay(pool, consumer, eventIds),
+    close: () => pool.end(),
+  };
+}
 
 /** Appends events to the log; an event id already there is not appended again. */
 export async function publishToPostgres(bus: Pool, events: readonly CloudEvent[]): Promise<void> {
@@ -24,4 +47,46 @@ export async function publishToPostgres(bus: Pool, events: readonly CloudEvent[]
       events.map((event) => JSON.stringify(event.data)),
     ],
   );
+}
+
+type DeadLetterRow = {
+  consumer: string;
+  event: CloudEvent;
+  error: string;
+  attempts: number;
+  failed_at: Date;
+};
+
+async function listDeadLetters(bus: Pool, consumer?: string): Promise<DeadLetter[]> {
+  const { rows } = await bus.query<DeadLetterRow>(
+    `SELECT consumer, event, error, attempts, failed_at FROM dead_letters
+      WHERE replay_requested_at IS NULL AND ($1::text IS NULL OR consumer = $1)
+      ORDER BY failed_at, event_id`,
+    [consumer ?? null],
+  );
+  return rows.map((row) => ({
+    consumer: row.consumer,
+    event: row.event,
+    error: row.error,
+    attempts: row.attempts,
+    failedAt: row.failed_at.toISOString(),
+  }));
+}
+
+/** Marks letters for replay; their consumer takes them before new events and deletes each it applies. */
+async function requestReplay(
+  bus: Pool,
+  consumer: string,
+  eventIds?: readonly string[],
+): Promise<number> {
+  const { rowCount } = await bus.query(
+    `WITH requested AS (
+       UPDATE dead_letters SET replay_requested_at = now()
+        WHERE consumer = $1 AND replay_requested_at IS NULL
+          AND ($2::uuid[] IS NULL OR event_id = ANY($2))
+        RETURNING 1)
+     SELECT pg_notify('${busChannel}', '') FROM requested`,
+    [consumer, eventIds ?? null],
+  );
+  return rowCount ?? 0;
 }

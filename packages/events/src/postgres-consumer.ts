@@ -1,23 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
-import { type CloudEvent, contractViolation, toCloudEvent } from './cloud-event.js';
+import type { Pool, PoolClient } from '@bazaar/db/pool';
+import { type CloudEvent, toCloudEvent } from './cloud-event.js';
+import {
+  applyOnce,
+  defaultMaxAttempts,
+  rejection,
+  retryDelay,
+  type Subscription,
+} from './inbox.js';
 import { busChannel } from './postgres-bus.js';
 
-/** Applies one event inside the consumer's transaction, which also records it in the inbox. */
-export type EventHandler = (trx: PoolClient, event: CloudEvent) => Promise<void>;
-
-export type ConsumerOptions = {
-  /** The bus database. */
-  bus: Pool;
-  /** The consuming service's database, with its `inbox (consumer, event_id)` table. */
-  db: Pool;
-  consumer: string;
-  handlers: Readonly<Record<string, EventHandler>>;
-  maxAttempts?: number;
-  retryDelayMs?: number;
-  pollIntervalMs?: number;
-  onError: (error: unknown, event: CloudEvent | undefined) => void;
-};
+/** How long a consumer waits for a NOTIFY before it looks at the log anyway. */
+const pollIntervalMs = 1000;
 
 type EventRow = {
   position: string;
@@ -30,48 +24,51 @@ type EventRow = {
 };
 
 /**
- * Reads the bus in order for the types it handles and applies each event exactly once: the inbox
- * row and the effect commit together, so a redelivered event changes nothing. A failing event is
- * retried with backoff, then set aside as a dead letter so the events after it still flow; one
- * whose data breaks its contract goes there at once. One replica reads at a time (an advisory lock
- * per consumer name); the others wait to take over. Returns a function that stops it.
+ * Reads the bus in order for the types it handles and applies each event once (see `applyOnce`).
+ * A failing event is retried with backoff, then set aside as a dead letter so the events after it
+ * still flow; one that can never be handled (its data breaks the contract) goes there at once.
+ * Letters an operator asked to replay are taken before new events. One replica reads at a time
+ * (an advisory lock per consumer name); the others wait to take over. Returns a function that
+ * stops it.
  */
-export function startPostgresConsumer(options: ConsumerOptions): () => Promise<void> {
+export function startPostgresConsumer(bus: Pool, subscription: Subscription): () => Promise<void> {
   let running = true;
-  let wake: (() => void) | undefined;
+  let wake = () => {};
   const loop = (async () => {
     while (running) {
       try {
         await consumeWhileLeader(
-          options,
+          bus,
+          subscription,
           () => running,
           (resolve) => {
             wake = resolve;
           },
         );
       } catch (error) {
-        options.onError(error, undefined);
+        subscription.onError(error, undefined);
       }
-      if (running) await sleep(options.pollIntervalMs ?? 1000);
+      if (running) await sleep(pollIntervalMs);
     }
   })();
   return async () => {
     running = false;
-    wake?.();
+    wake();
     await loop;
   };
 }
 
 async function consumeWhileLeader(
-  options: ConsumerOptions,
+  bus: Pool,
+  subscription: Subscription,
   isRunning: () => boolean,
   onWait: (wake: () => void) => void,
 ): Promise<void> {
-  const client = await options.bus.connect();
+  const client = await bus.connect();
   try {
     const { rows } = await client.query<{ leader: boolean }>(
       'SELECT pg_try_advisory_lock(hashtext($1)) AS leader',
-      [`consumer:${options.consumer}`],
+      [`consumer:${subscription.consumer}`],
     );
     if (!rows[0]?.leader) return;
     // A publish (NOTIFY) or a stop ends the wait early; the poll interval bounds it anyway.
@@ -80,12 +77,14 @@ async function consumeWhileLeader(
     await client.query(`LISTEN ${busChannel}`);
     await client.query(
       'INSERT INTO consumer_positions (consumer) VALUES ($1) ON CONFLICT (consumer) DO NOTHING',
-      [options.consumer],
+      [subscription.consumer],
     );
     while (isRunning()) {
-      if ((await consumeBatch(options, client)) > 0) continue;
+      const handled =
+        (await consumeReplays(subscription, client)) + (await consumeBatch(subscription, client));
+      if (handled > 0) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollIntervalMs ?? 1000);
+        const timer = setTimeout(resolve, pollIntervalMs);
         wakeUp = () => {
           clearTimeout(timer);
           resolve();
@@ -100,54 +99,66 @@ async function consumeWhileLeader(
   }
 }
 
-async function consumeBatch(options: ConsumerOptions, client: PoolClient): Promise<number> {
+async function consumeBatch(subscription: Subscription, client: PoolClient): Promise<number> {
   const { rows } = await client.query<EventRow>(
     `SELECT e.position, e.id, e.type, e.source, e.subject, e.time, e.data
        FROM events e, consumer_positions p
       WHERE p.consumer = $1 AND e.position > p.position AND e.type = ANY($2)
       ORDER BY e.position LIMIT 100`,
-    [options.consumer, Object.keys(options.handlers)],
+    [subscription.consumer, Object.keys(subscription.handlers)],
   );
   for (const row of rows) {
-    await deliver(options, client, toCloudEvent(row));
+    await deliver(subscription, client, toCloudEvent(row));
     await client.query(
       'UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $1',
-      [options.consumer, row.position],
+      [subscription.consumer, row.position],
     );
   }
   return rows.length;
 }
 
+async function consumeReplays(subscription: Subscription, client: PoolClient): Promise<number> {
+  const { rows } = await client.query<{ event: CloudEvent }>(
+    `SELECT event FROM dead_letters WHERE consumer = $1 AND replay_requested_at IS NOT NULL
+      ORDER BY failed_at LIMIT 100`,
+    [subscription.consumer],
+  );
+  for (const { event } of rows) {
+    if (await deliver(subscription, client, event)) {
+      await client.query('DELETE FROM dead_letters WHERE consumer = $1 AND event_id = $2', [
+        subscription.consumer,
+        event.id,
+      ]);
+    }
+  }
+  return rows.length;
+}
+
+/** Applies the event, retrying; returns false when it ended as a dead letter. */
 async function deliver(
-  options: ConsumerOptions,
+  subscription: Subscription,
   bus: PoolClient,
   event: CloudEvent,
-): Promise<void> {
-  const handler = options.handlers[event.type];
-  const violation = contractViolation(event.type, event.data);
-  if (!handler || violation) {
-    await deadLetter(bus, options.consumer, event, violation ?? 'no handler', 0);
-    return;
+): Promise<boolean> {
+  const rejected = rejection(subscription, event);
+  if (rejected) {
+    await deadLetter(bus, subscription.consumer, event, rejected, 0);
+    return false;
   }
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = subscription.maxAttempts ?? defaultMaxAttempts;
   let lastError: unknown;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     try {
-      await withTransaction(options.db, async (trx) => {
-        const { rowCount } = await trx.query(
-          'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-          [options.consumer, event.id],
-        );
-        if (rowCount === 1) await handler(trx, event);
-      });
-      return;
+      await applyOnce(subscription, event);
+      return true;
     } catch (error) {
       lastError = error;
-      options.onError(error, event);
-      if (attempt < maxAttempts) await sleep((options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
+      subscription.onError(error, event);
+      if (attempt < maxAttempts) await sleep(retryDelay(subscription, attempt));
     }
   }
-  await deadLetter(bus, options.consumer, event, String(lastError), maxAttempts);
+  await deadLetter(bus, subscription.consumer, event, String(lastError), maxAttempts);
+  return false;
 }
 
 async function deadLetter(
@@ -160,7 +171,7 @@ async function deadLetter(
   await bus.query(
     `INSERT INTO dead_letters (consumer, event_id, event, error, attempts) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (consumer, event_id) DO UPDATE SET error = excluded.error, attempts = excluded.attempts,
-       failed_at = now(), replayed_at = NULL`,
+       failed_at = now(), replay_requested_at = NULL`,
     [consumer, event.id, JSON.stringify(event), error, attempts],
   );
 }

@@ -1,3 +1,4 @@
+import { busConfig } from '@bazaar/events/bus';
 import {
   baseConfig,
   identityUrlConfig,
@@ -14,6 +15,7 @@ const CatalogConfig = Type.Object({
   ...identityUrlConfig,
   PORT: portSetting(8082),
   DATABASE_URL: postgresUrlSetting(),
+  ...busConfig,
   REDIS_URL: Type.Optional(
     Type.String({
       pattern: '^rediss?://[^\\s]+$',

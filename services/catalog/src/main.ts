@@ -1,11 +1,13 @@
 import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
+import { startServiceEvents } from '@bazaar/events/service-events';
 import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { connectRedis } from '@bazaar/service-kit/redis';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
 import { migrationsDirectory, readConfig } from './config.js';
 import { memoryReadCache, noReadCache, redisReadCache } from './domain/read-cache.js';
+import { catalogEventHandlers } from './domain/stock-events.js';
 
 await runService('catalog', async () => {
   const config = readConfig();
@@ -33,7 +35,17 @@ await runService('catalog', async () => {
     cache,
     verify: identityVerifiers(config).verify,
   });
+  const stopEvents = await startServiceEvents({
+    name: 'catalog',
+    config,
+    db,
+    log: app.log,
+    handlers: catalogEventHandlers,
+    // A SKU sold out or back: cached pages may show it wrongly.
+    afterApplied: () => cache.invalidate(),
+  });
   app.addHook('onClose', async () => {
+    await stopEvents();
     await redis?.quit();
     await db.end();
   });

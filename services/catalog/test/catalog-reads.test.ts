@@ -158,6 +158,6 @@ describe('GET /api/categories', () => {
     expect(document.paths['/api/categories'].get.responses['200']).toBeDefined();
     expect(
       document.paths['/api/products'].get.parameters.map((p: { name: string }) => p.name),
-    ).toEqual(['q', 'category', 'minPrice', 'maxPrice', 'sort', 'limit', 'cursor']);
+    ).toEqual(['q', 'category', 'minPrice', 'maxPrice', 'inStock', 'sort', 'limit', 'cursor']);
   });
 });

@@ -174,6 +174,8 @@ describe('GET /api/products/:idOrSlug', () => {
         sku: variant.sku,
         options: variant.options,
         price: { amount: variant.priceAmount, currency: 'USD' },
+        // Inventory has announced nothing to this catalog.
+        inStock: false,
       })),
     );
   });

@@ -23,10 +23,13 @@ beforeAll(async () => {
       FROM generate_series(1, 20000) AS i;
     INSERT INTO variants (sku, product_id, price_amount, currency)
     SELECT 'SKU-' || upper(substr(md5(id::text), 1, 12)), id, price_from, 'USD' FROM products;
+    INSERT INTO sku_availability (sku, in_stock, changed_at)
+    SELECT sku, row_number() OVER (ORDER BY sku) % 20 <> 0, now() FROM variants;
   `);
   // As autovacuum would: merges the GIN index's pending list and gathers statistics.
   await database.pool.query('VACUUM ANALYZE products');
   await database.pool.query('VACUUM ANALYZE variants');
+  await database.pool.query('VACUUM ANALYZE sku_availability');
 });
 
 afterAll(() => database.drop());
@@ -75,4 +78,10 @@ test('a later page starts at the cursor through the same index', async () => {
 
 test('each row counts its variants through the variants index', async () => {
   expect(await indexesUsed({ sort: 'newest' })).toContain('variants_product');
+});
+
+test('the in-stock filter looks each variant up in the availability index', async () => {
+  const used = await indexesUsed({ sort: 'newest', filters: { inStock: true } });
+  expect(used).toContain('products_active_newest');
+  expect(used.some((name) => name.startsWith('sku_availability'))).toBe(true);
 });

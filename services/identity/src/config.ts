@@ -1,3 +1,4 @@
+import { busConfig } from '@bazaar/events/bus';
 import {
   baseConfig,
   devOnlyDefault,
@@ -13,6 +14,7 @@ const IdentityConfig = Type.Object({
   ...tokenConfig,
   PORT: portSetting(8081),
   DATABASE_URL: postgresUrlSetting(),
+  ...busConfig,
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({
     default: 900,
     minimum: 60,

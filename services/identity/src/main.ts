@@ -1,5 +1,6 @@
 import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
+import { startServiceEvents } from '@bazaar/events/service-events';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
 import { migrationsDirectory, readConfig } from './config.js';
@@ -13,6 +14,10 @@ await runService('identity', async () => {
   });
   await assertMigrated(db, migrationsDirectory);
   const app = await buildApp(await prepareIdentity(config, db));
-  app.addHook('onClose', () => db.end());
+  const stopEvents = await startServiceEvents({ name: 'identity', config, db, log: app.log });
+  app.addHook('onClose', async () => {
+    await stopEvents();
+    await db.end();
+  });
   return { app, config };
 });

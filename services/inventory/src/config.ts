@@ -1,3 +1,4 @@
+import { busConfig } from '@bazaar/events/bus';
 import {
   baseConfig,
   identityUrlConfig,
@@ -14,6 +15,7 @@ const InventoryConfig = Type.Object({
   ...identityUrlConfig,
   PORT: portSetting(8083),
   DATABASE_URL: postgresUrlSetting(),
+  ...busConfig,
   RESERVATION_SWEEP_INTERVAL_MS: Type.Integer({
     default: 5000,
     minimum: 100,

@@ -1,5 +1,6 @@
 import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
+import { startServiceEvents } from '@bazaar/events/service-events';
 import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
@@ -13,6 +14,10 @@ await runService('inventory', async () => {
   });
   await assertMigrated(db, migrationsDirectory);
   const app = await buildApp({ config, db, ...identityVerifiers(config) });
-  app.addHook('onClose', () => db.end());
+  const stopEvents = await startServiceEvents({ name: 'inventory', config, db, log: app.log });
+  app.addHook('onClose', async () => {
+    await stopEvents();
+    await db.end();
+  });
   return { app, config };
 });

@@ -256,6 +256,7 @@ describe('stock administration', () => {
       reserved: 0,
       available: 50,
       lowStockThreshold: 10,
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
   });
 
@@ -276,5 +277,20 @@ describe('stock administration', () => {
       [sku],
     );
     expect(rows.map((row) => row.data)).toEqual([{ sku, available: 4, threshold: 5 }]);
+  });
+
+  test('selling the last unit and giving it back announces sold out, then available, in order', async () => {
+    const sku = await stocked(2);
+    const orderId = randomUUID();
+    expect((await reserve([{ sku, quantity: 2 }], orderId)).statusCode).toBe(201);
+    await settle(orderId, 'release');
+    const { rows } = await database.pool.query(
+      `SELECT data FROM outbox WHERE type = 'inventory.stock.availability.v1' AND subject = $1
+        ORDER BY data->>'changedAt'`,
+      [sku],
+    );
+    expect(rows.map((row) => row.data.inStock)).toEqual([false, true]);
+    const [soldOut, back] = rows.map((row) => Date.parse(row.data.changedAt));
+    expect(back).toBeGreaterThan(soldOut as number);
   });
 });

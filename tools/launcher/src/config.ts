@@ -1,3 +1,4 @@
+import { busConfig } from '@bazaar/events/bus';
 import {
   baseConfig,
   parseConfig,
@@ -9,6 +10,7 @@ import { type Static, Type } from 'typebox';
 const LauncherConfig = Type.Object({
   LOG_LEVEL: baseConfig.LOG_LEVEL,
   DATABASE_URL: Type.Optional(postgresUrlSetting()),
+  NATS_URL: busConfig.NATS_URL,
   BAZAAR_DATA_DIR: Type.String({
     default: '.data',
     minLength: 1,
@@ -37,4 +39,14 @@ export type LauncherConfig = Static<typeof LauncherConfig>;
 
 export function readConfig(): Readonly<LauncherConfig> {
   return parseConfig(LauncherConfig, process.env);
+}
+
+/** The server the shop's databases live on: DATABASE_URL, else the embedded one. */
+export function serverUrlOf(config: LauncherConfig): string {
+  return config.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${config.BAZAAR_PG_PORT}/postgres`;
+}
+
+/** The database of a service, or `bus` for the event log. */
+export function databaseNameOf(config: LauncherConfig, name: string): string {
+  return `${config.BAZAAR_DB_PREFIX}${name}`;
 }

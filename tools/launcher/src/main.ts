@@ -1,7 +1,7 @@
 import { migrate } from '@bazaar/db/migrations';
-import { createPool } from '@bazaar/db/pool';
+import { createPool, type Pool } from '@bazaar/db/pool';
 import { databaseUrl, ensureDatabase } from '@bazaar/db/server-admin';
-import { type LauncherConfig, readConfig } from './config.js';
+import { databaseNameOf, type LauncherConfig, readConfig } from './config.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
 import { findTakenPort } from './ports.js';
 import {
@@ -10,7 +10,7 @@ import {
   stopService,
   waitUntilReady,
 } from './service-process.js';
-import { type ServiceSpec, services } from './services.js';
+import { services } from './services.js';
 
 const root = new URL('../../../', import.meta.url);
 const startedAt = performance.now();
@@ -57,19 +57,26 @@ async function startPostgres(config: LauncherConfig): Promise<string> {
   return (await postgres).url;
 }
 
-async function prepareDatabase(config: LauncherConfig, serverUrl: string, spec: ServiceSpec) {
-  const name = `${config.BAZAAR_DB_PREFIX}${spec.name}`;
-  await ensureDatabase(serverUrl, name);
-  const url = databaseUrl(serverUrl, name);
+/** Creates and migrates a database (`bazaar_<name>`), then seeds it; returns its URL. */
+async function prepareDatabase(
+  config: LauncherConfig,
+  serverUrl: string,
+  name: string,
+  migrations: URL,
+  seed?: (pool: Pool) => Promise<unknown>,
+) {
+  const database = databaseNameOf(config, name);
+  await ensureDatabase(serverUrl, database);
+  const url = databaseUrl(serverUrl, database);
   const pool = createPool(url, {
     applicationName: 'launcher',
     max: 2,
-    onIdleClientError: (error) => say(`${spec.name} database: ${error.message}`),
+    onIdleClientError: (error) => say(`${name} database: ${error.message}`),
   });
   try {
-    const applied = await migrate(pool, new URL(`services/${spec.name}/migrations/`, root));
-    if (applied.length > 0) say(`${spec.name}: applied ${applied.join(', ')}`);
-    await spec.database?.seed?.(pool);
+    const applied = await migrate(pool, migrations);
+    if (applied.length > 0) say(`${name}: applied ${applied.join(', ')}`);
+    await seed?.(pool);
   } finally {
     await pool.end();
   }
@@ -96,6 +103,17 @@ async function start(): Promise<void> {
     );
   }
   const serverUrl = await startPostgres(config);
+  // Without NATS, events travel through a log in the `bus` database.
+  const bus = config.NATS_URL
+    ? {}
+    : {
+        BUS_DATABASE_URL: await prepareDatabase(
+          config,
+          serverUrl,
+          'bus',
+          new URL('packages/events/migrations/bus/', root),
+        ),
+      };
   for (const spec of services) {
     if (isStopping()) return;
     const { DATABASE_URL: _serverUrl, ...inherited } = process.env;
@@ -105,9 +123,18 @@ async function start(): Promise<void> {
       LOG_LEVEL: config.LOG_LEVEL,
       HOST: '127.0.0.1',
       PORT: String(portOf(spec.name)),
+      ...bus,
       ...spec.env?.(urlOf),
     };
-    if (spec.database) env.DATABASE_URL = await prepareDatabase(config, serverUrl, spec);
+    if (spec.database) {
+      env.DATABASE_URL = await prepareDatabase(
+        config,
+        serverUrl,
+        spec.name,
+        new URL(`services/${spec.name}/migrations/`, root),
+        spec.database.seed,
+      );
+    }
     running.push(spawnService(root, { name: spec.name, url: urlOf(spec.name), env }, print));
   }
   const deadline = Date.now() + config.BAZAAR_READY_TIMEOUT_MS;
@@ -124,6 +151,9 @@ async function start(): Promise<void> {
   for (const service of running) print(`  ${service.name.padEnd(12)} ${service.url}/openapi.json`);
   print(
     `  PostgreSQL   ${postgres ? `${serverUrl} (embedded, data in ${config.BAZAAR_DATA_DIR})` : 'DATABASE_URL'}`,
+  );
+  print(
+    `  Events       ${config.NATS_URL ? 'NATS JetStream (NATS_URL)' : 'PostgreSQL log (bus database)'}`,
   );
   print('Press Ctrl-C to stop.');
   print('');

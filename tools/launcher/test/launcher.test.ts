@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase } from '@bazaar/db/server-admin';
 import { freePort } from '@bazaar/testing/free-port';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const root = new URL('../../../', import.meta.url);
@@ -19,7 +21,13 @@ function launch(env: Record<string, string>, options: { ownGroup?: boolean } = {
   const child = spawn(process.execPath, ['tools/launcher/dist/main.js'], {
     cwd: root,
     detached: options.ownGroup ?? false,
-    env: { ...process.env, BAZAAR_DATA_DIR: dataDir, BAZAAR_DB_PREFIX: prefix, ...env },
+    env: {
+      ...process.env,
+      BAZAAR_DATA_DIR: dataDir,
+      BAZAAR_DB_PREFIX: prefix,
+      NATS_STREAM: prefix,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -84,7 +92,6 @@ async function isListening(port: number): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['tools/build.mjs'], { cwd: root });
   dataDir = await mkdtemp(join(tmpdir(), 'bazaar-launcher-'));
   // Under root, PostgreSQL runs as an unprivileged user that must reach the data directory.
   await chmod(dataDir, 0o755);
@@ -93,8 +100,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
   if (external) {
-    for (const service of ['identity', 'catalog'])
-      await dropDatabase(external, `${prefix}${service}`);
+    for (const name of ['identity', 'catalog', 'inventory', 'bus'])
+      await dropDatabase(external, `${prefix}${name}`);
+  }
+  if (process.env.NATS_URL) {
+    const connection = await connect({ servers: process.env.NATS_URL });
+    await (await jetstreamManager(connection)).streams.delete(prefix).catch(() => undefined);
+    await connection.close();
   }
 });
 
@@ -119,6 +131,32 @@ describe('npm start', () => {
     expect(signIn.status).toBe(200);
     const stock = await fetch(`http://127.0.0.1:${base}/api/inventory/CKW-01`);
     expect(await stock.json()).toEqual({ sku: 'CKW-01', available: expect.any(Number) });
+
+    // Inventory's seed announces every SKU on the bus; catalog's inStock follows what it holds.
+    type Variant = { sku: string; inStock: boolean };
+    const get = async <T>(path: string) =>
+      (await (await fetch(`http://127.0.0.1:${base}${path}`)).json()) as T;
+    const agrees = async () => {
+      const page = await get<{ items: Array<{ slug: string }> }>(
+        '/api/products?sort=price_asc&limit=100',
+      );
+      for (const item of page.items) {
+        const product = await get<{ variants: Variant[] }>(`/api/products/${item.slug}`);
+        for (const variant of product.variants) {
+          const { available } = await get<{ available: number }>(`/api/inventory/${variant.sku}`);
+          if (variant.inStock !== available > 0) return false;
+        }
+      }
+      return true;
+    };
+    const deadline = Date.now() + 15_000;
+    while (!(await agrees())) {
+      if (Date.now() > deadline) throw new Error('catalog never learnt the stock');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const soldOut = await get<{ total: number }>('/api/products?inStock=false&limit=1');
+    const inStock = await get<{ total: number }>('/api/products?inStock=true&limit=1');
+    expect(inStock.total).toBeGreaterThan(soldOut.total);
 
     const stopping = Date.now();
     launched.child.kill('SIGTERM');

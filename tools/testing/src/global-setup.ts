@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +19,14 @@ declare module 'vitest' {
 /**
  * The tests run against the PostgreSQL server in DATABASE_URL when it is set, and otherwise
  * against an embedded one started for this run, so `npm test` needs nothing but Node.js.
- * Redis is optional: tests of Redis-backed parts run against REDIS_URL when it is set.
+ * Redis is optional: tests of Redis-backed parts run against REDIS_URL when it is set; so is NATS
+ * (NATS_URL), for the event tests' second transport.
  */
 export default async function setup(project: TestProject) {
+  // Tests that spawn the launcher or a command run the bundles; built once, before any file runs.
+  execFileSync(process.execPath, ['tools/build.mjs'], {
+    cwd: new URL('../../../', import.meta.url),
+  });
   project.provide('redisUrl', process.env.REDIS_URL);
   const configured = process.env.DATABASE_URL;
   if (configured) {

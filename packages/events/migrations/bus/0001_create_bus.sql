@@ -28,6 +28,7 @@ CREATE TABLE dead_letters (
   error text NOT NULL,
   attempts integer NOT NULL,
   failed_at timestamptz NOT NULL DEFAULT now(),
-  replayed_at timestamptz,
+  -- Set by the replay command; the consumer takes the letter again and deletes it once applied.
+  replay_requested_at timestamptz,
   PRIMARY KEY (consumer, event_id)
 );

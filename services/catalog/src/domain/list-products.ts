@@ -16,6 +16,7 @@ export type ListingQuery = {
   category?: string | undefined;
   minPrice?: number | undefined;
   maxPrice?: number | undefined;
+  inStock?: boolean | undefined;
   sort?: ProductSort | undefined;
   limit: number;
   cursor?: string | undefined;
@@ -44,6 +45,7 @@ export async function listProducts(db: Queryable, query: ListingQuery): Promise<
     category: query.category,
     minPrice: query.minPrice,
     maxPrice: query.maxPrice,
+    inStock: query.inStock,
   };
   assertPriceRange(filters);
   const requested = query.sort ?? (filters.searchQuery ? 'relevance' : 'newest');

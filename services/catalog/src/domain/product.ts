@@ -11,9 +11,16 @@ export type ProductSummary = {
   /** The lowest price among the product's variants. */
   price: Money;
   variantCount: number;
+  /** At least one variant can be bought now. */
+  inStock: boolean;
 };
 
-export type Variant = { sku: string; options: Record<string, string>; price: Money };
+export type Variant = {
+  sku: string;
+  options: Record<string, string>;
+  price: Money;
+  inStock: boolean;
+};
 
 export type ProductDetail = Omit<ProductSummary, 'variantCount'> & {
   status: 'draft' | 'active' | 'archived';
@@ -31,6 +38,8 @@ export type ListingFilters = {
   category?: string | undefined;
   minPrice?: number | undefined;
   maxPrice?: number | undefined;
+  /** true: only products with a variant in stock; false: only sold-out ones. */
+  inStock?: boolean | undefined;
 };
 
 /**

@@ -23,6 +23,11 @@ const ListQuery = Type.Object(
     ),
     minPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
     maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
+    inStock: Type.Optional(
+      Type.Boolean({
+        description: 'true: only products that can be bought now; false: only sold-out ones',
+      }),
+    ),
     sort: Type.Optional(
       Type.Enum([...productSorts], { description: 'default: relevance with q, else newest' }),
     ),

@@ -16,6 +16,7 @@ export const ProductSummary = Type.Object({
   images: Type.Array(Type.String()),
   price: Money,
   variantCount: Type.Integer(),
+  inStock: Type.Boolean({ description: 'at least one variant can be bought now' }),
 });
 
 export const ProductDetail = Type.Object({
@@ -32,7 +33,9 @@ export const ProductDetail = Type.Object({
       sku: Type.String(),
       options: Type.Record(Type.String(), Type.String()),
       price: Money,
+      inStock: Type.Boolean(),
     }),
   ),
+  inStock: Type.Boolean({ description: 'at least one variant can be bought now' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });

@@ -14,6 +14,7 @@ type ProductSummaryRow = {
   price_from: number;
   currency: string;
   variant_count: number;
+  in_stock: boolean;
   sort_key: string;
 };
 
@@ -50,6 +51,10 @@ class SqlParams {
   }
 }
 
+/** Whether a variant of product `p` is in stock, by catalog's copy of inventory's announcements. */
+const productInStock = `EXISTS (SELECT 1 FROM variants v
+  JOIN sku_availability a ON a.sku = v.sku AND a.in_stock WHERE v.product_id = p.id)`;
+
 /** The filters shared by the page and its facets; facets leave the category out. */
 function filterConditions(
   filters: ListingFilters,
@@ -71,6 +76,8 @@ function filterConditions(
     conditions.push(`p.price_from >= ${params.add(filters.minPrice)}`);
   if (filters.maxPrice !== undefined)
     conditions.push(`p.price_from <= ${params.add(filters.maxPrice)}`);
+  if (filters.inStock !== undefined)
+    conditions.push(`${filters.inStock ? '' : 'NOT '}${productInStock}`);
   return conditions;
 }
 
@@ -111,6 +118,7 @@ export function productPageQuery(page: PageRequest): { text: string; values: unk
   const text = `SELECT p.id, p.slug, p.name, p.description, p.images, p.price_from, p.currency,
             c.slug AS category_slug, c.name AS category_name,
             (SELECT count(*)::int FROM variants v WHERE v.product_id = p.id) AS variant_count,
+            ${productInStock} AS in_stock,
             ${sortKey} AS sort_key
        FROM products p
        JOIN categories c ON c.id = p.category_id
@@ -148,5 +156,6 @@ function toProductSummary(row: ProductSummaryRow): ProductSummary {
     images: row.images,
     price: { amount: row.price_from, currency: row.currency },
     variantCount: row.variant_count,
+    inStock: row.in_stock,
   };
 }

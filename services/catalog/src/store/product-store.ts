@@ -19,6 +19,7 @@ type ProductDetailRow = {
     options: Record<string, string>;
     price_amount: number;
     currency: string;
+    in_stock: boolean;
   }>;
 };
 
@@ -37,8 +38,10 @@ function toProductDetail(row: ProductDetailRow): ProductDetail {
         sku: variant.sku,
         options: variant.options,
         price: { amount: variant.price_amount, currency: variant.currency },
+        inStock: variant.in_stock,
       }),
     ),
+    inStock: row.variants.some((variant) => variant.in_stock),
     updatedAt: row.updated_at.toISOString(),
   };
 }
@@ -53,8 +56,10 @@ export async function selectProductDetail(
             p.updated_at, c.slug AS category_slug, c.name AS category_name,
             (SELECT coalesce(jsonb_agg(jsonb_build_object(
                       'sku', v.sku, 'options', v.options, 'price_amount', v.price_amount,
-                      'currency', v.currency) ORDER BY v.position, v.sku), '[]')
-               FROM variants v WHERE v.product_id = p.id) AS variants
+                      'currency', v.currency, 'in_stock', coalesce(a.in_stock, false))
+                      ORDER BY v.position, v.sku), '[]')
+               FROM variants v LEFT JOIN sku_availability a ON a.sku = v.sku
+              WHERE v.product_id = p.id) AS variants
        FROM products p JOIN categories c ON c.id = p.category_id
       WHERE ${'id' in by ? 'p.id = $1' : 'p.slug = $1'}`,
     ['id' in by ? by.id : by.slug],

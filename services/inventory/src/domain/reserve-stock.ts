@@ -3,7 +3,7 @@ import { DomainError } from '@bazaar/service-kit/errors';
 import { insertLines, insertReservation, selectReservation } from '../store/reservation-store.js';
 import { holdStock, selectStocks } from '../store/stock-store.js';
 import { normalizeLines, type Reservation, type ReservationLine } from './stock.js';
-import { announceIfLow } from './stock-events.js';
+import { announceStockChange, availableBeforeChange } from './stock-events.js';
 
 /**
  * Reserves every line of an order or none. Idempotent by order id: a repeated request returns the
@@ -35,8 +35,11 @@ export async function reserveStock(
     const short: string[] = [];
     for (const line of lines) {
       const after = await holdStock(trx, line.sku, line.quantity);
-      if (after) await announceIfLow(trx, after.available + line.quantity, after);
-      else short.push(line.sku);
+      if (!after) short.push(line.sku);
+      else {
+        const change = { onHand: 0, reserved: line.quantity };
+        await announceStockChange(trx, availableBeforeChange(after, change), after);
+      }
     }
     if (short.length > 0) {
       const levels = await selectStocks(trx, short);

@@ -2,7 +2,7 @@ import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { DomainError } from '@bazaar/service-kit/errors';
 import { selectStock, upsertStock } from '../store/stock-store.js';
 import type { StockLevel } from './stock.js';
-import { announceIfLow } from './stock-events.js';
+import { announceStockChange } from './stock-events.js';
 
 /** Sets what is on the shelf after a count or a delivery; it can never drop below what is held. */
 export async function setStock(
@@ -24,7 +24,7 @@ export async function setStock(
       );
     }
     const updated = await upsertStock(trx, change);
-    await announceIfLow(trx, current?.available ?? Number.POSITIVE_INFINITY, updated);
+    await announceStockChange(trx, current?.available, updated);
     return updated;
   });
 }

@@ -3,6 +3,7 @@ import { DomainError } from '@bazaar/service-kit/errors';
 import { expireOverdue, selectReservation, updateStatus } from '../store/reservation-store.js';
 import { adjustStock } from '../store/stock-store.js';
 import { normalizeLines, type Reservation, type ReservationLine } from './stock.js';
+import { announceStockChange, availableBeforeChange } from './stock-events.js';
 
 /** The order was paid: its held stock leaves the shelf. Committing twice changes nothing. */
 export async function commitReservation(db: Pool, orderId: string): Promise<Reservation> {
@@ -15,7 +16,7 @@ export async function commitReservation(db: Pool, orderId: string): Promise<Rese
       });
     }
     for (const line of reservation.lines) {
-      await adjustStock(trx, line.sku, { onHand: -line.quantity, reserved: -line.quantity });
+      await moveStock(trx, line.sku, { onHand: -line.quantity, reserved: -line.quantity });
     }
     await updateStatus(trx, orderId, 'committed');
     return { ...reservation, status: 'committed' };
@@ -32,7 +33,7 @@ export async function releaseReservation(db: Pool, orderId: string): Promise<Res
     if (reservation.status !== 'held' && reservation.status !== 'committed') return reservation;
     const returning = reservation.status === 'committed';
     for (const line of reservation.lines) {
-      await adjustStock(
+      await moveStock(
         trx,
         line.sku,
         returning
@@ -55,10 +56,19 @@ export async function releaseExpiredReservations(db: Pool, batch = 200): Promise
       lines.push(...((await selectReservation(trx, orderId))?.lines ?? []));
     // All SKUs of the batch in one global order, as every other transaction locks them.
     for (const line of normalizeLines(lines)) {
-      await adjustStock(trx, line.sku, { onHand: 0, reserved: -line.quantity });
+      await moveStock(trx, line.sku, { onHand: 0, reserved: -line.quantity });
     }
     return orderIds.length;
   });
+}
+
+async function moveStock(
+  trx: Queryable,
+  sku: string,
+  change: { onHand: number; reserved: number },
+) {
+  const after = await adjustStock(trx, sku, change);
+  await announceStockChange(trx, availableBeforeChange(after, change), after);
 }
 
 async function lockedReservation(trx: Queryable, orderId: string) {

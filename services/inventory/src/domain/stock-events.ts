@@ -2,16 +2,38 @@ import type { Queryable } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
 import { crossedBelowThreshold, type StockLevel } from './stock.js';
 
-/** Announces `inventory.stock.low.v1` when a change took available stock below the threshold. */
-export async function announceIfLow(
+/**
+ * Announces what a change of stock means to others: `inventory.stock.availability.v1` when the SKU
+ * became available or sold out (or is new), `inventory.stock.low.v1` when it fell below its
+ * threshold. `availableBefore` is undefined for a SKU that had no stock row.
+ */
+export async function announceStockChange(
   trx: Queryable,
-  availableBefore: number,
+  availableBefore: number | undefined,
   after: StockLevel,
 ): Promise<void> {
-  if (!crossedBelowThreshold(availableBefore, after.available, after.lowStockThreshold)) return;
-  await addToOutbox(trx, {
-    type: 'inventory.stock.low.v1',
-    subject: after.sku,
-    data: { sku: after.sku, available: after.available, threshold: after.lowStockThreshold },
-  });
+  const inStock = after.available > 0;
+  if (availableBefore === undefined || availableBefore > 0 !== inStock) {
+    await addToOutbox(trx, {
+      type: 'inventory.stock.availability.v1',
+      subject: after.sku,
+      data: { sku: after.sku, inStock, changedAt: after.updatedAt },
+    });
+  }
+  const before = availableBefore ?? Number.POSITIVE_INFINITY;
+  if (crossedBelowThreshold(before, after.available, after.lowStockThreshold)) {
+    await addToOutbox(trx, {
+      type: 'inventory.stock.low.v1',
+      subject: after.sku,
+      data: { sku: after.sku, available: after.available, threshold: after.lowStockThreshold },
+    });
+  }
+}
+
+/** What a reservation step did to a SKU's availability, from the row it returned. */
+export function availableBeforeChange(
+  after: StockLevel,
+  change: { onHand: number; reserved: number },
+): number {
+  return after.available - (change.onHand - change.reserved);
 }

@@ -5,6 +5,8 @@ export type StockLevel = {
   /** on hand − reserved: what can still be sold. */
   available: number;
   lowStockThreshold: number;
+  /** ISO 8601, taken under the row lock: later changes of a SKU always have later times. */
+  updatedAt: string;
 };
 
 export type ReservationLine = { sku: string; quantity: number };

@@ -8,6 +8,7 @@ export const StockLevel = Type.Object({
   reserved: Type.Integer(),
   available: Type.Integer(),
   lowStockThreshold: Type.Integer(),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 
 export const Reservation = Type.Object({

@@ -1,9 +1,15 @@
 import type { Queryable } from '@bazaar/db/pool';
 import type { StockLevel } from '../domain/stock.js';
 
-type StockRow = { sku: string; on_hand: number; reserved: number; low_stock_threshold: number };
+type StockRow = {
+  sku: string;
+  on_hand: number;
+  reserved: number;
+  low_stock_threshold: number;
+  updated_at: Date;
+};
 
-const columns = 'sku, on_hand, reserved, low_stock_threshold';
+const columns = 'sku, on_hand, reserved, low_stock_threshold, updated_at';
 
 function toStockLevel(row: StockRow): StockLevel {
   return {
@@ -12,6 +18,7 @@ function toStockLevel(row: StockRow): StockLevel {
     reserved: row.reserved,
     available: row.on_hand - row.reserved,
     lowStockThreshold: row.low_stock_threshold,
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
@@ -44,7 +51,7 @@ export async function upsertStock(
      ON CONFLICT (sku) DO UPDATE SET
        on_hand = excluded.on_hand,
        low_stock_threshold = COALESCE($3, stock.low_stock_threshold),
-       updated_at = now()
+       updated_at = clock_timestamp()
      RETURNING ${columns}`,
     [stock.sku, stock.onHand, stock.lowStockThreshold ?? null],
   );
@@ -61,7 +68,7 @@ export async function holdStock(
   quantity: number,
 ): Promise<StockLevel | undefined> {
   const { rows } = await db.query<StockRow>(
-    `UPDATE stock SET reserved = reserved + $2, updated_at = now()
+    `UPDATE stock SET reserved = reserved + $2, updated_at = clock_timestamp()
       WHERE sku = $1 AND on_hand - reserved >= $2
       RETURNING ${columns}`,
     [sku, quantity],
@@ -74,22 +81,25 @@ export async function adjustStock(
   db: Queryable,
   sku: string,
   change: { onHand: number; reserved: number },
-): Promise<void> {
-  await db.query(
-    `UPDATE stock SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = now()
-      WHERE sku = $1`,
+): Promise<StockLevel> {
+  const { rows } = await db.query<StockRow>(
+    `UPDATE stock SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = clock_timestamp()
+      WHERE sku = $1 RETURNING ${columns}`,
     [sku, change.onHand, change.reserved],
   );
+  if (!rows[0]) throw new Error(`no stock row for ${sku}`);
+  return toStockLevel(rows[0]);
 }
 
+/** Adds stock for SKUs that have none yet; returns the rows it added. */
 export async function insertStocks(
   db: Queryable,
   stocks: ReadonlyArray<{ sku: string; onHand: number }>,
-): Promise<number> {
-  const { rowCount } = await db.query(
+): Promise<StockLevel[]> {
+  const { rows } = await db.query<StockRow>(
     `INSERT INTO stock (sku, on_hand) SELECT * FROM unnest($1::text[], $2::int[])
-     ON CONFLICT (sku) DO NOTHING`,
+     ON CONFLICT (sku) DO NOTHING RETURNING ${columns}`,
     [stocks.map((stock) => stock.sku), stocks.map((stock) => stock.onHand)],
   );
-  return rowCount ?? 0;
+  return rows.map(toStockLevel);
 }

@@ -1,0 +1,57 @@
+import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
+import { type CloudEvent, contractViolation } from './cloud-event.js';
+
+/** Applies one event inside the consumer's transaction, which also records it in the inbox. */
+export type EventHandler = (trx: PoolClient, event: CloudEvent) => Promise<void>;
+
+/** What a service subscribes with, whichever transport carries the events. */
+export type Subscription = {
+  /** The consumer's name: one position (PostgreSQL) or durable consumer (NATS) per service. */
+  consumer: string;
+  /** The consuming service's database, with its `inbox (consumer, event_id)` table. */
+  db: Pool;
+  handlers: Readonly<Record<string, EventHandler>>;
+  /** Attempts before an event becomes a dead letter (default 5). */
+  maxAttempts?: number;
+  /** Wait before the second attempt; doubled before each further one (default 500 ms). */
+  retryDelayMs?: number;
+  onError: (error: unknown, event: CloudEvent | undefined) => void;
+  /** Runs after an event's effect committed, e.g. to drop cached reads it made stale. */
+  afterApplied?: (event: CloudEvent) => Promise<void>;
+};
+
+export const defaultMaxAttempts = 5;
+export const defaultRetryDelayMs = 500;
+
+/** The wait before attempt `attempt + 1`. */
+export function retryDelay(subscription: Subscription, attempt: number): number {
+  return (subscription.retryDelayMs ?? defaultRetryDelayMs) * 2 ** (attempt - 1);
+}
+
+/** Why an event cannot be handled at all (no retry would help), or undefined. */
+export function rejection(subscription: Subscription, event: CloudEvent): string | undefined {
+  if (!subscription.handlers[event.type]) return `no handler for ${event.type}`;
+  return contractViolation(event.type, event.data);
+}
+
+/**
+ * Applies the event unless the inbox shows it was applied already; the inbox row and the effect
+ * commit together, so a redelivered event changes nothing.
+ */
+export async function applyOnce(subscription: Subscription, event: CloudEvent): Promise<void> {
+  const handler = subscription.handlers[event.type];
+  if (!handler) throw new Error(`no handler for ${event.type}`);
+  const applied = await withTransaction(subscription.db, async (trx) => {
+    const { rowCount } = await trx.query(
+      'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [subscription.consumer, event.id],
+    );
+    if (rowCount === 1) await handler(trx, event);
+    return rowCount === 1;
+  });
+  // The effect is committed: a failure here must not make the event be applied again.
+  if (applied)
+    await subscription.afterApplied?.(event).catch((error: unknown) => {
+      subscription.onError(error, event);
+    });
+}

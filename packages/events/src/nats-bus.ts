@@ -1,0 +1,241 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import { connect, nanos } from '@nats-io/transport-node';
+import type { DeadLetter, EventBus } from './bus.js';
+import type { CloudEvent } from './cloud-event.js';
+import {
+  applyOnce,
+  defaultMaxAttempts,
+  rejection,
+  retryDelay,
+  type Subscription,
+} from './inbox.js';
+
+/** The subjects of one stream: `order.confirmed.v1` travels on `bazaar.order.confirmed.v1`. */
+function subjectsOf(stream: string) {
+  return {
+    all: `${stream}.>`,
+    event: (type: string) => `${stream}.${type}`,
+    /** Where a consumer's dead letters wait. */
+    dead: (consumer: string) => `${stream}.dead.${consumer}`,
+    /** Where a replay hands letters back to that one consumer. */
+    replay: (consumer: string) => `${stream}.replay.${consumer}`,
+  };
+}
+type Subjects = ReturnType<typeof subjectsOf>;
+
+type StoredDeadLetter = Omit<DeadLetter, 'consumer'>;
+
+/**
+ * JetStream: one stream (`bazaar`, subjects `bazaar.>`), `Nats-Msg-Id` = event id so a republished event is
+ * stored once, a durable pull consumer per service with explicit acks. A failed event comes back
+ * after a growing delay (`nak`); after the last attempt it is published to the consumer's dead
+ * subject and acked.
+ */
+export async function natsBus(
+  url: string,
+  options: { name: string; stream: string },
+): Promise<EventBus> {
+  const { stream } = options;
+  const subjects = subjectsOf(stream);
+  const connection = await connect({
+    servers: url,
+    name: options.name,
+    // Keep trying through a NATS restart; publishes wait in the outbox meanwhile.
+    maxReconnectAttempts: -1,
+  });
+  const manager = await jetstreamManager(connection);
+  await ensureStream(manager, stream, subjects);
+  const client = jetstream(connection);
+
+  const publishOne = async (subject: string, body: unknown, msgID: string) => {
+    await client.publish(subject, JSON.stringify(body), { msgID });
+  };
+
+  const readDeadLetters = async (consumer?: string) => {
+    const subject = subjects.dead(consumer ?? '*');
+    const info = await manager.streams.info(stream, { subjects_filter: subject });
+    const total = Object.values(info.state.subjects ?? {}).reduce((sum, n) => sum + n, 0);
+    const letters: Array<DeadLetter & { seq: number }> = [];
+    if (total === 0) return letters;
+    const reader = await client.consumers.get(stream, { filter_subjects: subject });
+    const messages = await reader.fetch({ max_messages: total, expires: 5000 });
+    for await (const message of messages) {
+      const stored = message.json<StoredDeadLetter>();
+      letters.push({
+        ...stored,
+        consumer: message.subject.slice(subjects.dead('').length),
+        seq: message.seq,
+      });
+      if (message.info.pending === 0) break;
+    }
+    return letters;
+  };
+
+  return {
+    transport: 'nats',
+    async publish(events) {
+      await Promise.all(
+        events.map((event) => publishOne(subjects.event(event.type), event, event.id)),
+      );
+    },
+    async subscribe(subscription) {
+      return startNatsConsumer(
+        { client, manager, stream, subjects },
+        subscription,
+        async (event, error, attempts) => {
+          const letter: StoredDeadLetter = {
+            event,
+            error,
+            attempts,
+            failedAt: new Date().toISOString(),
+          };
+          await publishOne(
+            subjects.dead(subscription.consumer),
+            letter,
+            `dead:${subscription.consumer}:${event.id}:${letter.failedAt}`,
+          );
+        },
+      );
+    },
+    async deadLetters(consumer) {
+      return (await readDeadLetters(consumer)).map(({ seq: _seq, ...letter }) => letter);
+    },
+    async replay(consumer, eventIds) {
+      const wanted = eventIds && new Set(eventIds);
+      let replayed = 0;
+      for (const letter of await readDeadLetters(consumer)) {
+        if (wanted && !wanted.has(letter.event.id)) continue;
+        // The letter's sequence makes the id unique yet stable, so a replay repeated after a
+        // crash does not deliver the event twice.
+        await publishOne(subjects.replay(consumer), letter.event, `replay:${letter.seq}`);
+        await manager.streams.deleteMessage(stream, letter.seq);
+        replayed += 1;
+      }
+      return replayed;
+    },
+    async close() {
+      await connection.drain();
+    },
+  };
+}
+
+async function ensureStream(
+  manager: JetStreamManager,
+  stream: string,
+  subjects: Subjects,
+): Promise<void> {
+  try {
+    await manager.streams.info(stream);
+  } catch (error) {
+    if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
+    await manager.streams.add({ name: stream, subjects: [subjects.all] });
+  }
+}
+
+/**
+ * One durable pull consumer per subscribed subject (`catalog__inventory_stock_availability_v1`),
+ * plus one for replays: a single filter subject each, which every JetStream server since 2.9 takes.
+ */
+async function startNatsConsumer(
+  nats: {
+    client: JetStreamClient;
+    manager: JetStreamManager;
+    stream: string;
+    subjects: Subjects;
+  },
+  subscription: Subscription,
+  deadLetter: (event: CloudEvent, error: string, attempts: number) => Promise<void>,
+): Promise<() => Promise<void>> {
+  const maxAttempts = subscription.maxAttempts ?? defaultMaxAttempts;
+  const durables = [
+    ...Object.keys(subscription.handlers).map((type) => ({
+      name: `${subscription.consumer}__${type.replaceAll('.', '_')}`,
+      subject: nats.subjects.event(type),
+    })),
+    {
+      name: `${subscription.consumer}__replay`,
+      subject: nats.subjects.replay(subscription.consumer),
+    },
+  ];
+
+  const handle = async (message: JsMsg) => {
+    let event: CloudEvent | undefined;
+    try {
+      event = message.json<CloudEvent>();
+      const rejected = rejection(subscription, event);
+      if (rejected) {
+        await deadLetter(event, rejected, 0);
+        message.ack();
+        return;
+      }
+      await applyOnce(subscription, event);
+      message.ack();
+    } catch (error) {
+      subscription.onError(error, event);
+      const attempt = message.info.deliveryCount;
+      if (event && attempt >= maxAttempts) {
+        await deadLetter(event, String(error), attempt).then(
+          () => message.ack(),
+          (failure: unknown) => subscription.onError(failure, event),
+        );
+      } else {
+        message.nak(retryDelay(subscription, attempt));
+      }
+    }
+  };
+
+  const loops = await Promise.all(
+    durables.map(async ({ name, subject }) => {
+      await ensureConsumer(nats, name, {
+        filter_subject: subject,
+        ack_wait: nanos(30_000),
+        // One more than the attempts, so a process that dies during the last one still writes
+        // the letter.
+        max_deliver: maxAttempts + 1,
+      });
+      const consumer = await nats.client.consumers.get(nats.stream, name);
+      const messages = await consumer.consume({ max_messages: 100 });
+      const done = (async () => {
+        for await (const message of messages) await handle(message);
+      })();
+      return { messages, done };
+    }),
+  );
+  return async () => {
+    await Promise.all(loops.map(({ messages }) => messages.close()));
+    await Promise.all(loops.map(({ done }) => done));
+  };
+}
+
+async function ensureConsumer(
+  nats: { manager: JetStreamManager; stream: string },
+  name: string,
+  config: { filter_subject: string; ack_wait: number; max_deliver: number },
+): Promise<void> {
+  try {
+    await nats.manager.consumers.info(nats.stream, name);
+    await nats.manager.consumers.update(nats.stream, name, config);
+  } catch (error) {
+    if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
+    await nats.manager.consumers.add(nats.stream, {
+      durable_name: name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ...config,
+    });
+  }
+}
+
+function isApiError(error: unknown, code: number): boolean {
+  return error instanceof JetStreamApiError && error.code === code;
+}

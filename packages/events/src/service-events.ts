@@ -1,0 +1,51 @@
+import type { Pool } from '@bazaar/db/pool';
+import { type BusConfig, connectBus } from './bus.js';
+import type { CloudEvent } from './cloud-event.js';
+import type { EventHandler } from './inbox.js';
+import { startOutboxRelay } from './outbox-relay.js';
+
+type Log = {
+  warn: (details: object, message: string) => void;
+  error: (details: object, message: string) => void;
+};
+
+/**
+ * What a service runs to take part in the events: the relay of its outbox (with `source` = its
+ * name) and, when it handles events, its consumer (also named after it). The function it returns
+ * stops both and closes the bus; call it before the service's database pool ends.
+ */
+export async function startServiceEvents(options: {
+  name: string;
+  config: BusConfig;
+  db: Pool;
+  log: Log;
+  handlers?: Readonly<Record<string, EventHandler>>;
+  afterApplied?: (event: CloudEvent) => Promise<void>;
+}): Promise<() => Promise<void>> {
+  const { name, log } = options;
+  const bus = await connectBus(options.config, {
+    name,
+    onIdleClientError: (error) => log.warn({ err: error }, 'idle bus connection failed'),
+  });
+  const stopRelay = startOutboxRelay({
+    db: options.db,
+    bus,
+    source: name,
+    intervalMs: options.config.OUTBOX_RELAY_INTERVAL_MS,
+    onError: (error) => log.warn({ err: error }, 'outbox relay failed; will retry'),
+  });
+  const stopConsumer = options.handlers
+    ? await bus.subscribe({
+        consumer: name,
+        db: options.db,
+        handlers: options.handlers,
+        ...(options.afterApplied ? { afterApplied: options.afterApplied } : {}),
+        onError: (error, event) =>
+          log.error({ err: error, eventId: event?.id, eventType: event?.type }, 'event failed'),
+      })
+    : async () => {};
+  return async () => {
+    await Promise.all([stopConsumer(), stopRelay()]);
+    await bus.close();
+  };
+}

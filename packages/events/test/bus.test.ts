@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+import { migrate } from '@bazaar/db/migrations';
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
+import type { EventBus } from '../src/bus.js';
+import type { CloudEvent } from '../src/cloud-event.js';
+import type { EventHandler } from '../src/inbox.js';
+import { natsBus } from '../src/nats-bus.js';
+import { addToOutbox } from '../src/outbox.js';
+import { relayOutbox } from '../src/outbox-relay.js';
+import { busMigrations, postgresBus, publishToPostgres } from '../src/postgres-bus.js';
+
+let bus: TestDatabase;
+let producer: TestDatabase;
+let consumer: TestDatabase;
+
+beforeAll(async () => {
+  [bus, producer, consumer] = await Promise.all([
+    createTestDatabase(inject('postgresUrl')),
+    createTestDatabase(inject('postgresUrl')),
+    createTestDatabase(inject('postgresUrl')),
+  ]);
+  await migrate(bus.pool, busMigrations);
+  await producer.pool.query(`CREATE TABLE outbox (id uuid PRIMARY KEY, type text NOT NULL, subject text NOT NULL,
+    data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz)`);
+  await consumer.pool.query(`
+    CREATE TABLE inbox (consumer text, event_id uuid, processed_at timestamptz NOT NULL DEFAULT now(),
+                        PRIMARY KEY (consumer, event_id));
+    CREATE TABLE greetings (user_id uuid NOT NULL, email text NOT NULL)`);
+});
+
+afterAll(async () => {
+  await Promise.all([bus.drop(), producer.drop(), consumer.drop()]);
+});
+
+beforeEach(async () => {
+  await bus.pool.query('TRUNCATE events, consumer_positions, dead_letters');
+  await producer.pool.query('TRUNCATE outbox');
+  await consumer.pool.query('TRUNCATE inbox, greetings');
+});
+
+const publish = (events: CloudEvent[]) => publishToPostgres(bus.pool, events);
+const registered = (userId = randomUUID()) => ({
+  type: 'identity.user.registered.v1' as const,
+  subject: userId,
+  data: { userId, email: `${userId}@example.com`, name: 'Ada' },
+});
+const count = async (db: TestDatabase, sql: string) => Number((await db.pool.query(sql)).rows[0].n);
+
+async function relayAll(): Promise<void> {
+  while ((await relayOutbox(producer.pool, publish, { source: 'identity', batchSize: 25 })) > 0) {}
+}
+
+describe('the outbox relay', () => {
+  test('publishes every committed event once, and nothing rolled back', async () => {
+    for (let index = 0; index < 30; index += 1) await addToOutbox(producer.pool, registered());
+    const client = await producer.pool.connect();
+    await client.query('BEGIN');
+    await addToOutbox(client, registered());
+    await client.query('ROLLBACK');
+    client.release();
+
+    await relayAll();
+    expect(await count(bus, 'SELECT count(*) AS n FROM events')).toBe(30);
+    expect(
+      await count(producer, 'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'),
+    ).toBe(0);
+    const [event] = (await bus.pool.query('SELECT source, type FROM events LIMIT 1')).rows;
+    expect(event).toEqual({ source: 'identity', type: 'identity.user.registered.v1' });
+  });
+
+  test('two relays racing publish each event exactly once', async () => {
+    for (let index = 0; index < 200; index += 1) await addToOutbox(producer.pool, registered());
+    await Promise.all([relayAll(), relayAll()]);
+    expect(await count(bus, 'SELECT count(DISTINCT id) AS n FROM events')).toBe(200);
+    expect(await count(bus, 'SELECT count(*) AS n FROM events')).toBe(200);
+  });
+
+  test('an event published again after a crash is stored once', async () => {
+    await addToOutbox(producer.pool, registered());
+    let published: CloudEvent[] = [];
+    await relayOutbox(
+      producer.pool,
+      async (events) => {
+        published = events;
+        await publish(events);
+      },
+      { source: 'identity' },
+    );
+    await publish(published);
+    expect(await count(bus, 'SELECT count(*) AS n FROM events')).toBe(1);
+  });
+
+  test('data that breaks its contract is refused when written', async () => {
+    const event = registered();
+    await expect(
+      addToOutbox(producer.pool, { ...event, data: { ...event.data, userId: 'not-a-uuid' } }),
+    ).rejects.toThrow('identity.user.registered.v1 breaks its contract');
+  });
+});
+
+type Transport = {
+  name: string;
+  open: () => Promise<EventBus>;
+  /** How many events the transport stores (dead letters aside). */
+  storedEvents: () => Promise<number>;
+  /** Makes the consumer read everything again from the start, as after a lost position. */
+  rewind: (consumer: string) => Promise<void>;
+  /** Forgets every event of earlier tests. */
+  purge: () => Promise<void>;
+  dispose: () => Promise<void>;
+};
+
+const postgresTransport: Transport = {
+  name: 'PostgreSQL log',
+  open: async () => postgresBus(bus.url, { name: 'test', onIdleClientError: () => {} }),
+  storedEvents: () => count(bus, 'SELECT count(*) AS n FROM events'),
+  rewind: async (consumer) => {
+    await bus.pool.query('UPDATE consumer_positions SET position = 0 WHERE consumer = $1', [
+      consumer,
+    ]);
+  },
+  purge: async () => {},
+  dispose: async () => {},
+};
+
+function natsTransport(url: string): Transport {
+  const stream = `test_${randomUUID().slice(0, 8)}`;
+  const connection = connect({ servers: url });
+  const manager = connection.then((nc) => jetstreamManager(nc));
+  return {
+    name: 'NATS JetStream',
+    open: () => natsBus(url, { name: 'test', stream }),
+    storedEvents: async () => {
+      const info = await (await manager).streams.info(stream, { subjects_filter: `${stream}.>` });
+      return Object.entries(info.state.subjects ?? {})
+        .filter(([subject]) => !subject.startsWith(`${stream}.dead.`))
+        .reduce((sum, [, n]) => sum + n, 0);
+    },
+    rewind: async (consumer) => {
+      const jsm = await manager;
+      for await (const info of jsm.consumers.list(stream)) {
+        if (info.name.startsWith(`${consumer}__`)) await jsm.consumers.delete(stream, info.name);
+      }
+    },
+    purge: async () => {
+      await (await manager).streams.purge(stream);
+    },
+    dispose: async () => {
+      await (await manager).streams.delete(stream).catch(() => undefined);
+      await (await connection).close();
+    },
+  };
+}
+
+const transports = [
+  postgresTransport,
+  ...(process.env.NATS_URL ? [natsTransport(process.env.NATS_URL)] : []),
+];
+
+describe.each(transports)('on the $name', (transport) => {
+  let eventBus: EventBus;
+  const stops: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    eventBus = await transport.open();
+  });
+  afterAll(async () => {
+    await eventBus.close();
+    await transport.dispose();
+  });
+  afterEach(async () => {
+    await Promise.all(stops.splice(0).map((stop) => stop()));
+  });
+
+  const greet: EventHandler = async (trx, event) => {
+    const data = event.data as { userId: string; email: string };
+    await trx.query('INSERT INTO greetings (user_id, email) VALUES ($1, $2)', [
+      data.userId,
+      data.email,
+    ]);
+  };
+
+  /** A fresh consumer name per test, so one test's position or letters never reach another. */
+  let consumerName = '';
+  beforeEach(async () => {
+    await transport.purge();
+    consumerName = `notifications_${randomUUID().slice(0, 8)}`;
+  });
+
+  async function subscribe(handlers: Record<string, EventHandler>) {
+    const stop = await eventBus.subscribe({
+      consumer: consumerName,
+      db: consumer.pool,
+      handlers,
+      maxAttempts: 3,
+      retryDelayMs: 10,
+      onError: () => {},
+    });
+    stops.push(stop);
+    return stop;
+  }
+
+  async function publishAll(events: Array<ReturnType<typeof registered>>) {
+    for (const event of events) await addToOutbox(producer.pool, event);
+    while (
+      (await relayOutbox(producer.pool, (batch) => eventBus.publish(batch), {
+        source: 'identity',
+      })) > 0
+    ) {}
+  }
+
+  async function until(condition: () => Promise<boolean>) {
+    const deadline = Date.now() + 10_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  const greetings = () => count(consumer, 'SELECT count(*) AS n FROM greetings');
+
+  test('an event published twice is stored once', async () => {
+    const before = await transport.storedEvents();
+    const event = {
+      specversion: '1.0' as const,
+      id: randomUUID(),
+      source: 'identity',
+      type: 'identity.user.registered.v1',
+      subject: 'x',
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json' as const,
+      data: registered().data,
+    };
+    await eventBus.publish([event]);
+    await eventBus.publish([event]);
+    expect(await transport.storedEvents()).toBe(before + 1);
+  });
+
+  test('applies each event once, even when the bus delivers it again', async () => {
+    await publishAll(Array.from({ length: 20 }, () => registered()));
+    const stop = await subscribe({ 'identity.user.registered.v1': greet });
+    await until(async () => (await greetings()) === 20);
+    await stop();
+
+    await transport.rewind(consumerName);
+    await subscribe({ 'identity.user.registered.v1': greet });
+    await until(
+      async () =>
+        (await count(
+          consumer,
+          `SELECT count(*) AS n FROM inbox WHERE consumer = '${consumerName}'`,
+        )) === 20,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await greetings()).toBe(20);
+  });
+
+  test('delivers an event published after the consumer started', async () => {
+    await subscribe({ 'identity.user.registered.v1': greet });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await publishAll([registered()]);
+    await until(async () => (await greetings()) === 1);
+  });
+
+  test('a handler that fails twice and then succeeds applies the event once', async () => {
+    let calls = 0;
+    await publishAll([registered()]);
+    await subscribe({
+      'identity.user.registered.v1': async (trx, event) => {
+        calls += 1;
+        if (calls < 3) throw new Error('SMTP server is busy');
+        await greet(trx, event);
+      },
+    });
+    await until(async () => (await greetings()) === 1);
+    expect(calls).toBe(3);
+  });
+
+  test('an event that keeps failing becomes a dead letter, the next events still flow, and a replay applies it', async () => {
+    const poisoned = registered();
+    let broken = true;
+    await publishAll([poisoned, registered()]);
+    await subscribe({
+      'identity.user.registered.v1': async (trx, event) => {
+        if (broken && event.subject === poisoned.subject)
+          throw new Error('cannot render this email');
+        await greet(trx, event);
+      },
+    });
+    await until(async () => (await eventBus.deadLetters(consumerName)).length === 1);
+    expect(await greetings()).toBe(1);
+    const [letter] = await eventBus.deadLetters(consumerName);
+    expect(letter).toMatchObject({
+      consumer: consumerName,
+      error: 'Error: cannot render this email',
+      attempts: 3,
+      event: { type: 'identity.user.registered.v1', subject: poisoned.subject },
+    });
+
+    broken = false;
+    expect(await eventBus.replay(consumerName)).toBe(1);
+    await until(async () => (await greetings()) === 2);
+    await until(async () => (await eventBus.deadLetters(consumerName)).length === 0);
+  });
+
+  test('an event whose data breaks its contract goes to the dead letters without reaching the handler', async () => {
+    let calls = 0;
+    await eventBus.publish([
+      {
+        specversion: '1.0',
+        id: randomUUID(),
+        source: 'somewhere',
+        type: 'identity.user.registered.v1',
+        subject: 'x',
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        data: { userId: 42 },
+      },
+    ]);
+    await subscribe({
+      'identity.user.registered.v1': async () => {
+        calls += 1;
+      },
+    });
+    await until(async () => (await eventBus.deadLetters(consumerName)).length === 1);
+    const [letter] = await eventBus.deadLetters(consumerName);
+    expect(letter?.error).toMatch(/userId/);
+    expect(calls).toBe(0);
+  });
+
+  test('two replicas of a consumer apply each event exactly once', async () => {
+    await publishAll(Array.from({ length: 50 }, () => registered()));
+    await subscribe({ 'identity.user.registered.v1': greet });
+    await subscribe({ 'identity.user.registered.v1': greet });
+    await until(async () => (await greetings()) === 50);
+    expect(
+      await count(consumer, `SELECT count(*) AS n FROM inbox WHERE consumer = '${consumerName}'`),
+    ).toBe(50);
+  });
+});
