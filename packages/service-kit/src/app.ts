@@ -10,6 +10,9 @@ import { installMetrics } from './metrics.js';
 import { installProblemHandler } from './problem-handler.js';
 import { RequestLog } from './request-log.js';
 
+/** For routes registered in a plugin of their own, which starts without the app's type provider. */
+export type { TypeBoxTypeProvider };
+
 export type ServiceAppOptions = {
   name: string;
   version?: string;

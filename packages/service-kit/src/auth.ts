@@ -6,7 +6,13 @@ export type Role = 'customer' | 'admin' | 'service';
 export const roles: readonly Role[] = ['customer', 'admin', 'service'];
 
 /** Who made a request, as proven by a verified access token. */
-export type Principal = { subject: string; role: Role; tokenId: string };
+export type Principal = {
+  subject: string;
+  role: Role;
+  tokenId: string;
+  /** The person's address, from the token's `email` claim; service tokens have none. */
+  email?: string;
+};
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,7 +60,12 @@ export function createTokenVerifier(options: {
     if (typeof role !== 'string' || !roles.includes(role as Role)) {
       throw unauthorized('token is not valid');
     }
-    return { subject: String(payload.sub), role: role as Role, tokenId: String(payload.jti) };
+    return {
+      subject: String(payload.sub),
+      role: role as Role,
+      tokenId: String(payload.jti),
+      ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+    };
   };
 }
 

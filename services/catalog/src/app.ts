@@ -6,6 +6,7 @@ import type { CatalogConfig } from './config.js';
 import { noReadCache, type ReadCache } from './domain/read-cache.js';
 import { adminProductRoutes } from './routes/admin-product-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
+import { priceRoutes } from './routes/price-routes.js';
 import { productRoutes } from './routes/product-routes.js';
 
 export type CatalogDeps = {
@@ -13,6 +14,8 @@ export type CatalogDeps = {
   db: Pool;
   /** Checks admins' access tokens. */
   verify: TokenVerifier;
+  /** Checks service tokens for /internal calls. */
+  verifyService: TokenVerifier;
   /** Where repeated reads are answered from; none by default. */
   cache?: ReadCache;
 };
@@ -21,6 +24,7 @@ export async function buildApp({
   config,
   db,
   verify,
+  verifyService,
   cache = noReadCache,
 }: CatalogDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
@@ -42,5 +46,6 @@ export async function buildApp({
   productRoutes(app, { db, cache });
   categoryRoutes(app, { db });
   adminProductRoutes(app, { db, cache, verify });
+  priceRoutes(app, { db, verifyService });
   return app;
 }

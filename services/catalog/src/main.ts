@@ -33,7 +33,7 @@ await runService('catalog', async () => {
     config,
     db,
     cache,
-    verify: identityVerifiers(config).verify,
+    ...identityVerifiers(config),
   });
   const stopEvents = await startServiceEvents({
     name: 'catalog',

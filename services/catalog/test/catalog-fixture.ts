@@ -14,6 +14,7 @@ export type RunningCatalog = {
   /** A bearer token of an admin, signed by a key this catalog trusts. */
   adminToken: string;
   customerToken: string;
+  serviceToken: string;
   close: () => Promise<void>;
 };
 
@@ -29,6 +30,11 @@ export async function startCatalog(
     config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
     db: database.pool,
     verify: createTokenVerifier({ keys: tokens.keys, issuer: tokens.issuer, audience: 'bazaar' }),
+    verifyService: createTokenVerifier({
+      keys: tokens.keys,
+      issuer: tokens.issuer,
+      audience: 'bazaar-internal',
+    }),
     ...(options.cache && { cache: options.cache }),
   });
   await app.ready();
@@ -37,6 +43,7 @@ export async function startCatalog(
     db: database.pool,
     adminToken: await tokens.sign({ role: 'admin', audience: 'bazaar' }),
     customerToken: await tokens.sign({ role: 'customer', audience: 'bazaar' }),
+    serviceToken: await tokens.sign({ role: 'service', audience: 'bazaar-internal' }),
     close: async () => {
       await app.close();
       await database.drop();

@@ -161,3 +161,33 @@ describe('GET /api/categories', () => {
     ).toEqual(['q', 'category', 'minPrice', 'maxPrice', 'inStock', 'sort', 'limit', 'cursor']);
   });
 });
+
+describe('POST /internal/prices', () => {
+  const prices = (skus: string[], token = catalog.serviceToken) =>
+    app.inject({
+      method: 'POST',
+      url: '/internal/prices',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { skus },
+    });
+
+  test('gives each known SKU its price, name and on-sale flag, and leaves unknown ones out', async () => {
+    const response = await prices(['LGT-05-SND', 'NOPE-1']);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().items).toEqual([
+      {
+        sku: 'LGT-05-SND',
+        productId: expect.any(String),
+        slug: 'oak-desk-lamp',
+        name: expect.stringMatching(/^Oak Desk Lamp \(.+\)$/),
+        image: expect.any(String),
+        price: { amount: expect.any(Number), currency: 'USD' },
+        active: true,
+      },
+    ]);
+  });
+
+  test('answers services only', async () => {
+    expect((await prices(['LGT-05-SND'], catalog.customerToken)).statusCode).toBe(401);
+  });
+});

@@ -30,7 +30,7 @@ export async function startStack(
   const catalog = await buildCatalog({
     config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
     db: catalogDatabase.pool,
-    verify: identityVerifiers({ ...identity.config, IDENTITY_URL: identityUrl }).verify,
+    ...identityVerifiers({ ...identity.config, IDENTITY_URL: identityUrl }),
   });
   const catalogUrl = await catalog.listen({ port: 0, host });
   const gateway = await buildApp(

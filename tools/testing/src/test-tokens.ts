@@ -8,6 +8,7 @@ export type TestTokens = {
   sign: (claims: {
     subject?: string;
     role: string;
+    email?: string;
     audience: string;
     expiresIn?: string;
   }) => Promise<string>;
@@ -24,7 +25,7 @@ export async function createTestTokens(issuer = 'bazaar-identity'): Promise<Test
     keys,
     issuer,
     sign: (claims) =>
-      new SignJWT({ role: claims.role })
+      new SignJWT({ role: claims.role, ...(claims.email ? { email: claims.email } : {}) })
         .setProtectedHeader({ alg: 'EdDSA', kid })
         .setSubject(claims.subject ?? `${claims.role}-1`)
         .setIssuer(issuer)

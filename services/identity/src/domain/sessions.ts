@@ -56,6 +56,7 @@ export async function continueSession(
   const accessToken = await deps.signer.sign({
     subject: user.id,
     role: user.role,
+    email: user.email,
     audience: deps.config.TOKEN_AUDIENCE,
     ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
   });

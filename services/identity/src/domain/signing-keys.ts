@@ -19,7 +19,14 @@ import {
 
 const algorithm = 'EdDSA';
 
-export type TokenClaims = { subject: string; role: string; audience: string; ttlSeconds: number };
+export type TokenClaims = {
+  subject: string;
+  role: string;
+  /** A person's address, so services can write to them without asking identity; none for services. */
+  email?: string;
+  audience: string;
+  ttlSeconds: number;
+};
 
 /** Signs tokens with the active key; keys are read from the database, so a rotation is seen within `cacheMs`. */
 export type TokenSigner = { sign: (claims: TokenClaims) => Promise<string> };
@@ -46,7 +53,7 @@ export function createTokenSigner(
   return {
     sign: async (claims) => {
       const { kid, key } = await activeKey();
-      return new SignJWT({ role: claims.role })
+      return new SignJWT({ role: claims.role, ...(claims.email ? { email: claims.email } : {}) })
         .setProtectedHeader({ alg: algorithm, kid, typ: 'JWT' })
         .setSubject(claims.subject)
         .setIssuer(options.issuer)

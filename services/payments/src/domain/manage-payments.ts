@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
+import { addToOutbox } from '@bazaar/events/outbox';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { insertPayment, selectPayment, updateStatus } from '../store/payment-store.js';
+import type { Payment, PaymentStatus } from './payment.js';
+import { authorizeWithTestProvider, type CardInput } from './test-provider.js';
+
+export type AuthorizeRequest = {
+  orderId: string;
+  amount: number;
+  currency: string;
+  card: CardInput;
+};
+
+/**
+ * Asks the provider to hold `amount` on the card. Idempotent by order id: a repeated request gets
+ * the first outcome, approved or declined, and the card is not charged again.
+ */
+export async function authorizePayment(
+  db: Pool,
+  request: AuthorizeRequest,
+): Promise<{ payment: Payment; created: boolean }> {
+  const existing = await selectPayment(db, request.orderId);
+  if (existing) return { payment: existing, created: false };
+  const outcome = authorizeWithTestProvider(request.card);
+  return withTransaction(db, async (trx) => {
+    const payment = await insertPayment(trx, {
+      paymentId: randomUUID(),
+      orderId: request.orderId,
+      provider: 'test',
+      providerRef: outcome.providerRef,
+      status: outcome.approved ? 'authorized' : 'declined',
+      amount: request.amount,
+      currency: request.currency,
+      cardBrand: outcome.brand,
+      cardLast4: outcome.last4,
+      declineCode: outcome.approved ? null : outcome.declineCode,
+    });
+    // Another request for the order won the race: its outcome is the one that counts.
+    if (!payment) {
+      const winner = await selectPayment(trx, request.orderId);
+      if (!winner) throw new Error(`payment of ${request.orderId} vanished`);
+      return { payment: winner, created: false };
+    }
+    const money = { amount: payment.amount, currency: payment.currency };
+    if (payment.status === 'authorized') {
+      await addToOutbox(trx, {
+        type: 'payment.authorized.v1',
+        subject: payment.orderId,
+        data: { orderId: payment.orderId, paymentId: payment.paymentId, amount: money },
+      });
+    } else {
+      await addToOutbox(trx, {
+        type: 'payment.declined.v1',
+        subject: payment.orderId,
+        data: {
+          orderId: payment.orderId,
+          paymentId: payment.paymentId,
+          amount: money,
+          reason: payment.declineCode ?? 'declined',
+        },
+      });
+    }
+    return { payment, created: true };
+  });
+}
+
+/** Which status each action leads to, from which statuses; a repeat of a done action changes nothing. */
+const transitions = {
+  capture: { from: ['authorized'], to: 'captured' },
+  void: { from: ['authorized'], to: 'voided' },
+  refund: { from: ['captured'], to: 'refunded' },
+} as const satisfies Record<string, { from: readonly PaymentStatus[]; to: PaymentStatus }>;
+
+export type PaymentAction = keyof typeof transitions;
+
+/**
+ * Captures, voids or refunds the payment of an order. A refund of a payment that was only
+ * authorized voids it: the shopper gets the hold back either way.
+ */
+export async function settlePayment(
+  db: Pool,
+  orderId: string,
+  action: PaymentAction,
+): Promise<Payment> {
+  return withTransaction(db, async (trx) => {
+    const payment = await selectPayment(trx, orderId, { forUpdate: true });
+    if (!payment) throw new DomainError('not_found', `No payment for order ${orderId}`);
+    const effective = action === 'refund' && payment.status === 'authorized' ? 'void' : action;
+    return applyTransition(trx, payment, effective);
+  });
+}
+
+export async function applyTransition(
+  trx: Queryable,
+  payment: Payment,
+  action: PaymentAction,
+): Promise<Payment> {
+  const { from, to } = transitions[action];
+  if (payment.status === to) return payment;
+  if (!(from as readonly PaymentStatus[]).includes(payment.status)) {
+    throw new DomainError('invalid_payment_state', `A ${payment.status} payment cannot be ${to}`, {
+      paymentStatus: payment.status,
+    });
+  }
+  const updated = await updateStatus(trx, payment.orderId, to);
+  if (to === 'refunded') {
+    await addToOutbox(trx, {
+      type: 'payment.refunded.v1',
+      subject: payment.orderId,
+      data: {
+        orderId: payment.orderId,
+        paymentId: payment.paymentId,
+        amount: { amount: payment.amount, currency: payment.currency },
+      },
+    });
+  }
+  return updated;
+}

@@ -1,0 +1,16 @@
+export type PaymentStatus = 'authorized' | 'declined' | 'captured' | 'voided' | 'refunded';
+
+export type Payment = {
+  paymentId: string;
+  orderId: string;
+  provider: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  cardBrand: string;
+  cardLast4: string;
+  declineCode: string | null;
+  /** ISO 8601 */
+  createdAt: string;
+  updatedAt: string;
+};

@@ -1,0 +1,103 @@
+import type { Pool } from '@bazaar/db/pool';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { Type } from 'typebox';
+import { authorizePayment, type PaymentAction, settlePayment } from '../domain/manage-payments.js';
+import type { Payment as PaymentRecord } from '../domain/payment.js';
+import { selectPayment } from '../store/payment-store.js';
+import { OrderParams, Payment } from './schemas.js';
+
+/** A declined card is a 402 whose details say why, the same on every repeat of the request. */
+function declined(payment: PaymentRecord): DomainError {
+  const code =
+    payment.declineCode === 'insufficient_funds' ? 'insufficient_funds' : 'card_declined';
+  return new DomainError(
+    code,
+    code === 'insufficient_funds' ? 'The card has insufficient funds' : 'The card was declined',
+    { paymentId: payment.paymentId, declineCode: payment.declineCode },
+  );
+}
+
+/** Called by orders with a service token; every call is idempotent by order id. */
+export function paymentRoutes(
+  app: ServiceApp,
+  deps: { db: Pool; verifyService: TokenVerifier },
+): void {
+  const serviceOnly = requireRole(deps.verifyService, 'service');
+
+  app.post(
+    '/internal/payments',
+    {
+      preHandler: serviceOnly,
+      schema: {
+        summary: 'Authorize the amount of an order on a card (402 when declined)',
+        tags: ['internal'],
+        body: Type.Object(
+          {
+            orderId: Type.String({ format: 'uuid' }),
+            amount: Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'minor units' }),
+            currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+            card: Type.Union([
+              Type.Object(
+                { number: Type.String({ minLength: 12, maxLength: 23 }) },
+                { additionalProperties: false },
+              ),
+              Type.Object(
+                { token: Type.String({ minLength: 1, maxLength: 100 }) },
+                { additionalProperties: false },
+              ),
+            ]),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Payment, 201: Payment },
+      },
+    },
+    async (request, reply) => {
+      const { payment, created } = await authorizePayment(deps.db, request.body);
+      if (payment.status === 'declined') throw declined(payment);
+      return reply.code(created ? 201 : 200).send(payment);
+    },
+  );
+
+  app.get(
+    '/internal/payments/:orderId',
+    {
+      preHandler: serviceOnly,
+      schema: {
+        summary: 'The payment of an order, whatever its status (404 when there is none)',
+        tags: ['internal'],
+        params: OrderParams,
+        response: { 200: Payment },
+      },
+    },
+    async (request) => {
+      const payment = await selectPayment(deps.db, request.params.orderId);
+      if (!payment)
+        throw new DomainError('not_found', `No payment for order ${request.params.orderId}`);
+      return payment;
+    },
+  );
+
+  const summaries: Record<PaymentAction, string> = {
+    capture: 'Take the authorized amount (an order confirmed)',
+    void: 'Release the authorization (an order that failed)',
+    refund: 'Give the money back (a cancelled order); voids a payment only authorized',
+  };
+  for (const action of ['capture', 'void', 'refund'] as const) {
+    app.post(
+      `/internal/payments/:orderId/${action}`,
+      {
+        preHandler: serviceOnly,
+        schema: {
+          summary: summaries[action],
+          tags: ['internal'],
+          params: OrderParams,
+          response: { 200: Payment },
+        },
+      },
+      async (request) => settlePayment(deps.db, request.params.orderId, action),
+    );
+  }
+}

@@ -1,0 +1,98 @@
+import type { Queryable } from '@bazaar/db/pool';
+import type { Payment, PaymentStatus } from '../domain/payment.js';
+
+type PaymentRow = {
+  id: string;
+  order_id: string;
+  provider: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  card_brand: string;
+  card_last4: string;
+  decline_code: string | null;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const columns =
+  'id, order_id, provider, status, amount, currency, card_brand, card_last4, decline_code, created_at, updated_at';
+
+function toPayment(row: PaymentRow): Payment {
+  return {
+    paymentId: row.id,
+    orderId: row.order_id,
+    provider: row.provider,
+    status: row.status,
+    amount: row.amount,
+    currency: row.currency,
+    cardBrand: row.card_brand,
+    cardLast4: row.card_last4,
+    declineCode: row.decline_code,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Inserts the payment unless the order already has one; returns it only when it was inserted. */
+export async function insertPayment(
+  db: Queryable,
+  payment: Omit<Payment, 'createdAt' | 'updatedAt'> & { providerRef: string },
+): Promise<Payment | undefined> {
+  const { rows } = await db.query<PaymentRow>(
+    `INSERT INTO payments (id, order_id, provider, provider_ref, status, amount, currency,
+                           card_brand, card_last4, decline_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (order_id) DO NOTHING RETURNING ${columns}`,
+    [
+      payment.paymentId,
+      payment.orderId,
+      payment.provider,
+      payment.providerRef,
+      payment.status,
+      payment.amount,
+      payment.currency,
+      payment.cardBrand,
+      payment.cardLast4,
+      payment.declineCode,
+    ],
+  );
+  return rows[0] && toPayment(rows[0]);
+}
+
+export async function selectPayment(
+  db: Queryable,
+  orderId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<Payment | undefined> {
+  const { rows } = await db.query<PaymentRow>(
+    `SELECT ${columns} FROM payments WHERE order_id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
+    [orderId],
+  );
+  return rows[0] && toPayment(rows[0]);
+}
+
+export async function updateStatus(
+  db: Queryable,
+  orderId: string,
+  status: PaymentStatus,
+): Promise<Payment> {
+  const { rows } = await db.query<PaymentRow>(
+    `UPDATE payments SET status = $2, updated_at = now() WHERE order_id = $1 RETURNING ${columns}`,
+    [orderId, status],
+  );
+  return toPayment(rows[0] as PaymentRow);
+}
+
+/** Records a webhook delivery; false when the provider's event id was seen before (a replay). */
+export async function recordWebhookEvent(
+  db: Queryable,
+  event: { provider: string; id: string; type: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO webhook_events (provider, event_id, type) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING`,
+    [event.provider, event.id, event.type],
+  );
+  return rowCount === 1;
+}

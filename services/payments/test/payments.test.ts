@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { createTokenVerifier } from '@bazaar/service-kit/auth';
+import { createTestTokens } from '@bazaar/testing/test-tokens';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { migrationsDirectory } from '../src/config.js';
+import { signWebhook } from '../src/domain/webhook-signature.js';
+
+const secret = 'webhook-secret-for-the-tests';
+let database: TestDatabase;
+let app: ServiceApp;
+let serviceToken: string;
+let customerToken: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  const tokens = await createTestTokens();
+  app = await buildApp({
+    config: {
+      LOG_LEVEL: 'silent',
+      BODY_LIMIT_BYTES: 1_048_576,
+      TRUST_PROXY_HOPS: 0,
+      PAYMENT_WEBHOOK_SECRET: secret,
+      PAYMENT_WEBHOOK_TOLERANCE_SECONDS: 300,
+    },
+    db: database.pool,
+    verifyService: createTokenVerifier({
+      keys: tokens.keys,
+      issuer: tokens.issuer,
+      audience: 'bazaar-internal',
+    }),
+  });
+  serviceToken = await tokens.sign({ role: 'service', audience: 'bazaar-internal' });
+  customerToken = await tokens.sign({ role: 'customer', audience: 'bazaar' });
+});
+
+afterAll(async () => {
+  await app.close();
+  await database.drop();
+});
+
+function authorize(
+  card: { number: string } | { token: string },
+  orderId = randomUUID(),
+  amount = 2599,
+) {
+  return app.inject({
+    method: 'POST',
+    url: '/internal/payments',
+    headers: { authorization: `Bearer ${serviceToken}` },
+    payload: { orderId, amount, currency: 'USD', card },
+  });
+}
+
+function settle(orderId: string, action: 'capture' | 'void' | 'refund') {
+  return app.inject({
+    method: 'POST',
+    url: `/internal/payments/${orderId}/${action}`,
+    headers: { authorization: `Bearer ${serviceToken}` },
+  });
+}
+
+const outbox = async (orderId: string) =>
+  (
+    await database.pool.query('SELECT type FROM outbox WHERE subject = $1 ORDER BY created_at', [
+      orderId,
+    ])
+  ).rows.map((row) => row.type);
+
+describe('the test provider', () => {
+  test('4242 4242 4242 4242 is authorized; only the last four digits are kept', async () => {
+    const orderId = randomUUID();
+    const response = await authorize({ number: '4242 4242 4242 4242' }, orderId);
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({
+      orderId,
+      status: 'authorized',
+      amount: 2599,
+      currency: 'USD',
+      cardBrand: 'visa',
+      cardLast4: '4242',
+    });
+    const { rows } = await database.pool.query('SELECT * FROM payments WHERE order_id = $1', [
+      orderId,
+    ]);
+    expect(JSON.stringify(rows)).not.toContain('4242424242424242');
+    expect(await outbox(orderId)).toEqual(['payment.authorized.v1']);
+  });
+
+  test('4000 0000 0000 0002 is declined with 402; the same request again gets the same answer', async () => {
+    const orderId = randomUUID();
+    const first = await authorize({ number: '4000000000000002' }, orderId);
+    expect(first.statusCode).toBe(402);
+    expect(first.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(first.json()).toMatchObject({ code: 'card_declined', declineCode: 'card_declined' });
+    const again = await authorize({ number: '4000000000000002' }, orderId);
+    expect(again.statusCode).toBe(402);
+    expect(again.json().paymentId).toBe(first.json().paymentId);
+    expect(await outbox(orderId)).toEqual(['payment.declined.v1']);
+  });
+
+  test('4000 0000 0000 9995 fails with insufficient funds', async () => {
+    const response = await authorize({ token: 'tok_chargeDeclinedInsufficientFunds' });
+    expect(response.statusCode).toBe(402);
+    expect(response.json().code).toBe('insufficient_funds');
+  });
+
+  test('a number that fails the Luhn check is a 400 naming the field, and nothing is stored', async () => {
+    const orderId = randomUUID();
+    const response = await authorize({ number: '4242424242424241' }, orderId);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([expect.objectContaining({ field: 'card.number' })]);
+    expect(await outbox(orderId)).toEqual([]);
+  });
+
+  test('the same order authorized twice at once holds the card once', async () => {
+    const orderId = randomUUID();
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => authorize({ number: '4242424242424242' }, orderId)),
+    );
+    expect(new Set(responses.map((response) => response.json().paymentId)).size).toBe(1);
+    expect(responses.filter((response) => response.statusCode === 201)).toHaveLength(1);
+    expect(await outbox(orderId)).toEqual(['payment.authorized.v1']);
+  });
+
+  test('only services may authorize', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/internal/payments',
+      headers: { authorization: `Bearer ${customerToken}` },
+      payload: { orderId: randomUUID(), amount: 1, currency: 'USD', card: { token: 'tok_visa' } },
+    });
+    expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('capture, void and refund', () => {
+  test('capture then refund; each again changes nothing; a refund is announced once', async () => {
+    const orderId = randomUUID();
+    await authorize({ token: 'tok_visa' }, orderId);
+    expect((await settle(orderId, 'capture')).json().status).toBe('captured');
+    expect((await settle(orderId, 'capture')).json().status).toBe('captured');
+    expect((await settle(orderId, 'refund')).json().status).toBe('refunded');
+    expect((await settle(orderId, 'refund')).json().status).toBe('refunded');
+    expect(await outbox(orderId)).toEqual(['payment.authorized.v1', 'payment.refunded.v1']);
+  });
+
+  test('a refund of a payment only authorized voids it; a voided one cannot be captured', async () => {
+    const orderId = randomUUID();
+    await authorize({ token: 'tok_visa' }, orderId);
+    expect((await settle(orderId, 'refund')).json().status).toBe('voided');
+    const capture = await settle(orderId, 'capture');
+    expect(capture.statusCode).toBe(409);
+    expect(capture.json().code).toBe('invalid_payment_state');
+  });
+
+  test('an order without a payment is a 404', async () => {
+    expect((await settle(randomUUID(), 'void')).statusCode).toBe(404);
+  });
+});
+
+describe('POST /api/payments/webhooks/test', () => {
+  const deliver = (body: string, signature: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/payments/webhooks/test',
+      headers: { 'content-type': 'application/json', 'bazaar-signature': signature },
+      payload: body,
+    });
+  const now = () => Math.floor(Date.now() / 1000);
+
+  async function capturedOrder() {
+    const orderId = randomUUID();
+    await authorize({ token: 'tok_visa' }, orderId);
+    await settle(orderId, 'capture');
+    return orderId;
+  }
+
+  test('a signed refund notice refunds the payment; the same delivery again is refused', async () => {
+    const orderId = await capturedOrder();
+    const body = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'charge.refunded',
+      data: { orderId },
+    });
+    const signature = signWebhook(body, secret, now());
+    const first = await deliver(body, signature);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toEqual({ received: true, applied: true });
+    const replay = await deliver(body, signature);
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json().code).toBe('webhook_replayed');
+    expect(await outbox(orderId)).toEqual(['payment.authorized.v1', 'payment.refunded.v1']);
+  });
+
+  test('a bad signature, an altered body or an old timestamp is a 400 and changes nothing', async () => {
+    const orderId = await capturedOrder();
+    const body = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'charge.refunded',
+      data: { orderId },
+    });
+    const altered = body.replace('refunded', 'captured');
+    const cases = [
+      deliver(body, signWebhook(body, 'another-secret-entirely', now())),
+      deliver(altered, signWebhook(body, secret, now())),
+      deliver(body, signWebhook(body, secret, now() - 3600)),
+      deliver(body, 'garbage'),
+    ];
+    for (const response of await Promise.all(cases)) {
+      expect(response.statusCode).toBe(400);
+      expect(response.json().code).toBe('invalid_signature');
+    }
+    const { rows } = await database.pool.query('SELECT status FROM payments WHERE order_id = $1', [
+      orderId,
+    ]);
+    expect(rows[0].status).toBe('captured');
+  });
+
+  test('an unknown provider is a 404', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/payments/webhooks/paypal',
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    expect(response.statusCode).toBe(404);
+  });
+});
