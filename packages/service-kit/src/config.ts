@@ -106,6 +106,21 @@ export const identityUrlConfig = {
   IDENTITY_URL: httpUrlSetting('http://127.0.0.1:8081'),
 } satisfies TProperties;
 
+/** The credentials a service calling /internal routes exchanges at identity for service tokens. */
+export function serviceClientConfig(clientId: string) {
+  return {
+    SERVICE_CLIENT_ID: Type.String({
+      default: clientId,
+      pattern: '^[a-z][a-z0-9-]*$',
+      description: "this service's client id at identity (one of its SERVICE_CLIENTS)",
+    }),
+    SERVICE_CLIENT_SECRET: Type.String({
+      minLength: 16,
+      description: "this service's client secret at identity, 16+ characters (npm start makes one)",
+    }),
+  } satisfies TProperties;
+}
+
 export function portSetting(defaultPort: number) {
   return Type.Integer({
     default: defaultPort,

@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DomainError } from './errors.js';
+import type { ServiceTokenSource } from './service-token.js';
+
+export type ServiceResponse<T> = { status: number; body: T };
+
+export type ServiceClient = {
+  /**
+   * Calls another service's /internal route with a service token and the caller's request id.
+   * Answers of any status come back for the caller to read; no answer in time (or a 5xx) is retried
+   * when `idempotent`, then becomes `503 upstream_unavailable`.
+   */
+  call: <T>(request: {
+    method: 'GET' | 'POST';
+    path: string;
+    body?: unknown;
+    requestId?: string;
+    idempotent: boolean;
+  }) => Promise<ServiceResponse<T>>;
+};
+
+export function serviceClient(options: {
+  /** The callee, as named in errors and logs. */
+  name: string;
+  baseUrl: string;
+  token: ServiceTokenSource;
+  timeoutMs?: number;
+  /** Attempts for idempotent calls (default 3). */
+  attempts?: number;
+}): ServiceClient {
+  const attempt = async <T>(request: Parameters<ServiceClient['call']>[0]) => {
+    const response = await fetch(`${options.baseUrl}${request.path}`, {
+      method: request.method,
+      headers: {
+        authorization: `Bearer ${await options.token()}`,
+        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(request.requestId ? { 'x-request-id': request.requestId } : {}),
+      },
+      body: request.body === undefined ? null : JSON.stringify(request.body),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+
+  return {
+    call: async (request) => {
+      const attempts = request.idempotent ? (options.attempts ?? 3) : 1;
+      for (let index = 1; index <= attempts; index += 1) {
+        try {
+          const response = await attempt<never>(request);
+          if (response.status < 500) return response;
+        } catch {
+          // No answer in time, or no connection: the same as a 5xx.
+        }
+        if (index < attempts) await sleep(100 * 2 ** (index - 1));
+      }
+      // The cause stays out of the problem: a client learns which service, not its internals.
+      throw new DomainError('upstream_unavailable', `${options.name} is not answering`, {
+        retryAfterSeconds: 2,
+      });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { busConfig } from '@bazaar/events/bus';
+import {
+  baseConfig,
+  httpUrlSetting,
+  identityUrlConfig,
+  parseConfig,
+  portSetting,
+  postgresUrlSetting,
+  serviceClientConfig,
+  tokenConfig,
+} from '@bazaar/service-kit/config';
+import { type Static, Type } from 'typebox';
+
+const CartConfig = Type.Object({
+  ...baseConfig,
+  ...tokenConfig,
+  ...identityUrlConfig,
+  ...serviceClientConfig('cart'),
+  PORT: portSetting(8084),
+  DATABASE_URL: postgresUrlSetting(),
+  ...busConfig,
+  CATALOG_URL: httpUrlSetting('http://127.0.0.1:8082'),
+  REDIS_URL: Type.Optional(
+    Type.String({
+      pattern: '^rediss?://[^\\s]+$',
+      description: 'a redis:// URL; carts live there (with a TTL) instead of in PostgreSQL',
+    }),
+  ),
+  CART_TTL_DAYS: Type.Integer({
+    default: 30,
+    minimum: 1,
+    maximum: 365,
+    description: 'days a cart is kept after its last change (1-365)',
+  }),
+});
+
+export type CartConfig = Static<typeof CartConfig>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<CartConfig> {
+  return parseConfig(CartConfig, env);
+}
+
+export const migrationsDirectory = new URL('../migrations/', import.meta.url);

@@ -1,0 +1,104 @@
+import { DomainError } from '@bazaar/service-kit/errors';
+import type { ServiceClient } from '@bazaar/service-kit/service-client';
+import type { CartLine, CartOwner, CartStore } from './cart.js';
+
+type Money = { amount: number; currency: string };
+
+/** What catalog says of a SKU, read at every use: the cart never keeps a price. */
+export type SkuPrice = {
+  sku: string;
+  productId: string;
+  slug: string;
+  name: string;
+  image: string | null;
+  price: Money;
+  active: boolean;
+};
+
+export type PricedLine = Omit<SkuPrice, 'price' | 'active'> & {
+  quantity: number;
+  unitPrice: Money;
+  lineTotal: Money;
+};
+
+export type PricedCart = {
+  items: PricedLine[];
+  itemCount: number;
+  subtotal: Money | null;
+  /** SKUs taken out of the cart because they are no longer sold. */
+  removed: string[];
+};
+
+/** Current prices of `skus` from catalog, keyed by SKU; unknown SKUs are missing. */
+export async function fetchPrices(
+  catalog: ServiceClient,
+  skus: readonly string[],
+  requestId?: string,
+): Promise<Map<string, SkuPrice>> {
+  if (skus.length === 0) return new Map();
+  const response = await catalog.call<{ items: SkuPrice[] }>({
+    method: 'POST',
+    path: '/internal/prices',
+    body: { skus },
+    idempotent: true,
+    ...(requestId ? { requestId } : {}),
+  });
+  if (response.status !== 200) throw new Error(`catalog answered ${response.status} for prices`);
+  return new Map(response.body.items.map((item) => [item.sku, item]));
+}
+
+/** The SKU as catalog sells it now; unknown or off-sale is a 422 naming the field. */
+export async function sellableSku(
+  catalog: ServiceClient,
+  sku: string,
+  requestId?: string,
+): Promise<SkuPrice> {
+  const price = (await fetchPrices(catalog, [sku], requestId)).get(sku);
+  if (!price?.active) {
+    throw new DomainError('sku_unavailable', `${sku} is not for sale`, {
+      errors: [{ field: 'sku', in: 'body', message: 'is not a SKU on sale' }],
+    });
+  }
+  return price;
+}
+
+/**
+ * The cart with today's prices. Lines whose SKU is gone or off sale are dropped from the cart and
+ * named in `removed`, so the shopper sees why. One currency per shop: the subtotal is in it.
+ */
+export async function pricedCart(
+  store: CartStore,
+  catalog: ServiceClient,
+  owner: CartOwner,
+  requestId?: string,
+): Promise<PricedCart> {
+  const lines = await store.lines(owner);
+  const prices = await fetchPrices(
+    catalog,
+    lines.map((line) => line.sku),
+    requestId,
+  );
+  const kept: Array<{ line: CartLine; price: SkuPrice }> = [];
+  const removed: string[] = [];
+  for (const line of lines) {
+    const price = prices.get(line.sku);
+    if (price?.active) kept.push({ line, price });
+    else removed.push(line.sku);
+  }
+  if (removed.length > 0) await store.remove(owner, removed);
+  const items = kept.map(({ line, price: { price, active: _active, ...sku } }) => ({
+    ...sku,
+    quantity: line.quantity,
+    unitPrice: price,
+    lineTotal: { amount: price.amount * line.quantity, currency: price.currency },
+  }));
+  const currency = items[0]?.unitPrice.currency;
+  return {
+    items,
+    itemCount: items.reduce((sum, item) => sum + item.quantity, 0),
+    subtotal: currency
+      ? { amount: items.reduce((sum, item) => sum + item.lineTotal.amount, 0), currency }
+      : null,
+    removed,
+  };
+}

@@ -1,0 +1,217 @@
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { bearerToken, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { DomainError } from '@bazaar/service-kit/errors';
+import type { ServiceClient } from '@bazaar/service-kit/service-client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { type CartOwner, type CartStore, maxQuantity } from '../domain/cart.js';
+import { guestTokenPattern, newGuestToken } from '../domain/guest-token.js';
+import { pricedCart, sellableSku } from '../domain/priced-cart.js';
+
+const cookieName = 'cart_token';
+const Sku = Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 });
+const Quantity = Type.Integer({ minimum: 1, maximum: maxQuantity });
+const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() });
+
+const Cart = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      sku: Type.String(),
+      productId: Type.String(),
+      slug: Type.String(),
+      name: Type.String(),
+      image: Type.Union([Type.String(), Type.Null()]),
+      quantity: Type.Integer(),
+      unitPrice: Money,
+      lineTotal: Money,
+    }),
+  ),
+  itemCount: Type.Integer(),
+  subtotal: Type.Union([Money, Type.Null()]),
+  removed: Type.Array(Type.String(), { description: 'SKUs dropped because they are off sale' }),
+  cartToken: Type.Optional(
+    Type.String({ description: "a guest's cart token: send it back as X-Cart-Token" }),
+  ),
+});
+
+type Deps = {
+  store: CartStore;
+  catalog: ServiceClient;
+  verify: TokenVerifier;
+  verifyService: TokenVerifier;
+  ttlSeconds: number;
+};
+
+export function cartRoutes(app: ServiceApp, deps: Deps): void {
+  /** The signed-in user's cart, else the guest's; a write without either starts a guest cart. */
+  const ownerOf = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { create: boolean },
+  ): Promise<CartOwner | undefined> => {
+    if (request.headers.authorization) {
+      const principal = await deps.verify(bearerToken(request));
+      request.principal = principal;
+      return { kind: 'user', userId: principal.subject };
+    }
+    const token = guestTokenOf(request);
+    if (token) return { kind: 'guest', token };
+    if (!options.create) return undefined;
+    const issued = newGuestToken();
+    reply.setCookie(cookieName, issued, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/api/cart',
+      maxAge: deps.ttlSeconds,
+      secure: request.protocol === 'https',
+    });
+    return { kind: 'guest', token: issued };
+  };
+
+  const respond = async (request: FastifyRequest, owner: CartOwner | undefined) => {
+    if (!owner) return { items: [], itemCount: 0, subtotal: null, removed: [] };
+    const cart = await pricedCart(deps.store, deps.catalog, owner, request.id);
+    return owner.kind === 'guest' ? { ...cart, cartToken: owner.token } : cart;
+  };
+
+  app.get(
+    '/api/cart',
+    {
+      schema: {
+        summary: "The shopper's cart, priced now",
+        tags: ['cart'],
+        response: { 200: Cart },
+      },
+    },
+    async (request, reply) => respond(request, await ownerOf(request, reply, { create: false })),
+  );
+
+  app.post(
+    '/api/cart/items',
+    {
+      schema: {
+        summary: 'Add a quantity of a SKU (a line holds 1-99)',
+        tags: ['cart'],
+        body: Type.Object({ sku: Sku, quantity: Quantity }, { additionalProperties: false }),
+        response: { 200: Cart },
+      },
+    },
+    async (request, reply) => {
+      const owner = await ownerOf(request, reply, { create: true });
+      if (!owner) throw new Error('a cart owner is always made for a write');
+      await sellableSku(deps.catalog, request.body.sku, request.id);
+      const quantity = await deps.store.add(owner, request.body);
+      if (quantity === undefined) {
+        throw new DomainError('quantity_limit', `A cart line holds at most ${maxQuantity} units`, {
+          errors: [
+            { field: 'quantity', in: 'body', message: `would pass ${maxQuantity} in the cart` },
+          ],
+        });
+      }
+      return respond(request, owner);
+    },
+  );
+
+  app.patch(
+    '/api/cart/items/:sku',
+    {
+      schema: {
+        summary: "Set a line's quantity",
+        tags: ['cart'],
+        params: Type.Object({ sku: Sku }),
+        body: Type.Object({ quantity: Quantity }, { additionalProperties: false }),
+        response: { 200: Cart },
+      },
+    },
+    async (request, reply) => {
+      const owner = await ownerOf(request, reply, { create: false });
+      const line = { sku: request.params.sku, quantity: request.body.quantity };
+      if (!owner || !(await deps.store.set(owner, line))) {
+        throw new DomainError('not_found', `The cart holds no ${request.params.sku}`);
+      }
+      return respond(request, owner);
+    },
+  );
+
+  app.delete(
+    '/api/cart/items/:sku',
+    {
+      schema: {
+        summary: 'Remove a line (removing one that is not there is no error)',
+        tags: ['cart'],
+        params: Type.Object({ sku: Sku }),
+        response: { 200: Cart },
+      },
+    },
+    async (request, reply) => {
+      const owner = await ownerOf(request, reply, { create: false });
+      if (owner) await deps.store.remove(owner, [request.params.sku]);
+      return respond(request, owner);
+    },
+  );
+
+  app.post(
+    '/api/cart/merge',
+    {
+      preHandler: requireRole(deps.verify, 'customer', 'admin'),
+      schema: {
+        summary: "Move a guest's cart into the signed-in user's (quantities added, at most 99)",
+        tags: ['cart'],
+        body: Type.Optional(
+          Type.Object(
+            { cartToken: Type.String({ pattern: guestTokenPattern }) },
+            { additionalProperties: false },
+          ),
+        ),
+        response: { 200: Cart },
+      },
+    },
+    async (request, reply) => {
+      const token = request.body?.cartToken ?? guestTokenOf(request);
+      if (!token) {
+        throw new DomainError('invalid_request', 'There is no guest cart to merge', {
+          errors: [{ field: 'cartToken', in: 'body', message: 'or X-Cart-Token is required' }],
+        });
+      }
+      const user: CartOwner = { kind: 'user', userId: request.principal?.subject ?? '' };
+      await deps.store.merge({ kind: 'guest', token }, user);
+      reply.clearCookie(cookieName, { path: '/api/cart' });
+      return respond(request, user);
+    },
+  );
+
+  app.get(
+    '/internal/carts/:userId',
+    {
+      preHandler: requireRole(deps.verifyService, 'service'),
+      schema: {
+        summary: "A user's cart lines, unpriced (orders prices them itself)",
+        tags: ['internal'],
+        params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: {
+          200: Type.Object({
+            userId: Type.String(),
+            lines: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer() })),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      userId: request.params.userId,
+      lines: await deps.store.lines({ kind: 'user', userId: request.params.userId }),
+    }),
+  );
+}
+
+/** The guest token from `X-Cart-Token` or the cookie; a malformed one is a 400 naming it. */
+function guestTokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-cart-token'];
+  const token = (Array.isArray(header) ? header[0] : header) ?? request.cookies[cookieName];
+  if (token === undefined) return undefined;
+  if (!new RegExp(guestTokenPattern).test(token)) {
+    throw new DomainError('invalid_request', 'The cart token is malformed', {
+      errors: [{ field: 'x-cart-token', in: 'header', message: 'is not a cart token' }],
+    });
+  }
+  return token;
+}
