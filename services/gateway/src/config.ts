@@ -15,6 +15,10 @@ const GatewayConfig = Type.Object({
   PORT: portSetting(8080),
   CATALOG_URL: httpUrlSetting('http://127.0.0.1:8082'),
   INVENTORY_URL: httpUrlSetting('http://127.0.0.1:8083'),
+  CART_URL: httpUrlSetting('http://127.0.0.1:8084'),
+  ORDERS_URL: httpUrlSetting('http://127.0.0.1:8085'),
+  PAYMENTS_URL: httpUrlSetting('http://127.0.0.1:8086'),
+  NOTIFICATIONS_URL: httpUrlSetting('http://127.0.0.1:8087'),
   UPSTREAM_TIMEOUT_MS: Type.Integer({
     default: 10_000,
     minimum: 100,

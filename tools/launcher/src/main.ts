@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { migrate } from '@bazaar/db/migrations';
 import { createPool, type Pool } from '@bazaar/db/pool';
 import { databaseUrl, ensureDatabase } from '@bazaar/db/server-admin';
@@ -10,7 +11,7 @@ import {
   stopService,
   waitUntilReady,
 } from './service-process.js';
-import { services } from './services.js';
+import { type Shop, serviceClients, services } from './services.js';
 
 const root = new URL('../../../', import.meta.url);
 const startedAt = performance.now();
@@ -102,6 +103,12 @@ async function start(): Promise<void> {
       `port ${taken.port} (${taken.owner}) is already in use; stop what holds it, or set BAZAAR_PORT_BASE to move every service`,
     );
   }
+  const shop: Shop = {
+    urlOf,
+    clientSecrets: Object.fromEntries(
+      serviceClients.map((name) => [name, randomBytes(24).toString('base64url')]),
+    ),
+  };
   const serverUrl = await startPostgres(config);
   // Without NATS, events travel through a log in the `bus` database.
   const bus = config.NATS_URL
@@ -124,7 +131,7 @@ async function start(): Promise<void> {
       HOST: '127.0.0.1',
       PORT: String(portOf(spec.name)),
       ...bus,
-      ...spec.env?.(urlOf),
+      ...spec.env?.(shop),
     };
     if (spec.database) {
       env.DATABASE_URL = await prepareDatabase(

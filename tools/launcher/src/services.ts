@@ -2,35 +2,106 @@ import { seedCatalog } from '@bazaar/catalog/seed';
 import type { Pool } from '@bazaar/db/pool';
 import { seedStock } from '@bazaar/inventory/seed';
 
+/** What a service's settings may refer to: the others' URLs, and the service credentials of this run. */
+export type Shop = {
+  urlOf: (service: string) => string;
+  /** Client secret per calling service, made fresh for each start. */
+  clientSecrets: Readonly<Record<string, string>>;
+};
+
 export type ServiceSpec = {
   name: string;
   /** Added to BAZAAR_PORT_BASE; the defaults give the ports of the architecture (8080, 8082…). */
   portOffset: number;
   database?: { seed?: (pool: Pool) => Promise<unknown> };
   /** Settings that point this service at the others. */
-  env?: (urlOf: (service: string) => string) => Record<string, string>;
+  env?: (shop: Shop) => Record<string, string>;
 };
 
 /** Services reached only through the gateway believe the client address it forwards. */
 const behindGateway = { TRUST_PROXY_HOPS: '1' };
 
+/** The services that call others' /internal routes, and so hold credentials at identity. */
+export const serviceClients = ['cart', 'orders'] as const;
+
+const credentials = (shop: Shop, name: (typeof serviceClients)[number]) => ({
+  SERVICE_CLIENT_ID: name,
+  SERVICE_CLIENT_SECRET: shop.clientSecrets[name] ?? '',
+});
+
 /** Every service the shop runs, in start order. */
 export const services: readonly ServiceSpec[] = [
-  { name: 'identity', portOffset: 1, database: {}, env: () => behindGateway },
-  { name: 'catalog', portOffset: 2, database: { seed: seedCatalog }, env: () => behindGateway },
+  {
+    name: 'identity',
+    portOffset: 1,
+    database: {},
+    env: (shop) => ({
+      ...behindGateway,
+      SERVICE_CLIENTS: Object.entries(shop.clientSecrets)
+        .map(([client, secret]) => `${client}:${secret}`)
+        .join(','),
+    }),
+  },
+  {
+    name: 'catalog',
+    portOffset: 2,
+    database: { seed: seedCatalog },
+    env: (shop) => ({ ...behindGateway, IDENTITY_URL: shop.urlOf('identity') }),
+  },
   {
     name: 'inventory',
     portOffset: 3,
     database: { seed: seedStock },
-    env: (urlOf) => ({ ...behindGateway, IDENTITY_URL: urlOf('identity') }),
+    env: (shop) => ({ ...behindGateway, IDENTITY_URL: shop.urlOf('identity') }),
+  },
+  {
+    name: 'payments',
+    portOffset: 6,
+    database: {},
+    env: (shop) => ({ ...behindGateway, IDENTITY_URL: shop.urlOf('identity') }),
+  },
+  {
+    name: 'cart',
+    portOffset: 4,
+    database: {},
+    env: (shop) => ({
+      ...behindGateway,
+      ...credentials(shop, 'cart'),
+      IDENTITY_URL: shop.urlOf('identity'),
+      CATALOG_URL: shop.urlOf('catalog'),
+    }),
+  },
+  {
+    name: 'orders',
+    portOffset: 5,
+    database: {},
+    env: (shop) => ({
+      ...behindGateway,
+      ...credentials(shop, 'orders'),
+      IDENTITY_URL: shop.urlOf('identity'),
+      CART_URL: shop.urlOf('cart'),
+      CATALOG_URL: shop.urlOf('catalog'),
+      INVENTORY_URL: shop.urlOf('inventory'),
+      PAYMENTS_URL: shop.urlOf('payments'),
+    }),
+  },
+  {
+    name: 'notifications',
+    portOffset: 7,
+    database: {},
+    env: (shop) => ({ ...behindGateway, IDENTITY_URL: shop.urlOf('identity') }),
   },
   {
     name: 'gateway',
     portOffset: 0,
-    env: (urlOf) => ({
-      IDENTITY_URL: urlOf('identity'),
-      CATALOG_URL: urlOf('catalog'),
-      INVENTORY_URL: urlOf('inventory'),
+    env: (shop) => ({
+      IDENTITY_URL: shop.urlOf('identity'),
+      CATALOG_URL: shop.urlOf('catalog'),
+      INVENTORY_URL: shop.urlOf('inventory'),
+      CART_URL: shop.urlOf('cart'),
+      ORDERS_URL: shop.urlOf('orders'),
+      PAYMENTS_URL: shop.urlOf('payments'),
+      NOTIFICATIONS_URL: shop.urlOf('notifications'),
     }),
   },
 ];

@@ -9,6 +9,7 @@ import { freePort } from '@bazaar/testing/free-port';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { services } from '../src/services.js';
 
 const root = new URL('../../../', import.meta.url);
 const external = process.env.DATABASE_URL;
@@ -60,14 +61,14 @@ async function waitFor(
   }
 }
 
-/** Four ports in a row that are free: the services take base to base+3. */
+/** Eight ports in a row that are free: the services take base to base+7. */
 async function freePortBase(): Promise<number> {
   for (;;) {
     const base = await freePort();
     if (base > 60000) continue;
     const listeners: Server[] = [];
     try {
-      for (const port of [base + 1, base + 2, base + 3]) {
+      for (let port = base + 1; port <= base + 7; port += 1) {
         const server = createServer();
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -100,7 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
   if (external) {
-    for (const name of ['identity', 'catalog', 'inventory', 'bus'])
+    for (const name of [...services.map((spec) => spec.name), 'bus'])
       await dropDatabase(external, `${prefix}${name}`);
   }
   if (process.env.NATS_URL) {
@@ -162,9 +163,8 @@ describe('npm start', () => {
     launched.child.kill('SIGTERM');
     expect(await launched.exited).toBe(0);
     expect(Date.now() - stopping).toBeLessThan(10_000);
-    const ports = external
-      ? [base, base + 1, base + 2, base + 3]
-      : [base, base + 1, base + 2, base + 3, pgPort];
+    const servicePorts = Array.from({ length: 8 }, (_, offset) => base + offset);
+    const ports = external ? servicePorts : [...servicePorts, pgPort];
     for (const port of ports) expect(await isListening(port)).toBe(false);
   }, 90_000);
 
@@ -192,9 +192,8 @@ describe('npm start', () => {
     process.kill(-(launched.child.pid ?? 0), 'SIGINT');
     expect(await launched.exited).toBe(0);
     expect(launched.output()).not.toContain('launcher:');
-    const ports = external
-      ? [base, base + 1, base + 2, base + 3]
-      : [base, base + 1, base + 2, base + 3, pgPort];
+    const servicePorts = Array.from({ length: 8 }, (_, offset) => base + offset);
+    const ports = external ? servicePorts : [...servicePorts, pgPort];
     for (const port of ports) expect(await isListening(port)).toBe(false);
   }, 90_000);
 

@@ -14,6 +14,12 @@ function routeTable(config: GatewayConfig): Array<{ prefix: string; upstream: st
     { prefix: '/api/admin/products', upstream: config.CATALOG_URL },
     { prefix: '/api/inventory', upstream: config.INVENTORY_URL },
     { prefix: '/api/admin/inventory', upstream: config.INVENTORY_URL },
+    { prefix: '/api/cart', upstream: config.CART_URL },
+    { prefix: '/api/checkout', upstream: config.ORDERS_URL },
+    { prefix: '/api/orders', upstream: config.ORDERS_URL },
+    { prefix: '/api/admin/orders', upstream: config.ORDERS_URL },
+    { prefix: '/api/payments/webhooks', upstream: config.PAYMENTS_URL },
+    { prefix: '/api/admin/notifications', upstream: config.NOTIFICATIONS_URL },
   ];
 }
 

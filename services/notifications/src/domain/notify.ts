@@ -1,0 +1,57 @@
+import type { EventData } from '@bazaar/contracts/events';
+import type { PoolClient } from '@bazaar/db/pool';
+import type { EventHandler } from '@bazaar/events/inbox';
+import { insertMessage, selectRecipientEmail, upsertRecipient } from '../store/message-store.js';
+import { cancelled, lowStock, type Rendered, receipt, shipped, welcome } from './templates.js';
+
+export type NotifyOptions = { shopUrl: string; alertEmail: string | undefined; sending: boolean };
+
+/**
+ * Each event becomes a message in the log, in the consumer's transaction: `queued` for the sender,
+ * `recorded` when there is no SMTP server, `undeliverable` when no address is known. The sender
+ * takes it from there, so an SMTP failure never loses the event.
+ */
+export function notificationHandlers(options: NotifyOptions): Record<string, EventHandler> {
+  const record = async (
+    trx: PoolClient,
+    eventId: string,
+    kind: string,
+    to: string | undefined,
+    rendered: Rendered,
+  ) => {
+    const status = !to ? 'undeliverable' : options.sending ? 'queued' : 'recorded';
+    await insertMessage(trx, { eventId, kind, to, status, ...rendered });
+  };
+  return {
+    'identity.user.registered.v1': async (trx, event) => {
+      const data = event.data as EventData<'identity.user.registered.v1'>;
+      await upsertRecipient(trx, data);
+      await record(trx, event.id, 'welcome', data.email, welcome(data, options.shopUrl));
+    },
+    'order.confirmed.v1': async (trx, event) => {
+      const data = event.data as EventData<'order.confirmed.v1'>;
+      if (data.email) await upsertRecipient(trx, { userId: data.userId, email: data.email });
+      await record(
+        trx,
+        event.id,
+        'receipt',
+        data.email || undefined,
+        receipt(data, options.shopUrl),
+      );
+    },
+    'order.shipped.v1': async (trx, event) => {
+      const data = event.data as EventData<'order.shipped.v1'>;
+      const to = await selectRecipientEmail(trx, data.userId);
+      await record(trx, event.id, 'shipped', to, shipped(data, options.shopUrl));
+    },
+    'order.cancelled.v1': async (trx, event) => {
+      const data = event.data as EventData<'order.cancelled.v1'>;
+      const to = await selectRecipientEmail(trx, data.userId);
+      await record(trx, event.id, 'cancelled', to, cancelled(data, options.shopUrl));
+    },
+    'inventory.stock.low.v1': async (trx, event) => {
+      const data = event.data as EventData<'inventory.stock.low.v1'>;
+      await record(trx, event.id, 'low_stock', options.alertEmail, lowStock(data));
+    },
+  };
+}

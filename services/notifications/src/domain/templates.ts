@@ -1,0 +1,76 @@
+import type { EventData } from '@bazaar/contracts/events';
+
+export type Rendered = { subject: string; text: string; html: string };
+
+type Money = { amount: number; currency: string };
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+export function formatMoney(money: Money): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency }).format(
+    money.amount / 100,
+  );
+}
+
+/** Text and HTML from the same paragraphs, so the two parts never say different things. */
+function compose(subject: string, paragraphs: string[], table?: string[][]): Rendered {
+  const text = [...paragraphs, ...(table ?? []).map((row) => row.join('  '))].join('\n\n');
+  const rows = (table ?? [])
+    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+    .join('');
+  const html = `<!doctype html><html><body>${paragraphs
+    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
+    .join('')}${rows ? `<table>${rows}</table>` : ''}</body></html>`;
+  return { subject, text: `${text}\n`, html };
+}
+
+export function welcome(data: EventData<'identity.user.registered.v1'>, shopUrl: string): Rendered {
+  return compose('Welcome to Bazaar', [
+    `Hello ${data.name},`,
+    'your Bazaar account is ready. Happy shopping!',
+    shopUrl,
+  ]);
+}
+
+export function receipt(data: EventData<'order.confirmed.v1'>, shopUrl: string): Rendered {
+  const number = data.orderId.slice(0, 8).toUpperCase();
+  return compose(
+    `Your Bazaar order ${number} is confirmed`,
+    [
+      'Thank you for your order. We will write again when it ships.',
+      `Order ${number}, total ${formatMoney(data.total)}.`,
+      `${shopUrl}/orders/${data.orderId}`,
+    ],
+    data.lines.map((line) => [
+      `${line.quantity} ×`,
+      line.name,
+      formatMoney({
+        amount: line.unitPrice.amount * line.quantity,
+        currency: line.unitPrice.currency,
+      }),
+    ]),
+  );
+}
+
+export function shipped(data: EventData<'order.shipped.v1'>, shopUrl: string): Rendered {
+  const number = data.orderId.slice(0, 8).toUpperCase();
+  return compose(`Your Bazaar order ${number} has shipped`, [
+    `Your order is on its way with ${data.carrier}, tracking number ${data.trackingNumber}.`,
+    `${shopUrl}/orders/${data.orderId}`,
+  ]);
+}
+
+export function cancelled(data: EventData<'order.cancelled.v1'>, shopUrl: string): Rendered {
+  const number = data.orderId.slice(0, 8).toUpperCase();
+  return compose(`Your Bazaar order ${number} is cancelled`, [
+    `Your order was ${data.reason}. Any payment has been refunded to your card.`,
+    `${shopUrl}/orders/${data.orderId}`,
+  ]);
+}
+
+export function lowStock(data: EventData<'inventory.stock.low.v1'>): Rendered {
+  return compose(`Low stock: ${data.sku}`, [
+    `${data.sku} is down to ${data.available} available (threshold ${data.threshold}).`,
+  ]);
+}

@@ -1,0 +1,52 @@
+import type { Pool } from '@bazaar/db/pool';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { decodeCursor, keyShapes, toPage } from '@bazaar/service-kit/keyset-cursor';
+import { Type } from 'typebox';
+import { selectMessages } from '../store/message-store.js';
+
+const Message = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  eventId: Type.String({ format: 'uuid' }),
+  kind: Type.String(),
+  to: Type.Union([Type.String(), Type.Null()]),
+  subject: Type.String(),
+  text: Type.String(),
+  status: Type.Enum(['queued', 'sent', 'recorded', 'undeliverable']),
+  attempts: Type.Integer(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  sentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export function notificationRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }) {
+  app.get(
+    '/api/admin/notifications',
+    {
+      preHandler: requireRole(deps.verify, 'admin'),
+      schema: {
+        summary: 'The mail log, newest first: every message, sent or not, and why',
+        tags: ['admin'],
+        querystring: Type.Object(
+          {
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Message),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const after =
+        cursor === undefined ? undefined : decodeCursor(cursor, { keyShape: keyShapes.timestamp });
+      return toPage(await selectMessages(deps.db, { after, limit: limit + 1 }), limit);
+    },
+  );
+}

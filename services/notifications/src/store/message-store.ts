@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '@bazaar/db/pool';
+import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
+import type { Rendered } from '../domain/templates.js';
+
+export type MessageStatus = 'queued' | 'sent' | 'recorded' | 'undeliverable';
+
+export type Message = {
+  id: string;
+  eventId: string;
+  kind: string;
+  to: string | null;
+  subject: string;
+  text: string;
+  html: string;
+  status: MessageStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+};
+
+type MessageRow = {
+  id: string;
+  event_id: string;
+  kind: string;
+  to_address: string | null;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: MessageStatus;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+  created_at_key: string;
+};
+
+const columns = `id, event_id, kind, to_address, subject, text_body, html_body, status, attempts,
+  last_error, created_at, sent_at, ${keysetTimestamp('created_at')} AS created_at_key`;
+
+function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    kind: row.kind,
+    to: row.to_address,
+    subject: row.subject,
+    text: row.text_body,
+    html: row.html_body,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    createdAt: row.created_at.toISOString(),
+    sentAt: row.sent_at?.toISOString() ?? null,
+  };
+}
+
+export async function insertMessage(
+  db: Queryable,
+  message: {
+    eventId: string;
+    kind: string;
+    to: string | undefined;
+    status: MessageStatus;
+  } & Rendered,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO messages (id, event_id, kind, to_address, subject, text_body, html_body, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id, kind) DO NOTHING`,
+    [
+      randomUUID(),
+      message.eventId,
+      message.kind,
+      message.to ?? null,
+      message.subject,
+      message.text,
+      message.html,
+      message.status,
+    ],
+  );
+}
+
+/** Locks up to `limit` messages due for sending; they stay locked until the transaction ends. */
+export async function lockDueMessages(db: Queryable, limit: number): Promise<Message[]> {
+  const { rows } = await db.query<MessageRow>(
+    `SELECT ${columns} FROM messages WHERE status = 'queued' AND next_attempt_at <= now()
+      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  return rows.map(toMessage);
+}
+
+export async function markSent(db: Queryable, id: string): Promise<void> {
+  await db.query(
+    `UPDATE messages SET status = 'sent', sent_at = now(), attempts = attempts + 1,
+            last_error = NULL WHERE id = $1`,
+    [id],
+  );
+}
+
+/** Tries again later: 2 s after the first failure, doubling, at most every 10 minutes. */
+export async function markFailed(db: Queryable, id: string, error: string): Promise<void> {
+  await db.query(
+    `UPDATE messages SET attempts = attempts + 1, last_error = $2,
+            next_attempt_at = now() + make_interval(secs => least(600, 2 * power(2, attempts)))
+      WHERE id = $1`,
+    [id, error.slice(0, 500)],
+  );
+}
+
+export async function selectMessages(
+  db: Queryable,
+  query: { after: KeysetPosition | undefined; limit: number },
+): Promise<Array<{ item: Message; position: KeysetPosition }>> {
+  const { rows } = await db.query<MessageRow>(
+    `SELECT ${columns} FROM messages
+      ${query.after ? 'WHERE (created_at, id) < ($2::timestamptz, $3::uuid)' : ''}
+      ORDER BY created_at DESC, id DESC LIMIT $1`,
+    query.after ? [query.limit, query.after.key, query.after.id] : [query.limit],
+  );
+  return rows.map((row) => ({
+    item: toMessage(row),
+    position: { key: row.created_at_key, id: row.id },
+  }));
+}
+
+export async function upsertRecipient(
+  db: Queryable,
+  recipient: { userId: string; email: string; name?: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO recipients (user_id, email, name) VALUES ($1, $2, $3)
+     ON CONFLICT (user_id) DO UPDATE SET email = excluded.email,
+       name = coalesce(excluded.name, recipients.name), updated_at = now()`,
+    [recipient.userId, recipient.email, recipient.name ?? null],
+  );
+}
+
+export async function selectRecipientEmail(
+  db: Queryable,
+  userId: string,
+): Promise<string | undefined> {
+  const { rows } = await db.query<{ email: string }>(
+    'SELECT email FROM recipients WHERE user_id = $1',
+    [userId],
+  );
+  return rows[0]?.email;
+}

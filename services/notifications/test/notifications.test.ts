@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { EventType } from '@bazaar/contracts/events';
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import { applyOnce } from '@bazaar/events/inbox';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { createTokenVerifier } from '@bazaar/service-kit/auth';
+import { type SmtpSink, startSmtpSink } from '@bazaar/testing/smtp-sink';
+import { createTestTokens, type TestTokens } from '@bazaar/testing/test-tokens';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { migrationsDirectory } from '../src/config.js';
+import { notificationHandlers } from '../src/domain/notify.js';
+import { smtpMailer } from '../src/domain/smtp-mailer.js';
+
+let database: TestDatabase;
+let smtp: SmtpSink;
+let app: ServiceApp;
+let tokens: TestTokens;
+let closeMailer: () => void;
+
+const handlers = () =>
+  notificationHandlers({ shopUrl: 'http://shop.test', alertEmail: undefined, sending: true });
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  smtp = await startSmtpSink();
+  tokens = await createTestTokens();
+  const mailer = smtpMailer(smtp.url, 'Bazaar <shop@bazaar.test>');
+  closeMailer = mailer.close;
+  app = await buildApp({
+    config: {
+      LOG_LEVEL: 'silent',
+      BODY_LIMIT_BYTES: 1_048_576,
+      TRUST_PROXY_HOPS: 0,
+      SEND_INTERVAL_MS: 50,
+    },
+    db: database.pool,
+    verify: createTokenVerifier({ keys: tokens.keys, issuer: tokens.issuer, audience: 'bazaar' }),
+    mailer: mailer.mail,
+  });
+});
+
+afterAll(async () => {
+  await app.close();
+  closeMailer();
+  await smtp.close();
+  await database.drop();
+});
+
+async function deliver(type: EventType, data: object) {
+  const event = {
+    specversion: '1.0' as const,
+    id: randomUUID(),
+    source: 'test',
+    type,
+    subject: 'x',
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json' as const,
+    data,
+  };
+  await applyOnce(
+    { consumer: 'notifications', db: database.pool, handlers: handlers(), onError: () => {} },
+    event,
+  );
+  return event;
+}
+
+async function until(condition: () => boolean | Promise<boolean>) {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+test('a confirmed order is mailed as a receipt, in text and HTML, through a real SMTP server', async () => {
+  const orderId = randomUUID();
+  const email = `ada-${orderId.slice(0, 6)}@example.com`;
+  await deliver('order.confirmed.v1', {
+    orderId,
+    userId: randomUUID(),
+    email,
+    lines: [
+      {
+        sku: 'LGT-05-SND',
+        name: 'Oak Desk Lamp (Sand)',
+        quantity: 2,
+        unitPrice: { amount: 4500, currency: 'USD' },
+      },
+    ],
+    total: { amount: 9499, currency: 'USD' },
+  });
+  await until(() =>
+    smtp.received.some((mail) => mail.subject?.includes(orderId.slice(0, 8).toUpperCase())),
+  );
+  const mail = smtp.received.find((candidate) => candidate.text?.includes('Oak Desk Lamp'));
+  expect(mail?.to).toMatchObject({ text: email });
+  expect(mail?.text).toContain('$94.99');
+  expect(mail?.html).toContain('<td>Oak Desk Lamp (Sand)</td>');
+  expect(mail?.messageId).toMatch(/@bazaar>$/);
+});
+
+test('a shipped order goes to the address learnt at registration; the same event twice sends once', async () => {
+  const userId = randomUUID();
+  const email = `grace-${userId.slice(0, 6)}@example.com`;
+  await deliver('identity.user.registered.v1', { userId, email, name: 'Grace <b>Hopper</b>' });
+  const shippedEvent = await deliver('order.shipped.v1', {
+    orderId: randomUUID(),
+    userId,
+    carrier: 'DHL',
+    trackingNumber: 'JD0123',
+  });
+  await applyOnce(
+    { consumer: 'notifications', db: database.pool, handlers: handlers(), onError: () => {} },
+    shippedEvent,
+  );
+  await until(
+    () =>
+      smtp.received.filter((mail) => mail.to && 'text' in mail.to && mail.to.text === email)
+        .length === 2,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const toGrace = smtp.received.filter(
+    (mail) => mail.to && 'text' in mail.to && mail.to.text === email,
+  );
+  expect(toGrace.map((mail) => mail.subject)).toEqual([
+    'Welcome to Bazaar',
+    expect.stringMatching(/has shipped$/),
+  ]);
+  expect(toGrace[0]?.html).toContain('Grace &#60;b&#62;Hopper&#60;/b&#62;');
+  expect(toGrace[1]?.text).toContain('JD0123');
+});
+
+test('a message the SMTP server refuses is retried until it is sent, never lost', async () => {
+  smtp.refuseNext(1);
+  const userId = randomUUID();
+  const email = `retry-${userId.slice(0, 6)}@example.com`;
+  await deliver('identity.user.registered.v1', { userId, email, name: 'Retry' });
+  await until(() =>
+    smtp.received.some((mail) => mail.to && 'text' in mail.to && mail.to.text === email),
+  );
+  const { rows } = await database.pool.query(
+    'SELECT status, attempts FROM messages WHERE to_address = $1',
+    [email],
+  );
+  expect(rows).toEqual([{ status: 'sent', attempts: 2 }]);
+}, 15_000);
+
+test('the admin sees the mail log; a customer may not', async () => {
+  const admin = await tokens.sign({ role: 'admin', audience: 'bazaar' });
+  const response = await app.inject({
+    method: 'GET',
+    url: '/api/admin/notifications?limit=2',
+    headers: { authorization: `Bearer ${admin}` },
+  });
+  expect(response.statusCode).toBe(200);
+  const page = response.json();
+  expect(page.items).toHaveLength(2);
+  expect(page.items[0]).toMatchObject({ status: expect.any(String), subject: expect.any(String) });
+  expect(page.nextCursor).toEqual(expect.any(String));
+  const customer = await tokens.sign({ role: 'customer', audience: 'bazaar' });
+  const refused = await app.inject({
+    method: 'GET',
+    url: '/api/admin/notifications',
+    headers: { authorization: `Bearer ${customer}` },
+  });
+  expect(refused.statusCode).toBe(403);
+});

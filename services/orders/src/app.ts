@@ -1,0 +1,65 @@
+import type { Pool } from '@bazaar/db/pool';
+import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
+import type { TokenVerifier } from '@bazaar/service-kit/auth';
+import type { OrdersConfig } from './config.js';
+import type { Collaborators } from './domain/collaborators.js';
+import { startOrderSweeper } from './domain/recover-orders.js';
+import { orderRoutes } from './routes/order-routes.js';
+
+export type OrdersDeps = {
+  config: Pick<
+    OrdersConfig,
+    | 'LOG_LEVEL'
+    | 'BODY_LIMIT_BYTES'
+    | 'TRUST_PROXY_HOPS'
+    | 'SHIPPING_FLAT_RATE'
+    | 'RESERVATION_TTL_SECONDS'
+    | 'ORDER_SWEEP_INTERVAL_MS'
+    | 'PENDING_GRACE_SECONDS'
+  >;
+  db: Pool;
+  services: Collaborators;
+  verify: TokenVerifier;
+  /** How long a repeated checkout waits for the first (default 15 s). */
+  waitForFirstMs?: number;
+};
+
+export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
+  const { config, db, services } = deps;
+  const app = await createServiceApp({
+    name: 'orders',
+    logLevel: config.LOG_LEVEL,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    trustProxyHops: config.TRUST_PROXY_HOPS,
+    readiness: { postgres: () => db.query('SELECT 1') },
+    problemStatuses: {
+      cart_empty: 422,
+      sku_unavailable: 422,
+      idempotency_key_reused: 422,
+      checkout_in_progress: 409,
+      invalid_transition: 409,
+      out_of_stock: 409,
+      unknown_sku: 409,
+      reservation_expired: 409,
+      card_declined: 402,
+      insufficient_funds: 402,
+      invalid_card: 400,
+      invalid_cursor: 400,
+    },
+  });
+  orderRoutes(app, {
+    db,
+    services,
+    verify: deps.verify,
+    shippingRate: config.SHIPPING_FLAT_RATE,
+    reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
+    ...(deps.waitForFirstMs === undefined ? {} : { waitForFirstMs: deps.waitForFirstMs }),
+  });
+  const stopSweeper = startOrderSweeper(db, services, {
+    intervalMs: config.ORDER_SWEEP_INTERVAL_MS,
+    graceSeconds: config.PENDING_GRACE_SECONDS,
+    log: app.log,
+  });
+  app.addHook('onClose', stopSweeper);
+  return app;
+}

@@ -1,0 +1,175 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { DomainError } from '@bazaar/service-kit/errors';
+import {
+  insertOrder,
+  type StoredOrder,
+  selectOrder,
+  selectOrderByKey,
+} from '../store/order-store.js';
+import { type Card, type Collaborators, isRefusal } from './collaborators.js';
+import { type OrderLine, type ShippingAddress, totals } from './order.js';
+import { completeOrder, failOrder } from './settle-order.js';
+
+export type CheckoutRequest = {
+  user: { id: string; email: string };
+  idempotencyKey: string;
+  shippingAddress: ShippingAddress;
+  payment: { method: 'card'; cardNumber?: string | undefined; token?: string | undefined };
+};
+
+export type CheckoutDeps = {
+  db: Pool;
+  services: Collaborators;
+  shippingRate: number;
+  reservationTtlSeconds: number;
+  /** How long a repeated request waits for the first one to finish (default 15 s). */
+  waitForFirstMs?: number;
+};
+
+/**
+ * The checkout saga (docs: ARCHITECTURE, Checkout). Returns the order in its final status; what the
+ * shopper is told follows from it (`checkoutAnswer`), so a repeated request gets the same answer.
+ */
+export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Promise<StoredOrder> {
+  const card = cardOf(request.payment);
+  const fingerprint = fingerprintOf(request);
+  const earlier = await selectOrderByKey(deps.db, request.user.id, request.idempotencyKey);
+  if (earlier) return sameRequest(deps, earlier, fingerprint);
+
+  const lines = await priceCart(deps.services, request.user.id);
+  const sums = totals(lines, deps.shippingRate);
+  const orderId = randomUUID();
+  const inserted = await withTransaction(deps.db, (trx) =>
+    insertOrder(trx, {
+      id: orderId,
+      userId: request.user.id,
+      email: request.user.email,
+      idempotencyKey: request.idempotencyKey,
+      fingerprint,
+      ...sums,
+      shippingAddress: request.shippingAddress,
+      lines,
+    }),
+  );
+  if (!inserted) {
+    // A request with the same key got in first: its outcome is this one's too.
+    const first = await selectOrderByKey(deps.db, request.user.id, request.idempotencyKey);
+    if (!first) throw new Error('an idempotency key conflicted with no order');
+    return sameRequest(deps, first, fingerprint);
+  }
+  const order = await selectOrder(deps.db, orderId);
+  if (!order) throw new Error(`order ${orderId} vanished`);
+
+  const shortage = await deps.services.reserve(
+    order.id,
+    lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    deps.reservationTtlSeconds,
+  );
+  if (shortage) {
+    const {
+      code,
+      detail,
+      type: _type,
+      title: _title,
+      status: _status,
+      requestId: _id,
+      ...rest
+    } = shortage.problem;
+    return failOrder(deps.db, order, 'rejected', { ...rest, code, detail });
+  }
+  const payment = await deps.services.authorize(order.id, order.total, card);
+  if (isRefusal(payment)) {
+    const { code, detail, declineCode, errors } = payment.problem;
+    return failOrder(
+      deps.db,
+      order,
+      'payment_failed',
+      {
+        code,
+        detail,
+        ...(declineCode ? { declineCode } : {}),
+        // The field is the checkout body's, not the payments call's.
+        ...(errors
+          ? {
+              errors: [
+                { field: 'payment.cardNumber', in: 'body', message: 'is not a valid card number' },
+              ],
+            }
+          : {}),
+      },
+      deps.services,
+    );
+  }
+  return completeOrder(deps.db, deps.services, order, payment);
+}
+
+/** The cart's lines at catalog's current prices; an empty cart or a SKU off sale ends here. */
+async function priceCart(services: Collaborators, userId: string): Promise<OrderLine[]> {
+  const cartLines = await services.cartLines(userId);
+  if (cartLines.length === 0) throw new DomainError('cart_empty', 'The cart is empty');
+  const prices = await services.prices(cartLines.map((line) => line.sku));
+  const unavailable = cartLines.filter((line) => !prices.get(line.sku)?.active);
+  if (unavailable.length > 0) {
+    const skus = unavailable.map((line) => line.sku);
+    throw new DomainError('sku_unavailable', `No longer for sale: ${skus.join(', ')}`, { skus });
+  }
+  return cartLines.map((line) => {
+    const price = prices.get(line.sku) as NonNullable<ReturnType<typeof prices.get>>;
+    return { sku: line.sku, name: price.name, quantity: line.quantity, unitPrice: price.price };
+  });
+}
+
+/** The first request's order, once it finished; a different body under the same key is refused. */
+async function sameRequest(
+  deps: CheckoutDeps,
+  first: StoredOrder,
+  fingerprint: string,
+): Promise<StoredOrder> {
+  if (first.fingerprint !== fingerprint) {
+    throw new DomainError(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used for a different checkout',
+      { orderId: first.id },
+    );
+  }
+  const deadline = Date.now() + (deps.waitForFirstMs ?? 15_000);
+  let order = first;
+  while (order.status === 'pending' && Date.now() < deadline) {
+    await sleep(100);
+    order = (await selectOrder(deps.db, first.id)) ?? order;
+  }
+  return order;
+}
+
+function cardOf(payment: CheckoutRequest['payment']): Card {
+  if ((payment.cardNumber === undefined) === (payment.token === undefined)) {
+    throw new DomainError('invalid_request', 'Give either a card number or a token', {
+      errors: [{ field: 'payment', in: 'body', message: 'needs exactly one of cardNumber, token' }],
+    });
+  }
+  return payment.token !== undefined
+    ? { token: payment.token }
+    : { number: payment.cardNumber ?? '' };
+}
+
+/**
+ * What identifies the request under its key: the address and the payment method, with only the
+ * last four digits of a card (a hash of a whole card number could be reversed by trying them all).
+ */
+function fingerprintOf(request: CheckoutRequest): string {
+  const { cardNumber, token } = request.payment;
+  const address = request.shippingAddress;
+  const canonical = JSON.stringify([
+    address.name,
+    address.line1,
+    address.line2 ?? '',
+    address.city,
+    address.postalCode,
+    address.country,
+    token ?? '',
+    cardNumber?.replace(/\D/g, '').slice(-4) ?? '',
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,129 @@
+import type { ServiceClient, ServiceResponse } from '@bazaar/service-kit/service-client';
+import type { Money } from './order.js';
+
+type Problem = { code: string; detail: string; [extension: string]: unknown };
+
+export type SkuPrice = { sku: string; name: string; price: Money; active: boolean };
+export type PaymentState = {
+  status: 'authorized' | 'declined' | 'captured' | 'voided' | 'refunded';
+  cardBrand: string;
+  cardLast4: string;
+};
+export type Card = { number: string } | { token: string };
+
+export type Refusal = { status: number; problem: Problem };
+
+/** The other services checkout talks to, each call idempotent by order id where it changes anything. */
+export type Collaborators = {
+  cartLines: (userId: string) => Promise<Array<{ sku: string; quantity: number }>>;
+  prices: (skus: readonly string[]) => Promise<Map<string, SkuPrice>>;
+  /** Holds every line or none; a refusal (409 out of stock, 404 unknown SKU) is returned. */
+  reserve: (
+    orderId: string,
+    lines: ReadonlyArray<{ sku: string; quantity: number }>,
+    ttlSeconds: number,
+  ) => Promise<Refusal | undefined>;
+  /** False when the reservation is no longer held (it expired or was released). */
+  commitReservation: (orderId: string) => Promise<boolean>;
+  releaseReservation: (orderId: string) => Promise<void>;
+  /** A declined or invalid card is returned as a refusal (402, 400). */
+  authorize: (orderId: string, amount: Money, card: Card) => Promise<PaymentState | Refusal>;
+  paymentOf: (orderId: string) => Promise<PaymentState | undefined>;
+  settlePayment: (orderId: string, action: 'capture' | 'void' | 'refund') => Promise<void>;
+};
+
+export function collaborators(clients: {
+  cart: ServiceClient;
+  catalog: ServiceClient;
+  inventory: ServiceClient;
+  payments: ServiceClient;
+}): Collaborators {
+  const expect = <T>(response: ServiceResponse<T>, service: string, ...ok: number[]): T => {
+    if (!ok.includes(response.status)) {
+      throw new Error(`${service} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    }
+    return response.body;
+  };
+  const refusal = (response: ServiceResponse<unknown>): Refusal => ({
+    status: response.status,
+    problem: response.body as Problem,
+  });
+  return {
+    cartLines: async (userId) => {
+      const response = await clients.cart.call<{ lines: Array<{ sku: string; quantity: number }> }>(
+        { method: 'GET', path: `/internal/carts/${userId}`, idempotent: true },
+      );
+      return expect(response, 'cart', 200).lines;
+    },
+    prices: async (skus) => {
+      const response = await clients.catalog.call<{ items: SkuPrice[] }>({
+        method: 'POST',
+        path: '/internal/prices',
+        body: { skus },
+        idempotent: true,
+      });
+      return new Map(expect(response, 'catalog', 200).items.map((item) => [item.sku, item]));
+    },
+    reserve: async (orderId, lines, ttlSeconds) => {
+      const response = await clients.inventory.call({
+        method: 'POST',
+        path: '/internal/reservations',
+        body: { orderId, lines, ttlSeconds },
+        idempotent: true,
+      });
+      if (response.status === 409 || response.status === 404) return refusal(response);
+      expect(response, 'inventory', 200, 201);
+      return undefined;
+    },
+    commitReservation: async (orderId) => {
+      const response = await clients.inventory.call({
+        method: 'POST',
+        path: `/internal/reservations/${orderId}/commit`,
+        idempotent: true,
+      });
+      if (response.status === 409) return false;
+      expect(response, 'inventory', 200);
+      return true;
+    },
+    releaseReservation: async (orderId) => {
+      const response = await clients.inventory.call({
+        method: 'POST',
+        path: `/internal/reservations/${orderId}/release`,
+        idempotent: true,
+      });
+      // No reservation was ever made (the checkout stopped before it): nothing to give back.
+      expect(response, 'inventory', 200, 404);
+    },
+    authorize: async (orderId, amount, card) => {
+      const response = await clients.payments.call<PaymentState>({
+        method: 'POST',
+        path: '/internal/payments',
+        body: { orderId, amount: amount.amount, currency: amount.currency, card },
+        idempotent: true,
+      });
+      if (response.status === 402 || response.status === 400) return refusal(response);
+      return expect(response, 'payments', 200, 201);
+    },
+    paymentOf: async (orderId) => {
+      const response = await clients.payments.call<PaymentState>({
+        method: 'GET',
+        path: `/internal/payments/${orderId}`,
+        idempotent: true,
+      });
+      if (response.status === 404) return undefined;
+      return expect(response, 'payments', 200);
+    },
+    settlePayment: async (orderId, action) => {
+      const response = await clients.payments.call({
+        method: 'POST',
+        path: `/internal/payments/${orderId}/${action}`,
+        idempotent: true,
+      });
+      expect(response, 'payments', 200);
+    },
+  };
+}
+
+export function isRefusal(value: PaymentState | Refusal): value is Refusal {
+  return 'problem' in value;
+}

@@ -1,0 +1,76 @@
+import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { addToOutbox } from '@bazaar/events/outbox';
+import type { Principal } from '@bazaar/service-kit/auth';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { type StoredOrder, selectOrder, updateOrderStatus } from '../store/order-store.js';
+import type { Collaborators } from './collaborators.js';
+import { assertTransition } from './order.js';
+
+/** The order if `principal` may see it: its owner or an admin. Anyone else learns nothing: 404. */
+export async function visibleOrder(
+  db: Pool,
+  principal: Principal,
+  orderId: string,
+): Promise<StoredOrder> {
+  const order = await selectOrder(db, orderId);
+  if (!order || (principal.role !== 'admin' && order.userId !== principal.subject)) {
+    throw new DomainError('not_found', `There is no order ${orderId}`);
+  }
+  return order;
+}
+
+/**
+ * Cancels a confirmed order: the money goes back, the stock returns to the shelf, then the order is
+ * cancelled and `order.cancelled.v1` written. Each step is idempotent: a cancel interrupted halfway
+ * is finished by cancelling again.
+ */
+export async function cancelOrder(
+  db: Pool,
+  services: Collaborators,
+  principal: Principal,
+  orderId: string,
+  reason: string,
+): Promise<StoredOrder> {
+  const order = await visibleOrder(db, principal, orderId);
+  if (order.status === 'cancelled') return order;
+  assertTransition(order.status, 'cancelled');
+  await services.settlePayment(order.id, 'refund');
+  await services.releaseReservation(order.id);
+  await withTransaction(db, async (trx) => {
+    if (
+      !(await updateOrderStatus(trx, order.id, {
+        from: 'confirmed',
+        to: 'cancelled',
+        failure: { code: 'cancelled', detail: reason },
+      }))
+    ) {
+      throw new DomainError('invalid_transition', 'The order changed meanwhile; try again');
+    }
+    await addToOutbox(trx, {
+      type: 'order.cancelled.v1',
+      subject: order.id,
+      data: { orderId: order.id, userId: order.userId, reason },
+    });
+  });
+  return (await selectOrder(db, order.id)) as StoredOrder;
+}
+
+/** Marks a confirmed order shipped, with its tracking, and writes `order.shipped.v1`. */
+export async function shipOrder(
+  db: Pool,
+  orderId: string,
+  shipment: { carrier: string; trackingNumber: string },
+): Promise<StoredOrder> {
+  await withTransaction(db, async (trx) => {
+    const order = await selectOrder(trx, orderId, { forUpdate: true });
+    if (!order) throw new DomainError('not_found', `There is no order ${orderId}`);
+    assertTransition(order.status, 'shipped');
+    await updateOrderStatus(trx, orderId, { from: 'confirmed', to: 'shipped', shipment });
+    await addToOutbox(trx, {
+      type: 'order.shipped.v1',
+      subject: orderId,
+      data: { orderId, userId: order.userId, ...shipment },
+    });
+  });
+  return (await selectOrder(db, orderId)) as StoredOrder;
+}

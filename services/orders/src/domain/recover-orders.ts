@@ -1,0 +1,63 @@
+import type { Pool } from '@bazaar/db/pool';
+import type { FastifyBaseLogger } from 'fastify';
+import { claimStalePending, selectOrder } from '../store/order-store.js';
+import type { Collaborators } from './collaborators.js';
+import { completeOrder, failOrder } from './settle-order.js';
+
+/**
+ * Settles one order a crash left pending, by what payments knows of it: a payment held or taken
+ * finishes the order; none (or a declined or released one) ends it and frees the stock. Payments
+ * never saw the card again, so nothing is charged that the shopper did not see authorized.
+ */
+export async function recoverOrder(db: Pool, services: Collaborators, orderId: string) {
+  const order = await selectOrder(db, orderId);
+  if (!order || order.status !== 'pending') return order;
+  const payment = await services.paymentOf(orderId);
+  if (payment?.status === 'authorized' || payment?.status === 'captured') {
+    return completeOrder(db, services, order, payment);
+  }
+  return failOrder(
+    db,
+    order,
+    'payment_failed',
+    {
+      code: payment?.status === 'declined' ? 'card_declined' : 'checkout_interrupted',
+      detail:
+        payment?.status === 'declined'
+          ? 'The card was declined'
+          : 'The checkout was interrupted before payment; nothing was charged',
+    },
+    services,
+  );
+}
+
+/** Every `intervalMs`, settles orders pending for longer than `graceSeconds`; returns a stop function. */
+export function startOrderSweeper(
+  db: Pool,
+  services: Collaborators,
+  options: { intervalMs: number; graceSeconds: number; log: FastifyBaseLogger },
+): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  const sweep = async () => {
+    try {
+      for (const orderId of await claimStalePending(db, options.graceSeconds, 20)) {
+        try {
+          const order = await recoverOrder(db, services, orderId);
+          options.log.info({ orderId, status: order?.status }, 'settled an interrupted checkout');
+        } catch (error) {
+          // A service is away: the order stays pending and the next sweep tries again.
+          options.log.warn({ err: error, orderId }, 'could not settle an interrupted checkout yet');
+        }
+      }
+    } catch (error) {
+      options.log.error({ err: error }, 'order sweep failed');
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(sweep);
+  }, options.intervalMs);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,258 @@
+import type { Queryable } from '@bazaar/db/pool';
+import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
+import type {
+  Order,
+  OrderFailure,
+  OrderLine,
+  OrderStatus,
+  ShippingAddress,
+} from '../domain/order.js';
+
+type OrderRow = {
+  id: string;
+  user_id: string;
+  email: string;
+  status: OrderStatus;
+  request_fingerprint: string;
+  currency: string;
+  subtotal: number;
+  shipping: number;
+  total: number;
+  shipping_address: ShippingAddress;
+  payment: Order['payment'];
+  failure: OrderFailure | null;
+  carrier: string | null;
+  tracking_number: string | null;
+  created_at: Date;
+  updated_at: Date;
+  created_at_key: string;
+  lines: Array<{ sku: string; name: string; quantity: number; unit_price: number }>;
+};
+
+const columns = `o.id, o.user_id, o.email, o.status, o.request_fingerprint, o.currency, o.subtotal,
+  o.shipping, o.total, o.shipping_address, o.payment, o.failure, o.carrier, o.tracking_number,
+  o.created_at, o.updated_at, ${keysetTimestamp('o.created_at')} AS created_at_key,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'name', l.name,
+            'quantity', l.quantity, 'unit_price', l.unit_price) ORDER BY l.position), '[]')
+     FROM order_lines l WHERE l.order_id = o.id) AS lines`;
+
+export type StoredOrder = Order & { fingerprint: string };
+
+function toOrder(row: OrderRow): StoredOrder {
+  const money = (amount: number) => ({ amount, currency: row.currency });
+  return {
+    id: row.id,
+    userId: row.user_id,
+    email: row.email,
+    status: row.status,
+    lines: row.lines.map((line) => ({
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: money(line.unit_price),
+      lineTotal: money(line.unit_price * line.quantity),
+    })),
+    subtotal: money(row.subtotal),
+    shipping: money(row.shipping),
+    total: money(row.total),
+    shippingAddress: row.shipping_address,
+    payment: row.payment,
+    failure: row.failure,
+    shipment:
+      row.carrier && row.tracking_number
+        ? { carrier: row.carrier, trackingNumber: row.tracking_number }
+        : null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    fingerprint: row.request_fingerprint,
+  };
+}
+
+export type NewOrder = {
+  id: string;
+  userId: string;
+  email: string;
+  idempotencyKey: string;
+  fingerprint: string;
+  currency: string;
+  subtotal: number;
+  shipping: number;
+  total: number;
+  shippingAddress: ShippingAddress;
+  lines: readonly OrderLine[];
+};
+
+/** Inserts a pending order with its lines; false when the user already used the key. */
+export async function insertOrder(db: Queryable, order: NewOrder): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO orders (id, user_id, email, status, idempotency_key, request_fingerprint, currency,
+                         subtotal, shipping, total, shipping_address)
+     VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (user_id, idempotency_key) DO NOTHING`,
+    [
+      order.id,
+      order.userId,
+      order.email,
+      order.idempotencyKey,
+      order.fingerprint,
+      order.currency,
+      order.subtotal,
+      order.shipping,
+      order.total,
+      order.shippingAddress,
+    ],
+  );
+  if (rowCount !== 1) return false;
+  await db.query(
+    `INSERT INTO order_lines (order_id, sku, name, quantity, unit_price, position)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[])`,
+    [
+      order.id,
+      order.lines.map((line) => line.sku),
+      order.lines.map((line) => line.name),
+      order.lines.map((line) => line.quantity),
+      order.lines.map((line) => line.unitPrice.amount),
+      order.lines.map((_, position) => position),
+    ],
+  );
+  await addHistory(db, order.id, 'pending');
+  return true;
+}
+
+export async function selectOrder(
+  db: Queryable,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<StoredOrder | undefined> {
+  const { rows } = await db.query<OrderRow>(
+    `SELECT ${columns} FROM orders o WHERE o.id = $1${options.forUpdate ? ' FOR UPDATE OF o' : ''}`,
+    [id],
+  );
+  return rows[0] && toOrder(rows[0]);
+}
+
+export async function selectOrderByKey(
+  db: Queryable,
+  userId: string,
+  idempotencyKey: string,
+): Promise<StoredOrder | undefined> {
+  const { rows } = await db.query<OrderRow>(
+    `SELECT ${columns} FROM orders o WHERE o.user_id = $1 AND o.idempotency_key = $2`,
+    [userId, idempotencyKey],
+  );
+  return rows[0] && toOrder(rows[0]);
+}
+
+/** A page of orders, newest first: one user's, or everyone's (optionally of one status). */
+export async function selectOrders(
+  db: Queryable,
+  query: {
+    userId?: string | undefined;
+    status?: OrderStatus | undefined;
+    after: KeysetPosition | undefined;
+    limit: number;
+  },
+): Promise<Array<{ item: StoredOrder; position: KeysetPosition }>> {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const add = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  if (query.userId !== undefined) conditions.push(`o.user_id = ${add(query.userId)}`);
+  if (query.status !== undefined) conditions.push(`o.status = ${add(query.status)}`);
+  if (query.after) {
+    conditions.push(
+      `(o.created_at, o.id) < (${add(query.after.key)}::timestamptz, ${add(query.after.id)}::uuid)`,
+    );
+  }
+  const { rows } = await db.query<OrderRow>(
+    `SELECT ${columns} FROM orders o
+      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ORDER BY o.created_at DESC, o.id DESC LIMIT ${add(query.limit)}`,
+    values,
+  );
+  return rows.map((row) => ({
+    item: toOrder(row),
+    position: { key: row.created_at_key, id: row.id },
+  }));
+}
+
+/**
+ * Moves an order on, only from the status it is expected in; returns false when another process
+ * moved it first (the checkout and the sweeper may race: one of them wins, once).
+ */
+export async function updateOrderStatus(
+  db: Queryable,
+  id: string,
+  change: {
+    from: OrderStatus;
+    to: OrderStatus;
+    payment?: Order['payment'];
+    failure?: OrderFailure;
+    shipment?: { carrier: string; trackingNumber: string };
+  },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE orders SET status = $3, updated_at = now(),
+            payment = coalesce($4, payment), failure = coalesce($5, failure),
+            carrier = coalesce($6, carrier), tracking_number = coalesce($7, tracking_number)
+      WHERE id = $1 AND status = $2`,
+    [
+      id,
+      change.from,
+      change.to,
+      change.payment ?? null,
+      change.failure ?? null,
+      change.shipment?.carrier ?? null,
+      change.shipment?.trackingNumber ?? null,
+    ],
+  );
+  if (rowCount !== 1) return false;
+  await addHistory(db, id, change.to, change.failure ?? {});
+  return true;
+}
+
+export async function addHistory(
+  db: Queryable,
+  orderId: string,
+  entry: string,
+  detail: object = {},
+): Promise<void> {
+  await db.query('INSERT INTO order_history (order_id, entry, detail) VALUES ($1, $2, $3)', [
+    orderId,
+    entry,
+    detail,
+  ]);
+}
+
+export async function selectHistory(
+  db: Queryable,
+  orderId: string,
+): Promise<Array<{ at: string; entry: string; detail: Record<string, unknown> }>> {
+  const { rows } = await db.query<{ at: Date; entry: string; detail: Record<string, unknown> }>(
+    'SELECT at, entry, detail FROM order_history WHERE order_id = $1 ORDER BY at',
+    [orderId],
+  );
+  return rows.map((row) => ({ at: row.at.toISOString(), entry: row.entry, detail: row.detail }));
+}
+
+/**
+ * Claims up to `limit` orders pending for longer than `graceSeconds` for one sweep: their
+ * `updated_at` moves on, so another replica's sweep skips them for the next grace period.
+ */
+export async function claimStalePending(
+  db: Queryable,
+  graceSeconds: number,
+  limit: number,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE orders SET updated_at = now()
+      WHERE id IN (SELECT id FROM orders
+                    WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1)
+                    ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING id`,
+    [graceSeconds, limit],
+  );
+  return rows.map((row) => row.id);
+}
