@@ -11,7 +11,7 @@ import { completeOrder, failOrder } from './settle-order.js';
  */
 export async function recoverOrder(db: Pool, services: Collaborators, orderId: string) {
   const order = await selectOrder(db, orderId);
-  if (!order || order.status !== 'pending') return order;
+  if (order?.status !== 'pending') return order;
   const payment = await services.paymentOf(orderId);
   if (payment?.status === 'authorized' || payment?.status === 'captured') {
     return completeOrder(db, services, order, payment);

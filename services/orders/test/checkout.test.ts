@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import { type RunningShop, startShop } from '@bazaar/testing/shop';
+import { type SmtpSink, startSmtpSink } from '@bazaar/testing/smtp-sink';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+
+/**
+ * The checkout through the gateway, with every service running as its own process, events on the
+ * bus (PostgreSQL, or NATS with NATS_URL) and mail going to a real SMTP server.
+ */
+let shop: RunningShop;
+let smtp: SmtpSink;
+let admin: string;
+
+const address = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
+const goodCard = { method: 'card', cardNumber: '4242 4242 4242 4242' };
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  shop = await startShop(inject('postgresUrl'), {
+    notifications: { SMTP_URL: smtp.url, SEND_INTERVAL_MS: '100' },
+    orders: { ORDER_SWEEP_INTERVAL_MS: '200', PENDING_GRACE_SECONDS: '2' },
+    gateway: { RATE_LIMIT_PER_MINUTE: '100000' },
+  });
+  admin = (await signIn('admin@bazaar.local', 'bazaar-admin-dev')).accessToken;
+}, 60_000);
+
+afterAll(async () => {
+  await shop?.stop();
+  await smtp?.close();
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are read loosely; the assertions check their shape
+type Answer = { status: number; body: any; headers: Headers };
+
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; bearer?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const response = await fetch(`${shop.url}${path}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? null : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : undefined,
+    headers: response.headers,
+  };
+}
+
+async function signIn(email: string, password: string) {
+  const answer = await call('POST', '/api/auth/login', { body: { email, password } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body;
+}
+
+async function newCustomer() {
+  const email = `shopper-${randomUUID().slice(0, 8)}@example.com`;
+  const answer = await call('POST', '/api/auth/register', {
+    body: { email, password: 'correct horse battery staple', name: 'Ada' },
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  return { email, token: answer.body.accessToken as string, userId: answer.body.user.id as string };
+}
+
+/** A SKU of its own for a test, with `onHand` units, so tests never share stock. */
+async function stockedSku(onHand: number): Promise<string> {
+  const sku = `E2E-${randomUUID().slice(0, 8).toUpperCase()}`;
+  const product = await call('POST', '/api/admin/products', {
+    bearer: admin,
+    body: {
+      name: `Test Lamp ${sku}`,
+      description: 'A lamp for a test',
+      category: 'lighting',
+      status: 'active',
+      variants: [{ sku, price: { amount: 2500, currency: 'USD' }, options: {} }],
+    },
+  });
+  expect(product.status, JSON.stringify(product.body)).toBe(201);
+  const stock = await call('PUT', `/api/admin/inventory/${sku}`, {
+    bearer: admin,
+    body: { onHand },
+  });
+  expect(stock.status, JSON.stringify(stock.body)).toBe(200);
+  return sku;
+}
+
+async function available(sku: string): Promise<number> {
+  return (await call('GET', `/api/inventory/${sku}`)).body.available;
+}
+
+function checkout(bearer: string, key: string, payment: object = goodCard) {
+  return call('POST', '/api/checkout', {
+    bearer,
+    headers: { 'idempotency-key': key },
+    body: { shippingAddress: address, payment },
+  });
+}
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`not in time; last: ${JSON.stringify(value)}\n${shop.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function cartWith(bearer: string, sku: string, quantity: number) {
+  const answer = await call('POST', '/api/cart/items', { bearer, body: { sku, quantity } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+}
+
+describe('checkout through the gateway', () => {
+  test('guest cart → sign up → merge → checkout: confirmed, stock down, cart empty, receipt mailed', async () => {
+    const sku = await stockedSku(10);
+    const guest = await call('POST', '/api/cart/items', { body: { sku, quantity: 2 } });
+    expect(guest.status, JSON.stringify(guest.body)).toBe(200);
+    const customer = await newCustomer();
+    const merged = await call('POST', '/api/cart/merge', {
+      bearer: customer.token,
+      body: { cartToken: guest.body.cartToken },
+    });
+    expect(merged.body.items).toEqual([expect.objectContaining({ sku, quantity: 2 })]);
+
+    const order = await checkout(customer.token, randomUUID());
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    expect(order.body).toMatchObject({
+      status: 'confirmed',
+      lines: [{ sku, quantity: 2, unitPrice: { amount: 2500, currency: 'USD' } }],
+      subtotal: { amount: 5000 },
+      shipping: { amount: 499 },
+      total: { amount: 5499, currency: 'USD' },
+      payment: { method: 'card', brand: 'visa', last4: '4242' },
+    });
+    expect(await available(sku)).toBe(8);
+
+    await until(
+      () => call('GET', '/api/cart', { bearer: customer.token }),
+      (cart) => cart.body.items.length === 0,
+    );
+    const receipt = await until(
+      async () =>
+        smtp.received.find((mail) =>
+          mail.subject?.includes(order.body.id.slice(0, 8).toUpperCase()),
+        ),
+      (mail) => mail !== undefined,
+    );
+    expect(receipt?.to).toMatchObject({ text: customer.email });
+    expect(receipt?.text).toContain('$54.99');
+
+    const mine = await call('GET', '/api/orders', { bearer: customer.token });
+    expect(mine.body.items.map((item: { id: string }) => item.id)).toEqual([order.body.id]);
+    const stranger = await newCustomer();
+    expect(
+      (await call('GET', `/api/orders/${order.body.id}`, { bearer: stranger.token })).status,
+    ).toBe(404);
+    expect((await call('GET', `/api/orders/${order.body.id}`, { bearer: admin })).status).toBe(200);
+  });
+
+  test('a declined card is a 402; the stock is given back; the same request again gets the same 402', async () => {
+    const sku = await stockedSku(5);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 1);
+    const key = randomUUID();
+    const declined = await checkout(customer.token, key, {
+      method: 'card',
+      cardNumber: '4000000000000002',
+    });
+    expect(declined.status).toBe(402);
+    expect(declined.body).toMatchObject({ code: 'card_declined', orderId: expect.any(String) });
+    expect(await available(sku)).toBe(5);
+    const again = await checkout(customer.token, key, {
+      method: 'card',
+      cardNumber: '4000000000000002',
+    });
+    expect(again.status).toBe(402);
+    expect(again.body.orderId).toBe(declined.body.orderId);
+    const insufficient = await checkout(customer.token, randomUUID(), {
+      method: 'card',
+      token: 'tok_chargeDeclinedInsufficientFunds',
+    });
+    expect(insufficient.status).toBe(402);
+    expect(insufficient.body.code).toBe('insufficient_funds');
+  });
+
+  test('more than is in stock is a 409 naming the SKU, and nothing is held', async () => {
+    const sku = await stockedSku(1);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 2);
+    const answer = await checkout(customer.token, randomUUID());
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({ code: 'out_of_stock', skus: [sku] });
+    expect(await available(sku)).toBe(1);
+  });
+
+  test('ten identical requests at once make one order and one payment', async () => {
+    const sku = await stockedSku(10);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 1);
+    const key = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => checkout(customer.token, key)),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(201));
+    expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
+    const orderId = answers[0]?.body.id;
+    const { rows } = await shop
+      .db('payments')
+      .query('SELECT count(*)::int AS n FROM payments WHERE order_id = $1', [orderId]);
+    expect(rows[0].n).toBe(1);
+    expect(await available(sku)).toBe(9);
+  });
+
+  test('the Idempotency-Key is required, and one key cannot pay for two different checkouts', async () => {
+    const sku = await stockedSku(10);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 1);
+    const missing = await call('POST', '/api/checkout', {
+      bearer: customer.token,
+      body: { shippingAddress: address, payment: goodCard },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'idempotency-key' })]);
+    const key = randomUUID();
+    expect((await checkout(customer.token, key)).status).toBe(201);
+    await cartWith(customer.token, sku, 1);
+    const other = await call('POST', '/api/checkout', {
+      bearer: customer.token,
+      headers: { 'idempotency-key': key },
+      body: { shippingAddress: { ...address, city: 'Paris', country: 'FR' }, payment: goodCard },
+    });
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('idempotency_key_reused');
+  });
+
+  test('bad input is a 400 naming the field, never a 500', async () => {
+    const customer = await newCustomer();
+    const answer = await call('POST', '/api/checkout', {
+      bearer: customer.token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { shippingAddress: { ...address, country: 'Britain' }, payment: goodCard },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([
+      expect.objectContaining({ field: 'shippingAddress.country' }),
+    ]);
+    const empty = await checkout(customer.token, randomUUID());
+    expect(empty.status).toBe(422);
+    expect(empty.body.code).toBe('cart_empty');
+  });
+
+  test('cancel refunds and returns the stock; ship mails the tracking number', async () => {
+    const sku = await stockedSku(4);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 2);
+    const first = (await checkout(customer.token, randomUUID())).body;
+    await until(
+      () => call('GET', '/api/cart', { bearer: customer.token }),
+      (cart) => cart.body.items.length === 0,
+    );
+    await cartWith(customer.token, sku, 1);
+    const second = (await checkout(customer.token, randomUUID())).body;
+    expect(await available(sku)).toBe(1);
+
+    const cancelled = await call('POST', `/api/orders/${first.id}/cancel`, {
+      bearer: customer.token,
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(await available(sku)).toBe(3);
+    const { rows } = await shop
+      .db('payments')
+      .query('SELECT status FROM payments WHERE order_id = $1', [first.id]);
+    expect(rows[0].status).toBe('refunded');
+
+    const shipped = await call('POST', `/api/admin/orders/${second.id}/ship`, {
+      bearer: admin,
+      body: { carrier: 'DHL', trackingNumber: 'JD014600006281' },
+    });
+    expect(shipped.body).toMatchObject({ status: 'shipped', shipment: { carrier: 'DHL' } });
+    expect(
+      (await call('POST', `/api/orders/${second.id}/cancel`, { bearer: customer.token })).status,
+    ).toBe(409);
+    await until(
+      async () =>
+        smtp.received.filter(
+          (mail) => mail.to && 'text' in mail.to && mail.to.text === customer.email,
+        ),
+      (mails) =>
+        mails.some((mail) => mail.text?.includes('JD014600006281')) &&
+        mails.some((mail) => /cancelled/.test(mail.subject ?? '')),
+    );
+  });
+
+  test('orders killed with SIGKILL between reservation and payment: after restart, order, stock and payment agree', async () => {
+    const sku = await stockedSku(5);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 1);
+    // Payments frozen: orders holds the stock, then waits on the card.
+    shop.signal('payments', 'SIGSTOP');
+    const interrupted = checkout(customer.token, randomUUID()).catch(() => undefined);
+    const pending = await until(
+      async () =>
+        (
+          await shop
+            .db('orders')
+            .query("SELECT id FROM orders WHERE email = $1 AND status = 'pending'", [
+              customer.email,
+            ])
+        ).rows,
+      (rows) => rows.length === 1,
+    );
+    const orderId = pending[0].id;
+    await until(
+      async () =>
+        (
+          await shop
+            .db('inventory')
+            .query('SELECT status FROM reservations WHERE order_id = $1', [orderId])
+        ).rows,
+      (rows) => rows.length === 1,
+    );
+    shop.signal('orders', 'SIGKILL');
+    shop.signal('payments', 'SIGCONT');
+    await interrupted;
+    await shop.restart('orders');
+
+    const settled = await until(
+      async () => (await call('GET', `/api/orders/${orderId}`, { bearer: customer.token })).body,
+      (order) => order.status !== 'pending',
+      20_000,
+    );
+    const reservation = (
+      await shop
+        .db('inventory')
+        .query('SELECT status FROM reservations WHERE order_id = $1', [orderId])
+    ).rows[0];
+    const payment = (
+      await shop.db('payments').query('SELECT status FROM payments WHERE order_id = $1', [orderId])
+    ).rows[0];
+    if (settled.status === 'confirmed') {
+      expect(reservation.status).toBe('committed');
+      expect(payment.status).toBe('captured');
+      expect(await available(sku)).toBe(4);
+    } else {
+      expect(settled.status).toBe('payment_failed');
+      expect(reservation.status).toBe('released');
+      expect(payment?.status ?? 'none').not.toMatch(/authorized|captured/);
+      expect(await available(sku)).toBe(5);
+    }
+  }, 60_000);
+});

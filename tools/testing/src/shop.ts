@@ -1,0 +1,131 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { migrate } from '@bazaar/db/migrations';
+import type { Pool } from '@bazaar/db/pool';
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import {
+  type ServiceProcess,
+  spawnService,
+  stopService,
+  waitUntilReady,
+} from '@bazaar/launcher/service-process';
+import { type Shop, serviceClients, services } from '@bazaar/launcher/services';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { freePort } from './free-port.js';
+
+export type RunningShop = {
+  /** The gateway: tests speak to the shop as a browser would. */
+  url: string;
+  /** A service's own database, for assertions a client could not make. */
+  db: (service: string) => Pool;
+  /** Sends a signal to a service's process: SIGKILL crashes it, SIGSTOP freezes it. */
+  signal: (service: string, signal: NodeJS.Signals) => void;
+  /** Starts a service that was killed again, with the same settings, and waits until it is ready. */
+  restart: (service: string) => Promise<void>;
+  /** Everything the services printed, for a failing test to show. */
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+const root = new URL('../../../', import.meta.url);
+
+/**
+ * The whole shop as separate processes, as `npm start` runs it: each service from its bundle, on
+ * its own port and fresh database (seeded as the launcher seeds them), events on a fresh PostgreSQL
+ * log, or on a stream of its own when NATS_URL is set. `env` adds settings per service.
+ */
+export async function startShop(
+  postgresUrl: string,
+  env: Readonly<Record<string, Record<string, string>>> = {},
+): Promise<RunningShop> {
+  const ports = new Map<string, number>();
+  for (const spec of services) ports.set(spec.name, await freePort());
+  const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
+  const shop: Shop = {
+    urlOf,
+    clientSecrets: Object.fromEntries(
+      serviceClients.map((name) => [name, randomBytes(24).toString('base64url')]),
+    ),
+  };
+  const databases = new Map<string, TestDatabase>();
+  const natsUrl = process.env.NATS_URL;
+  const stream = `shop_${randomUUID().slice(0, 8)}`;
+  let bus: Record<string, string>;
+  if (natsUrl) {
+    bus = { NATS_URL: natsUrl, NATS_STREAM: stream };
+  } else {
+    const busDatabase = await createTestDatabase(postgresUrl);
+    await migrate(busDatabase.pool, new URL('packages/events/migrations/bus/', root));
+    databases.set('bus', busDatabase);
+    bus = { BUS_DATABASE_URL: busDatabase.url };
+  }
+  const settings = new Map<string, NodeJS.ProcessEnv>();
+  for (const spec of services) {
+    const variables: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(ports.get(spec.name)),
+      ...bus,
+      ...spec.env?.(shop),
+      ...env[spec.name],
+    };
+    if (spec.database) {
+      const database = await createTestDatabase(postgresUrl, {
+        migrations: new URL(`services/${spec.name}/migrations/`, root),
+      });
+      await spec.database.seed?.(database.pool);
+      databases.set(spec.name, database);
+      variables.DATABASE_URL = database.url;
+    }
+    settings.set(spec.name, variables);
+  }
+
+  let printed = '';
+  const print = (line: string) => {
+    printed += `${line}\n`;
+  };
+  const running = new Map<string, ServiceProcess>();
+  const launch = async (name: string) => {
+    const service = spawnService(
+      root,
+      { name, url: urlOf(name), env: settings.get(name) ?? {} },
+      print,
+    );
+    running.set(name, service);
+    await waitUntilReady(service, Date.now() + 30_000);
+  };
+  const stop = async () => {
+    await Promise.all([...running.values()].map((service) => stopService(service, 5000)));
+    for (const database of databases.values()) await database.drop();
+    if (natsUrl) {
+      const connection = await connect({ servers: natsUrl });
+      await (await jetstreamManager(connection)).streams.delete(stream).catch(() => undefined);
+      await connection.close();
+    }
+  };
+  try {
+    await Promise.all(services.map((spec) => launch(spec.name)));
+  } catch (error) {
+    await stop();
+    throw new Error(`the shop did not start: ${(error as Error).message}\n${printed}`);
+  }
+  return {
+    url: urlOf('gateway'),
+    db: (service) => {
+      const database = databases.get(service);
+      if (!database) throw new Error(`${service} has no database`);
+      return database.pool;
+    },
+    signal: (service, signal) => {
+      running.get(service)?.child.kill(signal);
+    },
+    restart: async (service) => {
+      await running.get(service)?.exited;
+      await launch(service);
+    },
+    output: () => printed,
+    stop,
+  };
+}
