@@ -1,4 +1,4 @@
-import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
 import type { EventBus } from './bus.js';
 import { type CloudEvent, toCloudEvent } from './cloud-event.js';
 
@@ -33,10 +33,13 @@ export async function relayOutbox(
   });
 }
 
+/** The channel on which a commit that wrote to an outbox wakes that service's relay. */
+export const outboxChannel = 'bazaar_outbox';
+
 /**
- * Relays the outbox to the bus until stopped: at once while there is a backlog, else every
- * `intervalMs`. A failure (bus or database away) is reported and tried again on the next round;
- * the events wait in the outbox meanwhile.
+ * Relays the outbox to the bus until stopped: at once while there is a backlog or when a commit
+ * announces new events (NOTIFY), else every `intervalMs`. A failure (bus or database away) is
+ * reported and tried again on the next round; the events wait in the outbox meanwhile.
  */
 export function startOutboxRelay(options: {
   db: Pool;
@@ -47,9 +50,32 @@ export function startOutboxRelay(options: {
 }): () => Promise<void> {
   const batchSize = 100;
   let running = true;
+  let notified = false;
   let wake = () => {};
+  let listener: PoolClient | undefined;
+  const listen = async () => {
+    try {
+      listener = await options.db.connect();
+      listener.on('notification', () => {
+        notified = true;
+        wake();
+      });
+      // A listener that loses its connection is dropped; the next round makes a new one.
+      listener.on('error', () => {
+        listener?.release(true);
+        listener = undefined;
+      });
+      await listener.query(`LISTEN ${outboxChannel}`);
+    } catch (error) {
+      listener?.release(true);
+      listener = undefined;
+      options.onError(error);
+    }
+  };
   const loop = (async () => {
     while (running) {
+      if (!listener) await listen();
+      notified = false;
       let relayed = 0;
       try {
         relayed = await relayOutbox(options.db, (events) => options.bus.publish(events), {
@@ -59,7 +85,7 @@ export function startOutboxRelay(options: {
       } catch (error) {
         options.onError(error);
       }
-      if (relayed < batchSize && running) {
+      if (relayed < batchSize && !notified && running) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, options.intervalMs);
           wake = () => {
@@ -69,6 +95,7 @@ export function startOutboxRelay(options: {
         });
       }
     }
+    listener?.release();
   })();
   return async () => {
     running = false;

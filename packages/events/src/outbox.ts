@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventData, EventType } from '@bazaar/contracts/events';
 import type { Queryable } from '@bazaar/db/pool';
 import { assertContract } from './cloud-event.js';
+import { outboxChannel } from './outbox-relay.js';
 
 /**
  * Records an event in the producing service's `outbox` table, in the same transaction as the change
@@ -15,10 +16,10 @@ export async function addToOutbox<T extends EventType>(
   event: { type: T; subject: string; data: EventData<T> },
 ): Promise<void> {
   assertContract(event.type, event.data);
-  await db.query('INSERT INTO outbox (id, type, subject, data) VALUES ($1, $2, $3, $4)', [
-    randomUUID(),
-    event.type,
-    event.subject,
-    event.data,
-  ]);
+  // The notification is delivered at commit, so the relay wakes for committed events only.
+  await db.query(
+    `WITH added AS (INSERT INTO outbox (id, type, subject, data) VALUES ($1, $2, $3, $4) RETURNING 1)
+     SELECT pg_notify('${outboxChannel}', '') FROM added`,
+    [randomUUID(), event.type, event.subject, event.data],
+  );
 }

@@ -19,6 +19,8 @@ export async function startServiceEvents(options: {
   config: BusConfig;
   db: Pool;
   log: Log;
+  /** False for a service that publishes nothing (it has no outbox table). */
+  publishes?: boolean;
   handlers?: Readonly<Record<string, EventHandler>>;
   afterApplied?: (event: CloudEvent) => Promise<void>;
 }): Promise<() => Promise<void>> {
@@ -27,13 +29,16 @@ export async function startServiceEvents(options: {
     name,
     onIdleClientError: (error) => log.warn({ err: error }, 'idle bus connection failed'),
   });
-  const stopRelay = startOutboxRelay({
-    db: options.db,
-    bus,
-    source: name,
-    intervalMs: options.config.OUTBOX_RELAY_INTERVAL_MS,
-    onError: (error) => log.warn({ err: error }, 'outbox relay failed; will retry'),
-  });
+  const stopRelay =
+    options.publishes === false
+      ? async () => {}
+      : startOutboxRelay({
+          db: options.db,
+          bus,
+          source: name,
+          intervalMs: options.config.OUTBOX_RELAY_INTERVAL_MS,
+          onError: (error) => log.warn({ err: error }, 'outbox relay failed; will retry'),
+        });
   const stopConsumer = options.handlers
     ? await bus.subscribe({
         consumer: name,

@@ -14,6 +14,13 @@ CREATE TABLE cart_lines (
   PRIMARY KEY (owner, sku)
 );
 
+-- Orders already taken out of a cart: a redelivered order.confirmed.v1 takes nothing more.
+CREATE TABLE cart_applied_events (
+  owner text NOT NULL REFERENCES carts (owner) ON DELETE CASCADE,
+  event_id uuid NOT NULL,
+  PRIMARY KEY (owner, event_id)
+);
+
 -- Events this service has applied (order.confirmed.v1 empties the cart), whichever store holds carts.
 CREATE TABLE inbox (
   consumer text NOT NULL,

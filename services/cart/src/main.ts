@@ -44,6 +44,7 @@ await runService('cart', async () => {
     config,
     db,
     log: app.log,
+    publishes: false,
     handlers: cartEventHandlers(store),
   });
   app.addHook('onClose', async () => {

@@ -364,4 +364,8 @@ describe('checkout through the gateway', () => {
       expect(await available(sku)).toBe(5);
     }
   }, 60_000);
+
+  test('every event was relayed and applied without a failure', () => {
+    expect(shop.output()).not.toMatch(/outbox relay failed|event failed|dead letter/);
+  });
 });

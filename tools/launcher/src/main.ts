@@ -154,13 +154,13 @@ async function start(): Promise<void> {
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   print('');
   print(`Bazaar is ready in ${seconds} s`);
-  print(`  Shop API     ${urlOf('gateway').replace('127.0.0.1', 'localhost')}/api/products`);
-  for (const service of running) print(`  ${service.name.padEnd(12)} ${service.url}/openapi.json`);
+  print(`  Shop API       ${urlOf('gateway').replace('127.0.0.1', 'localhost')}/api/products`);
+  for (const service of running) print(`  ${service.name.padEnd(14)} ${service.url}/openapi.json`);
   print(
-    `  PostgreSQL   ${postgres ? `${serverUrl} (embedded, data in ${config.BAZAAR_DATA_DIR})` : 'DATABASE_URL'}`,
+    `  PostgreSQL     ${postgres ? `${serverUrl} (embedded, data in ${config.BAZAAR_DATA_DIR})` : 'DATABASE_URL'}`,
   );
   print(
-    `  Events       ${config.NATS_URL ? 'NATS JetStream (NATS_URL)' : 'PostgreSQL log (bus database)'}`,
+    `  Events         ${config.NATS_URL ? 'NATS JetStream (NATS_URL)' : 'PostgreSQL log (bus database)'}`,
   );
   print('Press Ctrl-C to stop.');
   print('');

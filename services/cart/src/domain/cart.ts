@@ -13,6 +13,11 @@ export type CartStore = {
   /** Sets a line's quantity; false when the cart has no such line. */
   set: (owner: CartOwner, line: CartLine) => Promise<boolean>;
   remove: (owner: CartOwner, skus: readonly string[]) => Promise<void>;
+  /**
+   * Takes the quantities an order bought out of the cart (a line at 0 goes), once per `eventId`:
+   * units added after the checkout stay, and a redelivered event takes nothing more.
+   */
+  subtract: (owner: CartOwner, lines: readonly CartLine[], eventId: string) => Promise<void>;
   /** Moves every line of `from` into `to` (quantities added, capped), then deletes `from`. */
   merge: (from: CartOwner, to: CartOwner) => Promise<void>;
   close: () => Promise<void>;

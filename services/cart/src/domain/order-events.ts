@@ -3,17 +3,18 @@ import type { EventHandler } from '@bazaar/events/inbox';
 import type { CartStore } from './cart.js';
 
 /**
- * A confirmed order takes its lines out of the buyer's cart. Lines added since checkout began stay.
- * The cart store may be Redis, outside the inbox's transaction; removing lines twice is harmless,
- * so a redelivery after a failed commit changes nothing more.
+ * A confirmed order takes the quantities it bought out of the buyer's cart; units added since the
+ * checkout stay. The store remembers the event id with the cart (Redis or PostgreSQL), so a
+ * redelivery takes nothing more even where the cart lives outside the inbox's transaction.
  */
 export function cartEventHandlers(store: CartStore): Record<string, EventHandler> {
   return {
     'order.confirmed.v1': async (_trx, event) => {
       const order = event.data as EventData<'order.confirmed.v1'>;
-      await store.remove(
+      await store.subtract(
         { kind: 'user', userId: order.userId },
-        order.lines.map((line) => line.sku),
+        order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        event.id,
       );
     },
   };

@@ -63,6 +63,24 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
         skus,
       ]);
     },
+    subtract: (owner, lines, eventId) =>
+      withTransaction(db, async (trx) => {
+        const { rowCount } = await trx.query(
+          `INSERT INTO cart_applied_events (owner, event_id) SELECT owner, $2 FROM carts
+            WHERE owner = $1 ON CONFLICT DO NOTHING`,
+          [key(owner), eventId],
+        );
+        if (rowCount !== 1) return;
+        // Lines bought whole go; the others keep what was added since.
+        await trx.query(
+          `WITH bought AS (SELECT * FROM unnest($2::text[], $3::int[]) AS b (sku, quantity)),
+                gone AS (DELETE FROM cart_lines l USING bought b
+                          WHERE l.owner = $1 AND l.sku = b.sku AND l.quantity <= b.quantity)
+           UPDATE cart_lines l SET quantity = l.quantity - b.quantity FROM bought b
+            WHERE l.owner = $1 AND l.sku = b.sku AND l.quantity > b.quantity`,
+          [key(owner), lines.map((line) => line.sku), lines.map((line) => line.quantity)],
+        );
+      }),
     merge: (from, to) =>
       withTransaction(db, async (trx) => {
         await dropIfExpired(trx, key(from));

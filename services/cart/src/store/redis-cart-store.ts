@@ -35,6 +35,16 @@ redis.call('DEL', KEYS[1])
 if #lines > 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
 return #lines / 2`;
 
+// Takes bought quantities out, once per event: the event id is remembered beside the cart.
+const subtractScript = `
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+for i = 3, #ARGV, 2 do
+  local left = redis.call('HINCRBY', KEYS[1], ARGV[i], -tonumber(ARGV[i + 1]))
+  if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return 1`;
+
 /** Carts as Redis hashes (`cart:<owner>`, SKU → quantity) that expire `ttlSeconds` after a change. */
 export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): CartStore {
   const key = (owner: CartOwner) => `cart:${ownerKey(owner, hashGuestToken)}`;
@@ -73,6 +83,18 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
     remove: (owner, skus) =>
       guarded(async () => {
         if (skus.length > 0) await redis.hdel(key(owner), ...skus);
+      }),
+    subtract: (owner, lines, eventId) =>
+      guarded(async () => {
+        await redis.eval(
+          subtractScript,
+          2,
+          key(owner),
+          `${key(owner)}:applied`,
+          eventId,
+          ttl,
+          ...lines.flatMap((line) => [line.sku, line.quantity]),
+        );
       }),
     merge: (from, to) =>
       guarded(async () => {

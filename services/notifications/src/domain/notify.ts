@@ -19,7 +19,14 @@ export function notificationHandlers(options: NotifyOptions): Record<string, Eve
     to: string | undefined,
     rendered: Rendered,
   ) => {
-    const status = !to ? 'undeliverable' : options.sending ? 'queued' : 'recorded';
+    // Alerts without ALERT_EMAIL are kept by choice; a customer without an address is a problem.
+    const status = !to
+      ? kind === 'low_stock'
+        ? 'recorded'
+        : 'undeliverable'
+      : options.sending
+        ? 'queued'
+        : 'recorded';
     await insertMessage(trx, { eventId, kind, to, status, ...rendered });
   };
   return {
