@@ -1,7 +1,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { Sku } from './internal-api.js';
 
 const Uuid = Type.String({ format: 'uuid' });
-const Sku = Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 });
 const Money = Type.Object({
   amount: Type.Integer(),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),

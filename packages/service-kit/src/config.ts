@@ -130,6 +130,13 @@ export function portSetting(defaultPort: number) {
   });
 }
 
+/** An optional redis:// URL; `purpose` says what the service keeps there. */
+export function redisUrlSetting(purpose: string) {
+  return Type.Optional(
+    Type.String({ pattern: '^rediss?://[^\\s]+$', description: `a redis:// URL, ${purpose}` }),
+  );
+}
+
 export function postgresUrlSetting() {
   return Type.String({
     pattern: '^postgres(ql)?://[^\\s]+$',

@@ -6,6 +6,7 @@ import {
   parseConfig,
   portSetting,
   postgresUrlSetting,
+  redisUrlSetting,
   serviceClientConfig,
   tokenConfig,
 } from '@bazaar/service-kit/config';
@@ -20,12 +21,7 @@ const CartConfig = Type.Object({
   DATABASE_URL: postgresUrlSetting(),
   ...busConfig,
   CATALOG_URL: httpUrlSetting('http://127.0.0.1:8082'),
-  REDIS_URL: Type.Optional(
-    Type.String({
-      pattern: '^rediss?://[^\\s]+$',
-      description: 'a redis:// URL; carts live there (with a TTL) instead of in PostgreSQL',
-    }),
-  ),
+  REDIS_URL: redisUrlSetting('where carts live (with a TTL) instead of PostgreSQL'),
   CART_TTL_DAYS: Type.Integer({
     default: 30,
     minimum: 1,

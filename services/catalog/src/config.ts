@@ -5,6 +5,7 @@ import {
   parseConfig,
   portSetting,
   postgresUrlSetting,
+  redisUrlSetting,
   tokenConfig,
 } from '@bazaar/service-kit/config';
 import { type Static, Type } from 'typebox';
@@ -16,12 +17,7 @@ const CatalogConfig = Type.Object({
   PORT: portSetting(8082),
   DATABASE_URL: postgresUrlSetting(),
   ...busConfig,
-  REDIS_URL: Type.Optional(
-    Type.String({
-      pattern: '^rediss?://[^\\s]+$',
-      description: 'a redis:// URL, for a read cache shared by every catalog replica',
-    }),
-  ),
+  REDIS_URL: redisUrlSetting('for a read cache shared by every catalog replica'),
   LOCAL_READ_CACHE_TTL_MS: Type.Integer({
     default: 2000,
     minimum: 0,

@@ -4,6 +4,7 @@ import {
   identityUrlConfig,
   parseConfig,
   portSetting,
+  redisUrlSetting,
   tokenConfig,
 } from '@bazaar/service-kit/config';
 import { type Static, Type } from 'typebox';
@@ -24,12 +25,7 @@ const GatewayConfig = Type.Object({
     minimum: 100,
     description: 'milliseconds to wait for an upstream service (at least 100)',
   }),
-  REDIS_URL: Type.Optional(
-    Type.String({
-      pattern: '^rediss?://[^\\s]+$',
-      description: 'a redis:// URL, for rate-limit counters shared by every gateway replica',
-    }),
-  ),
+  REDIS_URL: redisUrlSetting('for rate-limit counters shared by every gateway replica'),
   RATE_LIMIT_PER_MINUTE: Type.Integer({
     default: 600,
     minimum: 1,

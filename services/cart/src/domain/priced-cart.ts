@@ -1,19 +1,9 @@
+import type { PricesResponse, SkuPrice } from '@bazaar/contracts/internal-api';
 import { DomainError } from '@bazaar/service-kit/errors';
 import type { ServiceClient } from '@bazaar/service-kit/service-client';
 import type { CartLine, CartOwner, CartStore } from './cart.js';
 
 type Money = { amount: number; currency: string };
-
-/** What catalog says of a SKU, read at every use: the cart never keeps a price. */
-export type SkuPrice = {
-  sku: string;
-  productId: string;
-  slug: string;
-  name: string;
-  image: string | null;
-  price: Money;
-  active: boolean;
-};
 
 export type PricedLine = Omit<SkuPrice, 'price' | 'active'> & {
   quantity: number;
@@ -36,7 +26,7 @@ export async function fetchPrices(
   requestId?: string,
 ): Promise<Map<string, SkuPrice>> {
   if (skus.length === 0) return new Map();
-  const response = await catalog.call<{ items: SkuPrice[] }>({
+  const response = await catalog.call<PricesResponse>({
     method: 'POST',
     path: '/internal/prices',
     body: { skus },

@@ -1,3 +1,4 @@
+import { Sku } from '@bazaar/contracts/internal-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
@@ -9,7 +10,6 @@ import { guestTokenPattern, newGuestToken } from '../domain/guest-token.js';
 import { pricedCart, sellableSku } from '../domain/priced-cart.js';
 
 const cookieName = 'cart_token';
-const Sku = Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 });
 const Quantity = Type.Integer({ minimum: 1, maximum: maxQuantity });
 const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() });
 

@@ -29,17 +29,6 @@ export type ProductDetail = Omit<ProductSummary, 'variantCount'> & {
   updatedAt: string;
 };
 
-/** What another service needs to sell a SKU: its name on a receipt, price, and whether it is on sale. */
-export type SkuPrice = {
-  sku: string;
-  productId: string;
-  slug: string;
-  name: string;
-  image: string | null;
-  price: Money;
-  active: boolean;
-};
-
 export const productSorts = ['relevance', 'newest', 'price_asc', 'price_desc'] as const;
 export type ProductSort = (typeof productSorts)[number];
 

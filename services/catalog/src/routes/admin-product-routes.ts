@@ -1,3 +1,4 @@
+import { Sku } from '@bazaar/contracts/internal-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
@@ -11,7 +12,7 @@ import { ProductDetail } from './product-schemas.js';
 
 const VariantInput = Type.Object(
   {
-    sku: Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 }),
+    sku: Sku,
     options: Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 80 }), {
       maxProperties: 6,
     }),

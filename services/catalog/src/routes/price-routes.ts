@@ -1,11 +1,9 @@
+import { PricesResponse, Sku } from '@bazaar/contracts/internal-api';
 import type { Queryable } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { Type } from 'typebox';
 import { selectPrices } from '../store/price-store.js';
-import { Money } from './product-schemas.js';
-
-const Sku = Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 });
 
 /** Prices for cart and orders: read at every use, so a client's price is never trusted. */
 export function priceRoutes(
@@ -23,21 +21,7 @@ export function priceRoutes(
           { skus: Type.Array(Sku, { minItems: 1, maxItems: 200, uniqueItems: true }) },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                sku: Type.String(),
-                productId: Type.String({ format: 'uuid' }),
-                slug: Type.String(),
-                name: Type.String(),
-                image: Type.Union([Type.String(), Type.Null()]),
-                price: Money,
-                active: Type.Boolean(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: PricesResponse },
       },
     },
     async (request) => ({ items: await selectPrices(deps.db, request.body.skus) }),

@@ -1,5 +1,5 @@
+import type { SkuPrice } from '@bazaar/contracts/internal-api';
 import type { Queryable } from '@bazaar/db/pool';
-import type { SkuPrice } from '../domain/product.js';
 
 type PriceRow = {
   sku: string;
@@ -26,7 +26,6 @@ export async function selectPrices(db: Queryable, skus: readonly string[]): Prom
     sku: row.sku,
     productId: row.product_id,
     slug: row.slug,
-    // "Oak Desk Lamp (Sand)": what a receipt or a cart line calls the SKU.
     name: Object.values(row.options).length
       ? `${row.name} (${Object.values(row.options).join(', ')})`
       : row.name,

@@ -1,4 +1,5 @@
 import type { Pool } from '@bazaar/db/pool';
+import { runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
 import { releaseExpiredReservations } from './settle-reservation.js';
 
@@ -7,9 +8,9 @@ export function startReservationSweeper(
   db: Pool,
   options: { intervalMs: number; log: FastifyBaseLogger },
 ): () => Promise<void> {
-  let running: Promise<void> = Promise.resolve();
-  const sweep = async () => {
-    try {
+  return runEvery(
+    options.intervalMs,
+    async () => {
       let released = 0;
       for (
         let batch = await releaseExpiredReservations(db);
@@ -19,15 +20,7 @@ export function startReservationSweeper(
         released += batch;
       }
       if (released > 0) options.log.info({ released }, 'released expired reservations');
-    } catch (error) {
-      options.log.error({ err: error }, 'reservation sweep failed');
-    }
-  };
-  const timer = setInterval(() => {
-    running = running.then(sweep);
-  }, options.intervalMs);
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+    },
+    (error) => options.log.error({ err: error }, 'reservation sweep failed'),
+  );
 }

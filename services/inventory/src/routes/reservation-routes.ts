@@ -1,10 +1,11 @@
+import { Sku } from '@bazaar/contracts/internal-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { Type } from 'typebox';
 import { reserveStock } from '../domain/reserve-stock.js';
 import { commitReservation, releaseReservation } from '../domain/settle-reservation.js';
-import { Reservation, Sku } from './schemas.js';
+import { Reservation } from './schemas.js';
 
 const OrderParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) });
 

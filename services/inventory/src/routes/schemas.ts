@@ -1,7 +1,5 @@
 import { Type } from 'typebox';
 
-export const Sku = Type.String({ pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$', maxLength: 64 });
-
 export const StockLevel = Type.Object({
   sku: Type.String(),
   onHand: Type.Integer(),

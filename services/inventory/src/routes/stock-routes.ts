@@ -1,3 +1,4 @@
+import { Sku } from '@bazaar/contracts/internal-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
@@ -5,7 +6,7 @@ import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
 import { setStock } from '../domain/set-stock.js';
 import { selectStock } from '../store/stock-store.js';
-import { Sku, StockLevel } from './schemas.js';
+import { StockLevel } from './schemas.js';
 
 export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }): void {
   app.get(

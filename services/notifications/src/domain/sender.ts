@@ -1,4 +1,5 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
 import { lockDueMessages, markFailed, markSent } from '../store/message-store.js';
 
@@ -21,7 +22,6 @@ export function startSender(
   mail: Mailer,
   options: { intervalMs: number; log: FastifyBaseLogger },
 ): () => Promise<void> {
-  let running: Promise<void> = Promise.resolve();
   const sendDue = () =>
     withTransaction(db, async (trx) => {
       const due = await lockDueMessages(trx, 20);
@@ -36,17 +36,11 @@ export function startSender(
       }
       return due.length;
     });
-  const timer = setInterval(() => {
-    running = running.then(async () => {
-      try {
-        while ((await sendDue()) > 0) {}
-      } catch (error) {
-        options.log.error({ err: error }, 'the sender failed');
-      }
-    });
-  }, options.intervalMs);
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return runEvery(
+    options.intervalMs,
+    async () => {
+      while ((await sendDue()) > 0) {}
+    },
+    (error) => options.log.error({ err: error }, 'the sender failed'),
+  );
 }

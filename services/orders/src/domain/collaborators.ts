@@ -1,9 +1,9 @@
+import type { PricesResponse, SkuPrice } from '@bazaar/contracts/internal-api';
 import type { ServiceClient, ServiceResponse } from '@bazaar/service-kit/service-client';
 import type { Money } from './order.js';
 
 type Problem = { code: string; detail: string; [extension: string]: unknown };
 
-export type SkuPrice = { sku: string; name: string; price: Money; active: boolean };
 export type PaymentState = {
   status: 'authorized' | 'declined' | 'captured' | 'voided' | 'refunded';
   cardBrand: string;
@@ -56,7 +56,7 @@ export function collaborators(clients: {
       return expect(response, 'cart', 200).lines;
     },
     prices: async (skus) => {
-      const response = await clients.catalog.call<{ items: SkuPrice[] }>({
+      const response = await clients.catalog.call<PricesResponse>({
         method: 'POST',
         path: '/internal/prices',
         body: { skus },

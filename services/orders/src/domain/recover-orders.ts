@@ -1,4 +1,5 @@
 import type { Pool } from '@bazaar/db/pool';
+import { runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
 import { claimStalePending, selectOrder } from '../store/order-store.js';
 import type { Collaborators } from './collaborators.js';
@@ -37,9 +38,9 @@ export function startOrderSweeper(
   services: Collaborators,
   options: { intervalMs: number; graceSeconds: number; log: FastifyBaseLogger },
 ): () => Promise<void> {
-  let running: Promise<void> = Promise.resolve();
-  const sweep = async () => {
-    try {
+  return runEvery(
+    options.intervalMs,
+    async () => {
       for (const orderId of await claimStalePending(db, options.graceSeconds, 20)) {
         try {
           const order = await recoverOrder(db, services, orderId);
@@ -49,15 +50,7 @@ export function startOrderSweeper(
           options.log.warn({ err: error, orderId }, 'could not settle an interrupted checkout yet');
         }
       }
-    } catch (error) {
-      options.log.error({ err: error }, 'order sweep failed');
-    }
-  };
-  const timer = setInterval(() => {
-    running = running.then(sweep);
-  }, options.intervalMs);
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+    },
+    (error) => options.log.error({ err: error }, 'order sweep failed'),
+  );
 }

@@ -1,0 +1,32 @@
+import { type Static, Type } from 'typebox';
+
+/** A stock-keeping unit: upper-case letters and digits in dash-separated groups (`LGT-05-SND`). */
+export const Sku = Type.String({
+  pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$',
+  maxLength: 64,
+  description: 'a SKU such as LGT-05-SND',
+});
+
+/**
+ * `POST /internal/prices` (catalog): what cart and orders need to sell a SKU, read at every use so
+ * that a price is never taken from a client.
+ */
+export const SkuPrice = Type.Object({
+  sku: Type.String(),
+  productId: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  /** "Oak Desk Lamp (Sand)": what a cart line or a receipt calls the SKU. */
+  name: Type.String(),
+  image: Type.Union([Type.String(), Type.Null()]),
+  price: Type.Object({
+    amount: Type.Integer({ description: 'minor units' }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+  }),
+  /** On sale: the product is active. */
+  active: Type.Boolean(),
+});
+
+export type SkuPrice = Static<typeof SkuPrice>;
+
+export const PricesResponse = Type.Object({ items: Type.Array(SkuPrice) });
+export type PricesResponse = Static<typeof PricesResponse>;
