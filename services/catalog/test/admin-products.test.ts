@@ -213,3 +213,22 @@ describe('refusing bad products', () => {
     ).toBe(404);
   });
 });
+
+describe('GET /api/admin/products', () => {
+  const list = (query: string, bearer = catalog.adminToken) =>
+    catalog.app.inject({
+      method: 'GET',
+      url: `/api/admin/products?${query}`,
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+
+  test('lists drafts beside active products for admins, each with its status; shoppers may not', async () => {
+    const draft = (await send('POST', '/api/admin/products', productBody())).json();
+    const everything = (await list(`q=${encodeURIComponent(draft.name)}`)).json();
+    expect(everything.items).toEqual([expect.objectContaining({ id: draft.id, status: 'draft' })]);
+    const drafts = (await list('status=draft&limit=100')).json();
+    expect(drafts.items.every((item: { status: string }) => item.status === 'draft')).toBe(true);
+    expect((await publicRead(draft.slug)).statusCode).toBe(404);
+    expect((await list('', catalog.customerToken)).statusCode).toBe(403);
+  });
+});

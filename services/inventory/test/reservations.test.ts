@@ -260,6 +260,23 @@ describe('stock administration', () => {
     });
   });
 
+  test('an admin reads on hand, reserved and available of a SKU; an unknown SKU is a 404', async () => {
+    const sku = await stocked(8);
+    await reserve([{ sku, quantity: 3 }]);
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/admin/inventory/${sku}`,
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(response.json()).toMatchObject({ sku, onHand: 8, reserved: 3, available: 5 });
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/api/admin/inventory/NOPE-404',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+
   test('on hand cannot drop below what is held for orders', async () => {
     const sku = await stocked(5);
     await reserve([{ sku, quantity: 4 }]);

@@ -17,6 +17,7 @@ export type ListingQuery = {
   minPrice?: number | undefined;
   maxPrice?: number | undefined;
   inStock?: boolean | undefined;
+  status?: ListingFilters['status'];
   sort?: ProductSort | undefined;
   limit: number;
   cursor?: string | undefined;
@@ -46,6 +47,7 @@ export async function listProducts(db: Queryable, query: ListingQuery): Promise<
     minPrice: query.minPrice,
     maxPrice: query.maxPrice,
     inStock: query.inStock,
+    status: query.status,
   };
   assertPriceRange(filters);
   const requested = query.sort ?? (filters.searchQuery ? 'relevance' : 'newest');

@@ -6,6 +6,7 @@ export type ProductSummary = {
   slug: string;
   name: string;
   description: string;
+  status: ProductStatus;
   category: { slug: string; name: string };
   images: string[];
   /** The lowest price among the product's variants. */
@@ -22,8 +23,9 @@ export type Variant = {
   inStock: boolean;
 };
 
+export type ProductStatus = 'draft' | 'active' | 'archived';
+
 export type ProductDetail = Omit<ProductSummary, 'variantCount'> & {
-  status: 'draft' | 'active' | 'archived';
   variants: Variant[];
   /** ISO 8601 */
   updatedAt: string;
@@ -40,6 +42,8 @@ export type ListingFilters = {
   maxPrice?: number | undefined;
   /** true: only products with a variant in stock; false: only sold-out ones. */
   inStock?: boolean | undefined;
+  /** Public lists show active products only (undefined); admins may ask for one status or any. */
+  status?: ProductStatus | 'any' | undefined;
 };
 
 /**

@@ -4,11 +4,12 @@ import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
+import { listProducts } from '../domain/list-products.js';
 import { archiveProduct, createProduct, updateProduct } from '../domain/manage-products.js';
 import { slugify } from '../domain/product.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import { selectProductDetail } from '../store/product-store.js';
-import { ProductDetail } from './product-schemas.js';
+import { ListQuery, ProductDetail, ProductListing } from './product-schemas.js';
 
 const VariantInput = Type.Object(
   {
@@ -68,6 +69,27 @@ export function adminProductRoutes(
   deps: { db: Pool; cache: ReadCache; verify: TokenVerifier },
 ): void {
   const adminOnly = requireRole(deps.verify, 'admin');
+
+  app.get(
+    '/api/admin/products',
+    {
+      preHandler: adminOnly,
+      schema: {
+        summary: 'Products in any status (or one), with the search, filters and sorts of the shop',
+        tags: ['admin'],
+        querystring: Type.Object(
+          {
+            ...ListQuery.properties,
+            status: Type.Enum(['any', 'draft', 'active', 'archived'], { default: 'any' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ProductListing },
+      },
+    },
+    // Never cached: an admin sees a change the moment it is made.
+    async (request) => listProducts(deps.db, request.query),
+  );
 
   app.get(
     '/api/admin/products/:id',

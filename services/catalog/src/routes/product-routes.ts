@@ -4,38 +4,9 @@ import { DomainError } from '@bazaar/service-kit/errors';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { listProducts } from '../domain/list-products.js';
-import { productSorts } from '../domain/product.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import { selectProductDetail } from '../store/product-store.js';
-import { ProductDetail, ProductSummary } from './product-schemas.js';
-
-const ListQuery = Type.Object(
-  {
-    q: Type.Optional(
-      Type.String({ maxLength: 100, description: 'search text; words match as prefixes' }),
-    ),
-    category: Type.Optional(
-      Type.String({
-        pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
-        maxLength: 64,
-        description: 'a category slug; includes its sub-categories',
-      }),
-    ),
-    minPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
-    maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
-    inStock: Type.Optional(
-      Type.Boolean({
-        description: 'true: only products that can be bought now; false: only sold-out ones',
-      }),
-    ),
-    sort: Type.Optional(
-      Type.Enum([...productSorts], { description: 'default: relevance with q, else newest' }),
-    ),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-  },
-  { additionalProperties: false },
-);
+import { ListQuery, ProductDetail, ProductListing } from './product-schemas.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -53,16 +24,7 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: Rea
         tags: ['products'],
         querystring: ListQuery,
         response: {
-          200: Type.Object({
-            items: Type.Array(ProductSummary),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
-            total: Type.Integer(),
-            facets: Type.Object({
-              categories: Type.Array(
-                Type.Object({ slug: Type.String(), name: Type.String(), count: Type.Integer() }),
-              ),
-            }),
-          }),
+          200: ProductListing,
         },
       },
     },

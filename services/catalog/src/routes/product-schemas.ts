@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { productSorts } from '../domain/product.js';
 
 export const Money = Type.Object({
   amount: Type.Integer({ description: 'minor units, e.g. cents' }),
@@ -12,6 +13,7 @@ export const ProductSummary = Type.Object({
   slug: Type.String(),
   name: Type.String(),
   description: Type.String(),
+  status: Type.Enum(['draft', 'active', 'archived']),
   category: Category,
   images: Type.Array(Type.String()),
   price: Money,
@@ -38,4 +40,43 @@ export const ProductDetail = Type.Object({
   ),
   inStock: Type.Boolean({ description: 'at least one variant can be bought now' }),
   updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const ListQuery = Type.Object(
+  {
+    q: Type.Optional(
+      Type.String({ maxLength: 100, description: 'search text; words match as prefixes' }),
+    ),
+    category: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+        maxLength: 64,
+        description: 'a category slug; includes its sub-categories',
+      }),
+    ),
+    minPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
+    maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
+    inStock: Type.Optional(
+      Type.Boolean({
+        description: 'true: only products that can be bought now; false: only sold-out ones',
+      }),
+    ),
+    sort: Type.Optional(
+      Type.Enum([...productSorts], { description: 'default: relevance with q, else newest' }),
+    ),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ProductListing = Type.Object({
+  items: Type.Array(ProductSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  total: Type.Integer(),
+  facets: Type.Object({
+    categories: Type.Array(
+      Type.Object({ slug: Type.String(), name: Type.String(), count: Type.Integer() }),
+    ),
+  }),
 });

@@ -8,6 +8,7 @@ type ProductSummaryRow = {
   slug: string;
   name: string;
   description: string;
+  status: ProductSummary['status'];
   images: string[];
   category_slug: string;
   category_name: string;
@@ -61,7 +62,13 @@ function filterConditions(
   params: SqlParams,
   options: { withCategory: boolean },
 ): string[] {
-  const conditions = ["p.status = 'active'"];
+  // The public default is a literal, so the planner can use the partial indexes on active products.
+  const conditions =
+    filters.status === undefined
+      ? ["p.status = 'active'"]
+      : filters.status === 'any'
+        ? []
+        : [`p.status = ${params.add(filters.status)}`];
   if (filters.searchQuery !== undefined) {
     conditions.push(`p.search @@ to_tsquery('english', ${params.add(filters.searchQuery)})`);
   }
@@ -115,7 +122,7 @@ export function productPageQuery(page: PageRequest): { text: string; values: unk
   }
   const sortKey =
     ordering.cast === 'timestamptz' ? keysetTimestamp(ordering.key) : `(${ordering.key})::text`;
-  const text = `SELECT p.id, p.slug, p.name, p.description, p.images, p.price_from, p.currency,
+  const text = `SELECT p.id, p.slug, p.name, p.description, p.status, p.images, p.price_from, p.currency,
             c.slug AS category_slug, c.name AS category_name,
             (SELECT count(*)::int FROM variants v WHERE v.product_id = p.id) AS variant_count,
             ${productInStock} AS in_stock,
@@ -123,7 +130,7 @@ export function productPageQuery(page: PageRequest): { text: string; values: unk
        FROM products p
        JOIN categories c ON c.id = p.category_id
        CROSS JOIN (SELECT to_tsquery('english', ${searchQuery}) AS q) query
-      WHERE ${conditions.join(' AND ')}
+      WHERE ${conditions.join(' AND ') || 'true'}
       ORDER BY ${ordering.key} ${ordering.direction}, p.id ${ordering.direction}
       LIMIT ${params.add(page.limit)}`;
   return { text, values: params.values };
@@ -137,7 +144,7 @@ export async function selectCategoryCounts(
   const params = new SqlParams();
   const conditions = filterConditions(filters, params, { withCategory: false });
   const text = `SELECT p.category_id, count(*)::int AS count FROM products p
-      WHERE ${conditions.join(' AND ')} GROUP BY p.category_id`;
+      WHERE ${conditions.join(' AND ') || 'true'} GROUP BY p.category_id`;
   const { rows } = await db.query<{ category_id: string; count: number }>({
     name: statementName(text),
     text,
@@ -152,6 +159,7 @@ function toProductSummary(row: ProductSummaryRow): ProductSummary {
     slug: row.slug,
     name: row.name,
     description: row.description,
+    status: row.status,
     category: { slug: row.category_slug, name: row.category_name },
     images: row.images,
     price: { amount: row.price_from, currency: row.currency },

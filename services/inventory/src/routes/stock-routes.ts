@@ -27,6 +27,25 @@ export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVeri
     },
   );
 
+  app.get(
+    '/api/admin/inventory/:sku',
+    {
+      preHandler: requireRole(deps.verify, 'admin'),
+      schema: {
+        summary: 'On hand, reserved, available and the low-stock threshold of a SKU',
+        tags: ['admin'],
+        params: Type.Object({ sku: Sku }),
+        response: { 200: StockLevel },
+      },
+    },
+    async (request) => {
+      const stock = await selectStock(deps.db, request.params.sku);
+      if (!stock)
+        throw new DomainError('unknown_sku', `No stock is kept for ${request.params.sku}`);
+      return stock;
+    },
+  );
+
   app.put(
     '/api/admin/inventory/:sku',
     {
