@@ -1,8 +1,10 @@
 // @ts-check
-// Bundles each service and the launcher into one ESM file: the workspace packages are inlined,
-// npm dependencies stay external (installed by `npm ci`), so a process loads one file of our code.
+// Bundles each service and the launcher into one ESM file (the workspace packages inlined, npm
+// dependencies external, installed by `npm ci`), so a process loads one file of our code; then
+// builds the storefront with Vite.
 import { existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
+import { build as buildStorefront } from 'vite';
 
 const root = new URL('..', import.meta.url);
 const services = readdirSync(new URL('services/', root));
@@ -47,3 +49,6 @@ await Promise.all(
 process.stdout.write(
   `built ${entries.length} bundles in ${Math.round(performance.now() - started)} ms\n`,
 );
+
+// The storefront, which the gateway serves at `/`; Vite prints the gzipped sizes.
+await buildStorefront({ configFile: new URL('web/storefront/vite.config.ts', root).pathname });

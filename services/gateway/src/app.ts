@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
 import { edgeProtection } from './routes/edge-protection.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
+import { storefrontRoutes } from './routes/storefront-routes.js';
 
 export type GatewayDeps = { config: GatewayConfig; verify: TokenVerifier; redis?: Redis };
 
@@ -17,6 +18,12 @@ export async function buildApp({ config, verify, redis }: GatewayDeps): Promise<
   });
   await edgeProtection(app, { config, verify, redis });
   await proxyRoutes(app, config);
+  if (!(await storefrontRoutes(app, config.STOREFRONT_DIR))) {
+    app.log.warn(
+      { directory: config.STOREFRONT_DIR },
+      'no built storefront there; / is not served',
+    );
+  }
   app.addHook('onClose', async () => {
     await redis?.quit();
   });

@@ -20,6 +20,11 @@ const GatewayConfig = Type.Object({
   ORDERS_URL: httpUrlSetting('http://127.0.0.1:8085'),
   PAYMENTS_URL: httpUrlSetting('http://127.0.0.1:8086'),
   NOTIFICATIONS_URL: httpUrlSetting('http://127.0.0.1:8087'),
+  STOREFRONT_DIR: Type.String({
+    default: new URL('../../../web/storefront/dist/', import.meta.url).pathname,
+    minLength: 1,
+    description: 'the built storefront (index.html and assets/) that the gateway serves at /',
+  }),
   UPSTREAM_TIMEOUT_MS: Type.Integer({
     default: 10_000,
     minimum: 100,

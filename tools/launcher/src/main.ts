@@ -154,6 +154,7 @@ async function start(): Promise<void> {
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   print('');
   print(`Bazaar is ready in ${seconds} s`);
+  print(`  Storefront     ${urlOf('gateway').replace('127.0.0.1', 'localhost')}/`);
   print(`  Shop API       ${urlOf('gateway').replace('127.0.0.1', 'localhost')}/api/products`);
   for (const service of running) print(`  ${service.name.padEnd(14)} ${service.url}/openapi.json`);
   print(

@@ -18,7 +18,12 @@ export async function edgeProtection(
 ): Promise<void> {
   const { config } = deps;
   // HSTS only means something over TLS; behind a TLS-terminating proxy, X-Forwarded-Proto says so.
-  await app.register(helmet, { hsts: false });
+  // HSTS is sent over TLS only (below); and a shop on http://localhost must not have its
+  // requests upgraded to an https it does not serve.
+  await app.register(helmet, {
+    hsts: false,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
   app.addHook('onSend', async (request, reply) => {
     if (request.protocol === 'https') {
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
@@ -55,7 +60,8 @@ export async function edgeProtection(
       : {}),
     keyGenerator: (request) =>
       request.principal ? `user:${request.principal.subject}` : `address:${request.ip}`,
-    allowList: (request) => unlimitedPaths.has(request.url),
+    // The API is limited; the storefront's own files (cached by browsers anyway) are not.
+    allowList: (request) => !request.url.startsWith('/api/') || unlimitedPaths.has(request.url),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       message: `Too many requests; try again in ${context.after}`,

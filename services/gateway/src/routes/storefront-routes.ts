@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { DomainError } from '@bazaar/service-kit/errors';
+import fastifyStatic from '@fastify/static';
+
+/** Paths that belong to the API and the platform, never to the single-page app. */
+const notPages = /^\/(api|internal|\.well-known|healthz|readyz|metrics|openapi\.json)(\/|$)/;
+
+/**
+ * Serves the storefront: its files as they are (hashed assets cached for a year, the rest
+ * revalidated), and index.html for every page path, so that a reload or a shared link of
+ * `/products/oak-desk-lamp` opens that page. Without a built storefront, `/` stays a 404.
+ */
+export async function storefrontRoutes(app: ServiceApp, directory: string): Promise<boolean> {
+  if (!existsSync(join(directory, 'index.html'))) return false;
+  await app.register(fastifyStatic, {
+    root: directory,
+    wildcard: false,
+    index: false,
+    setHeaders: (reply, path) => {
+      reply.header(
+        'cache-control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    // A path with an extension is a file that is not there, not a page.
+    if (notPages.test(path) || /\.[a-z0-9]+$/i.test(path)) {
+      throw new DomainError('not_found', `No route for GET ${path}`);
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+  return true;
+}

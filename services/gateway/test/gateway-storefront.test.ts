@@ -1,0 +1,52 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { prepareGateway } from '../src/prepare-gateway.js';
+import { gatewayConfig } from './stack-fixture.js';
+
+let directory: string;
+let gateway: ServiceApp;
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'bazaar-storefront-'));
+  await mkdir(join(directory, 'assets'));
+  await writeFile(join(directory, 'index.html'), '<!doctype html><title>Bazaar</title>');
+  await writeFile(join(directory, 'assets', 'index-abc123.js'), 'console.log(1)');
+  gateway = await buildApp(prepareGateway(gatewayConfig({ STOREFRONT_DIR: directory })));
+  await gateway.ready();
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+const get = (url: string, accept = 'text/html') =>
+  gateway.inject({ method: 'GET', url, headers: { accept } });
+
+test('every page path of the single-page app gets index.html, revalidated on each visit', async () => {
+  for (const path of ['/', '/products/oak-desk-lamp', '/orders/123?placed=1', '/admin/orders']) {
+    const response = await get(path);
+    expect(response.statusCode, path).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    expect(response.body).toContain('<title>Bazaar</title>');
+  }
+});
+
+test('hashed assets are cached for a year', async () => {
+  const response = await get('/assets/index-abc123.js', '*/*');
+  expect(response.statusCode).toBe(200);
+  expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+});
+
+test('API paths, internal paths and missing files stay problem+json 404s', async () => {
+  for (const path of ['/api/nope', '/internal/prices', '/assets/missing.js', '/favicon.ico']) {
+    const response = await get(path);
+    expect(response.statusCode, path).toBe(404);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+  }
+});

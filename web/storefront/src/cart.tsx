@@ -1,0 +1,103 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { api, guestCartToken, storedSession } from './api';
+import type { Money } from './lib/money';
+
+export type CartLine = {
+  sku: string;
+  slug: string;
+  name: string;
+  image: string | null;
+  quantity: number;
+  unitPrice: Money;
+  lineTotal: Money;
+};
+export type Cart = {
+  items: CartLine[];
+  itemCount: number;
+  subtotal: Money | null;
+  removed: string[];
+  cartToken?: string;
+};
+
+type CartState = {
+  cart: Cart | undefined;
+  error: unknown;
+  reload: () => Promise<void>;
+  add: (sku: string, quantity: number) => Promise<void>;
+  setQuantity: (sku: string, quantity: number) => Promise<void>;
+  remove: (sku: string) => Promise<void>;
+  /** After sign-in: the guest cart joins the user's. */
+  mergeGuestCart: () => Promise<void>;
+  /** After an order: the cart empties itself an event later; follow it for a few seconds. */
+  followOrder: () => Promise<void>;
+};
+
+const CartContext = createContext<CartState | undefined>(undefined);
+
+export function CartProvider({ children }: { children: ReactNode }) {
+  const [cart, setCart] = useState<Cart>();
+  const [error, setError] = useState<unknown>();
+
+  const accept = useCallback((next: Cart) => {
+    if (next.cartToken && !storedSession()) guestCartToken.set(next.cartToken);
+    setCart(next);
+    setError(undefined);
+  }, []);
+
+  const reload = useCallback(async () => {
+    try {
+      accept(await api<Cart>('/api/cart'));
+    } catch (failure) {
+      setError(failure);
+    }
+  }, [accept]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const value: CartState = {
+    cart,
+    error,
+    reload,
+    add: async (sku, quantity) =>
+      accept(await api<Cart>('/api/cart/items', { method: 'POST', body: { sku, quantity } })),
+    setQuantity: async (sku, quantity) =>
+      accept(
+        await api<Cart>(`/api/cart/items/${encodeURIComponent(sku)}`, {
+          method: 'PATCH',
+          body: { quantity },
+        }),
+      ),
+    remove: async (sku) =>
+      accept(await api<Cart>(`/api/cart/items/${encodeURIComponent(sku)}`, { method: 'DELETE' })),
+    mergeGuestCart: useCallback(async () => {
+      const cartToken = guestCartToken.get();
+      if (cartToken) {
+        await api<Cart>('/api/cart/merge', { method: 'POST', body: { cartToken } }).catch(
+          () => undefined,
+        );
+        guestCartToken.set(undefined);
+      }
+      await reload();
+    }, [reload]),
+    followOrder: async () => {
+      const before = cart?.itemCount;
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const next = await api<Cart>('/api/cart').catch(() => undefined);
+        if (next && next.itemCount !== before) {
+          accept(next);
+          return;
+        }
+      }
+    },
+  };
+  return <CartContext.Provider value={value}>{children}</CartContext.Provider>;
+}
+
+export function useCart(): CartState {
+  const state = useContext(CartContext);
+  if (!state) throw new Error('useCart outside CartProvider');
+  return state;
+}

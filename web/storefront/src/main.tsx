@@ -1,0 +1,77 @@
+import { lazy, StrictMode, Suspense } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Link, NavLink, Route, Routes } from 'react-router';
+import { CartProvider, useCart } from './cart';
+import { SignIn, SignUp } from './pages/Account';
+import { Account } from './pages/AccountMenu';
+import { CartPage } from './pages/CartPage';
+import { Catalog } from './pages/Catalog';
+import { Checkout } from './pages/Checkout';
+import { OrderDetail, Orders } from './pages/Orders';
+import { ProductPage } from './pages/Product';
+import { SessionProvider } from './session';
+import { Loading } from './ui';
+import './styles.css';
+
+// Shoppers never download the back office.
+const Admin = lazy(() => import('./admin/Admin'));
+
+function Shop() {
+  const { cart, mergeGuestCart } = useCart();
+  return (
+    <SessionProvider onSignedIn={mergeGuestCart}>
+      <header className="top">
+        <Link to="/" className="brand">
+          Bazaar
+        </Link>
+        <nav aria-label="Main">
+          <NavLink to="/cart">
+            Cart{cart && cart.itemCount > 0 ? ` (${cart.itemCount})` : ''}
+          </NavLink>
+          <Account />
+        </nav>
+      </header>
+      <main>
+        <Routes>
+          <Route path="/" element={<Catalog />} />
+          <Route path="/products/:slug" element={<ProductPage />} />
+          <Route path="/cart" element={<CartPage />} />
+          <Route path="/signin" element={<SignIn />} />
+          <Route path="/signup" element={<SignUp />} />
+          <Route path="/checkout" element={<Checkout />} />
+          <Route path="/orders" element={<Orders />} />
+          <Route path="/orders/:id" element={<OrderDetail />} />
+          <Route
+            path="/admin/*"
+            element={
+              <Suspense fallback={<Loading />}>
+                <Admin />
+              </Suspense>
+            }
+          />
+          <Route
+            path="*"
+            element={
+              <p>
+                There is no such page. <Link to="/">Back to the shop</Link>
+              </p>
+            }
+          />
+        </Routes>
+      </main>
+    </SessionProvider>
+  );
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    {/* Without transitions: filters are inputs bound to the URL, which must follow each click. */}
+    <BrowserRouter useTransitions={false}>
+      <CartProvider>
+        <Shop />
+      </CartProvider>
+    </BrowserRouter>
+  </StrictMode>,
+);

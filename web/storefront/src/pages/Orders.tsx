@@ -1,0 +1,131 @@
+import { Link, Navigate, useParams, useSearchParams } from 'react-router';
+import { api } from '../api';
+import type { Money } from '../lib/money';
+import { useSession } from '../session';
+import { Loading, Price, Problem, useAction, useApi } from '../ui';
+
+export type Order = {
+  id: string;
+  status: 'pending' | 'confirmed' | 'rejected' | 'payment_failed' | 'shipped' | 'cancelled';
+  email: string;
+  lines: Array<{ sku: string; name: string; quantity: number; unitPrice: Money; lineTotal: Money }>;
+  subtotal: Money;
+  shipping: Money;
+  total: Money;
+  shippingAddress: {
+    name: string;
+    line1: string;
+    line2?: string;
+    city: string;
+    postalCode: string;
+    country: string;
+  };
+  payment: { brand: string; last4: string } | null;
+  shipment: { carrier: string; trackingNumber: string } | null;
+  createdAt: string;
+};
+
+export const statusLabels: Record<Order['status'], string> = {
+  pending: 'Being processed',
+  confirmed: 'Confirmed',
+  rejected: 'Not placed (out of stock)',
+  payment_failed: 'Not placed (payment failed)',
+  shipped: 'Shipped',
+  cancelled: 'Cancelled',
+};
+
+export const orderNumber = (id: string) => id.slice(0, 8).toUpperCase();
+
+export function Orders() {
+  const { user } = useSession();
+  const orders = useApi<{ items: Order[] }>(user ? '/api/orders?limit=50' : undefined);
+  if (!user) return <Navigate to="/signin?next=/orders" replace />;
+  if (orders.error) return <Problem error={orders.error} />;
+  if (!orders.data) return <Loading what="Loading your orders" />;
+  return (
+    <section>
+      <h1>Your orders</h1>
+      {orders.data.items.length === 0 && <p>No orders yet.</p>}
+      <ul className="lines">
+        {orders.data.items.map((order) => (
+          <li key={order.id} className="line">
+            <Link to={`/orders/${order.id}`}>Order {orderNumber(order.id)}</Link>
+            <span>{new Date(order.createdAt).toLocaleDateString()}</span>
+            <span className={`status status-${order.status}`}>{statusLabels[order.status]}</span>
+            <Price money={order.total} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function OrderDetail() {
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const { user } = useSession();
+  const order = useApi<Order>(user ? `/api/orders/${encodeURIComponent(id)}` : undefined);
+  const cancel = useAction(async () => {
+    await api(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+    await order.reload();
+  });
+  if (!user) return <Navigate to={`/signin?next=/orders/${id}`} replace />;
+  if (order.error) return <Problem error={order.error} />;
+  if (!order.data) return <Loading what="Loading the order" />;
+  const { data } = order;
+  return (
+    <section className="order">
+      {params.get('placed') && data.status === 'confirmed' && (
+        <p className="success" role="status">
+          Thank you! Your order is confirmed; a receipt is on its way to {data.email}.
+        </p>
+      )}
+      <h1>Order {orderNumber(data.id)}</h1>
+      <p>
+        Status:{' '}
+        <strong className={`status status-${data.status}`}>{statusLabels[data.status]}</strong>
+        {data.shipment &&
+          ` with ${data.shipment.carrier}, tracking ${data.shipment.trackingNumber}`}
+      </p>
+      <ul className="lines">
+        {data.lines.map((line) => (
+          <li key={line.sku} className="line">
+            <span>
+              {line.quantity} × {line.name}
+            </span>
+            <Price money={line.lineTotal} />
+          </li>
+        ))}
+      </ul>
+      <dl className="totals">
+        <dt>Subtotal</dt>
+        <dd>
+          <Price money={data.subtotal} />
+        </dd>
+        <dt>Shipping</dt>
+        <dd>
+          <Price money={data.shipping} />
+        </dd>
+        <dt>Total</dt>
+        <dd>
+          <Price money={data.total} />
+        </dd>
+      </dl>
+      <p>
+        Delivering to {data.shippingAddress.name}, {data.shippingAddress.line1},{' '}
+        {data.shippingAddress.city} {data.shippingAddress.postalCode},{' '}
+        {data.shippingAddress.country}
+        {data.payment && `. Paid with ${data.payment.brand} ending ${data.payment.last4}`}.
+      </p>
+      {data.status === 'confirmed' && (
+        <button type="button" disabled={cancel.busy} onClick={() => void cancel.run()}>
+          {cancel.busy ? 'Cancelling…' : 'Cancel this order'}
+        </button>
+      )}
+      <Problem error={cancel.error} />
+      <p>
+        <Link to="/orders">All your orders</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useCart } from '../cart';
+import type { Money } from '../lib/money';
+import { Loading, Price, Problem, useAction, useApi } from '../ui';
+
+type Variant = { sku: string; options: Record<string, string>; price: Money; inStock: boolean };
+type Product = {
+  name: string;
+  description: string;
+  images: string[];
+  category: { slug: string; name: string };
+  variants: Variant[];
+};
+
+export function ProductPage() {
+  const { slug = '' } = useParams();
+  const product = useApi<Product>(`/api/products/${encodeURIComponent(slug)}`);
+  const [chosen, setChosen] = useState<string>();
+  const [quantity, setQuantity] = useState(1);
+  const [added, setAdded] = useState(false);
+  const cart = useCart();
+  const variant =
+    product.data?.variants.find((candidate) => candidate.sku === chosen) ??
+    product.data?.variants[0];
+  const stock = useApi<{ available: number }>(
+    variant ? `/api/inventory/${encodeURIComponent(variant.sku)}` : undefined,
+  );
+  const add = useAction(async () => {
+    if (!variant) return;
+    setAdded(false);
+    await cart.add(variant.sku, quantity);
+    setAdded(true);
+  });
+
+  if (product.error) return <Problem error={product.error} />;
+  if (!product.data || !variant) return <Loading what="Loading the product" />;
+  const available = stock.data?.available;
+
+  return (
+    <article className="product">
+      {product.data.images[0] && <img src={product.data.images[0]} alt="" className="hero" />}
+      <div>
+        <p className="meta">
+          <Link to={`/?category=${product.data.category.slug}`}>{product.data.category.name}</Link>
+        </p>
+        <h1>{product.data.name}</h1>
+        <p className="big">
+          <Price money={variant.price} />
+        </p>
+        <p>{product.data.description}</p>
+        {product.data.variants.length > 1 && (
+          <fieldset className="variants">
+            <legend>Choose</legend>
+            {product.data.variants.map((option) => (
+              <label key={option.sku} className="variant">
+                <input
+                  type="radio"
+                  name="variant"
+                  value={option.sku}
+                  checked={option.sku === variant.sku}
+                  onChange={() => {
+                    setChosen(option.sku);
+                    setAdded(false);
+                  }}
+                />
+                {Object.values(option.options).join(' · ') || option.sku}
+                {!option.inStock && ' (sold out)'}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <p className="stock" aria-live="polite">
+          {stock.loading
+            ? 'Checking stock…'
+            : available === undefined
+              ? ''
+              : available > 0
+                ? `${available} in stock`
+                : 'Sold out'}
+        </p>
+        <form
+          className="add"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void add.run();
+          }}
+        >
+          <label htmlFor="quantity">Quantity</label>
+          <input
+            id="quantity"
+            type="number"
+            min={1}
+            max={Math.min(99, available ?? 99)}
+            value={quantity}
+            onChange={(event) => setQuantity(Math.max(1, Number(event.target.value) || 1))}
+          />
+          <button type="submit" disabled={add.busy || available === 0}>
+            {add.busy ? 'Adding…' : 'Add to cart'}
+          </button>
+        </form>
+        <Problem error={add.error} />
+        {added && (
+          <p role="status">
+            Added. <Link to="/cart">View cart</Link>
+          </p>
+        )}
+        <p className="meta">SKU {variant.sku}</p>
+      </div>
+    </article>
+  );
+}

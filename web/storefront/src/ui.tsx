@@ -1,0 +1,97 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from './api';
+import { formatMoney, type Money } from './lib/money';
+import { ApiError } from './lib/problem';
+
+/** Loads `path` (skipped while undefined) and tracks its loading and error states. */
+export function useApi<T>(path: string | undefined) {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({
+    loading: path !== undefined,
+  });
+  const load = useCallback(async () => {
+    if (path === undefined) return;
+    setState((previous) => ({ data: previous.data, loading: true }));
+    try {
+      setState({ data: await api<T>(path), loading: false });
+    } catch (error) {
+      setState({ error, loading: false });
+    }
+  }, [path]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return { ...state, reload: load };
+}
+
+export function Price({ money }: { money: Money }) {
+  return <span className="price">{formatMoney(money)}</span>;
+}
+
+export function Loading({ what = 'Loading' }: { what?: string }) {
+  return (
+    <p className="loading" aria-live="polite">
+      {what}…
+    </p>
+  );
+}
+
+/** What went wrong, in the API's words. */
+export function Problem({ error }: { error: unknown }) {
+  if (!error) return null;
+  const message =
+    error instanceof ApiError || error instanceof Error ? error.message : 'Something went wrong.';
+  return (
+    <p className="problem" role="alert">
+      {message}
+    </p>
+  );
+}
+
+/** A labelled input whose error, if any, is announced with it. */
+export function Field({
+  label,
+  name,
+  error,
+  ...input
+}: {
+  label: string;
+  name: string;
+  error?: string | undefined;
+} & React.InputHTMLAttributes<HTMLInputElement>) {
+  const id = `field-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...input}
+      />
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Runs an action with a busy flag and its error, for buttons and forms. */
+export function useAction<A extends unknown[]>(action: (...args: A) => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async (...args: A) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action(...args);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { run, busy, error };
+}

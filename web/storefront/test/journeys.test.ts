@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { type RunningShop, startShop } from '@bazaar/testing/shop';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+
+/**
+ * Shoppers and an admin in a real browser (Debian's Chromium, driven by playwright-core) against
+ * the whole shop as processes, the storefront served by the gateway. Without a Chromium the suite
+ * is skipped, unless BAZAAR_BROWSER_TESTS=required (as in .ci/run), which makes that a failure.
+ */
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveBrowser = existsSync(executablePath);
+if (!haveBrowser && process.env.BAZAAR_BROWSER_TESTS === 'required') {
+  throw new Error(`BAZAAR_BROWSER_TESTS=required but there is no Chromium at ${executablePath}`);
+}
+const artifacts = new URL('../../../test-artifacts/storefront/', import.meta.url).pathname;
+
+let shop: RunningShop;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!haveBrowser) return;
+  await mkdir(artifacts, { recursive: true });
+  shop = await startShop(inject('postgresUrl'), {
+    gateway: { RATE_LIMIT_PER_MINUTE: '100000' },
+    orders: { ORDER_SWEEP_INTERVAL_MS: '500' },
+  });
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+async function newShopper(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport, baseURL: shop.url })).newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  return page;
+}
+
+/** Pages render after their requests answer; a busy machine may take a few seconds. */
+const eventually = <T>(probe: () => Promise<T> | T) => expect.poll(probe, { timeout: 10_000 });
+
+const snap = (page: Page, name: string) =>
+  page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
+
+async function signUp(page: Page, email: string) {
+  await page.getByRole('banner').getByRole('link', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Name').fill('Ada Lovelace');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel(/^Password/).fill('correct horse battery');
+  await snap(page, '05-sign-up');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: /Sign out/ }).waitFor();
+}
+
+async function fillAddress(page: Page) {
+  await page.getByLabel('Full name').fill('Ada Lovelace');
+  await page.getByLabel('Address', { exact: true }).fill('12 St James Square');
+  await page.getByLabel('City').fill('London');
+  await page.getByLabel('Postal code').fill('SW1Y 4JH');
+  await page.getByLabel('Country').selectOption('GB');
+}
+
+async function addToCart(page: Page, slug: string, variant?: string) {
+  await page.goto(`/products/${slug}`);
+  if (variant) await page.getByLabel(variant).check();
+  await eventually(() => page.getByText(/in stock$/).count()).toBe(1);
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.getByRole('status').getByText('Added.').waitFor();
+}
+
+describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
+  const email = `ada-${randomUUID().slice(0, 8)}@example.com`;
+  let orderNumber = '';
+
+  test('a guest searches, filters, adds two items, signs up, sees the merged cart, pays and finds the order', async () => {
+    const page = await newShopper();
+    await page.goto('/');
+    await page.getByText('240 products').waitFor();
+    await snap(page, '01-catalog');
+
+    await page.getByLabel('Search').fill('lam');
+    await eventually(() => new URL(page.url()).searchParams.get('q')).toBe('lam');
+    await page.getByLabel('Category').selectOption('lighting');
+    await page.getByLabel('In stock only').check();
+    await eventually(() => new URL(page.url()).search).toContain('inStock=true');
+    await page.getByRole('link', { name: 'Oak Desk Lamp' }).waitFor();
+    const filtered = page.url();
+    await snap(page, '02-search-and-filters');
+
+    await page.getByRole('link', { name: 'Oak Desk Lamp' }).click();
+    await page.getByRole('heading', { name: 'Oak Desk Lamp' }).waitFor();
+    await page.goBack();
+    expect(page.url()).toBe(filtered);
+    await eventually(() => page.getByLabel('Search').inputValue()).toBe('lam');
+
+    await addToCart(page, 'oak-desk-lamp', 'White');
+    await snap(page, '03-product');
+    await addToCart(page, 'oak-desk-lamp', 'Sand');
+    await page.getByRole('link', { name: /^Cart/ }).click();
+    await eventually(() => page.locator('.line').count()).toBe(2);
+    await snap(page, '04-guest-cart');
+
+    await signUp(page, email);
+    await page.getByRole('link', { name: /^Cart \(2\)/ }).click();
+    await eventually(() => page.locator('.line').count()).toBe(2);
+    await snap(page, '06-merged-cart');
+
+    await page.getByRole('link', { name: 'Check out' }).click();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByText('Enter the street and number.').waitFor();
+    await snap(page, '07-checkout-validation');
+    await fillAddress(page);
+    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await snap(page, '08-checkout');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByText(/Your order is confirmed/).waitFor();
+    const heading = await page.getByRole('heading', { name: /^Order / }).textContent();
+    orderNumber = heading?.replace('Order ', '') ?? '';
+    await eventually(() => page.getByText('$194.97').count()).toBeGreaterThan(0);
+    await snap(page, '09-confirmation');
+
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
+    await page.getByRole('link', { name: `Order ${orderNumber}` }).waitFor();
+    await expect(page.getByText('Confirmed').count()).resolves.toBeGreaterThan(0);
+    await snap(page, '10-order-history');
+  }, 60_000);
+
+  test('a declined card shows why and keeps the cart', async () => {
+    const page = await newShopper();
+    await page.goto('/');
+    await signUp(page, `grace-${randomUUID().slice(0, 8)}@example.com`);
+    await addToCart(page, 'oak-desk-lamp');
+    await page.goto('/checkout');
+    await fillAddress(page);
+    await page.getByLabel('Card number').fill('4000 0000 0000 0002');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('alert').getByText('The card was declined').waitFor();
+    await snap(page, '11-declined');
+    await page.goto('/cart');
+    await eventually(() => page.locator('.line').count()).toBe(1);
+  }, 60_000);
+
+  test('an admin ships the order, and the shopper sees it shipped', async () => {
+    const admin = await newShopper();
+    await admin.goto('/signin?next=/admin/orders');
+    await admin.getByLabel('Email').fill('admin@bazaar.local');
+    await admin.getByLabel('Password').fill('bazaar-admin-dev');
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    const order = admin.locator('.admin-order', { hasText: `Order ${orderNumber}` });
+    await order.getByLabel('Tracking number').fill('JD014600006281');
+    await snap(admin, '12-admin-orders');
+    await order.getByRole('button', { name: 'Ship' }).click();
+    await order.getByText('shipped').waitFor();
+
+    await admin.getByRole('link', { name: 'Notifications' }).click();
+    await admin
+      .getByText(/is confirmed/)
+      .first()
+      .waitFor();
+    await snap(admin, '13-admin-notifications');
+
+    const shopper = await newShopper();
+    await shopper.goto('/signin?next=/orders');
+    await shopper.getByLabel('Email').fill(email);
+    await shopper.getByLabel('Password').fill('correct horse battery');
+    await shopper.getByRole('button', { name: 'Sign in' }).click();
+    await shopper.getByRole('link', { name: `Order ${orderNumber}` }).click();
+    await shopper.getByText(/with DHL, tracking JD014600006281/).waitFor();
+    await snap(shopper, '14-shipped');
+  }, 60_000);
+
+  test('the catalog fits a 375 px phone without sideways scrolling', async () => {
+    const page = await newShopper({ width: 375, height: 800 });
+    await page.goto('/');
+    await page.getByText('240 products').waitFor();
+    await snap(page, '15-phone-catalog');
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+  }, 60_000);
+});

@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import { addressProblems, cardDigits, passesLuhn } from '../src/lib/checkout-form';
+import { listingApiQuery, listingParams, readListing, withChange } from '../src/lib/listing-query';
+import { formatMoney } from '../src/lib/money';
+import { ApiError, fieldMessages, toApiError } from '../src/lib/problem';
+
+describe('money', () => {
+  test('minor units in the currency of the amount, with its own digits', () => {
+    expect(formatMoney({ amount: 9499, currency: 'USD' })).toBe('$94.99');
+    expect(formatMoney({ amount: 123456, currency: 'EUR' }, 'de-DE')).toBe('1.234,56\u00a0€');
+    expect(formatMoney({ amount: 500, currency: 'JPY' })).toBe('¥500');
+  });
+});
+
+describe('the catalog state in the URL', () => {
+  test('reads what is there, ignores what is not a sort, and writes back only what differs', () => {
+    const listing = readListing(new URLSearchParams('q=lamp&sort=bogus&inStock=true&cursor=abc'));
+    expect(listing).toMatchObject({ q: 'lamp', sort: '', inStock: true, cursor: 'abc' });
+    expect(listingParams(listing).toString()).toBe('q=lamp&inStock=true&cursor=abc');
+  });
+
+  test('a changed filter starts again from the first page', () => {
+    const listing = readListing(new URLSearchParams('q=lamp&cursor=abc'));
+    expect(withChange(listing, { category: 'lighting' }).cursor).toBe('');
+  });
+
+  test('prices typed in units go to the API in minor units; nonsense is left out', () => {
+    const listing = readListing(new URLSearchParams('minPrice=20&maxPrice=abc'));
+    expect(listingApiQuery(listing, 24)).toBe('minPrice=2000&limit=24');
+  });
+});
+
+describe('checkout form', () => {
+  test('an address names each missing field', () => {
+    expect(
+      Object.keys(
+        addressProblems({
+          name: 'Ada',
+          line1: '',
+          line2: '',
+          city: ' ',
+          postalCode: 'N1',
+          country: 'Britain',
+        }),
+      ),
+    ).toEqual(['line1', 'city', 'country']);
+  });
+
+  test('card numbers are checked with Luhn, whatever the spacing', () => {
+    expect(passesLuhn(cardDigits('4242 4242 4242 4242'))).toBe(true);
+    expect(passesLuhn(cardDigits('4242-4242-4242-4241'))).toBe(false);
+    expect(passesLuhn('12ab')).toBe(false);
+  });
+});
+
+describe('API problems', () => {
+  test("the shopper reads the problem's detail, and the form gets its field errors", () => {
+    const error = toApiError(400, {
+      detail: 'shippingAddress.country must match pattern',
+      code: 'invalid_request',
+      errors: [{ field: 'shippingAddress.country', in: 'body', message: 'must be two letters' }],
+    });
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe('shippingAddress.country must match pattern');
+    expect(fieldMessages(error)).toEqual({ 'shippingAddress.country': 'must be two letters' });
+  });
+
+  test('an answer without a problem body still reads as a sentence, never "undefined"', () => {
+    expect(toApiError(502, undefined).message).toBe(
+      'The shop is having trouble; please try again.',
+    );
+    expect(toApiError(404, '<html>').message).toBe('Not found.');
+    expect(toApiError(418, {}).message).toBe('Request failed (418).');
+  });
+});

@@ -1,0 +1,31 @@
+import { gzipSync } from 'node:zlib';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+/** The most JavaScript a shopper's first visit may download, gzipped. */
+const entryBudgetBytes = 150 * 1024;
+
+/** Prints the gzipped size of the JavaScript the page loads first, and fails the build above budget. */
+function entryBudget(): Plugin {
+  return {
+    name: 'entry-budget',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      let bytes = 0;
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && chunk.isEntry) bytes += gzipSync(chunk.code).length;
+      }
+      const kib = (bytes / 1024).toFixed(1);
+      this.info(`main bundle: ${kib} KiB gzipped (budget ${entryBudgetBytes / 1024} KiB)`);
+      if (bytes > entryBudgetBytes) this.error(`main bundle is ${kib} KiB gzipped, over budget`);
+    },
+  };
+}
+
+export default defineConfig({
+  root: new URL('.', import.meta.url).pathname,
+  plugins: [react(), entryBudget()],
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // `npm run dev -w @bazaar/storefront` on :5173, talking to the shop that `npm start` runs.
+  server: { port: 5173, proxy: { '/api': 'http://127.0.0.1:8080' } },
+});
