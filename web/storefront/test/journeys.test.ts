@@ -180,6 +180,59 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await snap(shopper, '14-shipped');
   }, 60_000);
 
+  test('an admin creates a product, stocks it, shoppers find it, and archiving takes it away', async () => {
+    const sku = `WEB-${randomUUID().slice(0, 6).toUpperCase()}`;
+    const name = `Glass Teapot ${sku}`;
+    const admin = await newShopper();
+    await admin.goto('/signin?next=/admin/products');
+    await admin.getByLabel('Email').fill('admin@bazaar.local');
+    await admin.getByLabel('Password').fill('bazaar-admin-dev');
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByRole('link', { name: 'New product' }).click();
+    await admin.getByLabel('Name').fill(name);
+    await admin.getByLabel('Description').fill('Borosilicate, holds a litre.');
+    await admin.getByLabel('Category').selectOption('tableware');
+    await admin.getByLabel('Status').selectOption('active');
+    await admin.getByLabel('SKU').fill(sku);
+    await admin.getByLabel('Price (USD)').fill('0');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('alert').waitFor();
+    await snap(admin, '16-admin-product-invalid');
+    await admin.getByLabel('Price (USD)').fill('34.50');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('button', { name: 'Archive' }).waitFor();
+    await snap(admin, '17-admin-product');
+
+    await admin.getByRole('link', { name: 'Stock' }).click();
+    await admin.getByLabel('SKU').fill(sku);
+    await admin.getByLabel('Set on hand to').fill('7');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByText(`${sku}: 7 on hand, 0 held for orders, 7 available`).waitFor();
+    await snap(admin, '18-admin-stock');
+
+    const shopper = await newShopper();
+    await shopper.goto(`/?q=${encodeURIComponent('teapot')}`);
+    await shopper.getByRole('link', { name }).click();
+    await shopper.getByText('7 in stock').waitFor();
+    await shopper.getByText('$34.50').first().waitFor();
+
+    await admin.getByRole('link', { name: 'Products' }).click();
+    await admin.getByLabel('Search').fill(sku);
+    await admin.getByRole('link', { name }).click();
+    await admin.getByRole('button', { name: 'Archive' }).click();
+    await admin
+      .getByRole('button', { name: 'New product' })
+      .or(admin.getByRole('link', { name: 'New product' }))
+      .waitFor();
+    // A new visitor (product reads may sit in a browser's cache for a minute) finds it gone.
+    const later = await newShopper();
+    await later.goto(shopper.url());
+    await later
+      .getByRole('alert')
+      .getByText(/no product/i)
+      .waitFor();
+  }, 60_000);
+
   test('the catalog fits a 375 px phone without sideways scrolling', async () => {
     const page = await newShopper({ width: 375, height: 800 });
     await page.goto('/');
