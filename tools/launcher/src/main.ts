@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { migrate } from '@bazaar/db/migrations';
-import { createPool, type Pool } from '@bazaar/db/pool';
-import { databaseUrl, ensureDatabase } from '@bazaar/db/server-admin';
-import { databaseNameOf, type LauncherConfig, readConfig } from './config.js';
+import { type LauncherConfig, readConfig } from './config.js';
+import { prepareDatabase } from './databases.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
 import { findTakenPort } from './ports.js';
 import {
@@ -58,32 +56,6 @@ async function startPostgres(config: LauncherConfig): Promise<string> {
   return (await postgres).url;
 }
 
-/** Creates and migrates a database (`bazaar_<name>`), then seeds it; returns its URL. */
-async function prepareDatabase(
-  config: LauncherConfig,
-  serverUrl: string,
-  name: string,
-  migrations: URL,
-  seed?: (pool: Pool) => Promise<unknown>,
-) {
-  const database = databaseNameOf(config, name);
-  await ensureDatabase(serverUrl, database);
-  const url = databaseUrl(serverUrl, database);
-  const pool = createPool(url, {
-    applicationName: 'launcher',
-    max: 2,
-    onIdleClientError: (error) => say(`${name} database: ${error.message}`),
-  });
-  try {
-    const applied = await migrate(pool, migrations);
-    if (applied.length > 0) say(`${name}: applied ${applied.join(', ')}`);
-    await seed?.(pool);
-  } finally {
-    await pool.end();
-  }
-  return url;
-}
-
 async function start(): Promise<void> {
   let config: Readonly<LauncherConfig>;
   try {
@@ -110,16 +82,12 @@ async function start(): Promise<void> {
     ),
   };
   const serverUrl = await startPostgres(config);
+  const databases = { root, serverUrl, prefix: config.BAZAAR_DB_PREFIX, log: say };
   // Without NATS, events travel through a log in the `bus` database.
   const bus = config.NATS_URL
     ? {}
     : {
-        BUS_DATABASE_URL: await prepareDatabase(
-          config,
-          serverUrl,
-          'bus',
-          new URL('packages/events/migrations/bus/', root),
-        ),
+        BUS_DATABASE_URL: await prepareDatabase({ ...databases, name: 'bus' }),
       };
   for (const spec of services) {
     if (isStopping()) return;
@@ -134,13 +102,11 @@ async function start(): Promise<void> {
       ...spec.env?.(shop),
     };
     if (spec.database) {
-      env.DATABASE_URL = await prepareDatabase(
-        config,
-        serverUrl,
-        spec.name,
-        new URL(`services/${spec.name}/migrations/`, root),
-        spec.database.seed,
-      );
+      env.DATABASE_URL = await prepareDatabase({
+        ...databases,
+        name: spec.name,
+        seed: spec.database.seed,
+      });
     }
     running.push(spawnService(root, { name: spec.name, url: urlOf(spec.name), env }, print));
   }

@@ -1,0 +1,26 @@
+import { expect, test } from 'vitest';
+import { dockerfileViolations, readDockerfile } from '../src/dockerfile.js';
+
+const root = new URL('../../../', import.meta.url);
+const image = readDockerfile(new URL('deploy/docker/Dockerfile', root).pathname);
+
+test('the image keeps every rule: non-root user, pinned bases, a healthcheck, no secrets', () => {
+  expect(dockerfileViolations(image)).toEqual([]);
+});
+
+test('it builds with the commands a laptop uses and runs a service bundle with node', () => {
+  expect(image.runs.join(' ')).toMatch(/npm ci .*&& node tools\/build\.mjs/);
+  expect(image.entrypoint).toEqual(['node']);
+  expect(image.cmd).toEqual(['services/gateway/dist/main.js']);
+});
+
+test('a Dockerfile that breaks each rule is caught, rule by rule', () => {
+  const broken = readDockerfile(new URL('fixtures/Dockerfile.broken', import.meta.url).pathname);
+  expect(dockerfileViolations(broken)).toEqual([
+    'base image node:latest is not pinned to an exact version',
+    'the final stage does not switch to a non-root USER',
+    'the final stage has no HEALTHCHECK',
+    'ARG NPM_TOKEN would put a secret into the image',
+    'ENV DATABASE_PASSWORD would put a secret into the image',
+  ]);
+});
