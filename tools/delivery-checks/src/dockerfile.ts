@@ -5,6 +5,7 @@ import {
   JSONInstruction,
   PropertyInstruction,
 } from 'dockerfile-ast';
+import { isPinnedImage } from './images.js';
 
 /** Names of build arguments and environment variables that would bake a secret into the image. */
 const secretName = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIALS?)$/i;
@@ -65,8 +66,8 @@ export function readDockerfile(path: string): DockerfileFacts {
 export function dockerfileViolations(facts: DockerfileFacts): string[] {
   const violations: string[] = [];
   for (const base of facts.bases) {
-    const pinned = /@sha256:[0-9a-f]{64}$/.test(base) || /:\d+\.\d+\.\d+[^:@]*$/.test(base);
-    if (!pinned) violations.push(`base image ${base} is not pinned to an exact version`);
+    if (!isPinnedImage(base))
+      violations.push(`base image ${base} is not pinned to an exact version`);
   }
   const user = facts.finalUser?.split(':')[0];
   if (!user || user === 'root' || user === '0')
