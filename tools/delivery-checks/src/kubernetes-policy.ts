@@ -1,0 +1,226 @@
+import type { K8sObject } from './kubernetes.js';
+
+/** The calls the architecture makes between services (caller → callees); nothing else may talk. */
+export const serviceCalls: Readonly<Record<string, readonly string[]>> = {
+  gateway: ['identity', 'catalog', 'inventory', 'cart', 'orders', 'payments', 'notifications'],
+  cart: ['identity', 'catalog'],
+  orders: ['identity', 'cart', 'catalog', 'inventory', 'payments'],
+  catalog: ['identity'],
+  inventory: ['identity'],
+  payments: ['identity'],
+  notifications: ['identity'],
+  identity: [],
+};
+
+/** The longest a service takes to drain (SHUTDOWN_TIMEOUT_MS) plus the preStop pause, in seconds. */
+const drainSeconds = 10 + 5;
+
+const byKind = (objects: readonly K8sObject[], kind: string) =>
+  objects.filter((object) => object.kind === kind);
+const named = (objects: readonly K8sObject[], kind: string, name: string) =>
+  objects.find((object) => object.kind === kind && object.metadata.name === name);
+
+/** A pod spec's hardening: non-root, seccomp, no privilege, read-only root, no capabilities. */
+function podViolations(where: string, spec: K8sObject): string[] {
+  const violations: string[] = [];
+  if (spec.securityContext?.runAsNonRoot !== true)
+    violations.push(`${where}: runAsNonRoot is not true`);
+  if (spec.securityContext?.seccompProfile?.type !== 'RuntimeDefault') {
+    violations.push(`${where}: seccomp profile is not RuntimeDefault`);
+  }
+  for (const container of spec.containers ?? []) {
+    const context = container.securityContext ?? {};
+    const at = `${where} container ${container.name}`;
+    if (context.readOnlyRootFilesystem !== true)
+      violations.push(`${at}: root filesystem is writable`);
+    if (context.allowPrivilegeEscalation !== false)
+      violations.push(`${at}: privilege escalation allowed`);
+    if (!(context.capabilities?.drop ?? []).includes('ALL'))
+      violations.push(`${at}: capabilities not all dropped`);
+    if (!container.resources?.requests?.cpu || !container.resources?.requests?.memory) {
+      violations.push(`${at}: no CPU and memory requests`);
+    }
+    if (!container.resources?.limits?.memory) violations.push(`${at}: no memory limit`);
+  }
+  if (spec.nodeName || spec.nodeSelector?.['kubernetes.io/hostname']) {
+    violations.push(`${where}: pinned to a node`);
+  }
+  return violations;
+}
+
+function deploymentViolations(objects: readonly K8sObject[], deployment: K8sObject): string[] {
+  const name = deployment.metadata.name;
+  const where = `Deployment/${name}`;
+  const spec = deployment.spec.template.spec;
+  const violations = podViolations(where, spec);
+  const container = spec.containers?.[0] ?? {};
+  if (container.readinessProbe?.httpGet?.path !== '/readyz')
+    violations.push(`${where}: readiness probe is not /readyz`);
+  if (container.livenessProbe?.httpGet?.path !== '/healthz')
+    violations.push(`${where}: liveness probe is not /healthz`);
+  if (!container.startupProbe) violations.push(`${where}: no startup probe`);
+  if ((spec.terminationGracePeriodSeconds ?? 30) < drainSeconds) {
+    violations.push(`${where}: terminationGracePeriodSeconds is shorter than the service's drain`);
+  }
+  const zones = (spec.topologySpreadConstraints ?? []).some(
+    (constraint: K8sObject) => constraint.topologyKey === 'topology.kubernetes.io/zone',
+  );
+  if (!zones) violations.push(`${where}: not spread across zones`);
+  if (!spec.serviceAccountName || !named(objects, 'ServiceAccount', spec.serviceAccountName)) {
+    violations.push(`${where}: no ServiceAccount of its own`);
+  }
+  for (const kind of ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
+    if (!named(objects, kind, name)) violations.push(`${where}: no ${kind}`);
+  }
+  return violations;
+}
+
+/** Who may reach whom, as the NetworkPolicies' pod-to-pod ingress rules allow. */
+export function allowedCalls(objects: readonly K8sObject[]): Set<string> {
+  const calls = new Set<string>();
+  for (const policy of byKind(objects, 'NetworkPolicy')) {
+    const callee = policy.spec.podSelector?.matchLabels?.['app.kubernetes.io/name'];
+    for (const rule of policy.spec.ingress ?? []) {
+      for (const peer of rule.from ?? []) {
+        const caller = peer.podSelector?.matchLabels?.['app.kubernetes.io/name'];
+        if (callee && caller && !peer.namespaceSelector) calls.add(`${caller}→${callee}`);
+      }
+    }
+  }
+  return calls;
+}
+
+function networkViolations(objects: readonly K8sObject[]): string[] {
+  const violations: string[] = [];
+  const policies = byKind(objects, 'NetworkPolicy');
+  const denyAll = policies.some(
+    (policy) =>
+      Object.keys(policy.spec.podSelector ?? {}).length === 0 &&
+      ['Ingress', 'Egress'].every((type) => policy.spec.policyTypes?.includes(type)) &&
+      !policy.spec.ingress &&
+      !policy.spec.egress,
+  );
+  if (!denyAll) violations.push('no default-deny NetworkPolicy for ingress and egress');
+  const dns = policies.some((policy) =>
+    (policy.spec.egress ?? []).some((rule: K8sObject) =>
+      (rule.ports ?? []).some((port: K8sObject) => port.port === 53),
+    ),
+  );
+  if (!dns) violations.push('no NetworkPolicy lets pods resolve names (port 53)');
+  const expected = new Set(
+    Object.entries(serviceCalls).flatMap(([caller, callees]) =>
+      callees.map((callee) => `${caller}→${callee}`),
+    ),
+  );
+  const allowed = allowedCalls(objects);
+  for (const call of allowed)
+    if (!expected.has(call))
+      violations.push(`NetworkPolicy allows ${call}, a call the architecture does not make`);
+  for (const call of expected)
+    if (!allowed.has(call))
+      violations.push(`NetworkPolicy blocks ${call}, a call the architecture makes`);
+  return violations;
+}
+
+function exposureViolations(objects: readonly K8sObject[]): string[] {
+  const violations: string[] = [];
+  for (const ingress of byKind(objects, 'Ingress')) {
+    const backends = (ingress.spec.rules ?? []).flatMap((rule: K8sObject) =>
+      (rule.http?.paths ?? []).map((path: K8sObject) => path.backend?.service?.name),
+    );
+    if (backends.some((backend: string) => backend !== 'gateway')) {
+      violations.push(`Ingress/${ingress.metadata.name}: exposes a service other than the gateway`);
+    }
+    if (!(ingress.spec.tls ?? []).length)
+      violations.push(`Ingress/${ingress.metadata.name}: no TLS`);
+    if (!ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']) {
+      violations.push(`Ingress/${ingress.metadata.name}: no cert-manager issuer`);
+    }
+  }
+  for (const service of byKind(objects, 'Service')) {
+    if (['LoadBalancer', 'NodePort'].includes(service.spec.type)) {
+      violations.push(`Service/${service.metadata.name}: exposed as ${service.spec.type}`);
+    }
+  }
+  return violations;
+}
+
+/** Secrets in staging and prod come from AWS Secrets Manager: no Secret object, every reference met. */
+function secretViolations(objects: readonly K8sObject[], environment: string): string[] {
+  const violations: string[] = [];
+  const provided = new Set(
+    objects
+      .filter((object) => object.kind === 'Secret' || object.kind === 'ExternalSecret')
+      .map((object) =>
+        object.kind === 'ExternalSecret' ? object.spec.target?.name : object.metadata.name,
+      ),
+  );
+  if (environment !== 'dev') {
+    for (const secret of byKind(objects, 'Secret')) {
+      violations.push(
+        `Secret/${secret.metadata.name}: a plain Secret in ${environment}; use an ExternalSecret`,
+      );
+    }
+  }
+  const workloads = [...byKind(objects, 'Deployment'), ...byKind(objects, 'Job')];
+  for (const workload of workloads) {
+    for (const container of workload.spec.template.spec.containers ?? []) {
+      for (const variable of container.env ?? []) {
+        const reference = variable.valueFrom?.secretKeyRef;
+        if (reference && !reference.optional && !provided.has(reference.name)) {
+          violations.push(
+            `${workload.kind}/${workload.metadata.name}: secret ${reference.name} is not provided`,
+          );
+        }
+      }
+    }
+  }
+  return violations;
+}
+
+function productionViolations(objects: readonly K8sObject[]): string[] {
+  const violations: string[] = [];
+  for (const name of ['gateway', 'catalog', 'orders']) {
+    const deployment = named(objects, 'Deployment', name);
+    const autoscaler = named(objects, 'HorizontalPodAutoscaler', name);
+    const budget = named(objects, 'PodDisruptionBudget', name);
+    if ((deployment?.spec.replicas ?? 0) < 3)
+      violations.push(`prod: ${name} runs fewer than 3 replicas`);
+    if ((autoscaler?.spec.minReplicas ?? 0) < 3)
+      violations.push(`prod: ${name} may scale below 3 replicas`);
+    if (!(budget?.spec.minAvailable >= 2))
+      violations.push(`prod: ${name}'s disruption budget keeps fewer than 2`);
+  }
+  return violations;
+}
+
+/** Every rule of the delivery issue over one rendered environment; empty when all hold. */
+export function kubernetesViolations(objects: readonly K8sObject[], environment: string): string[] {
+  const orders = named(objects, 'HorizontalPodAutoscaler', 'orders');
+  const violations = [
+    ...byKind(objects, 'Deployment').flatMap((deployment) =>
+      deploymentViolations(objects, deployment),
+    ),
+    ...byKind(objects, 'Job').flatMap((job) =>
+      podViolations(`Job/${job.metadata.name}`, job.spec.template.spec),
+    ),
+    ...networkViolations(objects),
+    ...exposureViolations(objects),
+    ...secretViolations(objects, environment),
+    ...(environment === 'prod' ? productionViolations(objects) : []),
+  ];
+  if (
+    !byKind(objects, 'Job').some(
+      (job) => job.metadata.annotations?.['argocd.argoproj.io/hook'] === 'PreSync',
+    )
+  ) {
+    violations.push('no migrations Job runs before each release');
+  }
+  if (
+    orders &&
+    !(orders.spec.metrics ?? []).some((metric: K8sObject) => metric.type !== 'Resource')
+  ) {
+    violations.push('HorizontalPodAutoscaler/orders: no custom metric besides CPU');
+  }
+  return violations;
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { parseManifests, renderKustomization, schemaErrors } from '../src/kubernetes.js';
+import { kubernetesViolations } from '../src/kubernetes-policy.js';
+
+const root = new URL('../../../', import.meta.url);
+
+describe.each(['dev', 'staging', 'prod'])('the %s overlay', (environment) => {
+  const objects = renderKustomization(new URL(`deploy/k8s/overlays/${environment}`, root).pathname);
+
+  test('renders with kustomize and every object validates against its Kubernetes schema', async () => {
+    expect(objects.length).toBeGreaterThan(60);
+    expect(await schemaErrors(objects)).toEqual([]);
+  });
+
+  test('keeps every rule: hardening, probes, resources, zones, budgets, network, secrets', () => {
+    expect(kubernetesViolations(objects, environment)).toEqual([]);
+  });
+});
+
+test('manifests that break the rules are caught, each for its reason', async () => {
+  const broken = parseManifests(
+    readFileSync(new URL('fixtures/k8s-broken.yaml', import.meta.url), 'utf8'),
+  );
+  expect(await schemaErrors(broken)).toEqual([
+    expect.stringMatching(/^Deployment\/gateway: .*containerPort must be integer/),
+  ]);
+  expect(kubernetesViolations(broken, 'prod')).toEqual(
+    expect.arrayContaining([
+      'Deployment/gateway: runAsNonRoot is not true',
+      'Deployment/gateway container app: root filesystem is writable',
+      'Deployment/gateway container app: capabilities not all dropped',
+      'Deployment/gateway container app: no memory limit',
+      'Deployment/gateway: readiness probe is not /readyz',
+      'Deployment/gateway: not spread across zones',
+      'Deployment/gateway: no PodDisruptionBudget',
+      'no default-deny NetworkPolicy for ingress and egress',
+      'NetworkPolicy allows cart→payments, a call the architecture does not make',
+      'NetworkPolicy blocks orders→payments, a call the architecture makes',
+      'Ingress/everything: exposes a service other than the gateway',
+      'Ingress/everything: no TLS',
+      'Service/catalog: exposed as LoadBalancer',
+      'Secret/bazaar-gateway: a plain Secret in prod; use an ExternalSecret',
+      'prod: gateway runs fewer than 3 replicas',
+      'no migrations Job runs before each release',
+    ]),
+  );
+});
