@@ -201,6 +201,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await admin.getByLabel('Price (USD)').fill('34.50');
     await admin.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('button', { name: 'Archive' }).waitFor();
+    const editor = admin.url();
     await snap(admin, '17-admin-product');
 
     await admin.getByRole('link', { name: 'Stock' }).click();
@@ -216,9 +217,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await shopper.getByText('7 in stock').waitFor();
     await shopper.getByText('$34.50').first().waitFor();
 
-    await admin.getByRole('link', { name: 'Products' }).click();
-    await admin.getByLabel('Search').fill(sku);
-    await admin.getByRole('link', { name }).click();
+    await admin.goto(editor);
     await admin.getByRole('button', { name: 'Archive' }).click();
     await admin
       .getByRole('button', { name: 'New product' })
@@ -236,7 +235,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
   test('the catalog fits a 375 px phone without sideways scrolling', async () => {
     const page = await newShopper({ width: 375, height: 800 });
     await page.goto('/');
-    await page.getByText('240 products').waitFor();
+    await page.getByText(/^\d+ products$/).waitFor();
     await snap(page, '15-phone-catalog');
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,
