@@ -20,15 +20,18 @@ export function parseManifests(text: string): K8sObject[] {
     .filter((object): object is K8sObject => object !== null);
 }
 
-/** The model of each kind, from the published Kubernetes (and External Secrets) OpenAPI schemas. */
+/** The model of each kind, from the published Kubernetes, External Secrets and Argo CD schemas. */
 async function modelOf(object: K8sObject) {
   const [group, version] = object.apiVersion.includes('/')
     ? object.apiVersion.split('/')
     : ['', object.apiVersion];
-  const specifier =
-    group === 'external-secrets.io'
-      ? `@kubernetes-models/external-secrets/${group}/${version}/${object.kind}`
-      : `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`;
+  const extensions: Record<string, string> = {
+    'external-secrets.io': '@kubernetes-models/external-secrets',
+    'argoproj.io': '@kubernetes-models/argo-cd',
+  };
+  const specifier = extensions[group ?? '']
+    ? `${extensions[group ?? '']}/${group}/${version}/${object.kind}`
+    : `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`;
   const module = (await import(specifier).catch(() => undefined)) as
     | Record<string, new (data: unknown) => { validate: () => void }>
     | undefined;
