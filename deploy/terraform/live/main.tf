@@ -1,0 +1,90 @@
+# The shop's AWS infrastructure; one root for every environment. An environment is a backend
+# file and a tfvars file in ../environments:
+#   terraform init -backend-config=../environments/prod.s3.tfbackend
+#   terraform plan -var-file=../environments/prod.tfvars
+terraform {
+  required_version = ">= 1.10"
+  # Partial: bucket, key and region come from the environment's .s3.tfbackend file.
+  backend "s3" {}
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.7"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+  default_tags {
+    tags = { Project = "bazaar", Environment = var.environment, ManagedBy = "terraform" }
+  }
+}
+
+locals {
+  name          = "bazaar-${var.environment}"
+  secret_prefix = "bazaar/${var.environment}"
+}
+
+module "network" {
+  source       = "../modules/network"
+  name         = local.name
+  cidr         = var.vpc_cidr
+  nat_per_zone = var.nat_per_zone
+}
+
+module "eks" {
+  source                = "../modules/eks"
+  name                  = local.name
+  kubernetes_version    = var.kubernetes_version
+  subnet_ids            = module.network.app_subnet_ids
+  public_endpoint_cidrs = var.eks_public_endpoint_cidrs
+  instance_types        = var.node_instance_types
+  node_min              = var.node_min
+  node_max              = var.node_max
+  log_retention_days    = var.log_retention_days
+}
+
+module "rds" {
+  source                = "../modules/rds"
+  name                  = local.name
+  secret_prefix         = local.secret_prefix
+  vpc_id                = module.network.vpc_id
+  subnet_ids            = module.network.data_subnet_ids
+  client_cidrs          = module.network.app_subnet_cidrs
+  instance_class        = var.db_instance_class
+  storage_gb            = var.db_storage_gb
+  multi_az              = var.db_multi_az
+  deletion_protection   = var.db_deletion_protection
+  backup_retention_days = var.db_backup_retention_days
+}
+
+module "elasticache" {
+  source        = "../modules/elasticache"
+  name          = local.name
+  secret_prefix = local.secret_prefix
+  vpc_id        = module.network.vpc_id
+  subnet_ids    = module.network.data_subnet_ids
+  client_cidrs  = module.network.app_subnet_cidrs
+  node_type     = var.redis_node_type
+  replicas      = var.redis_replicas
+}
+
+module "ecr" {
+  source      = "../modules/ecr"
+  name        = "bazaar"
+  keep_images = var.keep_images
+}
+
+module "iam" {
+  source        = "../modules/iam"
+  name          = local.name
+  cluster_name  = module.eks.cluster_name
+  namespace     = "bazaar"
+  services      = ["gateway", "identity", "catalog", "inventory", "cart", "orders", "payments", "notifications"]
+  secret_prefix = local.secret_prefix
+}

@@ -1,0 +1,93 @@
+variable "environment" {
+  type        = string
+  description = "Environment name: dev or prod. Names every resource and secret path."
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "region" {
+  type        = string
+  description = "AWS region, e.g. eu-west-1."
+}
+
+variable "vpc_cidr" {
+  type        = string
+  description = "The VPC's address range (a /16 gives /20 subnets)."
+}
+
+variable "nat_per_zone" {
+  type        = bool
+  description = "A NAT gateway per zone (prod) or one shared (dev)."
+}
+
+variable "kubernetes_version" {
+  type        = string
+  description = "EKS Kubernetes version."
+}
+
+variable "eks_public_endpoint_cidrs" {
+  type        = list(string)
+  description = "Networks that may reach the Kubernetes API from the internet (empty: private only)."
+}
+
+variable "node_instance_types" {
+  type        = list(string)
+  description = "Instance types of the EKS managed node group."
+}
+
+variable "node_min" {
+  type        = number
+  description = "Fewest EKS nodes."
+}
+
+variable "node_max" {
+  type        = number
+  description = "Most EKS nodes."
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days EKS control-plane logs are kept."
+}
+
+variable "db_instance_class" {
+  type        = string
+  description = "RDS instance class."
+}
+
+variable "db_storage_gb" {
+  type        = number
+  description = "RDS allocated storage in GiB."
+}
+
+variable "db_multi_az" {
+  type        = bool
+  description = "RDS standby in a second zone."
+}
+
+variable "db_deletion_protection" {
+  type        = bool
+  description = "RDS refuses deletion."
+}
+
+variable "db_backup_retention_days" {
+  type        = number
+  description = "Days of RDS automated backups."
+}
+
+variable "redis_node_type" {
+  type        = string
+  description = "ElastiCache node type."
+}
+
+variable "redis_replicas" {
+  type        = number
+  description = "ElastiCache read replicas (0 in dev)."
+}
+
+variable "keep_images" {
+  type        = number
+  description = "Images ECR keeps."
+}

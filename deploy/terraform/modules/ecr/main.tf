@@ -1,0 +1,34 @@
+# The image repository: tags cannot be overwritten (a git SHA names one image forever), every push
+# is scanned, untagged layers and old images expire.
+resource "aws_ecr_repository" "this" {
+  name                 = var.name
+  image_tag_mutability = "IMMUTABLE"
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+
+  encryption_configuration {
+    encryption_type = "KMS"
+  }
+}
+
+resource "aws_ecr_lifecycle_policy" "this" {
+  repository = aws_ecr_repository.this.name
+  policy = jsonencode({
+    rules = [
+      {
+        rulePriority = 1
+        description  = "Untagged images go after a week"
+        selection    = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 7 }
+        action       = { type = "expire" }
+      },
+      {
+        rulePriority = 2
+        description  = "Keep the newest releases"
+        selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = var.keep_images }
+        action       = { type = "expire" }
+      },
+    ]
+  })
+}

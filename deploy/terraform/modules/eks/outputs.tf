@@ -1,0 +1,14 @@
+output "cluster_name" {
+  description = "The cluster's name, for Pod Identity associations and kubeconfig."
+  value       = aws_eks_cluster.this.name
+}
+
+output "endpoint" {
+  description = "The Kubernetes API endpoint."
+  value       = aws_eks_cluster.this.endpoint
+}
+
+output "node_security_group_id" {
+  description = "The security group EKS gives the cluster and its nodes."
+  value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+}

@@ -1,0 +1,39 @@
+variable "name" {
+  type        = string
+  description = "The cluster's name, e.g. bazaar-prod."
+}
+
+variable "kubernetes_version" {
+  type        = string
+  description = "The EKS Kubernetes version, e.g. 1.33."
+}
+
+variable "subnet_ids" {
+  type        = list(string)
+  description = "The private app subnets the control plane and the nodes use."
+}
+
+variable "public_endpoint_cidrs" {
+  type        = list(string)
+  description = "Networks allowed to reach the API endpoint from the internet; empty keeps it private."
+}
+
+variable "instance_types" {
+  type        = list(string)
+  description = "EC2 instance types of the managed node group."
+}
+
+variable "node_min" {
+  type        = number
+  description = "Fewest nodes in the managed node group (spread over the three zones)."
+}
+
+variable "node_max" {
+  type        = number
+  description = "Most nodes in the managed node group."
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days the control-plane logs are kept in CloudWatch."
+}

@@ -1,0 +1,71 @@
+# One Pod Identity role per service, allowed to read only its own secrets; and one for the
+# External Secrets operator, which reads the environment's secrets into the cluster.
+data "aws_iam_policy_document" "pod_identity_assume" {
+  statement {
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+    principals {
+      type        = "Service"
+      identifiers = ["pods.eks.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  secrets_arn = "arn:aws:secretsmanager:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:secret:${var.secret_prefix}"
+}
+
+resource "aws_iam_role" "service" {
+  for_each           = toset(var.services)
+  name               = "${var.name}-${each.key}"
+  assume_role_policy = data.aws_iam_policy_document.pod_identity_assume.json
+}
+
+resource "aws_iam_role_policy" "service" {
+  for_each = toset(var.services)
+  name     = "own-secrets"
+  role     = aws_iam_role.service[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+      Resource = "${local.secrets_arn}/${each.key}-*"
+    }]
+  })
+}
+
+resource "aws_eks_pod_identity_association" "service" {
+  for_each        = toset(var.services)
+  cluster_name    = var.cluster_name
+  namespace       = var.namespace
+  service_account = each.key
+  role_arn        = aws_iam_role.service[each.key].arn
+}
+
+resource "aws_iam_role" "external_secrets" {
+  name               = "${var.name}-external-secrets"
+  assume_role_policy = data.aws_iam_policy_document.pod_identity_assume.json
+}
+
+resource "aws_iam_role_policy" "external_secrets" {
+  name = "environment-secrets"
+  role = aws_iam_role.external_secrets.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+      Resource = "${local.secrets_arn}/*"
+    }]
+  })
+}
+
+resource "aws_eks_pod_identity_association" "external_secrets" {
+  cluster_name    = var.cluster_name
+  namespace       = "external-secrets"
+  service_account = "external-secrets"
+  role_arn        = aws_iam_role.external_secrets.arn
+}

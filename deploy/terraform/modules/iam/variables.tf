@@ -1,0 +1,24 @@
+variable "name" {
+  type        = string
+  description = "Prefix of the role names, e.g. bazaar-prod."
+}
+
+variable "cluster_name" {
+  type        = string
+  description = "The EKS cluster whose service accounts get the roles."
+}
+
+variable "namespace" {
+  type        = string
+  description = "The Kubernetes namespace of the services."
+}
+
+variable "services" {
+  type        = list(string)
+  description = "Service names; each service account of that name gets a role of its own."
+}
+
+variable "secret_prefix" {
+  type        = string
+  description = "Secrets Manager path of the environment's secrets, e.g. bazaar/prod."
+}
