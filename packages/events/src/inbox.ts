@@ -18,6 +18,8 @@ export type Subscription = {
   onError: (error: unknown, event: CloudEvent | undefined) => void;
   /** Runs after an event's effect committed, e.g. to drop cached reads it made stale. */
   afterApplied?: (event: CloudEvent) => Promise<void>;
+  /** Told of each event set aside as a dead letter (for a metric an alert watches). */
+  onDeadLetter?: (event: CloudEvent) => void;
 };
 
 export const defaultMaxAttempts = 5;

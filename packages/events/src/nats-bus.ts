@@ -93,6 +93,7 @@ export async function natsBus(
         { client, manager, stream, subjects },
         subscription,
         async (event, error, attempts) => {
+          subscription.onDeadLetter?.(event);
           const letter: StoredDeadLetter = {
             event,
             error,

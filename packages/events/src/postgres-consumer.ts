@@ -142,7 +142,7 @@ async function deliver(
 ): Promise<boolean> {
   const rejected = rejection(subscription, event);
   if (rejected) {
-    await deadLetter(bus, subscription.consumer, event, rejected, 0);
+    await deadLetter(bus, subscription, event, rejected, 0);
     return false;
   }
   const maxAttempts = subscription.maxAttempts ?? defaultMaxAttempts;
@@ -157,17 +157,19 @@ async function deliver(
       if (attempt < maxAttempts) await sleep(retryDelay(subscription, attempt));
     }
   }
-  await deadLetter(bus, subscription.consumer, event, String(lastError), maxAttempts);
+  await deadLetter(bus, subscription, event, String(lastError), maxAttempts);
   return false;
 }
 
 async function deadLetter(
   bus: PoolClient,
-  consumer: string,
+  subscription: Subscription,
   event: CloudEvent,
   error: string,
   attempts: number,
 ) {
+  const { consumer } = subscription;
+  subscription.onDeadLetter?.(event);
   await bus.query(
     `INSERT INTO dead_letters (consumer, event_id, event, error, attempts) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (consumer, event_id) DO UPDATE SET error = excluded.error, attempts = excluded.attempts,

@@ -1,8 +1,10 @@
 import type { Pool } from '@bazaar/db/pool';
+import type { Registry } from 'prom-client';
 import { type BusConfig, connectBus } from './bus.js';
 import type { CloudEvent } from './cloud-event.js';
 import type { EventHandler } from './inbox.js';
 import { startOutboxRelay } from './outbox-relay.js';
+import { pipelineMetrics } from './pipeline-metrics.js';
 
 type Log = {
   warn: (details: object, message: string) => void;
@@ -23,8 +25,14 @@ export async function startServiceEvents(options: {
   publishes?: boolean;
   handlers?: Readonly<Record<string, EventHandler>>;
   afterApplied?: (event: CloudEvent) => Promise<void>;
+  /** Where the pipeline's metrics go: the service's /metrics registry. */
+  metrics: Registry;
 }): Promise<() => Promise<void>> {
   const { name, log } = options;
+  const measure = pipelineMetrics(options.metrics, {
+    db: options.db,
+    publishes: options.publishes !== false,
+  });
   const bus = await connectBus(options.config, {
     name,
     onIdleClientError: (error) => log.warn({ err: error }, 'idle bus connection failed'),
@@ -44,9 +52,15 @@ export async function startServiceEvents(options: {
         consumer: name,
         db: options.db,
         handlers: options.handlers,
-        ...(options.afterApplied ? { afterApplied: options.afterApplied } : {}),
-        onError: (error, event) =>
-          log.error({ err: error, eventId: event?.id, eventType: event?.type }, 'event failed'),
+        afterApplied: async (event) => {
+          measure.applied(event.type);
+          await options.afterApplied?.(event);
+        },
+        onDeadLetter: (event) => measure.deadLettered(event.type),
+        onError: (error, event) => {
+          if (event) measure.failed(event.type);
+          log.error({ err: error, eventId: event?.id, eventType: event?.type }, 'event failed');
+        },
       })
     : async () => {};
   return async () => {

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The service's Prometheus registry: a service adds its own metrics here, served at /metrics. */
+    metrics: Registry;
+  }
+}
+
 /**
  * RED metrics by route template (never the raw URL, so ids do not explode the label set) and
  * the process metrics, served at `GET /metrics`.
@@ -9,6 +16,7 @@ export function installMetrics(app: FastifyInstance, service: string): void {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
+  app.decorate('metrics', registry);
 
   const requests = new Counter({
     name: 'http_requests_total',

@@ -44,6 +44,7 @@ await runService('cart', async () => {
     config,
     db,
     log: app.log,
+    metrics: app.metrics,
     publishes: false,
     handlers: cartEventHandlers(store),
   });

@@ -40,6 +40,7 @@ await runService('catalog', async () => {
     config,
     db,
     log: app.log,
+    metrics: app.metrics,
     handlers: catalogEventHandlers,
     // A SKU sold out or back: cached pages may show it wrongly.
     afterApplied: () => cache.invalidate(),

@@ -14,7 +14,13 @@ await runService('identity', async () => {
   });
   await assertMigrated(db, migrationsDirectory);
   const app = await buildApp(await prepareIdentity(config, db));
-  const stopEvents = await startServiceEvents({ name: 'identity', config, db, log: app.log });
+  const stopEvents = await startServiceEvents({
+    name: 'identity',
+    config,
+    db,
+    log: app.log,
+    metrics: app.metrics,
+  });
   app.addHook('onClose', async () => {
     await stopEvents();
     await db.end();

@@ -14,7 +14,13 @@ await runService('inventory', async () => {
   });
   await assertMigrated(db, migrationsDirectory);
   const app = await buildApp({ config, db, ...identityVerifiers(config) });
-  const stopEvents = await startServiceEvents({ name: 'inventory', config, db, log: app.log });
+  const stopEvents = await startServiceEvents({
+    name: 'inventory',
+    config,
+    db,
+    log: app.log,
+    metrics: app.metrics,
+  });
   app.addHook('onClose', async () => {
     await stopEvents();
     await db.end();

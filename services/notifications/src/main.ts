@@ -27,6 +27,7 @@ await runService('notifications', async () => {
     config,
     db,
     log: app.log,
+    metrics: app.metrics,
     publishes: false,
     handlers: notificationHandlers({
       shopUrl: config.SHOP_URL,

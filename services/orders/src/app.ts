@@ -2,6 +2,7 @@ import type { Pool } from '@bazaar/db/pool';
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import type { OrdersConfig } from './config.js';
+import { checkoutMetrics } from './domain/checkout-metrics.js';
 import type { Collaborators } from './domain/collaborators.js';
 import { startOrderSweeper } from './domain/recover-orders.js';
 import { orderRoutes } from './routes/order-routes.js';
@@ -47,15 +48,18 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
       invalid_cursor: 400,
     },
   });
+  const metrics = checkoutMetrics(app.metrics);
   orderRoutes(app, {
     db,
     services,
+    metrics,
     verify: deps.verify,
     shippingRate: config.SHIPPING_FLAT_RATE,
     reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
     ...(deps.waitForFirstMs === undefined ? {} : { waitForFirstMs: deps.waitForFirstMs }),
   });
   const stopSweeper = startOrderSweeper(db, services, {
+    onSettled: metrics.recovered,
     intervalMs: config.ORDER_SWEEP_INTERVAL_MS,
     graceSeconds: config.PENDING_GRACE_SECONDS,
     log: app.log,

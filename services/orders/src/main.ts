@@ -39,6 +39,7 @@ await runService('orders', async () => {
     config,
     db,
     log: app.log,
+    metrics: app.metrics,
     handlers: orderEventHandlers,
   });
   app.addHook('onClose', async () => {

@@ -365,6 +365,52 @@ describe('checkout through the gateway', () => {
     }
   }, 60_000);
 
+  test('the business metrics move with a confirmed, a declined and an out-of-stock checkout', async () => {
+    /** The value of a counter series whose labels include `labels`, 0 when absent. */
+    const metric = async (service: string, name: string, labels: string) => {
+      const text = await (await fetch(`${shop.urlOf(service)}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((candidate) => candidate.startsWith(`${name}{`) && candidate.includes(labels));
+      return Number(line?.split(' ').at(-1) ?? 0);
+    };
+    const snapshot = async () => ({
+      confirmed: await metric('orders', 'bazaar_checkouts_total', 'outcome="confirmed"'),
+      failed: await metric('orders', 'bazaar_checkouts_total', 'outcome="payment_failed"'),
+      rejected: await metric('orders', 'bazaar_checkouts_total', 'outcome="rejected"'),
+      declined: await metric(
+        'payments',
+        'bazaar_payment_authorizations_total',
+        'reason="card_declined"',
+      ),
+      short: await metric('inventory', 'bazaar_reservations_total', 'outcome="out_of_stock"'),
+    });
+    const before = await snapshot();
+    const sku = await stockedSku(1);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 2);
+    expect((await checkout(customer.token, randomUUID())).status).toBe(409);
+    await call('PATCH', `/api/cart/items/${sku}`, {
+      bearer: customer.token,
+      body: { quantity: 1 },
+    });
+    const declinedCard = { method: 'card', cardNumber: '4000000000000002' };
+    expect((await checkout(customer.token, randomUUID(), declinedCard)).status).toBe(402);
+    expect((await checkout(customer.token, randomUUID())).status).toBe(201);
+    expect(await snapshot()).toEqual({
+      confirmed: before.confirmed + 1,
+      failed: before.failed + 1,
+      rejected: before.rejected + 1,
+      declined: before.declined + 1,
+      short: before.short + 1,
+    });
+    const orders = await (await fetch(`${shop.urlOf('orders')}/metrics`)).text();
+    expect(orders).toMatch(/^bazaar_outbox_oldest_pending_age_seconds\{[^}]*\} \d/m);
+    expect(orders).toMatch(
+      /^bazaar_checkout_duration_seconds_count\{[^}]*outcome="confirmed"[^}]*\} \d/m,
+    );
+  });
+
   test('every event was relayed and applied without a failure', () => {
     expect(shop.output()).not.toMatch(/outbox relay failed|event failed|dead letter/);
   });

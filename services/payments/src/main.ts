@@ -18,7 +18,13 @@ await runService('payments', async () => {
     db,
     verifyService: identityVerifiers(config).verifyService,
   });
-  const stopEvents = await startServiceEvents({ name: 'payments', config, db, log: app.log });
+  const stopEvents = await startServiceEvents({
+    name: 'payments',
+    config,
+    db,
+    log: app.log,
+    metrics: app.metrics,
+  });
   app.addHook('onClose', async () => {
     await stopEvents();
     await db.end();

@@ -16,6 +16,8 @@ import { freePort } from './free-port.js';
 export type RunningShop = {
   /** The gateway: tests speak to the shop as a browser would. */
   url: string;
+  /** A service's own address, for what only operators reach (/metrics, /readyz). */
+  urlOf: (service: string) => string;
   /** A service's own database, for assertions a client could not make. */
   db: (service: string) => Pool;
   /** Sends a signal to a service's process: SIGKILL crashes it, SIGSTOP freezes it. */
@@ -113,6 +115,7 @@ export async function startShop(
   }
   return {
     url: urlOf('gateway'),
+    urlOf,
     db: (service) => {
       const database = databases.get(service);
       if (!database) throw new Error(`${service} has no database`);

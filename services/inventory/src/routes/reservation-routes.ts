@@ -2,6 +2,8 @@ import { Sku } from '@bazaar/contracts/internal-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { Counter } from 'prom-client';
 import { Type } from 'typebox';
 import { reserveStock } from '../domain/reserve-stock.js';
 import { commitReservation, releaseReservation } from '../domain/settle-reservation.js';
@@ -15,6 +17,12 @@ export function reservationRoutes(
   deps: { db: Pool; verifyService: TokenVerifier },
 ): void {
   const serviceOnly = requireRole(deps.verifyService, 'service');
+  const reservations = new Counter({
+    name: 'bazaar_reservations_total',
+    help: 'Reservation requests, by outcome: held, repeated, or the refusal (out_of_stock, unknown_sku).',
+    labelNames: ['outcome'],
+    registers: [app.metrics],
+  });
 
   app.post(
     '/internal/reservations',
@@ -41,8 +49,14 @@ export function reservationRoutes(
       },
     },
     async (request, reply) => {
-      const { reservation, created } = await reserveStock(deps.db, request.body);
-      return reply.code(created ? 201 : 200).send(reservation);
+      try {
+        const { reservation, created } = await reserveStock(deps.db, request.body);
+        reservations.inc({ outcome: created ? 'held' : 'repeated' });
+        return reply.code(created ? 201 : 200).send(reservation);
+      } catch (error) {
+        if (error instanceof DomainError) reservations.inc({ outcome: error.code });
+        throw error;
+      }
     },
   );
 

@@ -36,7 +36,12 @@ export async function recoverOrder(db: Pool, services: Collaborators, orderId: s
 export function startOrderSweeper(
   db: Pool,
   services: Collaborators,
-  options: { intervalMs: number; graceSeconds: number; log: FastifyBaseLogger },
+  options: {
+    intervalMs: number;
+    graceSeconds: number;
+    log: FastifyBaseLogger;
+    onSettled: (status: string) => void;
+  },
 ): () => Promise<void> {
   return runEvery(
     options.intervalMs,
@@ -44,6 +49,7 @@ export function startOrderSweeper(
       for (const orderId of await claimStalePending(db, options.graceSeconds, 20)) {
         try {
           const order = await recoverOrder(db, services, orderId);
+          if (order) options.onSettled(order.status);
           options.log.info({ orderId, status: order?.status }, 'settled an interrupted checkout');
         } catch (error) {
           // A service is away: the order stays pending and the next sweep tries again.

@@ -4,6 +4,7 @@ import { DomainError } from '@bazaar/service-kit/errors';
 import { decodeCursor, keyShapes, toPage } from '@bazaar/service-kit/keyset-cursor';
 import { Type } from 'typebox';
 import { type CheckoutDeps, checkout } from '../domain/checkout.js';
+import type { CheckoutMetrics } from '../domain/checkout-metrics.js';
 import type { Collaborators } from '../domain/collaborators.js';
 import { cancelOrder, shipOrder, visibleOrder } from '../domain/manage-orders.js';
 import { type StoredOrder, selectHistory, selectOrders } from '../store/order-store.js';
@@ -39,7 +40,11 @@ function checkoutAnswer(order: StoredOrder) {
 
 export function orderRoutes(
   app: ServiceApp,
-  deps: Omit<CheckoutDeps, 'services'> & { services: Collaborators; verify: TokenVerifier },
+  deps: Omit<CheckoutDeps, 'services'> & {
+    services: Collaborators;
+    verify: TokenVerifier;
+    metrics: CheckoutMetrics;
+  },
 ): void {
   const shopper = requireRole(deps.verify, 'customer', 'admin');
   const admin = requireRole(deps.verify, 'admin');
@@ -67,11 +72,13 @@ export function orderRoutes(
     async (request, reply) => {
       const principal = request.principal;
       if (!principal) throw new Error('checkout runs after authentication');
-      const order = await checkout(deps, {
-        user: { id: principal.subject, email: principal.email ?? '' },
-        idempotencyKey: request.headers['idempotency-key'],
-        ...request.body,
-      });
+      const order = await deps.metrics.measure(() =>
+        checkout(deps, {
+          user: { id: principal.subject, email: principal.email ?? '' },
+          idempotencyKey: request.headers['idempotency-key'],
+          ...request.body,
+        }),
+      );
       return reply.code(201).send(checkoutAnswer(order));
     },
   );

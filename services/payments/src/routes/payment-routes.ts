@@ -2,6 +2,7 @@ import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
+import { Counter } from 'prom-client';
 import { Type } from 'typebox';
 import { authorizePayment, type PaymentAction, settlePayment } from '../domain/manage-payments.js';
 import type { Payment as PaymentRecord } from '../domain/payment.js';
@@ -25,6 +26,12 @@ export function paymentRoutes(
   deps: { db: Pool; verifyService: TokenVerifier },
 ): void {
   const serviceOnly = requireRole(deps.verifyService, 'service');
+  const authorizations = new Counter({
+    name: 'bazaar_payment_authorizations_total',
+    help: 'Cards the provider was asked to authorize (repeats not counted), by result and decline reason.',
+    labelNames: ['result', 'reason'],
+    registers: [app.metrics],
+  });
 
   app.post(
     '/internal/payments',
@@ -56,6 +63,12 @@ export function paymentRoutes(
     },
     async (request, reply) => {
       const { payment, created } = await authorizePayment(deps.db, request.body);
+      if (created) {
+        authorizations.inc({
+          result: payment.status === 'declined' ? 'declined' : 'approved',
+          reason: payment.declineCode ?? 'none',
+        });
+      }
       if (payment.status === 'declined') throw declined(payment);
       return reply.code(created ? 201 : 200).send(payment);
     },
