@@ -23,6 +23,8 @@ export type EventBus = {
   /** Delivers the subscribed types until the returned function is called. */
   subscribe(subscription: Subscription): Promise<() => Promise<void>>;
   deadLetters(consumer?: string): Promise<DeadLetter[]>;
+  /** Events of these types the consumer has not read yet. */
+  lag(consumer: string, types: readonly string[]): Promise<number>;
   /** Hands dead letters back to their consumer (all of its letters, or those ids); returns how many. */
   replay(consumer: string, eventIds?: readonly string[]): Promise<number>;
   close(): Promise<void>;

@@ -108,6 +108,15 @@ export async function natsBus(
         },
       );
     },
+    async lag(consumer, types) {
+      let pending = 0;
+      for (const type of types) {
+        const name = `${consumer}__${type.replaceAll('.', '_')}`;
+        const info = await manager.consumers.info(stream, name).catch(() => undefined);
+        pending += (info?.num_pending ?? 0) + (info?.num_ack_pending ?? 0);
+      }
+      return pending;
+    },
     async deadLetters(consumer) {
       return (await readDeadLetters(consumer)).map(({ seq: _seq, ...letter }) => letter);
     },

@@ -1,5 +1,6 @@
 import type { Pool } from '@bazaar/db/pool';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { EventBus } from './bus.js';
 
 export type PipelineMetrics = {
   applied: (type: string) => void;
@@ -9,12 +10,37 @@ export type PipelineMetrics = {
 
 /**
  * The event pipeline as Prometheus sees it: what waits in this service's outbox and for how long
- * (read from the table at each scrape), and what its consumer applied, retried and set aside.
+ * (read from the table at each scrape), and what its consumer applied, retried, set aside and has
+ * not read yet.
  */
 export function pipelineMetrics(
   registry: Registry,
-  options: { db: Pool; publishes: boolean },
+  options: {
+    db: Pool;
+    publishes: boolean;
+    /** The consumer, when the service has one: its lag and dead letters are read at each scrape. */
+    consumer?: { bus: EventBus; name: string; types: readonly string[] } | undefined;
+  },
 ): PipelineMetrics {
+  const { consumer } = options;
+  if (consumer) {
+    new Gauge({
+      name: 'bazaar_consumer_lag_events',
+      help: 'Events on the bus this service consumes and has not read yet.',
+      registers: [registry],
+      async collect() {
+        this.set(await consumer.bus.lag(consumer.name, consumer.types).catch(() => 0));
+      },
+    });
+    new Gauge({
+      name: 'bazaar_dead_letters',
+      help: 'Dead letters of this service waiting for a fix and a replay.',
+      registers: [registry],
+      async collect() {
+        this.set((await consumer.bus.deadLetters(consumer.name).catch(() => [])).length);
+      },
+    });
+  }
   if (options.publishes) {
     let last = { pending: 0, age: 0 };
     const read = async () => {

@@ -24,6 +24,15 @@ export function postgresBus(
     publish: (events) => publishToPostgres(pool, events),
     subscribe: async (subscription) => startPostgresConsumer(pool, subscription),
     deadLetters: (consumer) => listDeadLetters(pool, consumer),
+    lag: async (consumer, types) => {
+      const { rows } = await pool.query<{ lag: number }>(
+        `SELECT count(*)::int AS lag FROM events
+          WHERE type = ANY($2) AND position > coalesce(
+            (SELECT position FROM consumer_positions WHERE consumer = $1), 0)`,
+        [consumer, types],
+      );
+      return rows[0]?.lag ?? 0;
+    },
     replay: (consumer, eventIds) => requestReplay(pool, consumer, eventIds),
     close: () => pool.end(),
   };

@@ -29,13 +29,15 @@ export async function startServiceEvents(options: {
   metrics: Registry;
 }): Promise<() => Promise<void>> {
   const { name, log } = options;
-  const measure = pipelineMetrics(options.metrics, {
-    db: options.db,
-    publishes: options.publishes !== false,
-  });
+
   const bus = await connectBus(options.config, {
     name,
     onIdleClientError: (error) => log.warn({ err: error }, 'idle bus connection failed'),
+  });
+  const measure = pipelineMetrics(options.metrics, {
+    db: options.db,
+    publishes: options.publishes !== false,
+    consumer: options.handlers && { bus, name, types: Object.keys(options.handlers) },
   });
   const stopRelay =
     options.publishes === false

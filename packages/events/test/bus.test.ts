@@ -331,6 +331,19 @@ describe.each(transports)('on the $name', (transport) => {
     expect(calls).toBe(0);
   });
 
+  test('the lag counts what a stopped consumer has not read, and falls to 0 once it has', async () => {
+    const handlers = { 'identity.user.registered.v1': greet };
+    const stop = await subscribe(handlers);
+    await publishAll([registered()]);
+    await until(async () => (await greetings()) === 1);
+    await stop();
+    await publishAll([registered(), registered()]);
+    expect(await eventBus.lag(consumerName, Object.keys(handlers))).toBe(2);
+    await subscribe(handlers);
+    await until(async () => (await eventBus.lag(consumerName, Object.keys(handlers))) === 0);
+    expect(await greetings()).toBe(3);
+  });
+
   test('two replicas of a consumer apply each event exactly once', async () => {
     await publishAll(Array.from({ length: 50 }, () => registered()));
     await subscribe({ 'identity.user.registered.v1': greet });
