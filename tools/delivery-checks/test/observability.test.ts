@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, test } from 'vitest';
+import { renderKustomization } from '../src/kubernetes.js';
 
 /**
  * The Prometheus configuration and alert rules, checked and unit-tested with promtool (Debian's
@@ -56,4 +58,50 @@ test('every bazaar_* metric an alert watches is one the services export', () => 
     .join('\n');
   expect(watched.size).toBeGreaterThan(0);
   for (const metric of watched) expect(sources, metric).toContain(`name: '${metric}'`);
+});
+
+describe('the Grafana dashboards', () => {
+  const names = ['service-overview', 'checkout-funnel', 'event-pipeline'];
+  type Dashboard = {
+    uid: string;
+    title: string;
+    panels: Array<{ title: string; description: string; targets: Array<{ expr: string }> }>;
+  };
+  const dashboards = names.map(
+    (name) =>
+      JSON.parse(
+        readFileSync(`${observability}grafana/dashboards/${name}.json`, 'utf8'),
+      ) as Dashboard,
+  );
+
+  test('each has a uid, a title and panels that say what they show', () => {
+    for (const dashboard of dashboards) {
+      expect(dashboard.uid).toMatch(/^bazaar-/);
+      expect(dashboard.panels.length).toBeGreaterThan(4);
+      for (const panel of dashboard.panels) expect(panel.description, panel.title).not.toBe('');
+    }
+  });
+
+  test.skipIf(!promtool)('every panel query is valid PromQL (promtool parses it as a rule)', () => {
+    const rules = dashboards.flatMap((dashboard, d) =>
+      dashboard.panels.flatMap((panel, p) =>
+        panel.targets.map((target, t) => ({
+          record: `check:d${d}p${p}t${t}`,
+          expr: target.expr.replaceAll('$service', '.+'),
+        })),
+      ),
+    );
+    const file = `${tmpdir()}/bazaar-dashboard-queries.json`;
+    writeFileSync(file, JSON.stringify({ groups: [{ name: 'dashboards', rules }] }));
+    expect(run(['check', 'rules', file], tmpdir())).toMatchObject({ ok: true });
+  });
+
+  test('kustomize packs them (and the alert rules) into ConfigMaps Grafana and Prometheus load', () => {
+    const objects = renderKustomization(observability);
+    const dashboardsMap = objects.find((object) => object.metadata.name === 'bazaar-dashboards');
+    expect(dashboardsMap?.metadata.labels).toEqual({ grafana_dashboard: '1' });
+    expect(Object.keys(dashboardsMap?.data ?? {}).sort()).toEqual(
+      names.map((name) => `${name}.json`).sort(),
+    );
+  });
 });
