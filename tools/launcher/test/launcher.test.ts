@@ -5,7 +5,6 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase } from '@bazaar/db/server-admin';
-import { freePort } from '@bazaar/testing/free-port';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -61,14 +60,18 @@ async function waitFor(
   }
 }
 
-/** Eight ports in a row that are free: the services take base to base+7. */
+/**
+ * Nine ports in a row that are free: the services take base to base+7, PostgreSQL base+8. They are
+ * chosen below the
+ * range the system hands out for port 0 (32768 and up), where the other test files' servers run,
+ * so none of those can take one between this check and the launcher's start.
+ */
 async function freePortBase(): Promise<number> {
   for (;;) {
-    const base = await freePort();
-    if (base > 60000) continue;
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const listeners: Server[] = [];
     try {
-      for (let port = base + 1; port <= base + 7; port += 1) {
+      for (let port = base; port <= base + 8; port += 1) {
         const server = createServer();
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -114,7 +117,7 @@ afterAll(async () => {
 describe('npm start', () => {
   test('brings the shop up, serves products through the gateway, and SIGTERM frees every port', async () => {
     const base = await freePortBase();
-    const pgPort = await freePort();
+    const pgPort = base + 8;
     const launched = launch({ BAZAAR_PORT_BASE: String(base), BAZAAR_PG_PORT: String(pgPort) });
 
     await waitFor(launched, 'Bazaar is ready', 60_000);
@@ -170,7 +173,7 @@ describe('npm start', () => {
 
   test('Ctrl-C in a terminal stops a restarted shop, which kept its data and did not re-seed', async () => {
     const base = await freePortBase();
-    const pgPort = await freePort();
+    const pgPort = base + 8;
     const launched = launch(
       { BAZAAR_PORT_BASE: String(base), BAZAAR_PG_PORT: String(pgPort) },
       { ownGroup: true },
@@ -204,7 +207,7 @@ describe('npm start', () => {
 
     const launched = launch({
       BAZAAR_PORT_BASE: String(base),
-      BAZAAR_PG_PORT: String(await freePort()),
+      BAZAAR_PG_PORT: String(base + 8),
     });
     const code = await launched.exited;
     squatter.close();
