@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { migrate } from '@bazaar/db/migrations';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import { until } from '@bazaar/testing/until';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
@@ -210,14 +211,6 @@ describe.each(transports)('on the $name', (transport) => {
         source: 'identity',
       })) > 0
     ) {}
-  }
-
-  async function until(condition: () => Promise<boolean>) {
-    const deadline = Date.now() + 10_000;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
   }
 
   const greetings = () => count(consumer, 'SELECT count(*) AS n FROM greetings');

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database'
 import type { EventBus } from '@bazaar/events/bus';
 import type { CloudEvent } from '@bazaar/events/cloud-event';
 import { busMigrations, postgresBus } from '@bazaar/events/postgres-bus';
+import { until } from '@bazaar/testing/until';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { catalogEventHandlers } from '../src/domain/stock-events.js';
 import { catalogSeed } from '../src/seed/seed-catalog.js';
@@ -38,14 +39,6 @@ async function list(query: string): Promise<Listing> {
   const response = await catalog.app.inject({ method: 'GET', url: `/api/products?${query}` });
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
-}
-
-async function until(condition: () => Promise<boolean>) {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 beforeAll(async () => {

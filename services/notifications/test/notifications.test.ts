@@ -6,6 +6,7 @@ import type { ServiceApp } from '@bazaar/service-kit/app';
 import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { type SmtpSink, startSmtpSink } from '@bazaar/testing/smtp-sink';
 import { createTestTokens, type TestTokens } from '@bazaar/testing/test-tokens';
+import { until } from '@bazaar/testing/until';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { migrationsDirectory } from '../src/config.js';
@@ -63,14 +64,6 @@ async function deliver(type: EventType, data: object) {
     event,
   );
   return event;
-}
-
-async function until(condition: () => boolean | Promise<boolean>) {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 test('a confirmed order is mailed as a receipt, in text and HTML, through a real SMTP server', async () => {
