@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '@bazaar/db/pool';
+import { SqlParams } from '@bazaar/db/sql-params';
 import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
 import type { ListingFilters, ProductSort, ProductSummary } from '../domain/product.js';
 
@@ -40,16 +41,6 @@ function statementName(text: string): string {
     statementNames.set(text, name);
   }
   return name;
-}
-
-/** The values of a query, each added where the SQL needs it and named by its placeholder. */
-class SqlParams {
-  readonly values: unknown[] = [];
-
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
 }
 
 /** Whether a variant of product `p` is in stock, by catalog's copy of inventory's announcements. */

@@ -1,4 +1,5 @@
 import type { Queryable } from '@bazaar/db/pool';
+import { SqlParams } from '@bazaar/db/sql-params';
 import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
 import type {
   Order,
@@ -154,23 +155,19 @@ export async function selectOrders(
   },
 ): Promise<Array<{ item: StoredOrder; position: KeysetPosition }>> {
   const conditions: string[] = [];
-  const values: unknown[] = [];
-  const add = (value: unknown) => {
-    values.push(value);
-    return `$${values.length}`;
-  };
-  if (query.userId !== undefined) conditions.push(`o.user_id = ${add(query.userId)}`);
-  if (query.status !== undefined) conditions.push(`o.status = ${add(query.status)}`);
+  const params = new SqlParams();
+  if (query.userId !== undefined) conditions.push(`o.user_id = ${params.add(query.userId)}`);
+  if (query.status !== undefined) conditions.push(`o.status = ${params.add(query.status)}`);
   if (query.after) {
     conditions.push(
-      `(o.created_at, o.id) < (${add(query.after.key)}::timestamptz, ${add(query.after.id)}::uuid)`,
+      `(o.created_at, o.id) < (${params.add(query.after.key)}::timestamptz, ${params.add(query.after.id)}::uuid)`,
     );
   }
   const { rows } = await db.query<OrderRow>(
     `SELECT ${columns} FROM orders o
       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-      ORDER BY o.created_at DESC, o.id DESC LIMIT ${add(query.limit)}`,
-    values,
+      ORDER BY o.created_at DESC, o.id DESC LIMIT ${params.add(query.limit)}`,
+    params.values,
   );
   return rows.map((row) => ({
     item: toOrder(row),
