@@ -43,7 +43,9 @@ export function pipelineMetrics(
   }
   if (options.publishes) {
     let last = { pending: 0, age: 0 };
-    const read = async () => {
+    // Both gauges come from one query: a scrape reads the outbox once, not once per gauge.
+    let reading: { at: number; result: Promise<typeof last> } | undefined;
+    const query = async () => {
       const { rows } = await options.db.query<{ pending: number; age: number | null }>(
         `SELECT count(*)::int AS pending,
                 extract(epoch FROM now() - min(created_at))::float AS age
@@ -51,6 +53,12 @@ export function pipelineMetrics(
       );
       last = { pending: rows[0]?.pending ?? 0, age: rows[0]?.age ?? 0 };
       return last;
+    };
+    const read = () => {
+      if (!reading || Date.now() - reading.at > 1000) {
+        reading = { at: Date.now(), result: query() };
+      }
+      return reading.result;
     };
     new Gauge({
       name: 'bazaar_outbox_pending_events',
