@@ -6,6 +6,7 @@ import {
   postgresUrlSetting,
 } from '@bazaar/service-kit/config';
 import { type Static, Type } from 'typebox';
+import { embeddedServerUrl } from './embedded-postgres.js';
 
 const LauncherConfig = Type.Object({
   LOG_LEVEL: baseConfig.LOG_LEVEL,
@@ -43,7 +44,7 @@ export function readConfig(): Readonly<LauncherConfig> {
 
 /** The server the shop's databases live on: DATABASE_URL, else the embedded one. */
 export function serverUrlOf(config: LauncherConfig): string {
-  return config.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${config.BAZAAR_PG_PORT}/postgres`;
+  return config.DATABASE_URL ?? embeddedServerUrl(config.BAZAAR_PG_PORT);
 }
 
 /** The database of a service, or `bus` for the event log. */

