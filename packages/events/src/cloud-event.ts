@@ -16,6 +16,8 @@ export type CloudEvent<T = unknown> = {
   time: string;
   datacontenttype: 'application/json';
   data: T;
+  /** The W3C trace context of the change the event announces (CloudEvents' tracing extension). */
+  traceparent?: string;
 };
 
 /** The envelope of an event as stored by an outbox or the bus. */
@@ -26,6 +28,7 @@ export function toCloudEvent(event: {
   subject: string;
   time: Date;
   data: unknown;
+  traceparent?: string | null;
 }): CloudEvent {
   return {
     specversion: '1.0',
@@ -36,6 +39,7 @@ export function toCloudEvent(event: {
     time: event.time.toISOString(),
     datacontenttype: 'application/json',
     data: event.data,
+    ...(event.traceparent ? { traceparent: event.traceparent } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
 import { type CloudEvent, contractViolation } from './cloud-event.js';
+import { inProcessSpan, type Transport } from './event-tracing.js';
 
 /** Applies one event inside the consumer's transaction, which also records it in the inbox. */
 export type EventHandler = (trx: PoolClient, event: CloudEvent) => Promise<void>;
@@ -40,20 +41,26 @@ export function rejection(subscription: Subscription, event: CloudEvent): string
  * Applies the event unless the inbox shows it was applied already; the inbox row and the effect
  * commit together, so a redelivered event changes nothing.
  */
-export async function applyOnce(subscription: Subscription, event: CloudEvent): Promise<void> {
+export async function applyOnce(
+  subscription: Subscription,
+  event: CloudEvent,
+  transport: Transport,
+): Promise<void> {
   const handler = subscription.handlers[event.type];
   if (!handler) throw new Error(`no handler for ${event.type}`);
-  const applied = await withTransaction(subscription.db, async (trx) => {
-    const { rowCount } = await trx.query(
-      'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-      [subscription.consumer, event.id],
-    );
-    if (rowCount === 1) await handler(trx, event);
-    return rowCount === 1;
-  });
-  // The effect is committed: a failure here must not make the event be applied again.
-  if (applied)
-    await subscription.afterApplied?.(event).catch((error: unknown) => {
-      subscription.onError(error, event);
+  await inProcessSpan(event, { name: subscription.consumer, transport }, async () => {
+    const applied = await withTransaction(subscription.db, async (trx) => {
+      const { rowCount } = await trx.query(
+        'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [subscription.consumer, event.id],
+      );
+      if (rowCount === 1) await handler(trx, event);
+      return rowCount === 1;
     });
+    // The effect is committed: a failure here must not make the event be applied again.
+    if (applied)
+      await subscription.afterApplied?.(event).catch((error: unknown) => {
+        subscription.onError(error, event);
+      });
+  });
 }

@@ -188,7 +188,7 @@ async function startNatsConsumer(
         message.ack();
         return;
       }
-      await applyOnce(subscription, event);
+      await applyOnce(subscription, event, 'nats');
       message.ack();
     } catch (error) {
       subscription.onError(error, event);

@@ -1,8 +1,16 @@
 import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
 import type { EventBus } from './bus.js';
-import { type CloudEvent, toCloudEvent } from './cloud-event.js';
+import { toCloudEvent } from './cloud-event.js';
+import { startSendSpans } from './event-tracing.js';
 
-type OutboxRow = { id: string; type: string; subject: string; data: unknown; created_at: Date };
+type OutboxRow = {
+  id: string;
+  type: string;
+  subject: string;
+  data: unknown;
+  created_at: Date;
+  traceparent: string | null;
+};
 
 /**
  * Publishes up to `batchSize` unpublished outbox events and marks them published, in one
@@ -12,20 +20,28 @@ type OutboxRow = { id: string; type: string; subject: string; data: unknown; cre
  */
 export async function relayOutbox(
   db: Pool,
-  publish: (events: CloudEvent[]) => Promise<void>,
+  bus: Pick<EventBus, 'publish' | 'transport'>,
   options: { source: string; batchSize?: number },
 ): Promise<number> {
   return withTransaction(db, async (trx) => {
     const { rows } = await trx.query<OutboxRow>(
-      `SELECT id, type, subject, data, created_at FROM outbox
+      `SELECT id, type, subject, data, created_at, traceparent FROM outbox
         WHERE published_at IS NULL ORDER BY created_at, id
         LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [options.batchSize ?? 100],
     );
     if (rows.length === 0) return 0;
-    await publish(
+    const sent = startSendSpans(
       rows.map((row) => toCloudEvent({ ...row, source: options.source, time: row.created_at })),
+      bus.transport,
     );
+    try {
+      await bus.publish(sent.events);
+      sent.end();
+    } catch (error) {
+      sent.end(error);
+      throw error;
+    }
     await trx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1)', [
       rows.map((row) => row.id),
     ]);
@@ -43,7 +59,7 @@ export const outboxChannel = 'bazaar_outbox';
  */
 export function startOutboxRelay(options: {
   db: Pool;
-  bus: Pick<EventBus, 'publish'>;
+  bus: Pick<EventBus, 'publish' | 'transport'>;
   source: string;
   intervalMs: number;
   onError: (error: unknown) => void;
@@ -78,10 +94,7 @@ export function startOutboxRelay(options: {
       notified = false;
       let relayed = 0;
       try {
-        relayed = await relayOutbox(options.db, (events) => options.bus.publish(events), {
-          source: options.source,
-          batchSize,
-        });
+        relayed = await relayOutbox(options.db, options.bus, { source: options.source, batchSize });
       } catch (error) {
         options.onError(error);
       }

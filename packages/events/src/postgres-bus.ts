@@ -43,8 +43,9 @@ export async function publishToPostgres(bus: Pool, events: readonly CloudEvent[]
   if (events.length === 0) return;
   await bus.query(
     `WITH appended AS (
-       INSERT INTO events (id, type, source, subject, time, data)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
+       INSERT INTO events (id, type, source, subject, time, data, traceparent)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+                            $6::jsonb[], $7::text[])
        ON CONFLICT (id) DO NOTHING RETURNING 1)
      SELECT pg_notify('${busChannel}', '') FROM appended LIMIT 1`,
     [
@@ -54,6 +55,7 @@ export async function publishToPostgres(bus: Pool, events: readonly CloudEvent[]
       events.map((event) => event.subject),
       events.map((event) => event.time),
       events.map((event) => JSON.stringify(event.data)),
+      events.map((event) => event.traceparent ?? null),
     ],
   );
 }

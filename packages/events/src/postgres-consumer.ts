@@ -21,6 +21,7 @@ type EventRow = {
   subject: string;
   time: Date;
   data: unknown;
+  traceparent: string | null;
 };
 
 /**
@@ -101,7 +102,7 @@ async function consumeWhileLeader(
 
 async function consumeBatch(subscription: Subscription, client: PoolClient): Promise<number> {
   const { rows } = await client.query<EventRow>(
-    `SELECT e.position, e.id, e.type, e.source, e.subject, e.time, e.data
+    `SELECT e.position, e.id, e.type, e.source, e.subject, e.time, e.data, e.traceparent
        FROM events e, consumer_positions p
       WHERE p.consumer = $1 AND e.position > p.position AND e.type = ANY($2)
       ORDER BY e.position LIMIT 100`,
@@ -149,7 +150,7 @@ async function deliver(
   let lastError: unknown;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     try {
-      await applyOnce(subscription, event);
+      await applyOnce(subscription, event, 'postgres');
       return true;
     } catch (error) {
       lastError = error;

@@ -25,7 +25,8 @@ beforeAll(async () => {
   ]);
   await migrate(bus.pool, busMigrations);
   await producer.pool.query(`CREATE TABLE outbox (id uuid PRIMARY KEY, type text NOT NULL, subject text NOT NULL,
-    data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz)`);
+    data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz,
+    traceparent text)`);
   await consumer.pool.query(`
     CREATE TABLE inbox (consumer text, event_id uuid, processed_at timestamptz NOT NULL DEFAULT now(),
                         PRIMARY KEY (consumer, event_id));
@@ -42,7 +43,8 @@ beforeEach(async () => {
   await consumer.pool.query('TRUNCATE inbox, greetings');
 });
 
-const publish = (events: CloudEvent[]) => publishToPostgres(bus.pool, events);
+const publish = (events: readonly CloudEvent[]) => publishToPostgres(bus.pool, events);
+const postgresLog = { transport: 'postgres' as const, publish };
 const registered = (userId = randomUUID()) => ({
   type: 'identity.user.registered.v1' as const,
   subject: userId,
@@ -51,7 +53,9 @@ const registered = (userId = randomUUID()) => ({
 const count = async (db: TestDatabase, sql: string) => Number((await db.pool.query(sql)).rows[0].n);
 
 async function relayAll(): Promise<void> {
-  while ((await relayOutbox(producer.pool, publish, { source: 'identity', batchSize: 25 })) > 0) {}
+  while (
+    (await relayOutbox(producer.pool, postgresLog, { source: 'identity', batchSize: 25 })) > 0
+  ) {}
 }
 
 describe('the outbox relay', () => {
@@ -81,12 +85,15 @@ describe('the outbox relay', () => {
 
   test('an event published again after a crash is stored once', async () => {
     await addToOutbox(producer.pool, registered());
-    let published: CloudEvent[] = [];
+    let published: readonly CloudEvent[] = [];
     await relayOutbox(
       producer.pool,
-      async (events) => {
-        published = events;
-        await publish(events);
+      {
+        transport: 'postgres',
+        publish: async (events) => {
+          published = events;
+          await publish(events);
+        },
       },
       { source: 'identity' },
     );
@@ -206,11 +213,7 @@ describe.each(transports)('on the $name', (transport) => {
 
   async function publishAll(events: Array<ReturnType<typeof registered>>) {
     for (const event of events) await addToOutbox(producer.pool, event);
-    while (
-      (await relayOutbox(producer.pool, (batch) => eventBus.publish(batch), {
-        source: 'identity',
-      })) > 0
-    ) {}
+    while ((await relayOutbox(producer.pool, eventBus, { source: 'identity' })) > 0) {}
   }
 
   const greetings = () => count(consumer, 'SELECT count(*) AS n FROM greetings');

@@ -8,7 +8,9 @@ import { commonProblemStatuses } from './errors.js';
 import { installHealthRoutes, type ReadinessChecks } from './health.js';
 import { installMetrics } from './metrics.js';
 import { installProblemHandler } from './problem-handler.js';
+import { withRequestId } from './request-context.js';
 import { RequestLog } from './request-log.js';
+import { activeTraceIds, nameServerSpan } from './trace-context.js';
 
 /** For routes registered in a plugin of their own, which starts without the app's type provider. */
 export type { TypeBoxTypeProvider };
@@ -47,6 +49,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       base: { service: options.name },
       timestamp: () => `,"time":"${new Date().toISOString()}"`,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      mixin: activeTraceIds,
     },
     bodyLimit: options.bodyLimitBytes,
     trustProxy: (_address: string, hop: number) => hop < (options.trustProxyHops ?? 0),
@@ -60,8 +63,10 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    nameServerSpan(request.method, request.routeOptions.url);
+    withRequestId(request.id, done);
   });
   // A keep-alive client would hold its connection open and stall a graceful shutdown: once
   // closing, every response tells the client to reconnect (to another replica).

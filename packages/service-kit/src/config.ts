@@ -82,6 +82,26 @@ export const baseConfig = {
   }),
 } satisfies TProperties;
 
+/**
+ * Tracing, read by the preload (`--import` of `dist/tracing.js`) before the service's own code
+ * loads. The OpenTelemetry SDK reads its other standard variables (`OTEL_TRACES_SAMPLER`,
+ * `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_RESOURCE_ATTRIBUTES`, …) itself.
+ */
+export const tracingConfig = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(
+    httpUrlSetting(
+      undefined,
+      'an http:// or https:// URL of an OTLP/HTTP receiver: spans go there',
+    ),
+  ),
+  OTEL_SERVICE_NAME: Type.Optional(
+    Type.String({
+      pattern: '^[a-z][a-z0-9-]*$',
+      description: 'the service name spans carry (lower-case letters, digits and -)',
+    }),
+  ),
+} satisfies TProperties;
+
 /** What identity's tokens say: identity signs with these values and every service checks them. */
 export const tokenConfig = {
   TOKEN_ISSUER: Type.String({
@@ -144,10 +164,10 @@ export function postgresUrlSetting() {
   });
 }
 
-export function httpUrlSetting(defaultUrl?: string) {
+export function httpUrlSetting(defaultUrl?: string, description = 'an http:// or https:// URL') {
   return Type.String({
     pattern: '^https?://[^\\s]+$',
-    description: 'an http:// or https:// URL',
+    description,
     ...(defaultUrl === undefined ? {} : { default: defaultUrl }),
   });
 }

@@ -1,6 +1,5 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-
-const probePaths = new Set(['/healthz', '/readyz', '/metrics']);
+import { probePaths } from './probe-paths.js';
 
 /**
  * One log line per request, when it completes, instead of Fastify's two; probes and scrapes,

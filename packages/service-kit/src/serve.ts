@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { flushSpans } from './trace-context.js';
 
 type Started = {
   app: FastifyInstance;
@@ -27,6 +28,7 @@ export async function runService(name: string, start: () => Promise<Started>): P
     app.log.info({ reason }, 'shutting down');
     const outcome = await shutdownGracefully(app, config.SHUTDOWN_TIMEOUT_MS);
     if (outcome === 'timed_out') app.log.error('shutdown timed out; exiting anyway');
+    await flushSpans(2000);
     process.exit(outcome === 'closed' ? 0 : 1);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,20 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from './errors.js';
+import { currentRequestId } from './request-context.js';
 import type { ServiceTokenSource } from './service-token.js';
 
 export type ServiceResponse<T> = { status: number; body: T };
 
 export type ServiceClient = {
   /**
-   * Calls another service's /internal route with a service token and the caller's request id.
-   * Answers of any status come back for the caller to read; no answer in time (or a 5xx) is retried
-   * when `idempotent`, then becomes `503 upstream_unavailable`.
+   * Calls another service's /internal route with a service token and the id of the request being
+   * handled (the trace context travels in `traceparent` when tracing is on). Answers of any status
+   * come back for the caller to read; no answer in time (or a 5xx) is retried when `idempotent`,
+   * then becomes `503 upstream_unavailable`.
    */
   call: <T>(request: {
     method: 'GET' | 'POST';
     path: string;
     body?: unknown;
-    requestId?: string;
     idempotent: boolean;
   }) => Promise<ServiceResponse<T>>;
 };
@@ -29,12 +30,13 @@ export function serviceClient(options: {
   attempts?: number;
 }): ServiceClient {
   const attempt = async <T>(request: Parameters<ServiceClient['call']>[0]) => {
+    const requestId = currentRequestId();
     const response = await fetch(`${options.baseUrl}${request.path}`, {
       method: request.method,
       headers: {
         authorization: `Bearer ${await options.token()}`,
         ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(request.requestId ? { 'x-request-id': request.requestId } : {}),
+        ...(requestId ? { 'x-request-id': requestId } : {}),
       },
       body: request.body === undefined ? null : JSON.stringify(request.body),
       signal: AbortSignal.timeout(options.timeoutMs ?? 5000),

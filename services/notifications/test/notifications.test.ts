@@ -62,6 +62,7 @@ async function deliver(type: EventType, data: object) {
   await applyOnce(
     { consumer: 'notifications', db: database.pool, handlers: handlers(), onError: () => {} },
     event,
+    'postgres',
   );
   return event;
 }
@@ -106,6 +107,7 @@ test('a shipped order goes to the address learnt at registration; the same event
   await applyOnce(
     { consumer: 'notifications', db: database.pool, handlers: handlers(), onError: () => {} },
     shippedEvent,
+    'postgres',
   );
   await until(
     () =>

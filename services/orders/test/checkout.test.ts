@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type RunningShop, startShop } from '@bazaar/testing/shop';
+import {
+  shippingAddress as address,
+  devAdmin,
+  goodCard,
+  type ShopClient,
+  shopClient,
+} from '@bazaar/testing/shop-client';
 import { type SmtpSink, startSmtpSink } from '@bazaar/testing/smtp-sink';
+import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 
 /**
@@ -10,15 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 let shop: RunningShop;
 let smtp: SmtpSink;
 let admin: string;
-
-const address = {
-  name: 'Ada Lovelace',
-  line1: '12 St James Square',
-  city: 'London',
-  postalCode: 'SW1Y 4JH',
-  country: 'GB',
-};
-const goodCard = { method: 'card', cardNumber: '4242 4242 4242 4242' };
+let client: ShopClient;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
@@ -27,7 +27,8 @@ beforeAll(async () => {
     orders: { ORDER_SWEEP_INTERVAL_MS: '200', PENDING_GRACE_SECONDS: '2' },
     gateway: { RATE_LIMIT_PER_MINUTE: '100000' },
   });
-  admin = (await signIn('admin@bazaar.local', 'bazaar-admin-dev')).accessToken;
+  client = shopClient(shop.url);
+  admin = (await client.signIn(devAdmin.email, devAdmin.password)).accessToken;
 }, 60_000);
 
 afterAll(async () => {
@@ -35,95 +36,17 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: answers are read loosely; the assertions check their shape
-type Answer = { status: number; body: any; headers: Headers };
+const call = (...args: Parameters<ShopClient['call']>) => client.call(...args);
+const newCustomer = () => client.newCustomer();
+const stockedSku = (onHand: number) => client.stockedSku(admin, onHand);
+const available = (sku: string) => client.available(sku);
+const cartWith = (bearer: string, sku: string, quantity: number) =>
+  client.cartWith(bearer, sku, quantity);
+const checkout = (bearer: string, key: string, payment?: object) =>
+  client.checkout(bearer, key, payment);
 
-async function call(
-  method: string,
-  path: string,
-  options: { body?: unknown; bearer?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const response = await fetch(`${shop.url}${path}`, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
-      ...options.headers,
-    },
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? JSON.parse(text) : undefined,
-    headers: response.headers,
-  };
-}
-
-async function signIn(email: string, password: string) {
-  const answer = await call('POST', '/api/auth/login', { body: { email, password } });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return answer.body;
-}
-
-async function newCustomer() {
-  const email = `shopper-${randomUUID().slice(0, 8)}@example.com`;
-  const answer = await call('POST', '/api/auth/register', {
-    body: { email, password: 'correct horse battery staple', name: 'Ada' },
-  });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-  return { email, token: answer.body.accessToken as string, userId: answer.body.user.id as string };
-}
-
-/** A SKU of its own for a test, with `onHand` units, so tests never share stock. */
-async function stockedSku(onHand: number): Promise<string> {
-  const sku = `E2E-${randomUUID().slice(0, 8).toUpperCase()}`;
-  const product = await call('POST', '/api/admin/products', {
-    bearer: admin,
-    body: {
-      name: `Test Lamp ${sku}`,
-      description: 'A lamp for a test',
-      category: 'lighting',
-      status: 'active',
-      variants: [{ sku, price: { amount: 2500, currency: 'USD' }, options: {} }],
-    },
-  });
-  expect(product.status, JSON.stringify(product.body)).toBe(201);
-  const stock = await call('PUT', `/api/admin/inventory/${sku}`, {
-    bearer: admin,
-    body: { onHand },
-  });
-  expect(stock.status, JSON.stringify(stock.body)).toBe(200);
-  return sku;
-}
-
-async function available(sku: string): Promise<number> {
-  return (await call('GET', `/api/inventory/${sku}`)).body.available;
-}
-
-function checkout(bearer: string, key: string, payment: object = goodCard) {
-  return call('POST', '/api/checkout', {
-    bearer,
-    headers: { 'idempotency-key': key },
-    body: { shippingAddress: address, payment },
-  });
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`not in time; last: ${JSON.stringify(value)}\n${shop.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function cartWith(bearer: string, sku: string, quantity: number) {
-  const answer = await call('POST', '/api/cart/items', { bearer, body: { sku, quantity } });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-}
+const until = <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) =>
+  waitFor(probe, done, { timeoutMs, context: () => shop.output() });
 
 describe('checkout through the gateway', () => {
   test('guest cart → sign up → merge → checkout: confirmed, stock down, cart empty, receipt mailed', async () => {

@@ -10,6 +10,7 @@ type ComposeService = {
   command?: string[] | string;
   depends_on?: Record<string, unknown> | string[];
   volumes?: Array<string | { type?: string; source?: string }>;
+  environment?: Record<string, string | number | null>;
 };
 export type ComposeFile = { services: Record<string, ComposeService> };
 
@@ -29,7 +30,8 @@ export function composeSchemaErrors(compose: unknown): string[] {
 /**
  * What the schema cannot know, checked against the repository at `root`: every dependency is a
  * service of the file; every image is ours (built from a Dockerfile that exists) or pinned to an
- * exact version; every file mounted from here exists; every bundle a service runs has its source.
+ * exact version; every file mounted from here exists; every bundle a service runs has its source;
+ * a service that exports traces names itself in them (the tracing preload refuses to start otherwise).
  */
 export function composeViolations(compose: ComposeFile, root: URL): string[] {
   const violations: string[] = [];
@@ -70,6 +72,10 @@ export function composeViolations(compose: ComposeFile, root: URL): string[] {
       if (!existsSync(new URL(`${directory}/src/${entry}.ts`, root))) {
         violations.push(`${name} runs ${directory}/dist/${entry}.js, which no source builds`);
       }
+    }
+    const environment = service.environment ?? {};
+    if (environment.OTEL_EXPORTER_OTLP_ENDPOINT && !environment.OTEL_SERVICE_NAME) {
+      violations.push(`${name} exports traces without OTEL_SERVICE_NAME`);
     }
   }
   return violations;

@@ -20,7 +20,11 @@ const byKind = (objects: readonly K8sObject[], kind: string) =>
 const named = (objects: readonly K8sObject[], kind: string, name: string) =>
   objects.find((object) => object.kind === kind && object.metadata.name === name);
 
-/** A pod spec's hardening: non-root, seccomp, no privilege, read-only root, no capabilities. */
+/**
+ * A pod spec's hardening: non-root, seccomp, no privilege, read-only root, no capabilities; and a
+ * name for its spans, since the shared settings turn tracing on (the preload refuses to start
+ * without one).
+ */
 function podViolations(where: string, spec: K8sObject): string[] {
   const violations: string[] = [];
   if (spec.securityContext?.runAsNonRoot !== true)
@@ -41,6 +45,11 @@ function podViolations(where: string, spec: K8sObject): string[] {
       violations.push(`${at}: no CPU and memory requests`);
     }
     if (!container.resources?.limits?.memory) violations.push(`${at}: no memory limit`);
+    if (
+      !(container.env ?? []).some((variable: K8sObject) => variable.name === 'OTEL_SERVICE_NAME')
+    ) {
+      violations.push(`${at}: no OTEL_SERVICE_NAME for its spans`);
+    }
   }
   if (spec.nodeName || spec.nodeSelector?.['kubernetes.io/hostname']) {
     violations.push(`${where}: pinned to a node`);

@@ -31,6 +31,7 @@ test('a compose file that breaks the schema and each rule is caught', () => {
     'shop uses image bazaar:latest, not pinned to an exact version',
     'shop mounts ./deploy/observability/missing.yaml, which does not exist',
     'shop runs services/shop/dist/main.js, which no source builds',
+    'shop exports traces without OTEL_SERVICE_NAME',
     'cache uses image redis, not pinned to an exact version',
   ]);
 });

@@ -8,9 +8,9 @@ test('the image keeps every rule: non-root user, pinned bases, a healthcheck, no
   expect(dockerfileViolations(image)).toEqual([]);
 });
 
-test('it builds with the commands a laptop uses and runs a service bundle with node', () => {
+test('it builds with the commands a laptop uses and runs a service bundle with node after the tracing preload', () => {
   expect(image.runs.join(' ')).toMatch(/npm ci .*&& node tools\/build\.mjs/);
-  expect(image.entrypoint).toEqual(['node']);
+  expect(image.entrypoint).toEqual(['node', '--import=./packages/service-kit/dist/tracing.js']);
   expect(image.cmd).toEqual(['services/gateway/dist/main.js']);
 });
 

@@ -31,6 +31,7 @@ test('manifests that break the rules are caught, each for its reason', async () 
       'Deployment/gateway container app: root filesystem is writable',
       'Deployment/gateway container app: capabilities not all dropped',
       'Deployment/gateway container app: no memory limit',
+      'Deployment/gateway container app: no OTEL_SERVICE_NAME for its spans',
       'Deployment/gateway: readiness probe is not /readyz',
       'Deployment/gateway: not spread across zones',
       'Deployment/gateway: no PodDisruptionBudget',

@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 import { databaseUrl, dropDatabase } from '@bazaar/db/server-admin';
 import { type Shop, serviceClients, services } from '@bazaar/launcher/services';
 import { freePort } from '@bazaar/testing/free-port';
+import { type OtlpReceiver, startOtlpReceiver } from '@bazaar/testing/otlp-receiver';
+import { waitFor } from '@bazaar/testing/until';
 import { afterAll, expect, inject, test } from 'vitest';
 import { readDockerfile } from '../src/dockerfile.js';
 
@@ -12,16 +14,18 @@ import { readDockerfile } from '../src/dockerfile.js';
  * What a container does, without a container engine: the migration step, then every service started
  * with the image's own entrypoint and command, from the bundles `node tools/build.mjs` made (the
  * build the Dockerfile runs), with NODE_ENV=production and secrets of its own. Each must answer
- * /readyz.
+ * /readyz, and the entrypoint's tracing preload must send spans where it is told to.
  */
 const root = new URL('../../../', import.meta.url);
 const image = readDockerfile(new URL('deploy/docker/Dockerfile', root).pathname);
 const prefix = `prod_${randomBytes(3).toString('hex')}_`;
 const children: ChildProcess[] = [];
+let receiver: OtlpReceiver | undefined;
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGTERM');
   await sleep(500);
+  await receiver?.close();
   for (const name of [...services.map((spec) => spec.name), 'bus']) {
     await dropDatabase(inject('postgresUrl'), `${prefix}${name}`);
   }
@@ -49,6 +53,7 @@ test('every service starts from the image entrypoint in production mode and is r
     ADMIN_PASSWORD: secret(),
     PAYMENT_WEBHOOK_SECRET: secret(),
   };
+  receiver = await startOtlpReceiver();
   const [entrypoint = 'node', ...rest] = image.entrypoint;
   for (const spec of services) {
     const command = [...rest, ...image.cmd].map((part) => part.replace('gateway', spec.name));
@@ -64,6 +69,9 @@ test('every service starts from the image entrypoint in production mode and is r
         BUS_DATABASE_URL: databaseUrl(server, `${prefix}bus`),
         ...(spec.database ? { DATABASE_URL: databaseUrl(server, `${prefix}${spec.name}`) } : {}),
         ...production,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SERVICE_NAME: spec.name,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
         ...spec.env?.(shop),
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -82,4 +90,8 @@ test('every service starts from the image entrypoint in production mode and is r
   }
   const page = await fetch(`${shop.urlOf('gateway')}/`, { headers: { accept: 'text/html' } });
   expect(page.status).toBe(200);
+  const spans = receiver.spans;
+  await waitFor(spans, (all) => all.some((span) => span.service === 'gateway'), {
+    context: () => JSON.stringify(spans()),
+  });
 }, 60_000);

@@ -12,9 +12,10 @@ export type ServiceProcess = {
 };
 
 /**
- * Starts `services/<name>/dist/main.js` with the launcher's own Node.js. The child gets its own
- * process group, so a Ctrl-C reaches only the launcher, which stops the services before the
- * database; and an IPC channel, whose loss makes a service stop if the launcher dies.
+ * Starts `services/<name>/dist/main.js` with the launcher's own Node.js, after the tracing preload
+ * (which does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set). The child gets its own process
+ * group, so a Ctrl-C reaches only the launcher, which stops the services before the database; and
+ * an IPC channel, whose loss makes a service stop if the launcher dies.
  */
 export function spawnService(
   root: URL,
@@ -22,8 +23,10 @@ export function spawnService(
   print: (line: string) => void,
 ): ServiceProcess {
   const entry = new URL(`services/${spec.name}/dist/main.js`, root);
-  const child = spawn(process.execPath, ['--enable-source-maps', entry.pathname], {
-    env: spec.env,
+  const tracing = new URL('packages/service-kit/dist/tracing.js', root);
+  const args = ['--enable-source-maps', `--import=${tracing.href}`, entry.pathname];
+  const child = spawn(process.execPath, args, {
+    env: { OTEL_SERVICE_NAME: spec.name, ...spec.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

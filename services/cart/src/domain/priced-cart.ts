@@ -23,7 +23,6 @@ export type PricedCart = {
 export async function fetchPrices(
   catalog: ServiceClient,
   skus: readonly string[],
-  requestId?: string,
 ): Promise<Map<string, SkuPrice>> {
   if (skus.length === 0) return new Map();
   const response = await catalog.call<PricesResponse>({
@@ -31,19 +30,14 @@ export async function fetchPrices(
     path: '/internal/prices',
     body: { skus },
     idempotent: true,
-    ...(requestId ? { requestId } : {}),
   });
   if (response.status !== 200) throw new Error(`catalog answered ${response.status} for prices`);
   return new Map(response.body.items.map((item) => [item.sku, item]));
 }
 
 /** The SKU as catalog sells it now; unknown or off-sale is a 422 naming the field. */
-export async function sellableSku(
-  catalog: ServiceClient,
-  sku: string,
-  requestId?: string,
-): Promise<SkuPrice> {
-  const price = (await fetchPrices(catalog, [sku], requestId)).get(sku);
+export async function sellableSku(catalog: ServiceClient, sku: string): Promise<SkuPrice> {
+  const price = (await fetchPrices(catalog, [sku])).get(sku);
   if (!price?.active) {
     throw new DomainError('sku_unavailable', `${sku} is not for sale`, {
       errors: [{ field: 'sku', in: 'body', message: 'is not a SKU on sale' }],
@@ -60,13 +54,11 @@ export async function pricedCart(
   store: CartStore,
   catalog: ServiceClient,
   owner: CartOwner,
-  requestId?: string,
 ): Promise<PricedCart> {
   const lines = await store.lines(owner);
   const prices = await fetchPrices(
     catalog,
     lines.map((line) => line.sku),
-    requestId,
   );
   const kept: Array<{ line: CartLine; price: SkuPrice }> = [];
   const removed: string[] = [];

@@ -68,9 +68,9 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     return { kind: 'guest', token: issued };
   };
 
-  const respond = async (request: FastifyRequest, owner: CartOwner | undefined) => {
+  const respond = async (owner: CartOwner | undefined) => {
     if (!owner) return { items: [], itemCount: 0, subtotal: null, removed: [] };
-    const cart = await pricedCart(deps.store, deps.catalog, owner, request.id);
+    const cart = await pricedCart(deps.store, deps.catalog, owner);
     return owner.kind === 'guest' ? { ...cart, cartToken: owner.token } : cart;
   };
 
@@ -83,7 +83,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
         response: { 200: Cart },
       },
     },
-    async (request, reply) => respond(request, await ownerOf(request, reply, { create: false })),
+    async (request, reply) => respond(await ownerOf(request, reply, { create: false })),
   );
 
   app.post(
@@ -99,7 +99,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     async (request, reply) => {
       const owner = await ownerOf(request, reply, { create: true });
       if (!owner) throw new Error('a cart owner is always made for a write');
-      await sellableSku(deps.catalog, request.body.sku, request.id);
+      await sellableSku(deps.catalog, request.body.sku);
       const quantity = await deps.store.add(owner, request.body);
       if (quantity === undefined) {
         throw new DomainError('quantity_limit', `A cart line holds at most ${maxQuantity} units`, {
@@ -108,7 +108,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
           ],
         });
       }
-      return respond(request, owner);
+      return respond(owner);
     },
   );
 
@@ -129,7 +129,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
       if (!owner || !(await deps.store.set(owner, line))) {
         throw new DomainError('not_found', `The cart holds no ${request.params.sku}`);
       }
-      return respond(request, owner);
+      return respond(owner);
     },
   );
 
@@ -146,7 +146,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     async (request, reply) => {
       const owner = await ownerOf(request, reply, { create: false });
       if (owner) await deps.store.remove(owner, [request.params.sku]);
-      return respond(request, owner);
+      return respond(owner);
     },
   );
 
@@ -176,7 +176,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
       const user: CartOwner = { kind: 'user', userId: request.principal?.subject ?? '' };
       await deps.store.merge({ kind: 'guest', token }, user);
       reply.clearCookie(cookieName, { path: '/api/cart' });
-      return respond(request, user);
+      return respond(user);
     },
   );
 

@@ -38,8 +38,13 @@ export async function proxyRoutes(app: ServiceApp, config: GatewayConfig): Promi
       replyOptions: {
         // The upstream logs under the same request id, made here if the client sent none.
         // The address is the one the gateway saw (after its own trusted proxies), never a
-        // client-supplied X-Forwarded-For: identity throttles sign-ins by it.
-        rewriteRequestHeaders: (request, headers) => ({
+        // client-supplied X-Forwarded-For: identity throttles sign-ins by it. A client's trace
+        // context is not passed on as it came: the gateway's own span (its child) is what
+        // tracing adds, and two `traceparent` headers would break the trace.
+        rewriteRequestHeaders: (
+          request,
+          { traceparent: _parent, tracestate: _state, ...headers },
+        ) => ({
           ...headers,
           'x-request-id': request.id,
           'x-forwarded-for': request.ip,

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are read loosely; the assertions check their shape
+export type Answer = { status: number; body: any; headers: Headers };
+
+export type CallOptions = {
+  body?: unknown;
+  bearer?: string;
+  headers?: Record<string, string>;
+};
+
+export const shippingAddress = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
+export const goodCard = { method: 'card', cardNumber: '4242 4242 4242 4242' };
+export const declinedCard = { method: 'card', cardNumber: '4000 0000 0000 0002' };
+
+export const devAdmin = { email: 'admin@bazaar.local', password: 'bazaar-admin-dev' };
+
+export type ShopClient = ReturnType<typeof shopClient>;
+
+/**
+ * The public API of a running shop, as a browser or an API client uses it through the gateway:
+ * for tests, the fault and security suites and the benchmark. Steps that must succeed throw with
+ * the answer when they do not.
+ */
+export function shopClient(baseUrl: string) {
+  const call = async (method: string, path: string, options: CallOptions = {}): Promise<Answer> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
+        ...options.headers,
+      },
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON (a page, a proxy's error): kept as text for the assertion to show.
+    }
+    return { status: response.status, body, headers: response.headers };
+  };
+
+  const expectStatus = (answer: Answer, status: number, what: string): Answer => {
+    if (answer.status !== status) {
+      throw new Error(
+        `${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`,
+      );
+    }
+    return answer;
+  };
+
+  const signIn = async (email: string, password: string) =>
+    expectStatus(
+      await call('POST', '/api/auth/login', { body: { email, password } }),
+      200,
+      'sign in',
+    ).body as { accessToken: string; refreshToken: string };
+
+  const newCustomer = async () => {
+    const email = `shopper-${randomUUID().slice(0, 12)}@example.com`;
+    const answer = expectStatus(
+      await call('POST', '/api/auth/register', {
+        body: { email, password: 'correct horse battery staple', name: 'Ada' },
+      }),
+      201,
+      'register',
+    );
+    return {
+      email,
+      token: answer.body.accessToken as string,
+      refreshToken: answer.body.refreshToken as string,
+      userId: answer.body.user.id as string,
+    };
+  };
+
+  /** A product with one SKU of its own holding `onHand` units, so tests never share stock. */
+  const stockedSku = async (adminToken: string, onHand: number, price = 2500): Promise<string> => {
+    const sku = `E2E-${randomUUID().slice(0, 8).toUpperCase()}`;
+    expectStatus(
+      await call('POST', '/api/admin/products', {
+        bearer: adminToken,
+        body: {
+          name: `Test Lamp ${sku}`,
+          description: 'A lamp for a test',
+          category: 'lighting',
+          status: 'active',
+          variants: [{ sku, price: { amount: price, currency: 'USD' }, options: {} }],
+        },
+      }),
+      201,
+      'create product',
+    );
+    expectStatus(
+      await call('PUT', `/api/admin/inventory/${sku}`, { bearer: adminToken, body: { onHand } }),
+      200,
+      'set stock',
+    );
+    return sku;
+  };
+
+  const available = async (sku: string): Promise<number> =>
+    expectStatus(await call('GET', `/api/inventory/${sku}`), 200, 'stock').body.available;
+
+  const cartWith = async (bearer: string, sku: string, quantity: number) =>
+    expectStatus(
+      await call('POST', '/api/cart/items', { bearer, body: { sku, quantity } }),
+      200,
+      'add to cart',
+    );
+
+  const checkout = (bearer: string, key: string, payment: object = goodCard) =>
+    call('POST', '/api/checkout', {
+      bearer,
+      headers: { 'idempotency-key': key },
+      body: { shippingAddress, payment },
+    });
+
+  return { call, signIn, newCustomer, stockedSku, available, cartWith, checkout };
+}
