@@ -41,7 +41,25 @@ export function createTokenVerifier(options: {
   issuer: string;
   audience: string;
 }): TokenVerifier {
+  // A client presents the same token on every request for its 15 minutes, and the gateway and the
+  // service both check it: a token once verified is known good until it expires, so it is not
+  // verified again. Only the exact token string finds its entry.
+  const verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    if (known && known.expiresAtMs > Date.now()) return known.principal;
+    const entry = await verifyToken(token);
+    if (verified.size >= verifiedTokenCacheSize) {
+      // The oldest entry goes first: a Map iterates in insertion order.
+      verified.delete(verified.keys().next().value as string);
+    }
+    verified.set(token, entry);
+    return entry.principal;
+  };
+
+  async function verifyToken(
+    token: string,
+  ): Promise<{ principal: Principal; expiresAtMs: number }> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, options.keys, {
@@ -61,13 +79,19 @@ export function createTokenVerifier(options: {
       throw unauthorized('token is not valid');
     }
     return {
-      subject: String(payload.sub),
-      role: role as Role,
-      tokenId: String(payload.jti),
-      ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+      principal: {
+        subject: String(payload.sub),
+        role: role as Role,
+        tokenId: String(payload.jti),
+        ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+      },
+      expiresAtMs: Number(payload.exp) * 1000,
     };
-  };
+  }
 }
+
+/** Tokens remembered as verified, per verifier: about 6 MB when full. */
+const verifiedTokenCacheSize = 10_000;
 
 /** The two verifiers a service needs: shoppers' and admins' access tokens, and service tokens. */
 export function identityVerifiers(config: {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
 import { DomainError } from './errors.js';
 import { currentRequestId } from './request-context.js';
 import type { ServiceTokenSource } from './service-token.js';
@@ -29,9 +30,13 @@ export function serviceClient(options: {
   /** Attempts for idempotent calls (default 3). */
   attempts?: number;
 }): ServiceClient {
+  // Kept-alive connections to the callee, through undici's own API: a fetch() costs several
+  // times the CPU of the call it makes, on a path every checkout crosses seven times.
+  const pool = new Pool(options.baseUrl, { connections: 64 });
   const attempt = async <T>(request: Parameters<ServiceClient['call']>[0]) => {
     const requestId = currentRequestId();
-    const response = await fetch(`${options.baseUrl}${request.path}`, {
+    const response = await pool.request({
+      path: request.path,
       method: request.method,
       headers: {
         authorization: `Bearer ${await options.token()}`,
@@ -41,8 +46,8 @@ export function serviceClient(options: {
       body: request.body === undefined ? null : JSON.stringify(request.body),
       signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
     });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    const text = await response.body.text();
+    return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
   };
 
   return {

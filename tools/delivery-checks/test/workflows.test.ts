@@ -5,8 +5,8 @@ import { actionlintFindings, unpinnedActions } from '../src/workflows.js';
 const directory = new URL('../../../.github/workflows/', import.meta.url);
 const workflows = readdirSync(directory).filter((name) => name.endsWith('.yml'));
 
-test('there are the ci, release and terraform workflows', () => {
-  expect(workflows.sort()).toEqual(['ci.yml', 'release.yml', 'terraform.yml']);
+test('there are the bench, ci, release and terraform workflows', () => {
+  expect(workflows.sort()).toEqual(['bench.yml', 'ci.yml', 'release.yml', 'terraform.yml']);
 });
 
 describe.each(workflows)('%s', (name) => {

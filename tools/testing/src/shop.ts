@@ -34,7 +34,8 @@ const root = new URL('../../../', import.meta.url);
 /**
  * The whole shop as separate processes, as `npm start` runs it: each service from its bundle, on
  * its own port and fresh database (seeded as the launcher seeds them), events on a fresh PostgreSQL
- * log, or on a stream of its own when NATS_URL is set. `env` adds settings per service.
+ * log, or on a stream of its own when NATS_URL is set. `env` adds settings per service. It is
+ * handed over settled: what the seeds announced (the stock of every SKU) has reached its consumers.
  */
 export async function startShop(
   postgresUrl: string,
@@ -109,6 +110,7 @@ export async function startShop(
   };
   try {
     await Promise.all(services.map((spec) => launch(spec.name)));
+    await waitUntilSettled(services.map((spec) => urlOf(spec.name)));
   } catch (error) {
     await stop();
     throw new Error(`the shop did not start: ${(error as Error).message}\n${printed}`);
@@ -131,4 +133,27 @@ export async function startShop(
     output: () => printed,
     stop,
   };
+}
+
+/**
+ * Waits until no event waits in an outbox and no consumer is behind, as each service's /metrics
+ * tells, so a test starts from a shop whose catalog already knows what is in stock.
+ */
+async function waitUntilSettled(urls: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const backlog = /^bazaar_(outbox_pending_events|consumer_lag_events)\{[^}]*\} (\d+)/gm;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const texts = await Promise.all(
+      urls.map(async (url) => (await fetch(`${url}/metrics`)).text()),
+    );
+    const waiting = texts.reduce(
+      (sum, text) =>
+        sum + [...text.matchAll(backlog)].reduce((n, match) => n + Number(match[2]), 0),
+      0,
+    );
+    if (waiting === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`${waiting} events still undelivered after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { goodCard, type Answer as ShopAnswer, shippingAddress } from '@bazaar/testing/shop-client';
+import { Pool } from 'undici';
+
+export type CheckoutFigures = {
+  buyers: number;
+  seconds: number;
+  confirmed: number;
+  confirmedPerSecond: number;
+  /** The `POST /api/checkout` request alone. */
+  checkoutMs: { p50: number; p99: number };
+  /** Adding the 1–3 items and checking out, as the buyer waits for it. */
+  journeyMs: { p50: number; p99: number };
+  /** Answers other than a confirmed order, by status and problem code. */
+  failures: Record<string, number>;
+  /** Times a buyer found the previous order's lines still in the cart and waited for the event. */
+  cartStillFull: number;
+};
+
+type Answer = Pick<ShopAnswer, 'status' | 'body'>;
+
+/**
+ * A closed loop of `buyers` virtual buyers through the gateway: each signed up beforehand, then
+ * again and again adds 1–3 items (distinct SKUs, one of each) and checks out with the test card.
+ * Each buyer takes turns between two accounts, so the order it just placed has time to empty its
+ * cart (`order.confirmed.v1`) before that account shops again; if it has not, the buyer waits.
+ */
+export async function runCheckoutLoad(options: {
+  url: string;
+  buyers: number;
+  seconds: number;
+  adminToken: string;
+  skus: readonly string[];
+}): Promise<CheckoutFigures> {
+  const pool = new Pool(options.url, { connections: options.buyers + 4 });
+  const call = async (
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    token?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> => {
+    const response = await pool.request({
+      method,
+      path,
+      headers: {
+        ...headers,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
+  };
+
+  for (const sku of options.skus) {
+    const stocked = await call('PUT', `/api/admin/inventory/${sku}`, options.adminToken, {
+      onHand: 1_000_000,
+    });
+    if (stocked.status !== 200) throw new Error(`stocking ${sku}: ${stocked.status}`);
+  }
+  const accounts = await signUp(call, options.buyers * 2);
+
+  const checkoutMs: number[] = [];
+  const journeyMs: number[] = [];
+  const failures: Record<string, number> = {};
+  let cartStillFull = 0;
+  const pick = (count: number) => {
+    const chosen = new Set<string>();
+    while (chosen.size < count) {
+      chosen.add(options.skus[Math.floor(Math.random() * options.skus.length)] as string);
+    }
+    return [...chosen];
+  };
+
+  const started = performance.now();
+  const deadline = started + options.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: options.buyers }, async (_, buyer) => {
+      for (let turn = 0; performance.now() < deadline; turn += 1) {
+        const token = accounts[buyer * 2 + (turn % 2)] as string;
+        const skus = pick(1 + Math.floor(Math.random() * 3));
+        const begun = performance.now();
+        let cart: Answer | undefined;
+        for (const sku of skus)
+          cart = await call('POST', '/api/cart/items', token, { sku, quantity: 1 });
+        while (cart?.status === 200 && cart.body.itemCount > skus.length) {
+          cartStillFull += 1;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          cart = await call('GET', '/api/cart', token);
+        }
+        const sent = performance.now();
+        const answer = await call(
+          'POST',
+          '/api/checkout',
+          token,
+          { shippingAddress, payment: goodCard },
+          {
+            'idempotency-key': randomUUID(),
+          },
+        );
+        const done = performance.now();
+        if (answer.status === 201 && answer.body.status === 'confirmed') {
+          checkoutMs.push(done - sent);
+          journeyMs.push(done - begun);
+        } else {
+          const reason =
+            `${answer.status} ${answer.body?.code ?? answer.body?.status ?? ''}`.trim();
+          failures[reason] = (failures[reason] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  return {
+    buyers: options.buyers,
+    seconds: Math.round(elapsed * 10) / 10,
+    confirmed: checkoutMs.length,
+    confirmedPerSecond: Math.round((checkoutMs.length / elapsed) * 10) / 10,
+    checkoutMs: percentiles(checkoutMs),
+    journeyMs: percentiles(journeyMs),
+    failures,
+    cartStillFull,
+  };
+}
+
+async function signUp(
+  call: (method: 'POST', path: string, token?: string, body?: unknown) => Promise<Answer>,
+  count: number,
+): Promise<string[]> {
+  const tokens: string[] = [];
+  // Eight at a time: each sign-up is an argon2 hash, which identity runs on libuv's four threads.
+  for (let batch = 0; batch < count; batch += 8) {
+    const answers = await Promise.all(
+      Array.from({ length: Math.min(8, count - batch) }, () =>
+        call('POST', '/api/auth/register', undefined, {
+          email: `bench-${randomUUID()}@example.com`,
+          password: 'benchmark password 1',
+          name: 'Bench Buyer',
+        }),
+      ),
+    );
+    for (const answer of answers) {
+      if (answer.status !== 201)
+        throw new Error(`sign-up: ${answer.status} ${JSON.stringify(answer.body)}`);
+      tokens.push(answer.body.accessToken);
+    }
+  }
+  return tokens;
+}
+
+function percentiles(values: number[]): { p50: number; p99: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) =>
+    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
+  return { p50: at(0.5), p99: at(0.99) };
+}

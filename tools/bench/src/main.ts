@@ -1,0 +1,155 @@
+// `npm run bench`: the shop's figures beside the ceilings of any Node.js service on the same
+// machine. Uses the shop on 127.0.0.1:8080 when it runs, else starts one (and says how long that
+// took). Only 127.0.0.1 is ever called. Figures go to stdout and test-artifacts/bench/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { devAdmin, shopClient } from '@bazaar/testing/shop-client';
+import { hammer, type LoadFigures } from './autocannon-run.js';
+import { measureCeilings } from './ceilings.js';
+import { runCheckoutLoad } from './checkout-load.js';
+import { measureMemory, peakMemoryDuring } from './memory.js';
+import { useOrStartStack } from './stack.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    buyers: { type: 'string', default: '50' },
+    'checkout-seconds': { type: 'string', default: '20' },
+    port: { type: 'string', default: '8080' },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+say(
+  `bench: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`,
+);
+const stack = await useOrStartStack(`http://127.0.0.1:${values.port}`);
+try {
+  say(
+    stack.readySeconds === undefined
+      ? 'bench: using the shop already running'
+      : `bench: started the shop (npm start, first start) ready in ${stack.readySeconds} s`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idle = measureMemory(stack.processes());
+
+  const client = shopClient(stack.url);
+  const admin = (await client.signIn(devAdmin.email, devAdmin.password)).accessToken;
+  const listing = await client.call('GET', '/api/products?inStock=true&limit=40');
+  const slugs: string[] = listing.body.items.map((item: { slug: string }) => item.slug);
+  const skus: string[] = [];
+  for (const slug of slugs) {
+    const product = await client.call('GET', `/api/products/${slug}`);
+    skus.push(...product.body.variants.map((variant: { sku: string }) => variant.sku));
+  }
+
+  const shop = (path: string) => `${stack.url}${path}`;
+  const run = (label: string, options: Parameters<typeof hammer>[0]) => {
+    say(`bench: ${label}…`);
+    return hammer(options);
+  };
+  const ceilings = await (async () => {
+    say('bench: ceilings (bare Fastify, Fastify + one PostgreSQL select)…');
+    return measureCeilings({ postgresUrl: stack.postgresUrl, connections, seconds });
+  })();
+  const reads = await peakMemoryDuring(stack.processes, async () => ({
+    productList: await run('product list', { url: shop('/api/products'), connections, seconds }),
+    productPage: await run('product page', {
+      url: shop(`/api/products/${slugs[0]}`),
+      connections,
+      seconds,
+    }),
+    addToCart: await run('add to cart (a new guest cart each time)', {
+      url: shop('/api/cart/items'),
+      method: 'POST',
+      body: { sku: skus[0], quantity: 1 },
+      connections,
+      seconds,
+    }),
+  }));
+  say(`bench: checkout, ${values.buyers} buyers…`);
+  const checkout = await peakMemoryDuring(stack.processes, () =>
+    runCheckoutLoad({
+      url: stack.url,
+      buyers: Number(values.buyers),
+      seconds: Number(values['checkout-seconds']),
+      adminToken: admin,
+      skus,
+    }),
+  );
+
+  const figures = {
+    machine: { cores: cpus().length, node: process.version },
+    readySeconds: stack.readySeconds,
+    ceilings: ceilings,
+    ...reads.result,
+    checkout: checkout.result,
+    memory: {
+      idle,
+      underLoad: {
+        byProcess: Object.fromEntries(
+          Object.keys(idle.byProcess).map((name) => [
+            name,
+            Math.max(reads.peak.byProcess[name] ?? 0, checkout.peak.byProcess[name] ?? 0),
+          ]),
+        ),
+        wholeStack: Math.max(reads.peak.wholeStack, checkout.peak.wholeStack),
+      },
+    },
+  };
+  report(figures);
+  mkdirSync(new URL('../../../test-artifacts/bench/', import.meta.url), { recursive: true });
+  const file = new URL(
+    `../../../test-artifacts/bench/${new Date().toISOString().replaceAll(':', '-')}.json`,
+    import.meta.url,
+  );
+  writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+  say(`bench: figures written to ${file.pathname}`);
+} finally {
+  await stack.stop();
+}
+
+function report(figures: {
+  readySeconds: number | undefined;
+  ceilings: { fastify: LoadFigures; fastifyPostgres: LoadFigures };
+  productList: LoadFigures;
+  productPage: LoadFigures;
+  addToCart: LoadFigures;
+  checkout: Awaited<ReturnType<typeof runCheckoutLoad>>;
+  memory: { idle: ReturnType<typeof measureMemory>; underLoad: ReturnType<typeof measureMemory> };
+}) {
+  const { fastify, fastifyPostgres } = figures.ceilings;
+  const share = (value: number, of: number) => `${((100 * value) / of).toFixed(1)}%`;
+  const row = (label: string, load: LoadFigures) =>
+    `  ${label.padEnd(34)} ${String(load.requestsPerSecond).padStart(7)} req/s  p50 ${String(load.p50).padStart(4)} ms  p99 ${String(load.p99).padStart(4)} ms  ${share(load.requestsPerSecond, fastifyPostgres.requestsPerSecond).padStart(6)} of Fastify+PG  ${share(load.requestsPerSecond, fastify.requestsPerSecond).padStart(6)} of Fastify${load.non2xx + load.errors > 0 ? `  (${load.non2xx} non-2xx, ${load.errors} errors)` : ''}`;
+  say('');
+  say(`Load: ${connections} connections, ${seconds} s each, autocannon on the same machine`);
+  say(row('ceiling: bare Fastify, 1 KB JSON', fastify));
+  say(row('ceiling: Fastify + PostgreSQL select', fastifyPostgres));
+  say(row('GET /api/products', figures.productList));
+  say(row('GET /api/products/:slug', figures.productPage));
+  say(row('POST /api/cart/items (guest)', figures.addToCart));
+  const { checkout } = figures;
+  say('');
+  say(
+    `Checkout: ${checkout.buyers} buyers for ${checkout.seconds} s: ${checkout.confirmedPerSecond} confirmed/s (${checkout.confirmed} orders), checkout p50 ${checkout.checkoutMs.p50} ms p99 ${checkout.checkoutMs.p99} ms, add 1-3 items + checkout p50 ${checkout.journeyMs.p50} ms p99 ${checkout.journeyMs.p99} ms`,
+  );
+  if (Object.keys(checkout.failures).length > 0)
+    say(`  not confirmed: ${JSON.stringify(checkout.failures)}`);
+  say('');
+  say('Memory (MB; RSS per process, PostgreSQL the PSS of its processes; whole stack PSS)');
+  for (const name of Object.keys(figures.memory.idle.byProcess).sort()) {
+    say(
+      `  ${name.padEnd(14)} idle ${String(figures.memory.idle.byProcess[name]).padStart(4)}  under load ${String(figures.memory.underLoad.byProcess[name]).padStart(4)}`,
+    );
+  }
+  say(
+    `  ${'whole stack'.padEnd(14)} idle ${String(figures.memory.idle.wholeStack).padStart(4)}  under load ${String(figures.memory.underLoad.wholeStack).padStart(4)}`,
+  );
+  if (figures.readySeconds !== undefined)
+    say(`\nnpm start ready in ${figures.readySeconds} s (first start)`);
+}
