@@ -82,15 +82,50 @@ describe('the in-process read cache', () => {
     return { compute, runs: () => runs };
   }
 
-  test('remembers an answer for its lifetime, forgets it after, and on a change at once', async () => {
+  test('remembers an answer for its lifetime, renews it after, and forgets it on a change at once', async () => {
     const cache = memoryReadCache({ ttlMs: 100, maxEntries: 10 });
     const list = counted('list');
     const read = () => cache.remember('list', list.compute);
     expect([await read(), await read()]).toEqual(['list1', 'list1']);
     await new Promise((resolve) => setTimeout(resolve, 120));
+    // Expired: this read still gets the old answer while the next one is computed.
+    expect(await read()).toBe('list1');
+    await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await read()).toBe('list2');
+    expect(list.runs()).toBe(2);
     await cache.invalidate();
     expect(await read()).toBe('list3');
+  });
+
+  test('fifty reads of a missing answer at once compute it once', async () => {
+    const cache = memoryReadCache({ ttlMs: 60_000, maxEntries: 10 });
+    const list = counted('list');
+    const slow = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return list.compute();
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => cache.remember('list', slow)),
+    );
+    expect(new Set(answers)).toEqual(new Set(['list1']));
+    expect(list.runs()).toBe(1);
+  });
+
+  test('an answer computed across a change is not kept', async () => {
+    const cache = memoryReadCache({ ttlMs: 60_000, maxEntries: 10 });
+    const list = counted('list');
+    let release = () => {};
+    const held = async () => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return list.compute();
+    };
+    const before = cache.remember('list', held);
+    await cache.invalidate();
+    release();
+    expect(await before).toBe('list1');
+    expect(await cache.remember('list', list.compute)).toBe('list2');
   });
 
   test('keeps at most maxEntries answers, dropping the oldest, and never caches a missing one', async () => {

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { devAdmin, shopClient } from '@bazaar/testing/shop-client';
 import { hammer, type LoadFigures } from './autocannon-run.js';
 import { measureCeilings } from './ceilings.js';
-import { runCheckoutLoad } from './checkout-load.js';
-import { measureMemory, peakMemoryDuring } from './memory.js';
+import { type CheckoutFigures, runCheckoutLoad } from './checkout-load.js';
+import { type MemoryFigures, measureMemory, peakMemoryDuring } from './memory.js';
 import { useOrStartStack } from './stack.js';
 
 const { values } = parseArgs({
@@ -18,10 +18,13 @@ const { values } = parseArgs({
     buyers: { type: 'string', default: '50' },
     'checkout-seconds': { type: 'string', default: '20' },
     port: { type: 'string', default: '8080' },
+    /** Some of: ceilings, product-list, product-page, add-to-cart, checkout (e.g. to profile one). */
+    only: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
+const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 say(
@@ -47,58 +50,62 @@ try {
     skus.push(...product.body.variants.map((variant: { sku: string }) => variant.sku));
   }
 
-  const shop = (path: string) => `${stack.url}${path}`;
-  const run = (label: string, options: Parameters<typeof hammer>[0]) => {
-    say(`bench: ${label}…`);
-    return hammer(options);
-  };
-  const ceilings = await (async () => {
+  const figures: Figures = { readySeconds: stack.readySeconds, loads: [] };
+  if (wanted('ceilings')) {
     say('bench: ceilings (bare Fastify, Fastify + one PostgreSQL select)…');
-    return measureCeilings({ postgresUrl: stack.postgresUrl, connections, seconds });
-  })();
-  const reads = await peakMemoryDuring(stack.processes, async () => ({
-    productList: await run('product list', { url: shop('/api/products'), connections, seconds }),
-    productPage: await run('product page', {
-      url: shop(`/api/products/${slugs[0]}`),
+    figures.ceilings = await measureCeilings({
+      postgresUrl: stack.postgresUrl,
       connections,
       seconds,
-    }),
-    addToCart: await run('add to cart (a new guest cart each time)', {
-      url: shop('/api/cart/items'),
-      method: 'POST',
-      body: { sku: skus[0], quantity: 1 },
-      connections,
-      seconds,
-    }),
+    });
+  }
+  const loads: Array<{ name: string; label: string; options: Parameters<typeof hammer>[0] }> = [
+    { name: 'product-list', label: 'GET /api/products', options: { url: '/api/products' } },
+    {
+      name: 'product-page',
+      label: 'GET /api/products/:slug',
+      options: { url: `/api/products/${slugs[0]}` },
+    },
+    {
+      name: 'add-to-cart',
+      label: 'POST /api/cart/items (guest)',
+      options: {
+        url: '/api/cart/items',
+        method: 'POST' as const,
+        body: { sku: skus[0], quantity: 1 },
+      },
+    },
+  ].map((load) => ({
+    ...load,
+    options: { ...load.options, url: `${stack.url}${load.options.url}`, connections, seconds },
   }));
-  say(`bench: checkout, ${values.buyers} buyers…`);
-  const checkout = await peakMemoryDuring(stack.processes, () =>
-    runCheckoutLoad({
+  const reads = await peakMemoryDuring(stack.processes, async () => {
+    for (const load of loads.filter(({ name }) => wanted(name))) {
+      say(`bench: ${load.label}…`);
+      figures.loads.push({ label: load.label, figures: await hammer(load.options) });
+    }
+  });
+  const checkout = await peakMemoryDuring(stack.processes, async () => {
+    if (!wanted('checkout')) return;
+    say(`bench: checkout, ${values.buyers} buyers…`);
+    figures.checkout = await runCheckoutLoad({
       url: stack.url,
       buyers: Number(values.buyers),
       seconds: Number(values['checkout-seconds']),
       adminToken: admin,
       skus,
-    }),
-  );
-
-  const figures = {
-    machine: { cores: cpus().length, node: process.version },
-    readySeconds: stack.readySeconds,
-    ceilings: ceilings,
-    ...reads.result,
-    checkout: checkout.result,
-    memory: {
-      idle,
-      underLoad: {
-        byProcess: Object.fromEntries(
-          Object.keys(idle.byProcess).map((name) => [
-            name,
-            Math.max(reads.peak.byProcess[name] ?? 0, checkout.peak.byProcess[name] ?? 0),
-          ]),
-        ),
-        wholeStack: Math.max(reads.peak.wholeStack, checkout.peak.wholeStack),
-      },
+    });
+  });
+  figures.memory = {
+    idle,
+    underLoad: {
+      byProcess: Object.fromEntries(
+        Object.keys(idle.byProcess).map((name) => [
+          name,
+          Math.max(reads.peak.byProcess[name] ?? 0, checkout.peak.byProcess[name] ?? 0),
+        ]),
+      ),
+      wholeStack: Math.max(reads.peak.wholeStack, checkout.peak.wholeStack),
     },
   };
   report(figures);
@@ -107,49 +114,61 @@ try {
     `../../../test-artifacts/bench/${new Date().toISOString().replaceAll(':', '-')}.json`,
     import.meta.url,
   );
-  writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ machine: { cores: cpus().length, node: process.version }, ...figures }, null, 2)}\n`,
+  );
   say(`bench: figures written to ${file.pathname}`);
 } finally {
   await stack.stop();
 }
 
-function report(figures: {
+type Figures = {
   readySeconds: number | undefined;
-  ceilings: { fastify: LoadFigures; fastifyPostgres: LoadFigures };
-  productList: LoadFigures;
-  productPage: LoadFigures;
-  addToCart: LoadFigures;
-  checkout: Awaited<ReturnType<typeof runCheckoutLoad>>;
-  memory: { idle: ReturnType<typeof measureMemory>; underLoad: ReturnType<typeof measureMemory> };
-}) {
-  const { fastify, fastifyPostgres } = figures.ceilings;
-  const share = (value: number, of: number) => `${((100 * value) / of).toFixed(1)}%`;
-  const row = (label: string, load: LoadFigures) =>
-    `  ${label.padEnd(34)} ${String(load.requestsPerSecond).padStart(7)} req/s  p50 ${String(load.p50).padStart(4)} ms  p99 ${String(load.p99).padStart(4)} ms  ${share(load.requestsPerSecond, fastifyPostgres.requestsPerSecond).padStart(6)} of Fastify+PG  ${share(load.requestsPerSecond, fastify.requestsPerSecond).padStart(6)} of Fastify${load.non2xx + load.errors > 0 ? `  (${load.non2xx} non-2xx, ${load.errors} errors)` : ''}`;
+  ceilings?: { fastify: LoadFigures; fastifyPostgres: LoadFigures };
+  loads: Array<{ label: string; figures: LoadFigures }>;
+  checkout?: CheckoutFigures;
+  memory?: { idle: MemoryFigures; underLoad: MemoryFigures };
+};
+
+function report(figures: Figures) {
+  const share = (value: number, of: number | undefined) =>
+    of ? `${((100 * value) / of).toFixed(1)}%`.padStart(6) : '     -';
+  const row = (label: string, load: LoadFigures) => {
+    const failed =
+      load.non2xx + load.errors > 0 ? `  (${load.non2xx} non-2xx, ${load.errors} errors)` : '';
+    return `  ${label.padEnd(36)} ${String(load.requestsPerSecond).padStart(7)} req/s  p50 ${String(load.p50).padStart(4)} ms  p99 ${String(load.p99).padStart(4)} ms  ${share(load.requestsPerSecond, figures.ceilings?.fastifyPostgres.requestsPerSecond)} of Fastify+PG  ${share(load.requestsPerSecond, figures.ceilings?.fastify.requestsPerSecond)} of Fastify${failed}`;
+  };
   say('');
   say(`Load: ${connections} connections, ${seconds} s each, autocannon on the same machine`);
-  say(row('ceiling: bare Fastify, 1 KB JSON', fastify));
-  say(row('ceiling: Fastify + PostgreSQL select', fastifyPostgres));
-  say(row('GET /api/products', figures.productList));
-  say(row('GET /api/products/:slug', figures.productPage));
-  say(row('POST /api/cart/items (guest)', figures.addToCart));
-  const { checkout } = figures;
-  say('');
-  say(
-    `Checkout: ${checkout.buyers} buyers for ${checkout.seconds} s: ${checkout.confirmedPerSecond} confirmed/s (${checkout.confirmed} orders), checkout p50 ${checkout.checkoutMs.p50} ms p99 ${checkout.checkoutMs.p99} ms, add 1-3 items + checkout p50 ${checkout.journeyMs.p50} ms p99 ${checkout.journeyMs.p99} ms`,
-  );
-  if (Object.keys(checkout.failures).length > 0)
-    say(`  not confirmed: ${JSON.stringify(checkout.failures)}`);
-  say('');
-  say('Memory (MB; RSS per process, PostgreSQL the PSS of its processes; whole stack PSS)');
-  for (const name of Object.keys(figures.memory.idle.byProcess).sort()) {
+  if (figures.ceilings) {
+    say(row('ceiling: bare Fastify, 1 KB JSON', figures.ceilings.fastify));
+    say(row('ceiling: Fastify + PostgreSQL select', figures.ceilings.fastifyPostgres));
+  }
+  for (const load of figures.loads) say(row(load.label, load.figures));
+  const { checkout, memory } = figures;
+  if (checkout) {
+    say('');
     say(
-      `  ${name.padEnd(14)} idle ${String(figures.memory.idle.byProcess[name]).padStart(4)}  under load ${String(figures.memory.underLoad.byProcess[name]).padStart(4)}`,
+      `Checkout: ${checkout.buyers} buyers for ${checkout.seconds} s: ${checkout.confirmedPerSecond} confirmed/s (${checkout.confirmed} orders), checkout p50 ${checkout.checkoutMs.p50} ms p99 ${checkout.checkoutMs.p99} ms, add 1-3 items + checkout p50 ${checkout.journeyMs.p50} ms p99 ${checkout.journeyMs.p99} ms`,
+    );
+    if (Object.keys(checkout.failures).length > 0) {
+      say(`  not confirmed: ${JSON.stringify(checkout.failures)}`);
+    }
+  }
+  if (memory) {
+    say('');
+    say('Memory (MB; RSS per process, PostgreSQL the PSS of its processes; whole stack PSS)');
+    for (const name of Object.keys(memory.idle.byProcess).sort()) {
+      say(
+        `  ${name.padEnd(14)} idle ${String(memory.idle.byProcess[name]).padStart(4)}  under load ${String(memory.underLoad.byProcess[name]).padStart(4)}`,
+      );
+    }
+    say(
+      `  ${'whole stack'.padEnd(14)} idle ${String(memory.idle.wholeStack).padStart(4)}  under load ${String(memory.underLoad.wholeStack).padStart(4)}`,
     );
   }
-  say(
-    `  ${'whole stack'.padEnd(14)} idle ${String(figures.memory.idle.wholeStack).padStart(4)}  under load ${String(figures.memory.underLoad.wholeStack).padStart(4)}`,
-  );
-  if (figures.readySeconds !== undefined)
+  if (figures.readySeconds !== undefined) {
     say(`\nnpm start ready in ${figures.readySeconds} s (first start)`);
+  }
 }

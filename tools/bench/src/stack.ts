@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { nodeOptions } from '@bazaar/launcher/service-process';
 import { services } from '@bazaar/launcher/services';
 
 const root = new URL('../../../', import.meta.url);
@@ -41,7 +42,7 @@ export async function useOrStartStack(url: string): Promise<Stack> {
   const dataDir = new URL(`.data/bench-${process.pid}/`, root).pathname;
   const launcher = spawn(
     process.execPath,
-    ['--enable-source-maps', new URL('tools/launcher/dist/main.js', root).pathname],
+    [...nodeOptions, new URL('tools/launcher/dist/main.js', root).pathname],
     {
       env: {
         ...process.env,
@@ -122,11 +123,19 @@ function read(path: string): string {
   }
 }
 
-/** Resident and proportional set size of a process, in MB (PSS splits shared pages fairly). */
-export function memoryOf(pid: number): { rss: number; pss: number } {
-  const field = (name: string) => {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(read(`/proc/${pid}/smaps_rollup`));
+/**
+ * A process's memory in MB: resident now, its highest resident since it started, and its
+ * proportional share (PSS splits the pages processes share, such as PostgreSQL's buffers).
+ */
+export function memoryOf(pid: number): { rss: number; peakRss: number; pss: number } {
+  const field = (text: string, name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
     return match ? Number(match[1]) / 1024 : 0;
   };
-  return { rss: field('Rss'), pss: field('Pss') };
+  const status = read(`/proc/${pid}/status`);
+  return {
+    rss: field(status, 'VmRSS'),
+    peakRss: field(status, 'VmHWM'),
+    pss: field(read(`/proc/${pid}/smaps_rollup`), 'Pss'),
+  };
 }

@@ -1,3 +1,4 @@
+import { nodeOptions } from '@bazaar/launcher/service-process';
 import { expect, test } from 'vitest';
 import { dockerfileViolations, readDockerfile } from '../src/dockerfile.js';
 
@@ -12,6 +13,11 @@ test('it builds with the commands a laptop uses and runs a service bundle with n
   expect(image.runs.join(' ')).toMatch(/npm ci .*&& node tools\/build\.mjs/);
   expect(image.entrypoint).toEqual(['node', '--import=./packages/service-kit/dist/tracing.js']);
   expect(image.cmd).toEqual(['services/gateway/dist/main.js']);
+});
+
+test('its Node.js runs with the options npm start gives every service', () => {
+  const variable = image.variables.find(({ name }) => name === 'NODE_OPTIONS');
+  expect(variable?.value).toEqual(nodeOptions.join(' '));
 });
 
 test('a Dockerfile that breaks each rule is caught, rule by rule', () => {

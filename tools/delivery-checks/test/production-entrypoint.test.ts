@@ -18,6 +18,8 @@ import { readDockerfile } from '../src/dockerfile.js';
  */
 const root = new URL('../../../', import.meta.url);
 const image = readDockerfile(new URL('deploy/docker/Dockerfile', root).pathname);
+const imageNodeOptions =
+  image.variables.find((variable) => variable.name === 'NODE_OPTIONS')?.value ?? '';
 const prefix = `prod_${randomBytes(3).toString('hex')}_`;
 const children: ChildProcess[] = [];
 let receiver: OtlpReceiver | undefined;
@@ -62,7 +64,7 @@ test('every service starts from the image entrypoint in production mode and is r
       env: {
         ...inherited,
         NODE_ENV: 'production',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: imageNodeOptions,
         HOST: '127.0.0.1',
         PORT: String(ports.get(spec.name)),
         LOG_LEVEL: 'warn',

@@ -1,19 +1,14 @@
 import type { Queryable } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { DomainError } from '@bazaar/service-kit/errors';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { listProducts } from '../domain/list-products.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import { selectProductDetail } from '../store/product-store.js';
+import { sendCached, toCachedResponse } from './cached-response.js';
 import { ListQuery, ProductDetail, ProductListing } from './product-schemas.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Shared caches may keep a read for a minute; the ETag lets a client revalidate for free (304). */
-function cacheable(reply: FastifyReply): void {
-  reply.header('cache-control', 'public, max-age=60');
-}
 
 export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: ReadCache }): void {
   app.get(
@@ -29,11 +24,13 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: Rea
       },
     },
     async (request, reply) => {
-      cacheable(reply);
       const key = JSON.stringify(
         Object.entries(request.query).sort(([a], [b]) => (a < b ? -1 : 1)),
       );
-      return deps.cache.remember(`list:${key}`, () => listProducts(deps.db, request.query));
+      const listing = await deps.cache.remember(`list:${key}`, async () =>
+        toCachedResponse(reply, await listProducts(deps.db, request.query)),
+      );
+      return sendCached(reply, listing);
     },
   );
 
@@ -49,17 +46,16 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: Rea
     },
     async (request, reply) => {
       const { idOrSlug } = request.params;
-      const product = await deps.cache.remember(`product:${idOrSlug}`, () =>
-        selectProductDetail(
+      // Only an active product is cached; drafts and archived ones are a 404 like unknown ones.
+      const product = await deps.cache.remember(`product:${idOrSlug}`, async () => {
+        const found = await selectProductDetail(
           deps.db,
           uuidPattern.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
-        ),
-      );
-      if (product?.status !== 'active') {
-        throw new DomainError('not_found', `There is no product ${idOrSlug}`);
-      }
-      cacheable(reply);
-      return product;
+        );
+        return found?.status === 'active' ? toCachedResponse(reply, found) : undefined;
+      });
+      if (!product) throw new DomainError('not_found', `There is no product ${idOrSlug}`);
+      return sendCached(reply, product);
     },
   );
 }
