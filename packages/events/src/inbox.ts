@@ -21,6 +21,8 @@ export type Subscription = {
   afterApplied?: (event: CloudEvent) => Promise<void>;
   /** Told of each event set aside as a dead letter (for a metric an alert watches). */
   onDeadLetter?: (event: CloudEvent) => void;
+  /** Told of each event delivered again that the inbox shows was applied already. */
+  onRedelivered?: (event: CloudEvent) => void;
 };
 
 export const defaultMaxAttempts = 5;
@@ -57,10 +59,13 @@ export async function applyOnce(
       if (rowCount === 1) await handler(trx, event);
       return rowCount === 1;
     });
+    if (!applied) {
+      subscription.onRedelivered?.(event);
+      return;
+    }
     // The effect is committed: a failure here must not make the event be applied again.
-    if (applied)
-      await subscription.afterApplied?.(event).catch((error: unknown) => {
-        subscription.onError(error, event);
-      });
+    await subscription.afterApplied?.(event).catch((error: unknown) => {
+      subscription.onError(error, event);
+    });
   });
 }

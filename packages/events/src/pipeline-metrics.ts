@@ -4,6 +4,7 @@ import type { EventBus } from './bus.js';
 
 export type PipelineMetrics = {
   applied: (type: string) => void;
+  redelivered: (type: string) => void;
   failed: (type: string) => void;
   deadLettered: (type: string) => void;
 };
@@ -83,6 +84,12 @@ export function pipelineMetrics(
     labelNames: ['type'],
     registers: [registry],
   });
+  const redelivered = new Counter({
+    name: 'bazaar_events_redelivered_total',
+    help: 'Events delivered again after they had been applied (a crash before the ack); the inbox kept each from applying twice.',
+    labelNames: ['type'],
+    registers: [registry],
+  });
   const failed = new Counter({
     name: 'bazaar_event_failures_total',
     help: 'Failed attempts to apply an event, by type; each is retried, then dead-lettered.',
@@ -97,6 +104,7 @@ export function pipelineMetrics(
   });
   return {
     applied: (type) => applied.inc({ type }),
+    redelivered: (type) => redelivered.inc({ type }),
     failed: (type) => failed.inc({ type }),
     deadLettered: (type) => dead.inc({ type }),
   };

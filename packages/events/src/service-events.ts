@@ -59,6 +59,7 @@ export async function startServiceEvents(options: {
           await options.afterApplied?.(event);
         },
         onDeadLetter: (event) => measure.deadLettered(event.type),
+        onRedelivered: (event) => measure.redelivered(event.type),
         onError: (error, event) => {
           if (event) measure.failed(event.type);
           log.error({ err: error, eventId: event?.id, eventType: event?.type }, 'event failed');

@@ -34,12 +34,13 @@ const root = new URL('../../../', import.meta.url);
 /**
  * The whole shop as separate processes, as `npm start` runs it: each service from its bundle, on
  * its own port and fresh database (seeded as the launcher seeds them), events on a fresh PostgreSQL
- * log, or on a stream of its own when NATS_URL is set. `env` adds settings per service. It is
+ * log, or on a stream of its own on `options.natsUrl` (NATS_URL by default). `env` adds settings per service. It is
  * handed over settled: what the seeds announced (the stock of every SKU) has reached its consumers.
  */
 export async function startShop(
   postgresUrl: string,
   env: Readonly<Record<string, Record<string, string>>> = {},
+  options: { natsUrl?: string | undefined } = { natsUrl: process.env.NATS_URL },
 ): Promise<RunningShop> {
   const ports = new Map<string, number>();
   for (const spec of services) ports.set(spec.name, await freePort());
@@ -51,7 +52,7 @@ export async function startShop(
     ),
   };
   const databases = new Map<string, TestDatabase>();
-  const natsUrl = process.env.NATS_URL;
+  const { natsUrl } = options;
   const stream = `shop_${randomUUID().slice(0, 8)}`;
   let bus: Record<string, string>;
   if (natsUrl) {
@@ -60,7 +61,8 @@ export async function startShop(
     const busDatabase = await createTestDatabase(postgresUrl);
     await migrate(busDatabase.pool, new URL('packages/events/migrations/bus/', root));
     databases.set('bus', busDatabase);
-    bus = { BUS_DATABASE_URL: busDatabase.url };
+    // An empty NATS_URL counts as unset: a NATS_URL the test run inherited must not win.
+    bus = { BUS_DATABASE_URL: busDatabase.url, NATS_URL: '' };
   }
   const settings = new Map<string, NodeJS.ProcessEnv>();
   for (const spec of services) {

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { goodCard, shippingAddress } from '@bazaar/testing/shop-client';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { type FaultShop, signUpBuyers, startFaultShop } from '../src/fault-shop.js';
+import { ledgerViolations } from '../src/ledger.js';
+
+/** Many buyers for few units, and one request sent many times: what a flash sale and a flaky network do. */
+let shop: FaultShop;
+
+beforeAll(async () => {
+  shop = await startFaultShop(inject('postgresUrl'));
+});
+
+afterAll(async () => {
+  await shop?.shop.stop();
+});
+
+test('500 buyers at once for 10 units: exactly 10 orders, the stock at 0, no 5xx', async () => {
+  const { client, admin } = shop;
+  const sku = await client.stockedSku(admin, 10);
+  const buyers = await signUpBuyers(client, 500);
+  for (let index = 0; index < buyers.length; index += 50) {
+    await Promise.all(
+      buyers.slice(index, index + 50).map((token) => client.cartWith(token, sku, 1)),
+    );
+  }
+
+  const answers = await Promise.all(buyers.map((token) => client.checkout(token, randomUUID())));
+
+  const statuses = answers.map((answer) => answer.status);
+  expect(statuses.filter((status) => status >= 500)).toEqual([]);
+  expect(statuses.filter((status) => status === 201)).toHaveLength(10);
+  expect(statuses.filter((status) => status !== 201 && status !== 409)).toEqual([]);
+  expect(await client.available(sku)).toBe(0);
+  const accepted = answers
+    .filter((answer) => answer.status === 201)
+    .map((answer) => answer.body.id);
+  expect(
+    await ledgerViolations(shop.shop, { accepted, initialStock: new Map([[sku, 10]]) }),
+  ).toEqual([]);
+});
+
+test('one Idempotency-Key sent 50 times at once: one order, one charge, the same answer; another body under it is a 422', async () => {
+  const { client, admin } = shop;
+  const sku = await client.stockedSku(admin, 100);
+  const [buyer = ''] = await signUpBuyers(client, 1);
+  await client.cartWith(buyer, sku, 2);
+  const key = randomUUID();
+
+  const answers = await Promise.all(Array.from({ length: 50 }, () => client.checkout(buyer, key)));
+
+  expect(new Set(answers.map((answer) => answer.status))).toEqual(new Set([201]));
+  const bodies = new Set(answers.map((answer) => JSON.stringify(answer.body)));
+  expect(bodies.size).toBe(1);
+  const orderId = answers[0]?.body.id;
+  const charges = await shop.shop
+    .db('payments')
+    .query('SELECT status, amount FROM payments WHERE order_id = $1', [orderId]);
+  expect(charges.rows).toEqual([{ status: 'captured', amount: 2 * 2500 + 499 }]);
+  expect(await client.available(sku)).toBe(98);
+
+  const other = await client.call('POST', '/api/checkout', {
+    bearer: buyer,
+    headers: { 'idempotency-key': key },
+    body: {
+      shippingAddress: { ...shippingAddress, city: 'Paris', country: 'FR' },
+      payment: goodCard,
+    },
+  });
+  expect(other.status).toBe(422);
+  expect(other.body.code).toBe('idempotency_key_reused');
+  expect(
+    await ledgerViolations(shop.shop, { accepted: [orderId], initialStock: new Map([[sku, 100]]) }),
+  ).toEqual([]);
+});
