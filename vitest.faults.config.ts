@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['tools/faults/test/**/*.test.ts'],
     globalSetup: ['tools/testing/src/global-setup.ts'],
     fileParallelism: false,
+    // The verbose reporter shows each scenario's figures (test annotations) beside it.
+    reporters: ['verbose'],
     testTimeout: 240_000,
     hookTimeout: 120_000,
   },

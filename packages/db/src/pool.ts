@@ -22,6 +22,10 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', options.onIdleClientError);
+  // A client that is checked out when its connection drops (a LISTEN held open, a transaction
+  // waiting on another service, a server restart) must not crash the process with an unhandled
+  // 'error': the query it runs next fails where it is made, and its release drops it from the pool.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

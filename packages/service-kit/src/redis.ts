@@ -1,11 +1,18 @@
 import { Redis } from 'ioredis';
 
 /**
- * A Redis client for a cache or counters, which must never stall a request: a command fails after
- * one retry instead of queueing while Redis is away, and connection errors are reported, not thrown.
+ * A Redis client that must never stall a request: while Redis is away a command fails at once
+ * (the caller answers 503, reads PostgreSQL, or lets the request through) instead of queueing for
+ * a reconnection; reconnection is tried every second at most, so service resumes within about a
+ * second of Redis' return; connection errors are reported, not thrown.
  */
 export function connectRedis(url: string, onError: (error: Error) => void): Redis {
-  const redis = new Redis(url, { connectTimeout: 500, maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, {
+    connectTimeout: 500,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 1000),
+  });
   redis.on('error', onError);
   return redis;
 }

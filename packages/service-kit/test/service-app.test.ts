@@ -40,6 +40,14 @@ beforeAll(async () => {
   app.get('/crash', async () => {
     throw new Error('relation "orders" does not exist at /srv/app/store.ts:12');
   });
+  app.get('/upstream', async () => {
+    throw new DomainError('upstream_unavailable', 'catalog at 10.0.3.7 is not answering', {
+      retryAfterSeconds: 2,
+    });
+  });
+  app.get('/database-restarting', async () => {
+    throw Object.assign(new Error('the database system is shutting down'), { code: '57P03' });
+  });
   await app.ready();
 });
 
@@ -86,6 +94,20 @@ describe('problem+json errors', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toMatch(/relation|store\.ts|at \//);
     expect(response.json()).toMatchObject({ status: 500, requestId: 'req-42' });
+  });
+
+  test('a service this one needs that does not answer is a 503 with Retry-After, its address not shown', async () => {
+    const response = await app.inject({ method: 'GET', url: '/upstream' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('2');
+    expect(response.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
+    expect(response.body).not.toContain('10.0.3.7');
+  });
+
+  test('a database that is restarting is a 503 the client may retry, not a 500', async () => {
+    const response = await app.inject({ method: 'GET', url: '/database-restarting' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('2');
   });
 
   test('malformed JSON is a 400 problem', async () => {

@@ -1,6 +1,7 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { startEmbeddedPostgres } from '@bazaar/launcher/embedded-postgres';
 import { freePort } from '@bazaar/testing/free-port';
 import pg from 'pg';
@@ -23,10 +24,16 @@ function scratch(name: string): string {
   return directory;
 }
 
-/** The binary on PATH (or in Debian's sbin), or undefined: a scenario that needs it is skipped. */
-export function which(binary: string): string | undefined {
+/**
+ * The binary on PATH (or in Debian's sbin), or undefined: a scenario that needs it is skipped,
+ * unless BAZAAR_FAULT_SERVERS=required (as in .ci/run), where a missing one fails the suite.
+ */
+export function serverBinary(binary: string): string | undefined {
   for (const directory of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin']) {
     if (directory && existsSync(`${directory}/${binary}`)) return `${directory}/${binary}`;
+  }
+  if (process.env.BAZAAR_FAULT_SERVERS === 'required') {
+    throw new Error(`${binary} is not installed, and BAZAAR_FAULT_SERVERS=required`);
   }
   return undefined;
 }
@@ -92,12 +99,21 @@ export function ownNats(binary: string): Promise<OwnServer> {
   );
 }
 
-/** A Redis of the suite's own, keeping nothing on disk. */
+/**
+ * A Redis of the suite's own that keeps its data on disk (an append-only file, synced at every
+ * write), as a managed Redis with persistence does: carts outlive a restart.
+ */
 export function ownRedis(binary: string): Promise<OwnServer> {
+  const directory = scratch('redis');
   return processServer(
     binary,
-    (port) => ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
+    (port) =>
+      [
+        ['--bind', '127.0.0.1', '--port', String(port), '--save', ''],
+        ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', directory],
+      ].flat(),
     'redis',
+    directory,
   );
 }
 
@@ -120,13 +136,14 @@ export async function ownPostgres(): Promise<{
   )) as { pg_ctl: string };
   // pg_ctl refuses root, like PostgreSQL: it runs as the owner of the data directory.
   const owner = process.getuid?.() === 0 ? ownerOf(dataDir) : undefined;
+  // Asynchronous: the test goes on watching the services while the server is down.
   const pgCtlRun = (...args: string[]) =>
-    execFileSync(pgCtl, ['-D', dataDir, ...args], { ...owner, stdio: 'ignore', timeout: 60_000 });
+    promisify(execFile)(pgCtl, ['-D', dataDir, ...args], { ...owner, timeout: 60_000 });
   let restarted = false;
   return {
     url: server.url,
     restartImmediately: async () => {
-      pgCtlRun('restart', '-m', 'immediate', '-w', '-l', `${dataDir}/restart.log`);
+      await pgCtlRun('restart', '-m', 'immediate', '-w', '-l', `${dataDir}/restart.log`);
       restarted = true;
       const client = new pg.Client({ connectionString: server.url });
       await client.connect();
@@ -134,7 +151,7 @@ export async function ownPostgres(): Promise<{
     },
     close: async () => {
       // After a restart the server is pg_ctl's child, not ours: pg_ctl stops it.
-      if (restarted) pgCtlRun('stop', '-m', 'fast', '-w');
+      if (restarted) await pgCtlRun('stop', '-m', 'fast', '-w');
       else await server.stop();
       rmSync(directory, { recursive: true, force: true });
     },

@@ -18,7 +18,9 @@ afterAll(async () => {
   await shop?.shop.stop();
 });
 
-test('kill -9 of orders, payments and inventory (and so of their outbox relays), 20 times at random moments under steady checkouts: the ledger holds', async () => {
+test('kill -9 of orders, payments and inventory (and so of their outbox relays), 20 times at random moments under steady checkouts: the ledger holds', async ({
+  annotate,
+}) => {
   const { client, admin } = shop;
   const initialStock = new Map<string, number>();
   for (let index = 0; index < 3; index += 1)
@@ -35,6 +37,7 @@ test('kill -9 of orders, payments and inventory (and so of their outbox relays),
   }
   await sleep(1000);
   const tally = await load.stop();
+  await annotate(`answers during the kills: ${JSON.stringify(tally.statuses)}`);
 
   expect(tally.accepted.length, JSON.stringify(tally.statuses)).toBeGreaterThan(20);
   expect(await ledgerViolations(shop.shop, { accepted: tally.accepted, initialStock })).toEqual([]);

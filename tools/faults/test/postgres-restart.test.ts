@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { services } from '@bazaar/launcher/services';
+import { waitFor } from '@bazaar/testing/until';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type FaultShop, signUpBuyers, startFaultShop } from '../src/fault-shop.js';
+import { ledgerViolations } from '../src/ledger.js';
+import { ownPostgres } from '../src/servers.js';
+import { startSteadyCheckouts } from '../src/steady-checkouts.js';
+
+/** The database server crashing and coming back (`pg_ctl restart -m immediate`) under load. */
+let postgres: Awaited<ReturnType<typeof ownPostgres>>;
+let shop: FaultShop;
+
+beforeAll(async () => {
+  postgres = await ownPostgres();
+  shop = await startFaultShop(postgres.url);
+});
+
+afterAll(async () => {
+  await shop?.shop.stop();
+  await postgres?.close();
+});
+
+const withDatabase = services.filter((spec) => spec.database).map((spec) => spec.name);
+
+/** Each service's process start time: unchanged means it was not restarted. */
+async function startTimes(): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    services.map(async ({ name }) => {
+      const text = await (await fetch(`${shop.shop.urlOf(name)}/metrics`)).text();
+      return [name, /^process_start_time_seconds\{[^}]*\} (\S+)/m.exec(text)?.[1] ?? ''] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+test('PostgreSQL restarted with -m immediate under load: /readyz goes false then true, the services recover without a restart, no accepted order is lost', async ({
+  annotate,
+}) => {
+  const { client, admin } = shop;
+  const initialStock = new Map([[await client.stockedSku(admin, 100_000), 100_000]]);
+  const buyers = await signUpBuyers(client, 10);
+  const before = await startTimes();
+  const readiness = new Map<string, boolean[]>();
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      await Promise.all(
+        withDatabase.map(async (name) => {
+          const ready = await fetch(`${shop.shop.urlOf(name)}/readyz`).then(
+            (response) => response.ok,
+            () => false,
+          );
+          const seen = readiness.get(name) ?? [];
+          if (seen.at(-1) !== ready) readiness.set(name, [...seen, ready]);
+        }),
+      );
+      await sleep(20);
+    }
+  })();
+  const load = startSteadyCheckouts(client, buyers, [...initialStock.keys()]);
+  await sleep(3000);
+
+  await postgres.restartImmediately();
+  const back = Date.now();
+  await waitFor(
+    async () =>
+      (
+        await Promise.all(
+          withDatabase.map((name) =>
+            fetch(`${shop.shop.urlOf(name)}/readyz`).then((response) => response.ok),
+          ),
+        )
+      ).every(Boolean),
+    (ready) => ready,
+    { timeoutMs: 30_000 },
+  );
+  await annotate(`PostgreSQL back: every service ready again ${Date.now() - back} ms later`);
+  await sleep(3000);
+  const tally = await load.stop();
+  watching = false;
+  await watcher;
+
+  for (const name of withDatabase) {
+    const seen = readiness.get(name) ?? [];
+    expect([seen[0], seen.includes(false), seen.at(-1)], `${name} readiness ${seen}`).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  }
+  expect(await startTimes()).toEqual(before);
+  const afterRestart = await client.checkout(buyers[0] ?? '', randomUUID());
+  expect([201, 422]).toContain(afterRestart.status);
+  expect(
+    Object.keys(tally.statuses).filter((status) => status.startsWith('50') && status !== '503'),
+  ).toEqual([]);
+  expect(await ledgerViolations(shop.shop, { accepted: tally.accepted, initialStock })).toEqual([]);
+});
