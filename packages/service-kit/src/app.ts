@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import './auth.js';
 import { commonProblemStatuses } from './errors.js';
+import { installFiniteNumbers } from './finite-numbers.js';
 import { installHealthRoutes, type ReadinessChecks } from './health.js';
 import { installMetrics } from './metrics.js';
 import { installProblemHandler } from './problem-handler.js';
@@ -79,6 +80,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   });
 
   installProblemHandler(app, { ...commonProblemStatuses, ...options.problemStatuses });
+  installFiniteNumbers(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

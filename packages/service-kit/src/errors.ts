@@ -23,6 +23,8 @@ export const commonProblemStatuses = {
   conflict: 409,
   invalid_request: 400,
   unprocessable: 422,
+  /** A list cursor this API did not hand out (`@bazaar/service-kit/keyset-cursor`). */
+  invalid_cursor: 400,
   /** A service this one needs did not answer in time; the client may try again. */
   upstream_unavailable: 503,
 } as const;

@@ -9,7 +9,7 @@ import {
 } from 'jose';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createServiceApp, type ServiceApp } from '../src/app.js';
-import { createTokenVerifier, requireRole } from '../src/auth.js';
+import { accessTokenType, createTokenVerifier, requireRole } from '../src/auth.js';
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
@@ -21,11 +21,22 @@ let keys: JWTVerifyGetKey;
 let app: ServiceApp;
 
 async function token(
-  overrides: { iss?: string; aud?: string; exp?: string; role?: string; kid?: string } = {},
+  overrides: {
+    iss?: string;
+    aud?: string;
+    exp?: string;
+    role?: string;
+    kid?: string;
+    typ?: string;
+  } = {},
   key: PrivateKey = signingKey,
 ) {
   return new SignJWT({ role: overrides.role ?? 'customer' })
-    .setProtectedHeader({ alg: 'EdDSA', kid: overrides.kid ?? 'k1' })
+    .setProtectedHeader({
+      alg: 'EdDSA',
+      kid: overrides.kid ?? 'k1',
+      typ: overrides.typ ?? accessTokenType,
+    })
     .setSubject('user-1')
     .setIssuer(overrides.iss ?? issuer)
     .setAudience(overrides.aud ?? audience)
@@ -53,10 +64,10 @@ beforeAll(async () => {
   keys = createLocalJWKSet({ keys: [publicJwk] });
   const verify = createTokenVerifier({ keys, issuer, audience });
   app = await createServiceApp({ name: 'demo', logLevel: 'silent', bodyLimitBytes: 1024 });
-  app.get('/mine', { preHandler: requireRole(verify, 'customer', 'admin') }, async (request) => ({
+  app.get('/mine', { onRequest: requireRole(verify, 'customer', 'admin') }, async (request) => ({
     subject: request.principal?.subject,
   }));
-  app.get('/admin', { preHandler: requireRole(verify, 'admin') }, async () => ({ ok: true }));
+  app.get('/admin', { onRequest: requireRole(verify, 'admin') }, async () => ({ ok: true }));
   await app.ready();
 });
 
@@ -111,6 +122,10 @@ describe('access tokens', () => {
   test('a token from another issuer or for another audience is refused', async () => {
     expect((await call('/mine', await token({ iss: 'someone-else' }))).statusCode).toBe(401);
     expect((await call('/mine', await token({ aud: 'bazaar-internal' }))).statusCode).toBe(401);
+  });
+
+  test('a JWT of another type, though signed with a trusted key, is refused', async () => {
+    expect((await call('/mine', await token({ typ: 'JWT' }))).statusCode).toBe(401);
   });
 
   test('a token signed by a key not in the key set is refused', async () => {

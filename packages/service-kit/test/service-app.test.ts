@@ -40,6 +40,18 @@ beforeAll(async () => {
   app.get('/crash', async () => {
     throw new Error('relation "orders" does not exist at /srv/app/store.ts:12');
   });
+  app.get(
+    '/pages',
+    {
+      schema: {
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+          q: Type.Optional(Type.String()),
+        }),
+      },
+    },
+    async (request) => ({ limit: request.query.limit, q: request.query.q }),
+  );
   app.get('/upstream', async () => {
     throw new DomainError('upstream_unavailable', 'catalog at 10.0.3.7 is not answering', {
       retryAfterSeconds: 2,
@@ -108,6 +120,14 @@ describe('problem+json errors', () => {
     const response = await app.inject({ method: 'GET', url: '/database-restarting' });
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('2');
+  });
+
+  test('a number too large to be one (1e309) is a 400 naming the field, not Infinity passed on', async () => {
+    const response = await app.inject({ method: 'GET', url: '/pages?limit=1e309' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([expect.objectContaining({ field: 'limit' })]);
+    const text = await app.inject({ method: 'GET', url: '/pages?limit=5&q=1e309' });
+    expect(text.json()).toEqual({ limit: 5, q: '1e309' });
   });
 
   test('malformed JSON is a 400 problem', async () => {

@@ -33,7 +33,6 @@ export async function buildApp({
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     readiness: { postgres: () => db.query('SELECT 1') },
     problemStatuses: {
-      invalid_cursor: 400,
       invalid_price_range: 400,
       unknown_category: 400,
       invalid_product: 422,

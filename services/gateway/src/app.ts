@@ -17,6 +17,7 @@ export async function buildApp({ config, verify, redis }: GatewayDeps): Promise<
     // No dependency gates readiness: with Redis away the rate limiter lets requests through, and
     // a gateway taken out of rotation for it would take the whole shop down with it.
     readiness: {},
+    problemStatuses: { length_required: 411, body_too_large: 413 },
   });
   await edgeProtection(app, { config, verify, redis });
   await proxyRoutes(app, config);

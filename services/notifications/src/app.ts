@@ -24,7 +24,6 @@ export async function buildApp(deps: NotificationsDeps): Promise<ServiceApp> {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxyHops: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => db.query('SELECT 1') },
-    problemStatuses: { invalid_cursor: 400 },
   });
   notificationRoutes(app, deps);
   if (deps.mailer) {

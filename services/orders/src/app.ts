@@ -45,7 +45,6 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
       card_declined: 402,
       insufficient_funds: 402,
       invalid_card: 400,
-      invalid_cursor: 400,
     },
   });
   const metrics = checkoutMetrics(app.metrics);

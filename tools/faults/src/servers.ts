@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { startEmbeddedPostgres } from '@bazaar/launcher/embedded-postgres';
@@ -22,20 +22,6 @@ function scratch(name: string): string {
   const directory = new URL(`.data/faults-${name}-${process.pid}/`, root).pathname;
   mkdirSync(directory, { recursive: true });
   return directory;
-}
-
-/**
- * The binary on PATH (or in Debian's sbin), or undefined: a scenario that needs it is skipped,
- * unless BAZAAR_FAULT_SERVERS=required (as in .ci/run), where a missing one fails the suite.
- */
-export function serverBinary(binary: string): string | undefined {
-  for (const directory of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin']) {
-    if (directory && existsSync(`${directory}/${binary}`)) return `${directory}/${binary}`;
-  }
-  if (process.env.BAZAAR_FAULT_SERVERS === 'required') {
-    throw new Error(`${binary} is not installed, and BAZAAR_FAULT_SERVERS=required`);
-  }
-  return undefined;
 }
 
 async function waitForPort(port: number, up: boolean): Promise<void> {

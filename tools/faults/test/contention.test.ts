@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { goodCard, shippingAddress } from '@bazaar/testing/shop-client';
+import { signUpBuyers, startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { type FaultShop, signUpBuyers, startFaultShop } from '../src/fault-shop.js';
 import { ledgerViolations } from '../src/ledger.js';
 
 /** Many buyers for few units, and one request sent many times: what a flash sale and a flaky network do. */
-let shop: FaultShop;
+let shop: TunedShop;
 
 beforeAll(async () => {
-  shop = await startFaultShop(inject('postgresUrl'));
+  shop = await startTunedShop(inject('postgresUrl'));
 });
 
 afterAll(async () => {

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { signUpBuyers, startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
 import { waitFor } from '@bazaar/testing/until';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { type FaultShop, signUpBuyers, startFaultShop } from '../src/fault-shop.js';
 import { ledgerViolations } from '../src/ledger.js';
 import { startSteadyCheckouts } from '../src/steady-checkouts.js';
 
 /** Processes dying with SIGKILL, as an OOM kill or a lost node ends them, in the middle of work. */
-let shop: FaultShop;
+let shop: TunedShop;
 
 beforeAll(async () => {
-  shop = await startFaultShop(inject('postgresUrl'));
+  shop = await startTunedShop(inject('postgresUrl'));
 });
 
 afterAll(async () => {

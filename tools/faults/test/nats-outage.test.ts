@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { installedBinary } from '@bazaar/testing/installed-binary';
+import { signUpBuyers, startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
 import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { type FaultShop, signUpBuyers, startFaultShop } from '../src/fault-shop.js';
 import { ledgerViolations } from '../src/ledger.js';
-import { type OwnServer, ownNats, serverBinary } from '../src/servers.js';
+import { type OwnServer, ownNats } from '../src/servers.js';
 
 /** The event bus away for half a minute while the shop keeps selling. */
-const natsServer = serverBinary('nats-server');
+const natsServer = installedBinary('nats-server', 'BAZAAR_FAULT_SERVERS');
 let nats: OwnServer;
-let shop: FaultShop;
+let shop: TunedShop;
 
 beforeAll(async () => {
   if (!natsServer) return;
   nats = await ownNats(natsServer);
-  shop = await startFaultShop(inject('postgresUrl'), { natsUrl: nats.url });
+  shop = await startTunedShop(inject('postgresUrl'), { natsUrl: nats.url });
 });
 
 afterAll(async () => {

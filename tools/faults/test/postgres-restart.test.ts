@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { services } from '@bazaar/launcher/services';
+import { signUpBuyers, startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
 import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type FaultShop, signUpBuyers, startFaultShop } from '../src/fault-shop.js';
 import { ledgerViolations } from '../src/ledger.js';
 import { ownPostgres } from '../src/servers.js';
 import { startSteadyCheckouts } from '../src/steady-checkouts.js';
 
 /** The database server crashing and coming back (`pg_ctl restart -m immediate`) under load. */
 let postgres: Awaited<ReturnType<typeof ownPostgres>>;
-let shop: FaultShop;
+let shop: TunedShop;
 
 beforeAll(async () => {
   postgres = await ownPostgres();
-  shop = await startFaultShop(postgres.url);
+  shop = await startTunedShop(postgres.url);
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { installedBinary } from '@bazaar/testing/installed-binary';
+import { signUpBuyers, startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
 import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { type FaultShop, signUpBuyers, startFaultShop } from '../src/fault-shop.js';
-import { type OwnServer, ownRedis, serverBinary } from '../src/servers.js';
+import { type OwnServer, ownRedis } from '../src/servers.js';
 
 /**
  * Redis away for half a minute, with carts, the catalog's read cache and the gateway's rate-limit
@@ -11,14 +12,14 @@ import { type OwnServer, ownRedis, serverBinary } from '../src/servers.js';
  * 500) and cart's /readyz is false; the catalog reads from PostgreSQL; the rate limiter lets requests
  * through and the gateway stays ready; within 5 s of Redis' return carts answer again, unchanged.
  */
-const redisServer = serverBinary('redis-server');
+const redisServer = installedBinary('redis-server', 'BAZAAR_FAULT_SERVERS');
 let redis: OwnServer;
-let shop: FaultShop;
+let shop: TunedShop;
 
 beforeAll(async () => {
   if (!redisServer) return;
   redis = await ownRedis(redisServer);
-  shop = await startFaultShop(inject('postgresUrl'), { redisUrl: redis.url });
+  shop = await startTunedShop(inject('postgresUrl'), { redisUrl: redis.url });
 });
 
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import { accessTokenType } from '@bazaar/service-kit/auth';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWTVerifyGetKey, SignJWT } from 'jose';
 
 export type TestTokens = {
@@ -26,7 +27,7 @@ export async function createTestTokens(issuer = 'bazaar-identity'): Promise<Test
     issuer,
     sign: (claims) =>
       new SignJWT({ role: claims.role, ...(claims.email ? { email: claims.email } : {}) })
-        .setProtectedHeader({ alg: 'EdDSA', kid })
+        .setProtectedHeader({ alg: 'EdDSA', kid, typ: accessTokenType })
         .setSubject(claims.subject ?? `${claims.role}-1`)
         .setIssuer(issuer)
         .setAudience(claims.audience)

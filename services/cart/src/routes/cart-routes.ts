@@ -153,7 +153,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
   app.post(
     '/api/cart/merge',
     {
-      preHandler: requireRole(deps.verify, 'customer', 'admin'),
+      onRequest: requireRole(deps.verify, 'customer', 'admin'),
       schema: {
         summary: "Move a guest's cart into the signed-in user's (quantities added, at most 99)",
         tags: ['cart'],
@@ -183,7 +183,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
   app.get(
     '/internal/carts/:userId',
     {
-      preHandler: requireRole(deps.verifyService, 'service'),
+      onRequest: requireRole(deps.verifyService, 'service'),
       schema: {
         summary: "A user's cart lines, unpriced (orders prices them itself)",
         tags: ['internal'],

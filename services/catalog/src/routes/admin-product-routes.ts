@@ -73,7 +73,7 @@ export function adminProductRoutes(
   app.get(
     '/api/admin/products',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         summary: 'Products in any status (or one), with the search, filters and sorts of the shop',
         tags: ['admin'],
@@ -94,7 +94,7 @@ export function adminProductRoutes(
   app.get(
     '/api/admin/products/:id',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         summary: 'A product in any status',
         tags: ['admin'],
@@ -112,7 +112,7 @@ export function adminProductRoutes(
   app.post(
     '/api/admin/products',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         summary: 'Add a product (a draft unless a status is given)',
         tags: ['admin'],
@@ -136,7 +136,7 @@ export function adminProductRoutes(
   app.patch(
     '/api/admin/products/:id',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         summary: 'Change a product; variants, when sent, replace the whole set',
         tags: ['admin'],
@@ -151,7 +151,7 @@ export function adminProductRoutes(
   app.delete(
     '/api/admin/products/:id',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         summary: 'Archive a product: off sale, kept on record for the orders that name its SKUs',
         tags: ['admin'],

@@ -13,7 +13,7 @@ export function priceRoutes(
   app.post(
     '/internal/prices',
     {
-      preHandler: requireRole(deps.verifyService, 'service'),
+      onRequest: requireRole(deps.verifyService, 'service'),
       schema: {
         summary: 'Current price, name and on-sale flag of each SKU; unknown SKUs are left out',
         tags: ['internal'],

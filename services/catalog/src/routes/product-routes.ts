@@ -40,7 +40,12 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: Rea
       schema: {
         summary: 'One active product with its variants, by id or slug',
         tags: ['products'],
-        params: Type.Object({ idOrSlug: Type.String({ minLength: 1, maxLength: 200 }) }),
+        params: Type.Object({
+          idOrSlug: Type.String({
+            pattern: '^[A-Za-z0-9-]{1,200}$',
+            description: 'an id or a slug',
+          }),
+        }),
         response: { 200: ProductDetail },
       },
     },

@@ -6,6 +6,9 @@ export const Money = Type.Object({
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
 });
 
+/** The highest price a filter may name, in minor units (PostgreSQL's integer holds 2^31 - 1). */
+const maxPrice = 2_147_483_647;
+
 export const Category = Type.Object({ slug: Type.String(), name: Type.String() });
 
 export const ProductSummary = Type.Object({
@@ -54,8 +57,12 @@ export const ListQuery = Type.Object(
         description: 'a category slug; includes its sub-categories',
       }),
     ),
-    minPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
-    maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units' })),
+    minPrice: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: maxPrice, description: 'minor units' }),
+    ),
+    maxPrice: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: maxPrice, description: 'minor units' }),
+    ),
     inStock: Type.Optional(
       Type.Boolean({
         description: 'true: only products that can be bought now; false: only sold-out ones',

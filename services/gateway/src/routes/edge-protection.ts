@@ -1,5 +1,6 @@
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { DomainError } from '@bazaar/service-kit/errors';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -9,8 +10,9 @@ import type { GatewayConfig } from '../config.js';
 const unlimitedPaths = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * What the gateway does before any request reaches a service: security headers, CORS, checking
- * a bearer token when one is sent, and rate limiting per signed-in user, else per address.
+ * What the gateway does before any request reaches a service: security headers, CORS, a body
+ * limit, checking a bearer token when one is sent, and rate limiting per signed-in user, else per
+ * address.
  */
 export async function edgeProtection(
   app: ServiceApp,
@@ -43,6 +45,22 @@ export async function edgeProtection(
     ],
     exposedHeaders: ['x-request-id', 'retry-after'],
     maxAge: 600,
+  });
+
+  // The proxy streams bodies to the services unread, so the limit is enforced here, from the
+  // announced length, before a byte is forwarded: a body without one (chunked) is refused too.
+  app.addHook('onRequest', async (request) => {
+    const length = request.headers['content-length'];
+    if (length === undefined) {
+      if (request.headers['transfer-encoding'] === undefined) return;
+      throw new DomainError('length_required', 'A request body must come with a Content-Length');
+    }
+    if (Number(length) > config.BODY_LIMIT_BYTES) {
+      throw new DomainError(
+        'body_too_large',
+        `Request bodies are limited to ${config.BODY_LIMIT_BYTES} bytes`,
+      );
+    }
   });
 
   // Sign-in routes take no access token: a stale one a client still sends must not block a refresh.

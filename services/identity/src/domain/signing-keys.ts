@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { accessTokenType } from '@bazaar/service-kit/auth';
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -54,7 +55,7 @@ export function createTokenSigner(
     sign: async (claims) => {
       const { kid, key } = await activeKey();
       return new SignJWT({ role: claims.role, ...(claims.email ? { email: claims.email } : {}) })
-        .setProtectedHeader({ alg: algorithm, kid, typ: 'JWT' })
+        .setProtectedHeader({ alg: algorithm, kid, typ: accessTokenType })
         .setSubject(claims.subject)
         .setIssuer(options.issuer)
         .setAudience(claims.audience)

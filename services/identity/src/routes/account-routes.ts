@@ -22,7 +22,7 @@ export function accountRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVe
   app.get(
     '/api/me',
     {
-      preHandler: signedIn,
+      onRequest: signedIn,
       schema: { summary: 'The signed-in account', tags: ['account'], response: { 200: User } },
     },
     async (request) => {
@@ -35,7 +35,7 @@ export function accountRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVe
   app.patch(
     '/api/me',
     {
-      preHandler: signedIn,
+      onRequest: signedIn,
       schema: {
         summary: 'Change the signed-in account’s name',
         tags: ['account'],
@@ -53,7 +53,7 @@ export function accountRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVe
   app.get(
     '/api/admin/users',
     {
-      preHandler: requireRole(deps.verify, 'admin'),
+      onRequest: requireRole(deps.verify, 'admin'),
       schema: {
         summary: 'Every account, newest first',
         tags: ['admin'],

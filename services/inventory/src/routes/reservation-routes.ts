@@ -27,7 +27,7 @@ export function reservationRoutes(
   app.post(
     '/internal/reservations',
     {
-      preHandler: serviceOnly,
+      onRequest: serviceOnly,
       schema: {
         summary: 'Hold stock for every line of an order, or for none (409 naming the short SKUs)',
         tags: ['internal'],
@@ -63,7 +63,7 @@ export function reservationRoutes(
   app.post(
     '/internal/reservations/:orderId/commit',
     {
-      preHandler: serviceOnly,
+      onRequest: serviceOnly,
       schema: {
         summary: 'The order was paid: its held stock leaves the shelf',
         tags: ['internal'],
@@ -77,7 +77,7 @@ export function reservationRoutes(
   app.post(
     '/internal/reservations/:orderId/release',
     {
-      preHandler: serviceOnly,
+      onRequest: serviceOnly,
       schema: {
         summary: 'Give the stock back: held stock is freed, committed stock returns to the shelf',
         tags: ['internal'],

@@ -30,7 +30,7 @@ export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVeri
   app.get(
     '/api/admin/inventory/:sku',
     {
-      preHandler: requireRole(deps.verify, 'admin'),
+      onRequest: requireRole(deps.verify, 'admin'),
       schema: {
         summary: 'On hand, reserved, available and the low-stock threshold of a SKU',
         tags: ['admin'],
@@ -49,7 +49,7 @@ export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVeri
   app.put(
     '/api/admin/inventory/:sku',
     {
-      preHandler: requireRole(deps.verify, 'admin'),
+      onRequest: requireRole(deps.verify, 'admin'),
       schema: {
         summary: 'Set the units on hand (and optionally the low-stock threshold) of a SKU',
         tags: ['admin'],

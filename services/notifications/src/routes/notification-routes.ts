@@ -23,7 +23,7 @@ export function notificationRoutes(app: ServiceApp, deps: { db: Pool; verify: To
   app.get(
     '/api/admin/notifications',
     {
-      preHandler: requireRole(deps.verify, 'admin'),
+      onRequest: requireRole(deps.verify, 'admin'),
       schema: {
         summary: 'The mail log, newest first: every message, sent or not, and why',
         tags: ['admin'],

@@ -54,7 +54,7 @@ export function orderRoutes(
   app.post(
     '/api/checkout',
     {
-      preHandler: shopper,
+      onRequest: shopper,
       schema: {
         summary: "Order the signed-in shopper's cart: 201 order, 402 declined, 409 out of stock",
         tags: ['orders'],
@@ -86,7 +86,7 @@ export function orderRoutes(
   app.get(
     '/api/orders',
     {
-      preHandler: shopper,
+      onRequest: shopper,
       schema: {
         summary: "The signed-in shopper's orders, newest first",
         tags: ['orders'],
@@ -109,7 +109,7 @@ export function orderRoutes(
   app.get(
     '/api/orders/:id',
     {
-      preHandler: shopper,
+      onRequest: shopper,
       schema: {
         summary: 'One order with its history (its owner and admins only; others get 404)',
         tags: ['orders'],
@@ -141,7 +141,7 @@ export function orderRoutes(
   app.post(
     '/api/orders/:id/cancel',
     {
-      preHandler: shopper,
+      onRequest: shopper,
       schema: {
         summary: 'Cancel a confirmed order: refund and stock returned (409 once shipped)',
         tags: ['orders'],
@@ -163,7 +163,7 @@ export function orderRoutes(
   app.get(
     '/api/admin/orders',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         summary: 'Every order, newest first, optionally of one status',
         tags: ['admin'],
@@ -197,7 +197,7 @@ export function orderRoutes(
   app.post(
     '/api/admin/orders/:id/ship',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         summary: 'Mark a confirmed order shipped, with its tracking',
         tags: ['admin'],

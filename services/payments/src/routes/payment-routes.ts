@@ -36,7 +36,7 @@ export function paymentRoutes(
   app.post(
     '/internal/payments',
     {
-      preHandler: serviceOnly,
+      onRequest: serviceOnly,
       schema: {
         summary: 'Authorize the amount of an order on a card (402 when declined)',
         tags: ['internal'],
@@ -77,7 +77,7 @@ export function paymentRoutes(
   app.get(
     '/internal/payments/:orderId',
     {
-      preHandler: serviceOnly,
+      onRequest: serviceOnly,
       schema: {
         summary: 'The payment of an order, whatever its status (404 when there is none)',
         tags: ['internal'],
@@ -102,7 +102,7 @@ export function paymentRoutes(
     app.post(
       `/internal/payments/:orderId/${action}`,
       {
-        preHandler: serviceOnly,
+        onRequest: serviceOnly,
         schema: {
           summary: summaries[action],
           tags: ['internal'],

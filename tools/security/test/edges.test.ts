@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { installedBinary } from '@bazaar/testing/installed-binary';
+import { startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+
+/** What a hostile client does to the edge: bodies too large to read, connections held open slowly. */
+let shop: TunedShop;
+const slowhttptest = installedBinary('slowhttptest', 'BAZAAR_SECURITY_TOOLS');
+
+beforeAll(async () => {
+  shop = await startTunedShop(inject('postgresUrl'));
+});
+
+afterAll(async () => {
+  await shop?.shop.stop();
+});
+
+/** The gateway's resident memory in MB, from its own /metrics. */
+async function gatewayRss(): Promise<number> {
+  const text = await (await fetch(`${shop.shop.urlOf('gateway')}/metrics`)).text();
+  return Number(/^process_resident_memory_bytes\{[^}]*\} (\S+)/m.exec(text)?.[1] ?? 0) / 2 ** 20;
+}
+
+/** A POST of `bytes` of JSON, sent with a length or (without one) chunked; its status and time. */
+function postLarge(
+  path: string,
+  bytes: number,
+  chunked: boolean,
+): Promise<{ status: number; ms: number }> {
+  const url = new URL(path, shop.shop.url);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(bytes) }),
+      },
+    });
+    request.on('response', (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, ms: performance.now() - started });
+      request.destroy();
+    });
+    // The server may answer and close before the body is all sent; closed with no answer at all
+    // is status 0, which fails the test.
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') reject(error);
+    });
+    request.on('close', () => resolve({ status: 0, ms: performance.now() - started }));
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let sent = 0;
+    const write = () => {
+      while (sent < bytes) {
+        sent += chunk.length;
+        if (!request.write(chunk)) return void request.once('drain', write);
+      }
+      request.end();
+    };
+    write();
+  });
+}
+
+test('a body over the 1 MiB limit is a 413 at once, one without a length a 411, and neither leaves memory behind', async () => {
+  await postLarge('/api/auth/register', 2 * 2 ** 20, false);
+  const before = await gatewayRss();
+  const announced = [];
+  const streamed = [];
+  for (let index = 0; index < 50; index += 1) {
+    announced.push(await postLarge('/api/auth/register', 4 * 2 ** 20, false));
+    streamed.push(await postLarge('/api/auth/register', 4 * 2 ** 20, true));
+  }
+  expect(new Set(announced.map((answer) => answer.status))).toEqual(new Set([413]));
+  expect(new Set(streamed.map((answer) => answer.status))).toEqual(new Set([411]));
+  expect(Math.max(...[...announced, ...streamed].map((answer) => answer.ms))).toBeLessThan(2000);
+  expect(await gatewayRss()).toBeLessThan(before + 40);
+  // A body within the limit still goes through.
+  const ordinary = await shop.client.call('POST', '/api/auth/login', {
+    body: { email: 'nobody@example.com', password: 'x'.repeat(20) },
+  });
+  expect(ordinary.status).toBe(401);
+});
+
+test.skipIf(!slowhttptest)(
+  'a slow-header attack of 1,000 connections leaves 99% of ordinary requests answered',
+  async ({ annotate }) => {
+    const attack = spawn(
+      slowhttptest ?? '',
+      // Slowloris: 1000 connections at 200 a second, each sending a header line every 5 s, for 20 s.
+      [
+        '-H',
+        '-c',
+        '1000',
+        '-r',
+        '200',
+        '-i',
+        '5',
+        '-l',
+        '20',
+        '-u',
+        `${shop.shop.url}/api/products`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => attack.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    let answered = 0;
+    let asked = 0;
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const statuses = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          fetch(`${shop.shop.url}/api/products?limit=2`, {
+            signal: AbortSignal.timeout(5000),
+          }).then(
+            (response) => response.status,
+            () => 0,
+          ),
+        ),
+      );
+      asked += statuses.length;
+      answered += statuses.filter((status) => status === 200).length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    attack.kill('SIGTERM');
+    await exited;
+    await annotate(`${answered} of ${asked} ordinary requests answered during the attack`);
+    expect(answered / asked).toBeGreaterThanOrEqual(0.99);
+  },
+);
