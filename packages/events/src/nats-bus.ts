@@ -1,15 +1,4 @@
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-  jetstream,
-  jetstreamManager,
-} from '@nats-io/jetstream';
-import { connect, nanos } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { DeadLetter, EventBus } from './bus.js';
 import type { CloudEvent } from './cloud-event.js';
 import {
@@ -35,6 +24,17 @@ type Subjects = ReturnType<typeof subjectsOf>;
 
 type StoredDeadLetter = Omit<DeadLetter, 'consumer'>;
 
+/** The NATS client, loaded only when NATS carries the events: a shop on the PostgreSQL log keeps it out of memory (about 13 MB). */
+type NatsClient = typeof import('@nats-io/jetstream') & typeof import('@nats-io/transport-node');
+
+async function loadNatsClient(): Promise<NatsClient> {
+  const [jetstreamApi, transport] = await Promise.all([
+    import('@nats-io/jetstream'),
+    import('@nats-io/transport-node'),
+  ]);
+  return { ...jetstreamApi, ...transport };
+}
+
 /**
  * JetStream: one stream (`bazaar`, subjects `bazaar.>`), `Nats-Msg-Id` = event id so a republished event is
  * stored once, a durable pull consumer per service with explicit acks. A failed event comes back
@@ -47,15 +47,16 @@ export async function natsBus(
 ): Promise<EventBus> {
   const { stream } = options;
   const subjects = subjectsOf(stream);
-  const connection = await connect({
+  const nats = await loadNatsClient();
+  const connection = await nats.connect({
     servers: url,
     name: options.name,
     // Keep trying through a NATS restart; publishes wait in the outbox meanwhile.
     maxReconnectAttempts: -1,
   });
-  const manager = await jetstreamManager(connection);
-  await ensureStream(manager, stream, subjects);
-  const client = jetstream(connection);
+  const manager = await nats.jetstreamManager(connection);
+  await ensureStream(nats, manager, stream, subjects);
+  const client = nats.jetstream(connection);
 
   const publishOne = async (subject: string, body: unknown, msgID: string) => {
     await client.publish(subject, JSON.stringify(body), { msgID });
@@ -90,7 +91,7 @@ export async function natsBus(
     },
     async subscribe(subscription) {
       return startNatsConsumer(
-        { client, manager, stream, subjects },
+        { nats, client, manager, stream, subjects },
         subscription,
         async (event, error, attempts) => {
           subscription.onDeadLetter?.(event);
@@ -140,6 +141,7 @@ export async function natsBus(
 }
 
 async function ensureStream(
+  nats: NatsClient,
   manager: JetStreamManager,
   stream: string,
   subjects: Subjects,
@@ -147,7 +149,7 @@ async function ensureStream(
   try {
     await manager.streams.info(stream);
   } catch (error) {
-    if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
+    if (!isApiError(nats, error, nats.JetStreamApiCodes.StreamNotFound)) throw error;
     await manager.streams.add({ name: stream, subjects: [subjects.all] });
   }
 }
@@ -158,6 +160,7 @@ async function ensureStream(
  */
 async function startNatsConsumer(
   nats: {
+    nats: NatsClient;
     client: JetStreamClient;
     manager: JetStreamManager;
     stream: string;
@@ -208,7 +211,7 @@ async function startNatsConsumer(
     durables.map(async ({ name, subject }) => {
       await ensureConsumer(nats, name, {
         filter_subject: subject,
-        ack_wait: nanos(30_000),
+        ack_wait: nats.nats.nanos(30_000),
         // One more than the attempts, so a process that dies during the last one still writes
         // the letter.
         max_deliver: maxAttempts + 1,
@@ -228,7 +231,7 @@ async function startNatsConsumer(
 }
 
 async function ensureConsumer(
-  nats: { manager: JetStreamManager; stream: string },
+  nats: { nats: NatsClient; manager: JetStreamManager; stream: string },
   name: string,
   config: { filter_subject: string; ack_wait: number; max_deliver: number },
 ): Promise<void> {
@@ -236,16 +239,16 @@ async function ensureConsumer(
     await nats.manager.consumers.info(nats.stream, name);
     await nats.manager.consumers.update(nats.stream, name, config);
   } catch (error) {
-    if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
+    if (!isApiError(nats.nats, error, nats.nats.JetStreamApiCodes.ConsumerNotFound)) throw error;
     await nats.manager.consumers.add(nats.stream, {
       durable_name: name,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      ack_policy: nats.nats.AckPolicy.Explicit,
+      deliver_policy: nats.nats.DeliverPolicy.All,
       ...config,
     });
   }
 }
 
-function isApiError(error: unknown, code: number): boolean {
-  return error instanceof JetStreamApiError && error.code === code;
+function isApiError(nats: NatsClient, error: unknown, code: number): boolean {
+  return error instanceof nats.JetStreamApiError && error.code === code;
 }

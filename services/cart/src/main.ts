@@ -21,7 +21,7 @@ await runService('cart', async () => {
   await assertMigrated(db, migrationsDirectory);
   const ttlSeconds = config.CART_TTL_DAYS * 86_400;
   const redis = config.REDIS_URL
-    ? connectRedis(config.REDIS_URL, (error) => app.log.warn({ err: error }, 'redis failed'))
+    ? await connectRedis(config.REDIS_URL, (error) => app.log.warn({ err: error }, 'redis failed'))
     : undefined;
   const store = redis
     ? redisCartStore(redis, { ttlSeconds })

@@ -17,7 +17,7 @@ await runService('catalog', async () => {
   });
   await assertMigrated(db, migrationsDirectory);
   const redis = config.REDIS_URL
-    ? connectRedis(config.REDIS_URL, (error) =>
+    ? await connectRedis(config.REDIS_URL, (error) =>
         app.log.warn({ err: error }, 'redis connection failed'),
       )
     : undefined;

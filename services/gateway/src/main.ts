@@ -6,7 +6,9 @@ import { prepareGateway } from './prepare-gateway.js';
 await runService('gateway', async () => {
   const config = readConfig();
   const app = await buildApp(
-    prepareGateway(config, (error) => app.log.warn({ err: error }, 'redis connection failed')),
+    await prepareGateway(config, (error) =>
+      app.log.warn({ err: error }, 'redis connection failed'),
+    ),
   );
   return { app, config };
 });

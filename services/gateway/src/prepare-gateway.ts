@@ -4,12 +4,12 @@ import type { GatewayDeps } from './app.js';
 import type { GatewayConfig } from './config.js';
 
 /** The gateway's collaborators: identity's keys for checking tokens, and Redis when configured. */
-export function prepareGateway(
+export async function prepareGateway(
   config: GatewayConfig,
   onRedisError: (error: Error) => void = () => {},
-): GatewayDeps {
+): Promise<GatewayDeps> {
   // If Redis fails, the limiter lets requests through rather than failing them.
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, onRedisError) : undefined;
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, onRedisError) : undefined;
   return {
     config,
     ...(redis ? { redis } : {}),

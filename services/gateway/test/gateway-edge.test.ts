@@ -165,7 +165,7 @@ describe.each(stores)('the gateway with %s rate-limit counters', (store) => {
 
 test('with identity down, sign-in is a 503 problem at once', async () => {
   const gateway = await buildApp(
-    prepareGateway(gatewayConfig({ IDENTITY_URL: `http://127.0.0.1:${await freePort()}` })),
+    await prepareGateway(gatewayConfig({ IDENTITY_URL: `http://127.0.0.1:${await freePort()}` })),
   );
   const url = await gateway.listen({ port: 0, host: '127.0.0.1' });
   const response = await fetch(`${url}/api/auth/login`, {

@@ -15,7 +15,7 @@ beforeAll(async () => {
   await mkdir(join(directory, 'assets'));
   await writeFile(join(directory, 'index.html'), '<!doctype html><title>Bazaar</title>');
   await writeFile(join(directory, 'assets', 'index-abc123.js'), 'console.log(1)');
-  gateway = await buildApp(prepareGateway(gatewayConfig({ STOREFRONT_DIR: directory })));
+  gateway = await buildApp(await prepareGateway(gatewayConfig({ STOREFRONT_DIR: directory })));
   await gateway.ready();
 });
 

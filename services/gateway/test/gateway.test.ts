@@ -23,7 +23,7 @@ afterAll(() => catalog.close());
 
 async function gatewayTo(catalogAt: string): Promise<ServiceApp> {
   const gateway = await buildApp(
-    prepareGateway(gatewayConfig({ CATALOG_URL: catalogAt, UPSTREAM_TIMEOUT_MS: '300' })),
+    await prepareGateway(gatewayConfig({ CATALOG_URL: catalogAt, UPSTREAM_TIMEOUT_MS: '300' })),
   );
   await gateway.ready();
   return gateway;

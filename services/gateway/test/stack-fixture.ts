@@ -34,7 +34,7 @@ export async function startStack(
   });
   const catalogUrl = await catalog.listen({ port: 0, host });
   const gateway = await buildApp(
-    prepareGateway(
+    await prepareGateway(
       gatewayConfig({ IDENTITY_URL: identityUrl, CATALOG_URL: catalogUrl, ...gatewayEnv }),
     ),
   );

@@ -1,7 +1,7 @@
 import type { PricesResponse, SkuPrice } from '@bazaar/contracts/internal-api';
 import { DomainError } from '@bazaar/service-kit/errors';
 import type { ServiceClient } from '@bazaar/service-kit/service-client';
-import type { CartLine, CartOwner, CartStore } from './cart.js';
+import { type CartLine, type CartOwner, type CartStore, maxQuantity } from './cart.js';
 
 type Money = { amount: number; currency: string };
 
@@ -35,15 +35,34 @@ export async function fetchPrices(
   return new Map(response.body.items.map((item) => [item.sku, item]));
 }
 
-/** The SKU as catalog sells it now; unknown or off-sale is a 422 naming the field. */
-export async function sellableSku(catalog: ServiceClient, sku: string): Promise<SkuPrice> {
-  const price = (await fetchPrices(catalog, [sku])).get(sku);
-  if (!price?.active) {
-    throw new DomainError('sku_unavailable', `${sku} is not for sale`, {
+/**
+ * Adds a line and answers the cart as it is then, with one call to catalog for the new SKU and the
+ * lines already there: unknown or off sale is a 422 naming the field, past the cap a 422 too.
+ */
+export async function addToCart(
+  store: CartStore,
+  catalog: ServiceClient,
+  owner: CartOwner,
+  line: CartLine,
+): Promise<PricedCart> {
+  const lines = await store.lines(owner);
+  const prices = await fetchPrices(catalog, [
+    ...new Set([...lines.map((existing) => existing.sku), line.sku]),
+  ]);
+  if (!prices.get(line.sku)?.active) {
+    throw new DomainError('sku_unavailable', `${line.sku} is not for sale`, {
       errors: [{ field: 'sku', in: 'body', message: 'is not a SKU on sale' }],
     });
   }
-  return price;
+  const quantity = await store.add(owner, line);
+  if (quantity === undefined) {
+    throw new DomainError('quantity_limit', `A cart line holds at most ${maxQuantity} units`, {
+      errors: [{ field: 'quantity', in: 'body', message: `would pass ${maxQuantity} in the cart` }],
+    });
+  }
+  const others = lines.filter((existing) => existing.sku !== line.sku);
+  const updated = [...others, { sku: line.sku, quantity }].sort((a, b) => (a.sku < b.sku ? -1 : 1));
+  return priceLines(store, owner, updated, prices);
 }
 
 /**
@@ -60,6 +79,15 @@ export async function pricedCart(
     catalog,
     lines.map((line) => line.sku),
   );
+  return priceLines(store, owner, lines, prices);
+}
+
+async function priceLines(
+  store: CartStore,
+  owner: CartOwner,
+  lines: readonly CartLine[],
+  prices: ReadonlyMap<string, SkuPrice>,
+): Promise<PricedCart> {
   const kept: Array<{ line: CartLine; price: SkuPrice }> = [];
   const removed: string[] = [];
   for (const line of lines) {

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type CartOwner, type CartStore, maxQuantity } from '../domain/cart.js';
 import { guestTokenPattern, newGuestToken } from '../domain/guest-token.js';
-import { pricedCart, sellableSku } from '../domain/priced-cart.js';
+import { addToCart, pricedCart } from '../domain/priced-cart.js';
 
 const cookieName = 'cart_token';
 const Quantity = Type.Integer({ minimum: 1, maximum: maxQuantity });
@@ -99,16 +99,8 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     async (request, reply) => {
       const owner = await ownerOf(request, reply, { create: true });
       if (!owner) throw new Error('a cart owner is always made for a write');
-      await sellableSku(deps.catalog, request.body.sku);
-      const quantity = await deps.store.add(owner, request.body);
-      if (quantity === undefined) {
-        throw new DomainError('quantity_limit', `A cart line holds at most ${maxQuantity} units`, {
-          errors: [
-            { field: 'quantity', in: 'body', message: `would pass ${maxQuantity} in the cart` },
-          ],
-        });
-      }
-      return respond(owner);
+      const cart = await addToCart(deps.store, deps.catalog, owner, request.body);
+      return owner.kind === 'guest' ? { ...cart, cartToken: owner.token } : cart;
     },
   );
 
