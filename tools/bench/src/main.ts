@@ -139,8 +139,10 @@ function report(figures: Figures) {
       load.non2xx + load.errors > 0 ? `  (${load.non2xx} non-2xx, ${load.errors} errors)` : '';
     return `  ${label.padEnd(36)} ${String(load.requestsPerSecond).padStart(7)} req/s  p50 ${String(load.p50).padStart(4)} ms  p99 ${String(load.p99).padStart(4)} ms  ${share(load.requestsPerSecond, figures.ceilings?.fastifyPostgres.requestsPerSecond)} of Fastify+PG  ${share(load.requestsPerSecond, figures.ceilings?.fastify.requestsPerSecond)} of Fastify${failed}`;
   };
-  say('');
-  say(`Load: ${connections} connections, ${seconds} s each, autocannon on the same machine`);
+  if (figures.ceilings || figures.loads.length > 0) {
+    say('');
+    say(`Load: ${connections} connections, ${seconds} s each, autocannon on the same machine`);
+  }
   if (figures.ceilings) {
     say(row('ceiling: bare Fastify, 1 KB JSON', figures.ceilings.fastify));
     say(row('ceiling: Fastify + PostgreSQL select', figures.ceilings.fastifyPostgres));
