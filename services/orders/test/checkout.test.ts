@@ -289,14 +289,7 @@ describe('checkout through the gateway', () => {
   }, 60_000);
 
   test('the business metrics move with a confirmed, a declined and an out-of-stock checkout', async () => {
-    /** The value of a counter series whose labels include `labels`, 0 when absent. */
-    const metric = async (service: string, name: string, labels: string) => {
-      const text = await (await fetch(`${shop.urlOf(service)}/metrics`)).text();
-      const line = text
-        .split('\n')
-        .find((candidate) => candidate.startsWith(`${name}{`) && candidate.includes(labels));
-      return Number(line?.split(' ').at(-1) ?? 0);
-    };
+    const metric = shop.metric;
     const snapshot = async () => ({
       confirmed: await metric('orders', 'bazaar_checkouts_total', 'outcome="confirmed"'),
       failed: await metric('orders', 'bazaar_checkouts_total', 'outcome="payment_failed"'),

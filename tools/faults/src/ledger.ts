@@ -15,30 +15,32 @@ export async function ledgerViolations(
   const rows = async <T>(service: string, sql: string, values: unknown[] = []) =>
     (await shop.db(service).query(sql, values)).rows as T[];
 
-  // The sweeper settles what a crash left pending; the relays drain the outboxes.
-  await waitFor(
-    async () =>
-      (
-        await rows<{ n: number }>(
-          'orders',
-          "SELECT count(*)::int AS n FROM orders WHERE status = 'pending'",
-        )
-      )[0]?.n,
-    (pending) => pending === 0,
-    { timeoutMs: 60_000 },
-  ).catch(() => violations.push('orders still pending 60 s after the fault'));
-  for (const service of ['identity', 'catalog', 'inventory', 'orders', 'payments']) {
-    await waitFor(
-      async () =>
-        (
-          await rows<{ n: number }>(
-            service,
-            'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
-          )
-        )[0]?.n,
-      (unsent) => unsent === 0,
+  const count = async (service: string, sql: string) =>
+    (await rows<{ n: number }>(service, sql))[0]?.n ?? 0;
+  /** Waits up to 60 s for the count to reach `expected`; a failure to is one violation. */
+  const settles = (service: string, sql: string, expected: number, failure: string) =>
+    waitFor(
+      () => count(service, sql),
+      (n) => n === expected,
       { timeoutMs: 60_000 },
-    ).catch(() => violations.push(`${service} has events unsent 60 s after the fault`));
+    ).catch(() => {
+      violations.push(failure);
+    });
+
+  // The sweeper settles what a crash left pending; the relays drain the outboxes.
+  await settles(
+    'orders',
+    "SELECT count(*)::int AS n FROM orders WHERE status = 'pending'",
+    0,
+    'orders still pending 60 s after the fault',
+  );
+  for (const service of ['identity', 'catalog', 'inventory', 'orders', 'payments']) {
+    await settles(
+      service,
+      'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+      0,
+      `${service} has events unsent 60 s after the fault`,
+    );
   }
 
   const orders = await rows<{ id: string; status: string }>(
@@ -112,18 +114,11 @@ export async function ledgerViolations(
   const [mail] = receipts;
   if (mail && mail.n !== mail.distinct_events)
     violations.push(`${mail.n - mail.distinct_events} receipts sent twice`);
-  await waitFor(
-    async () =>
-      (
-        await rows<{ n: number }>(
-          'notifications',
-          "SELECT count(*)::int AS n FROM messages WHERE kind = 'receipt'",
-        )
-      )[0]?.n,
-    (n) => n === confirmed,
-    { timeoutMs: 60_000 },
-  ).catch((error: Error) =>
-    violations.push(`receipts ≠ ${confirmed} confirmed orders (${error.message.slice(0, 80)})`),
+  await settles(
+    'notifications',
+    "SELECT count(*)::int AS n FROM messages WHERE kind = 'receipt'",
+    confirmed,
+    `receipts ≠ ${confirmed} confirmed orders 60 s after the fault`,
   );
   const doubled = await rows<{ order_id: string; entry: string; n: number }>(
     'orders',

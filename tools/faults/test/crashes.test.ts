@@ -103,17 +103,8 @@ test('a consumer killed after its effect committed and before its ack: the event
   await shop.shop.restart('notifications');
 
   const redelivered = await waitFor(
-    async () => {
-      const metrics = await (await fetch(`${shop.shop.urlOf('notifications')}/metrics`)).text();
-      const line = metrics
-        .split('\n')
-        .find(
-          (candidate) =>
-            candidate.startsWith('bazaar_events_redelivered_total{') &&
-            candidate.includes('order.confirmed.v1'),
-        );
-      return Number(line?.split(' ').at(-1) ?? 0);
-    },
+    () =>
+      shop.shop.metric('notifications', 'bazaar_events_redelivered_total', 'order.confirmed.v1'),
     (count) => count >= 1,
   );
   expect(redelivered).toBe(1);

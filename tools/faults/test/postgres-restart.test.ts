@@ -24,24 +24,13 @@ afterAll(async () => {
 
 const withDatabase = services.filter((spec) => spec.database).map((spec) => spec.name);
 
-/** Each service's process start time: unchanged means it was not restarted. */
-async function startTimes(): Promise<Record<string, string>> {
-  const entries = await Promise.all(
-    services.map(async ({ name }) => {
-      const text = await (await fetch(`${shop.shop.urlOf(name)}/metrics`)).text();
-      return [name, /^process_start_time_seconds\{[^}]*\} (\S+)/m.exec(text)?.[1] ?? ''] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
-}
-
 test('PostgreSQL restarted with -m immediate under load: /readyz goes false then true, the services recover without a restart, no accepted order is lost', async ({
   annotate,
 }) => {
   const { client, admin } = shop;
   const initialStock = new Map([[await client.stockedSku(admin, 100_000), 100_000]]);
   const buyers = await signUpBuyers(client, 10);
-  const before = await startTimes();
+  const before = await shop.shop.startTimes();
   const readiness = new Map<string, boolean[]>();
   let watching = true;
   const watcher = (async () => {
@@ -90,7 +79,7 @@ test('PostgreSQL restarted with -m immediate under load: /readyz goes false then
       true,
     ]);
   }
-  expect(await startTimes()).toEqual(before);
+  expect(await shop.shop.startTimes()).toEqual(before);
   const afterRestart = await client.checkout(buyers[0] ?? '', randomUUID());
   expect([201, 422]).toContain(afterRestart.status);
   expect(

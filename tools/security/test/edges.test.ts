@@ -17,10 +17,8 @@ afterAll(async () => {
 });
 
 /** The gateway's resident memory in MB, from its own /metrics. */
-async function gatewayRss(): Promise<number> {
-  const text = await (await fetch(`${shop.shop.urlOf('gateway')}/metrics`)).text();
-  return Number(/^process_resident_memory_bytes\{[^}]*\} (\S+)/m.exec(text)?.[1] ?? 0) / 2 ** 20;
-}
+const gatewayRss = async () =>
+  (await shop.shop.metric('gateway', 'process_resident_memory_bytes')) / 2 ** 20;
 
 /** A POST of `bytes` of JSON, sent with a length or (without one) chunked; its status and time. */
 function postLarge(

@@ -31,21 +31,11 @@ afterAll(async () => {
   await shop?.shop.stop();
 });
 
-/** Each service's process start time, from its /metrics: unchanged means it never crashed. */
-async function startTimes(): Promise<Record<string, string>> {
-  const times: Record<string, string> = {};
-  for (const { name } of services) {
-    const text = await (await fetch(`${shop.shop.urlOf(name)}/metrics`)).text();
-    times[name] = /^process_start_time_seconds\{[^}]*\} (\S+)/m.exec(text)?.[1] ?? '';
-  }
-  return times;
-}
-
 test(`${perService.toLocaleString('en')} malformed requests per service through the gateway: no 5xx, no crash, Object.prototype untouched`, async ({
   annotate,
 }) => {
   const operations = await publicOperations(shop.shop.urlOf);
-  const before = await startTimes();
+  const before = await shop.shop.startTimes();
   const gateway = new Pool(shop.shop.url, { connections: 32 });
   const failures: string[] = [];
   const sent: Record<string, number> = {};
@@ -73,7 +63,7 @@ test(`${perService.toLocaleString('en')} malformed requests per service through 
 
   expect(failures.slice(0, 20)).toEqual([]);
   expect(Math.min(...Object.values(sent))).toBeGreaterThanOrEqual(perService);
-  expect(await startTimes()).toEqual(before);
+  expect(await shop.shop.startTimes()).toEqual(before);
   expect(shop.shop.output()).not.toMatch(/unhandled|uncaught|FATAL/i);
   for (const { name } of services) {
     expect(await evaluateIn(shop.shop.output(), name, prototypeOf), name).toEqual(

@@ -24,6 +24,13 @@ export type RunningShop = {
   signal: (service: string, signal: NodeJS.Signals) => void;
   /** Starts a service that was killed again, with the same settings, and waits until it is ready. */
   restart: (service: string) => Promise<void>;
+  /**
+   * The value of the first sample of metric `name` on a service's /metrics whose labels include
+   * `labels` (such as `type="order.confirmed.v1"`), 0 when there is none.
+   */
+  metric: (service: string, name: string, labels?: string) => Promise<number>;
+  /** Each service's process start time: unchanged means no service was restarted. */
+  startTimes: () => Promise<Record<string, number>>;
   /** Everything the services printed, for a failing test to show. */
   output: () => string;
   stop: () => Promise<void>;
@@ -110,6 +117,13 @@ export async function startShop(
       await connection.close();
     }
   };
+  const metric = async (service: string, name: string, labels = '') => {
+    const text = await (await fetch(`${urlOf(service)}/metrics`)).text();
+    const line = text
+      .split('\n')
+      .find((candidate) => candidate.startsWith(`${name}{`) && candidate.includes(labels));
+    return Number(line?.split(' ').at(-1) ?? 0);
+  };
   try {
     await Promise.all(services.map((spec) => launch(spec.name)));
     await waitUntilSettled(services.map((spec) => urlOf(spec.name)));
@@ -132,6 +146,16 @@ export async function startShop(
       await running.get(service)?.exited;
       await launch(service);
     },
+    metric,
+    startTimes: async () =>
+      Object.fromEntries(
+        await Promise.all(
+          services.map(async ({ name }) => [
+            name,
+            await metric(name, 'process_start_time_seconds'),
+          ]),
+        ),
+      ),
     output: () => printed,
     stop,
   };
