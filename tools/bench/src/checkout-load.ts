@@ -15,6 +15,8 @@ export type CheckoutFigures = {
   failures: Record<string, number>;
   /** Times a buyer found the previous order's lines still in the cart and waited for the event. */
   cartStillFull: number;
+  /** CPU the shop used per confirmed journey (1–3 adds and a checkout), in ms, by process and in all. */
+  shopCpuMsPerJourney: Record<string, number>;
 };
 
 type Answer = Pick<ShopAnswer, 'status' | 'body'>;
@@ -31,6 +33,8 @@ export async function runCheckoutLoad(options: {
   seconds: number;
   adminToken: string;
   skus: readonly string[];
+  /** CPU seconds each of the shop's processes has used so far. */
+  cpuSeconds: () => Record<string, number>;
 }): Promise<CheckoutFigures> {
   const pool = new Pool(options.url, { connections: options.buyers + 4 });
   const call = async (
@@ -75,6 +79,7 @@ export async function runCheckoutLoad(options: {
   };
 
   const started = performance.now();
+  const cpuAtStart = options.cpuSeconds();
   const deadline = started + options.seconds * 1000;
   await Promise.all(
     Array.from({ length: options.buyers }, async (_, buyer) => {
@@ -113,6 +118,21 @@ export async function runCheckoutLoad(options: {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAtEnd = options.cpuSeconds();
+  const perJourney = (seconds: number) =>
+    Math.round((seconds * 10_000) / Math.max(checkoutMs.length, 1)) / 10;
+  const shopCpuMsPerJourney = Object.fromEntries(
+    Object.entries(cpuAtEnd).map(([name, seconds]) => [
+      name,
+      perJourney(seconds - (cpuAtStart[name] ?? 0)),
+    ]),
+  );
+  shopCpuMsPerJourney.all = perJourney(
+    Object.entries(cpuAtEnd).reduce(
+      (sum, [name, seconds]) => sum + seconds - (cpuAtStart[name] ?? 0),
+      0,
+    ),
+  );
   await pool.close();
   return {
     buyers: options.buyers,
@@ -123,6 +143,7 @@ export async function runCheckoutLoad(options: {
     journeyMs: percentiles(journeyMs),
     failures,
     cartStillFull,
+    shopCpuMsPerJourney,
   };
 }
 

@@ -9,7 +9,7 @@ import { hammer, type LoadFigures } from './autocannon-run.js';
 import { measureCeilings } from './ceilings.js';
 import { type CheckoutFigures, runCheckoutLoad } from './checkout-load.js';
 import { type MemoryFigures, measureMemory, peakMemoryDuring } from './memory.js';
-import { useOrStartStack } from './stack.js';
+import { cpuSecondsOf, useOrStartStack } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,6 +51,14 @@ try {
   }
 
   const figures: Figures = { readySeconds: stack.readySeconds, loads: [] };
+  /** CPU each of the shop's processes (services, launcher, PostgreSQL) has used so far, in seconds. */
+  const shopCpuSeconds = () =>
+    Object.fromEntries(
+      [...stack.processes()].map(([name, pids]) => [
+        name,
+        pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
+      ]),
+    );
   if (wanted('ceilings')) {
     say('bench: ceilings (bare Fastify, Fastify + one PostgreSQL select)…');
     figures.ceilings = await measureCeilings({
@@ -94,6 +102,7 @@ try {
       seconds: Number(values['checkout-seconds']),
       adminToken: admin,
       skus,
+      cpuSeconds: shopCpuSeconds,
     });
   });
   figures.memory = {
@@ -154,6 +163,11 @@ function report(figures: Figures) {
     say(
       `Checkout: ${checkout.buyers} buyers for ${checkout.seconds} s: ${checkout.confirmedPerSecond} confirmed/s (${checkout.confirmed} orders), checkout p50 ${checkout.checkoutMs.p50} ms p99 ${checkout.checkoutMs.p99} ms, add 1-3 items + checkout p50 ${checkout.journeyMs.p50} ms p99 ${checkout.journeyMs.p99} ms`,
     );
+    const byProcess = Object.entries(checkout.shopCpuMsPerJourney)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, ms]) => `${name} ${ms}`)
+      .join(', ');
+    say(`  CPU per confirmed journey (ms): ${byProcess}`);
     if (Object.keys(checkout.failures).length > 0) {
       say(`  not confirmed: ${JSON.stringify(checkout.failures)}`);
     }

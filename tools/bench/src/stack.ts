@@ -139,3 +139,11 @@ export function memoryOf(pid: number): { rss: number; peakRss: number; pss: numb
     pss: field(read(`/proc/${pid}/smaps_rollup`), 'Pss'),
   };
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = read(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime, the 14th and 15th fields of the line, in clock ticks of 1/100 s.
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Pool, withTransaction } from '@bazaar/db/pool';
+import type { Pool } from '@bazaar/db/pool';
 import { DomainError } from '@bazaar/service-kit/errors';
 import {
   insertOrder,
@@ -41,18 +41,16 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
   const lines = await priceCart(deps.services, request.user.id);
   const sums = totals(lines, deps.shippingRate);
   const orderId = randomUUID();
-  const inserted = await withTransaction(deps.db, (trx) =>
-    insertOrder(trx, {
-      id: orderId,
-      userId: request.user.id,
-      email: request.user.email,
-      idempotencyKey: request.idempotencyKey,
-      fingerprint,
-      ...sums,
-      shippingAddress: request.shippingAddress,
-      lines,
-    }),
-  );
+  const inserted = await insertOrder(deps.db, {
+    id: orderId,
+    userId: request.user.id,
+    email: request.user.email,
+    idempotencyKey: request.idempotencyKey,
+    fingerprint,
+    ...sums,
+    shippingAddress: request.shippingAddress,
+    lines,
+  });
   if (!inserted) {
     // A request with the same key got in first: its outcome is this one's too.
     const first = await selectOrderByKey(deps.db, request.user.id, request.idempotencyKey);

@@ -83,13 +83,25 @@ export type NewOrder = {
   lines: readonly OrderLine[];
 };
 
-/** Inserts a pending order with its lines; false when the user already used the key. */
+/**
+ * Inserts a pending order with its lines and the first entry of its history, in one statement (so
+ * atomically, in one round trip); false when the user already used the key.
+ */
 export async function insertOrder(db: Queryable, order: NewOrder): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `INSERT INTO orders (id, user_id, email, status, idempotency_key, request_fingerprint, currency,
-                         subtotal, shipping, total, shipping_address)
-     VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (user_id, idempotency_key) DO NOTHING`,
+  const { rows } = await db.query<{ inserted: number }>(
+    `WITH inserted AS (
+       INSERT INTO orders (id, user_id, email, status, idempotency_key, request_fingerprint,
+                           currency, subtotal, shipping, total, shipping_address)
+       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (user_id, idempotency_key) DO NOTHING
+       RETURNING id),
+     lines AS (
+       INSERT INTO order_lines (order_id, sku, name, quantity, unit_price, position)
+       SELECT inserted.id, line.* FROM inserted,
+              unnest($11::text[], $12::text[], $13::int[], $14::int[], $15::int[]) AS line),
+     history AS (
+       INSERT INTO order_history (order_id, entry) SELECT id, 'pending' FROM inserted)
+     SELECT count(*)::int AS inserted FROM inserted`,
     [
       order.id,
       order.userId,
@@ -101,14 +113,6 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
       order.shipping,
       order.total,
       order.shippingAddress,
-    ],
-  );
-  if (rowCount !== 1) return false;
-  await db.query(
-    `INSERT INTO order_lines (order_id, sku, name, quantity, unit_price, position)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[])`,
-    [
-      order.id,
       order.lines.map((line) => line.sku),
       order.lines.map((line) => line.name),
       order.lines.map((line) => line.quantity),
@@ -116,8 +120,7 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
       order.lines.map((_, position) => position),
     ],
   );
-  await addHistory(db, order.id, 'pending');
-  return true;
+  return rows[0]?.inserted === 1;
 }
 
 export async function selectOrder(
@@ -176,8 +179,9 @@ export async function selectOrders(
 }
 
 /**
- * Moves an order on, only from the status it is expected in; returns false when another process
- * moved it first (the checkout and the sweeper may race: one of them wins, once).
+ * Moves an order on, only from the status it is expected in, and notes it in its history, in one
+ * statement; returns false when another process moved it first (the checkout and the sweeper may
+ * race: one of them wins, once).
  */
 export async function updateOrderStatus(
   db: Queryable,
@@ -191,10 +195,13 @@ export async function updateOrderStatus(
   },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE orders SET status = $3, updated_at = now(),
-            payment = coalesce($4, payment), failure = coalesce($5, failure),
-            carrier = coalesce($6, carrier), tracking_number = coalesce($7, tracking_number)
-      WHERE id = $1 AND status = $2`,
+    `WITH changed AS (
+       UPDATE orders SET status = $3, updated_at = now(),
+              payment = coalesce($4, payment), failure = coalesce($5, failure),
+              carrier = coalesce($6, carrier), tracking_number = coalesce($7, tracking_number)
+        WHERE id = $1 AND status = $2
+        RETURNING id)
+     INSERT INTO order_history (order_id, entry, detail) SELECT id, $3, $8 FROM changed`,
     [
       id,
       change.from,
@@ -203,11 +210,10 @@ export async function updateOrderStatus(
       change.failure ?? null,
       change.shipment?.carrier ?? null,
       change.shipment?.trackingNumber ?? null,
+      change.failure ?? {},
     ],
   );
-  if (rowCount !== 1) return false;
-  await addHistory(db, id, change.to, change.failure ?? {});
-  return true;
+  return rowCount === 1;
 }
 
 export async function addHistory(
