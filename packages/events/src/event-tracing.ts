@@ -18,11 +18,15 @@ const tracer = trace.getTracer('@bazaar/events');
 
 export type Transport = EventBus['transport'];
 
+function traceparentOf(within: Context): string | undefined {
+  const carrier: { traceparent?: string } = {};
+  propagation.inject(within, carrier);
+  return carrier.traceparent;
+}
+
 /** The `traceparent` of the active span, to store beside an event written to the outbox. */
 export function currentTraceparent(): string | null {
-  const carrier: { traceparent?: string } = {};
-  propagation.inject(context.active(), carrier);
-  return carrier.traceparent ?? null;
+  return traceparentOf(context.active()) ?? null;
 }
 
 function contextOf(traceparent: string | null | undefined): Context {
@@ -62,9 +66,10 @@ export function startSendSpans(
       contextOf(event.traceparent),
     );
     spans.push(span);
-    const carrier: { traceparent?: string } = {};
-    propagation.inject(trace.setSpan(ROOT_CONTEXT, span), carrier);
-    return { ...event, traceparent: carrier.traceparent ?? event.traceparent };
+    return {
+      ...event,
+      traceparent: traceparentOf(trace.setSpan(ROOT_CONTEXT, span)) ?? event.traceparent,
+    };
   });
   return {
     events: traced,

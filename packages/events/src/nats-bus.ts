@@ -24,7 +24,7 @@ type Subjects = ReturnType<typeof subjectsOf>;
 
 type StoredDeadLetter = Omit<DeadLetter, 'consumer'>;
 
-/** The NATS client, loaded only when NATS carries the events: a shop on the PostgreSQL log keeps it out of memory (about 13 MB). */
+/** The NATS client library, loaded only when NATS carries the events: a shop on the PostgreSQL log never loads it. */
 type NatsClient = typeof import('@nats-io/jetstream') & typeof import('@nats-io/transport-node');
 
 async function loadNatsClient(): Promise<NatsClient> {
@@ -91,7 +91,7 @@ export async function natsBus(
     },
     async subscribe(subscription) {
       return startNatsConsumer(
-        { nats, client, manager, stream, subjects },
+        { api: nats, client, manager, stream, subjects },
         subscription,
         async (event, error, attempts) => {
           subscription.onDeadLetter?.(event);
@@ -160,7 +160,7 @@ async function ensureStream(
  */
 async function startNatsConsumer(
   nats: {
-    nats: NatsClient;
+    api: NatsClient;
     client: JetStreamClient;
     manager: JetStreamManager;
     stream: string;
@@ -211,7 +211,7 @@ async function startNatsConsumer(
     durables.map(async ({ name, subject }) => {
       await ensureConsumer(nats, name, {
         filter_subject: subject,
-        ack_wait: nats.nats.nanos(30_000),
+        ack_wait: nats.api.nanos(30_000),
         // One more than the attempts, so a process that dies during the last one still writes
         // the letter.
         max_deliver: maxAttempts + 1,
@@ -231,7 +231,7 @@ async function startNatsConsumer(
 }
 
 async function ensureConsumer(
-  nats: { nats: NatsClient; manager: JetStreamManager; stream: string },
+  nats: { api: NatsClient; manager: JetStreamManager; stream: string },
   name: string,
   config: { filter_subject: string; ack_wait: number; max_deliver: number },
 ): Promise<void> {
@@ -239,11 +239,11 @@ async function ensureConsumer(
     await nats.manager.consumers.info(nats.stream, name);
     await nats.manager.consumers.update(nats.stream, name, config);
   } catch (error) {
-    if (!isApiError(nats.nats, error, nats.nats.JetStreamApiCodes.ConsumerNotFound)) throw error;
+    if (!isApiError(nats.api, error, nats.api.JetStreamApiCodes.ConsumerNotFound)) throw error;
     await nats.manager.consumers.add(nats.stream, {
       durable_name: name,
-      ack_policy: nats.nats.AckPolicy.Explicit,
-      deliver_policy: nats.nats.DeliverPolicy.All,
+      ack_policy: nats.api.AckPolicy.Explicit,
+      deliver_policy: nats.api.DeliverPolicy.All,
       ...config,
     });
   }

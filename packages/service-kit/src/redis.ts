@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
  * second of Redis' return; connection errors are reported, not thrown.
  */
 export async function connectRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
-  // Loaded only with REDIS_URL: a service without Redis keeps the client out of memory (about 20 MB).
+  // Loaded only with REDIS_URL: a service without Redis never loads the client.
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     connectTimeout: 500,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type RunningShop, startShop } from '@bazaar/testing/shop';
 import {
   shippingAddress as address,
+  declinedCard,
   devAdmin,
   goodCard,
   type ShopClient,
@@ -100,17 +101,11 @@ describe('checkout through the gateway', () => {
     const customer = await newCustomer();
     await cartWith(customer.token, sku, 1);
     const key = randomUUID();
-    const declined = await checkout(customer.token, key, {
-      method: 'card',
-      cardNumber: '4000000000000002',
-    });
+    const declined = await checkout(customer.token, key, declinedCard);
     expect(declined.status).toBe(402);
     expect(declined.body).toMatchObject({ code: 'card_declined', orderId: expect.any(String) });
     expect(await available(sku)).toBe(5);
-    const again = await checkout(customer.token, key, {
-      method: 'card',
-      cardNumber: '4000000000000002',
-    });
+    const again = await checkout(customer.token, key, declinedCard);
     expect(again.status).toBe(402);
     expect(again.body.orderId).toBe(declined.body.orderId);
     const insufficient = await checkout(customer.token, randomUUID(), {
@@ -310,7 +305,6 @@ describe('checkout through the gateway', () => {
       bearer: customer.token,
       body: { quantity: 1 },
     });
-    const declinedCard = { method: 'card', cardNumber: '4000000000000002' };
     expect((await checkout(customer.token, randomUUID(), declinedCard)).status).toBe(402);
     expect((await checkout(customer.token, randomUUID())).status).toBe(201);
     expect(await snapshot()).toEqual({

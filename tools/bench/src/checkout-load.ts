@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { goodCard, type Answer as ShopAnswer, shippingAddress } from '@bazaar/testing/shop-client';
+import {
+  goodCard,
+  type Answer as ShopAnswer,
+  shippingAddress,
+  shopClient,
+} from '@bazaar/testing/shop-client';
+import { signUpBuyers } from '@bazaar/testing/tuned-shop';
 import { Pool } from 'undici';
 
 export type CheckoutFigures = {
@@ -64,7 +70,8 @@ export async function runCheckoutLoad(options: {
     });
     if (stocked.status !== 200) throw new Error(`stocking ${sku}: ${stocked.status}`);
   }
-  const accounts = await signUp(call, options.buyers * 2);
+  // Eight at a time: each sign-up is an argon2 hash, which identity runs on libuv's four threads.
+  const accounts = await signUpBuyers(shopClient(options.url), options.buyers * 2, 8);
 
   const checkoutMs: number[] = [];
   const journeyMs: number[] = [];
@@ -145,31 +152,6 @@ export async function runCheckoutLoad(options: {
     cartStillFull,
     shopCpuMsPerJourney,
   };
-}
-
-async function signUp(
-  call: (method: 'POST', path: string, token?: string, body?: unknown) => Promise<Answer>,
-  count: number,
-): Promise<string[]> {
-  const tokens: string[] = [];
-  // Eight at a time: each sign-up is an argon2 hash, which identity runs on libuv's four threads.
-  for (let batch = 0; batch < count; batch += 8) {
-    const answers = await Promise.all(
-      Array.from({ length: Math.min(8, count - batch) }, () =>
-        call('POST', '/api/auth/register', undefined, {
-          email: `bench-${randomUUID()}@example.com`,
-          password: 'benchmark password 1',
-          name: 'Bench Buyer',
-        }),
-      ),
-    );
-    for (const answer of answers) {
-      if (answer.status !== 201)
-        throw new Error(`sign-up: ${answer.status} ${JSON.stringify(answer.body)}`);
-      tokens.push(answer.body.accessToken);
-    }
-  }
-  return tokens;
 }
 
 function percentiles(values: number[]): { p50: number; p99: number } {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely; the assertions check their shape
 export type Answer = { status: number; body: any; headers: Headers };
 
-export type CallOptions = {
+type CallOptions = {
   body?: unknown;
   bearer?: string;
   headers?: Record<string, string>;
