@@ -30,7 +30,7 @@ export async function buildApp(deps: CartDeps): Promise<ServiceApp> {
       postgres: () => db.query('SELECT 1'),
       ...(deps.storeReady ? { redis: deps.storeReady } : {}),
     },
-    problemStatuses: { sku_unavailable: 422, quantity_limit: 422 },
+    problemStatuses: { sku_unavailable: 422, quantity_limit: 422, cart_in_checkout: 409 },
   });
   await app.register(cookie);
   cartRoutes(app, { ...deps, ttlSeconds: config.CART_TTL_DAYS * 86_400 });

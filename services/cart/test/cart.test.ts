@@ -192,13 +192,92 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     }
   });
 
-  test('order.confirmed.v1 takes what was bought out of the cart, once; units added since stay', async () => {
+  const internal = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    tokens
+      .sign({ role: 'service', audience: 'bazaar-internal', subject: 'orders' })
+      .then((bearer) => send(method, url, { bearer, ...(payload ? { payload } : {}) }));
+  const quantities = (cart: { items: Array<{ sku: string; quantity: number }> }) =>
+    cart.items.map((item) => [item.sku, item.quantity]);
+
+  test('a checkout takes its lines out of the cart at once; a second checkout of the same lines is refused, naming the first', async () => {
+    const userId = randomUUID();
+    const bearer = await tokens.sign({ role: 'customer', audience: 'bazaar', subject: userId });
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 2 } });
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-WHT', quantity: 1 } });
+    const lines = [
+      { sku: 'LGT-05-SND', quantity: 2 },
+      { sku: 'LGT-05-WHT', quantity: 1 },
+    ];
+    const [first, second] = [randomUUID(), randomUUID()];
+
+    const claimed = await internal('POST', `/internal/carts/${userId}/checkouts`, {
+      orderId: first,
+      lines,
+    });
+    const refused = await internal('POST', `/internal/carts/${userId}/checkouts`, {
+      orderId: second,
+      lines,
+    });
+
+    expect(claimed.statusCode, claimed.body).toBe(200);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'cart_in_checkout', heldBy: [first] });
+    expect((await send('GET', '/api/cart', { bearer })).json().items).toEqual([]);
+    expect((await internal('GET', `/internal/carts/${userId}`)).json()).toEqual({
+      userId,
+      lines: [],
+      checkoutsInProgress: [first],
+    });
+  });
+
+  test('twenty checkouts claiming one cart at the same moment: exactly one gets its lines', async () => {
+    const userId = randomUUID();
+    const bearer = await tokens.sign({ role: 'customer', audience: 'bazaar', subject: userId });
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 3 } });
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        internal('POST', `/internal/carts/${userId}/checkouts`, {
+          orderId: randomUUID(),
+          lines: [{ sku: 'LGT-05-SND', quantity: 2 }],
+        }),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([
+      200,
+      ...Array.from({ length: 19 }, () => 409),
+    ]);
+    expect(quantities((await send('GET', '/api/cart', { bearer })).json())).toEqual([
+      ['LGT-05-SND', 1],
+    ]);
+  });
+
+  test("a failed order's lines come back into the cart once; a bought order's never do", async () => {
     const userId = randomUUID();
     const bearer = await tokens.sign({ role: 'customer', audience: 'bazaar', subject: userId });
     await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 1 } });
-    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-WHT', quantity: 1 } });
-    // Checked out with one lamp of each; then one more sand lamp went into the cart.
-    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 1 } });
+    const failed = randomUUID();
+    await internal('POST', `/internal/carts/${userId}/checkouts`, {
+      orderId: failed,
+      lines: [{ sku: 'LGT-05-SND', quantity: 1 }],
+    });
+    // Added while the checkout was running: it stays, and what comes back joins it.
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 2 } });
+
+    const returned = await internal('POST', `/internal/carts/${userId}/checkouts/${failed}/return`);
+    await internal('POST', `/internal/carts/${userId}/checkouts/${failed}/return`);
+
+    expect(returned.statusCode).toBe(204);
+    expect(quantities((await send('GET', '/api/cart', { bearer })).json())).toEqual([
+      ['LGT-05-SND', 3],
+    ]);
+
+    const bought = randomUUID();
+    await internal('POST', `/internal/carts/${userId}/checkouts`, {
+      orderId: bought,
+      lines: [{ sku: 'LGT-05-SND', quantity: 3 }],
+    });
     const handler = cartEventHandlers(store)['order.confirmed.v1'];
     const unitPrice = { amount: 1, currency: 'USD' };
     const event = {
@@ -206,18 +285,15 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
       id: randomUUID(),
       source: 'orders',
       type: 'order.confirmed.v1',
-      subject: userId,
+      subject: bought,
       time: new Date().toISOString(),
       datacontenttype: 'application/json' as const,
       data: {
-        orderId: randomUUID(),
+        orderId: bought,
         userId,
         email: 'ada@example.com',
-        lines: [
-          { sku: 'LGT-05-SND', name: 'Lamp', quantity: 1, unitPrice },
-          { sku: 'LGT-05-WHT', name: 'Lamp', quantity: 1, unitPrice },
-        ],
-        total: { amount: 2, currency: 'USD' },
+        lines: [{ sku: 'LGT-05-SND', name: 'Lamp', quantity: 3, unitPrice }],
+        total: { amount: 3, currency: 'USD' },
       },
     };
     const client = await database.pool.connect();
@@ -227,10 +303,18 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     } finally {
       client.release();
     }
-    const cart = (await send('GET', '/api/cart', { bearer })).json();
-    expect(
-      cart.items.map((item: { sku: string; quantity: number }) => [item.sku, item.quantity]),
-    ).toEqual([['LGT-05-SND', 1]]);
+    await internal('POST', `/internal/carts/${userId}/checkouts/${bought}/return`);
+
+    expect((await send('GET', '/api/cart', { bearer })).json().items).toEqual([]);
+    expect((await internal('GET', `/internal/carts/${userId}`)).json().checkoutsInProgress).toEqual(
+      [],
+    );
+    const again = await internal('POST', `/internal/carts/${userId}/checkouts`, {
+      orderId: bought,
+      lines: [{ sku: 'LGT-05-SND', quantity: 3 }],
+    });
+    expect(again.statusCode).toBe(200);
+    expect((await send('GET', '/api/cart', { bearer })).json().items).toEqual([]);
   });
 
   test('a malformed cart token is a 400 naming the header', async () => {

@@ -38,6 +38,8 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
       sku_unavailable: 422,
       idempotency_key_reused: 422,
       checkout_in_progress: 409,
+      cart_in_checkout: 409,
+      checkout_interrupted: 409,
       invalid_transition: 409,
       out_of_stock: 409,
       unknown_sku: 409,

@@ -144,6 +144,54 @@ describe('checkout through the gateway', () => {
     expect(await available(sku)).toBe(9);
   });
 
+  test('checkouts of one cart sent together under different keys (a double click, two tabs, a retry with a new key): one order, one charge', async () => {
+    const sku = await stockedSku(100);
+    for (const together of [2, 2, 2, 2, 2, 12]) {
+      const customer = await newCustomer();
+      await cartWith(customer.token, sku, 2);
+
+      const answers = await Promise.all(
+        Array.from({ length: together }, () => checkout(customer.token, randomUUID())),
+      );
+
+      const placed = answers.filter((answer) => answer.status === 201);
+      expect(placed, JSON.stringify(answers.map((answer) => answer.body))).toHaveLength(1);
+      // Those that read the cart while the first held its lines are told so; one that came after
+      // the first had finished finds the cart empty. None is charged.
+      for (const answer of answers.filter((other) => other.status !== 201)) {
+        expect([answer.status, answer.body.code]).toEqual(
+          answer.status === 409 ? [409, 'cart_in_checkout'] : [422, 'cart_empty'],
+        );
+      }
+      const mine = (await call('GET', '/api/orders', { bearer: customer.token })).body.items;
+      const ids = mine.map((order: { id: string }) => order.id);
+      const { rows: charges } = await shop
+        .db('payments')
+        .query('SELECT order_id FROM payments WHERE order_id = ANY($1)', [ids]);
+      expect(charges.map((charge: { order_id: string }) => charge.order_id)).toEqual([
+        placed[0]?.body.id,
+      ]);
+      expect((await call('GET', '/api/cart', { bearer: customer.token })).body.items).toEqual([]);
+    }
+    expect(await available(sku)).toBe(88);
+  });
+
+  test('a checkout that fails (a declined card, too little stock) gives its lines back to the cart', async () => {
+    const sku = await stockedSku(3);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 2);
+    const lines = async () =>
+      (await call('GET', '/api/cart', { bearer: customer.token })).body.items.map(
+        (item: { sku: string; quantity: number }) => [item.sku, item.quantity],
+      );
+
+    expect((await checkout(customer.token, randomUUID(), declinedCard)).status).toBe(402);
+    expect(await lines()).toEqual([[sku, 2]]);
+    await cartWith(customer.token, sku, 2);
+    expect((await checkout(customer.token, randomUUID())).status).toBe(409);
+    expect(await lines()).toEqual([[sku, 4]]);
+  });
+
   test('the Idempotency-Key is required, and one key cannot pay for two different checkouts', async () => {
     const sku = await stockedSku(10);
     const customer = await newCustomer();
@@ -271,15 +319,21 @@ describe('checkout through the gateway', () => {
     const payment = (
       await shop.db('payments').query('SELECT status FROM payments WHERE order_id = $1', [orderId])
     ).rows[0];
+    const cart = await until(
+      () => call('GET', '/api/cart', { bearer: customer.token }),
+      (answer) => (settled.status === 'confirmed') === (answer.body.items.length === 0),
+    );
     if (settled.status === 'confirmed') {
       expect(reservation.status).toBe('committed');
       expect(payment.status).toBe('captured');
       expect(await available(sku)).toBe(4);
+      expect(cart.body.items).toEqual([]);
     } else {
       expect(settled.status).toBe('payment_failed');
       expect(reservation.status).toBe('released');
       expect(payment?.status ?? 'none').not.toMatch(/authorized|captured/);
       expect(await available(sku)).toBe(5);
+      expect(cart.body.items).toEqual([expect.objectContaining({ sku, quantity: 1 })]);
     }
   }, 60_000);
 

@@ -1,94 +1,176 @@
 import type { RunningShop } from '@bazaar/testing/shop';
 import { waitFor } from '@bazaar/testing/until';
 
-/** What the whole shop must agree on once a fault has passed; each broken rule is one line. */
+type Line = { sku: string; quantity: number };
+
+/** The services whose consumers must have read, and applied, every event once a fault has passed. */
+const consumers = ['catalog', 'cart', 'orders', 'notifications'];
+
+/**
+ * What the whole shop must agree on once a fault has passed; each broken rule is one line. Carts
+ * are read from cart's PostgreSQL database (the scenarios run without Redis).
+ */
 export async function ledgerViolations(
   shop: RunningShop,
   options: {
     /** Orders a client was told are confirmed (201): none may be lost. */
     accepted: readonly string[];
+    /** Orders a client was told failed (402, 409): none may end confirmed. */
+    refused?: readonly string[];
     /** The stock each SKU the scenario sold from started with. */
     initialStock: ReadonlyMap<string, number>;
+    /** Units each user (by id) put into the cart: never more may be bought. */
+    unitsPutInCarts?: ReadonlyMap<string, number>;
   },
 ): Promise<string[]> {
   const violations: string[] = [];
   const rows = async <T>(service: string, sql: string, values: unknown[] = []) =>
     (await shop.db(service).query(sql, values)).rows as T[];
-
   const count = async (service: string, sql: string) =>
     (await rows<{ n: number }>(service, sql))[0]?.n ?? 0;
-  /** Waits up to 60 s for the count to reach `expected`; a failure to is one violation. */
-  const settles = (service: string, sql: string, expected: number, failure: string) =>
-    waitFor(
-      () => count(service, sql),
-      (n) => n === expected,
-      { timeoutMs: 60_000 },
-    ).catch(() => {
+  /** Waits up to 60 s for `probe` to reach `expected`; a failure to is one violation. */
+  const settles = (probe: () => Promise<number>, expected: number, failure: string) =>
+    waitFor(probe, (n) => n === expected, { timeoutMs: 60_000 }).catch(() => {
       violations.push(failure);
     });
 
-  // The sweeper settles what a crash left pending; the relays drain the outboxes.
+  // The sweeper settles what a crash left pending; the relays drain the outboxes; the consumers
+  // read everything and give up on nothing.
   await settles(
-    'orders',
-    "SELECT count(*)::int AS n FROM orders WHERE status = 'pending'",
+    () => count('orders', "SELECT count(*)::int AS n FROM orders WHERE status = 'pending'"),
     0,
     'orders still pending 60 s after the fault',
   );
   for (const service of ['identity', 'catalog', 'inventory', 'orders', 'payments']) {
     await settles(
-      service,
-      'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+      () => count(service, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'),
       0,
       `${service} has events unsent 60 s after the fault`,
     );
   }
+  for (const service of consumers) {
+    await settles(
+      () => shop.metric(service, 'bazaar_consumer_lag_events'),
+      0,
+      `${service} has events unread 60 s after the fault`,
+    );
+    const dead = await shop.metric(service, 'bazaar_dead_letters');
+    if (dead !== 0) violations.push(`${service} set ${dead} events aside as dead letters`);
+  }
+  await settles(
+    () => count('cart', "SELECT count(*)::int AS n FROM cart_checkouts WHERE state = 'claimed'"),
+    0,
+    'cart lines still claimed by a checkout 60 s after the fault',
+  );
 
-  const orders = await rows<{ id: string; status: string }>(
+  const orders = await rows<{
+    id: string;
+    user_id: string;
+    status: string;
+    total: number;
+    lines: Line[];
+  }>(
     'orders',
-    'SELECT id, status FROM orders',
+    `SELECT o.id, o.user_id, o.status, o.total,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity)), '[]')
+               FROM order_lines l WHERE l.order_id = o.id) AS lines
+       FROM orders o`,
   );
-  const payments = new Map(
-    (
-      await rows<{ order_id: string; status: string }>(
-        'payments',
-        'SELECT order_id, status FROM payments',
-      )
-    ).map((row) => [row.order_id, row.status]),
+  const payments = byOrder(
+    await rows<{ order_id: string; status: string; amount: number }>(
+      'payments',
+      'SELECT order_id, status, amount FROM payments',
+    ),
   );
-  const reservations = new Map(
-    (
-      await rows<{ order_id: string; status: string }>(
-        'inventory',
-        'SELECT order_id, status FROM reservations',
-      )
-    ).map((row) => [row.order_id, row.status]),
+  const reservations = byOrder(
+    await rows<{ order_id: string; status: string; lines: Line[] }>(
+      'inventory',
+      `SELECT r.order_id, r.status,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity)), '[]')
+                 FROM reservation_lines l WHERE l.order_id = r.order_id) AS lines
+         FROM reservations r`,
+    ),
+  );
+  const checkouts = byOrder(
+    await rows<{ order_id: string; state: string; lines: Line[] }>(
+      'cart',
+      'SELECT order_id, state, lines FROM cart_checkouts',
+    ),
   );
   const status = new Map(orders.map((order) => [order.id, order.status]));
+  // An order that took the money and the stock (it may have been cancelled or shipped since).
+  const sold = (orderStatus: string | undefined) =>
+    orderStatus === 'confirmed' || orderStatus === 'shipped' || orderStatus === 'cancelled';
 
   for (const id of options.accepted) {
     if (status.get(id) !== 'confirmed')
       violations.push(`accepted order ${id} is ${status.get(id) ?? 'missing'}`);
   }
-  for (const { id, status: orderStatus } of orders) {
-    const payment = payments.get(id);
-    const reservation = reservations.get(id);
-    if (orderStatus === 'confirmed') {
-      if (payment !== 'captured')
-        violations.push(`confirmed order ${id} has payment ${payment ?? 'none'}`);
-      if (reservation !== 'committed') {
-        violations.push(`confirmed order ${id} has reservation ${reservation ?? 'none'}`);
-      }
-    } else {
-      if (payment === 'authorized' || payment === 'captured') {
-        violations.push(`${orderStatus} order ${id} holds a ${payment} payment`);
-      }
-      if (reservation === 'held' || reservation === 'committed') {
-        violations.push(`${orderStatus} order ${id} holds a ${reservation} reservation`);
-      }
+  for (const id of options.refused ?? []) {
+    if (sold(status.get(id)))
+      violations.push(`order ${id} was refused to its buyer, yet is ${status.get(id)}`);
+  }
+  for (const order of orders) {
+    const payment = payments.get(order.id);
+    const reservation = reservations.get(order.id);
+    const checkout = checkouts.get(order.id);
+    if (order.status === 'confirmed') {
+      if (payment?.status !== 'captured')
+        violations.push(`confirmed order ${order.id} has payment ${payment?.status ?? 'none'}`);
+      else if (payment.amount !== order.total)
+        violations.push(`confirmed order ${order.id} of ${order.total} captured ${payment.amount}`);
+      if (reservation?.status !== 'committed')
+        violations.push(
+          `confirmed order ${order.id} has reservation ${reservation?.status ?? 'none'}`,
+        );
+      else if (!sameLines(reservation.lines, order.lines))
+        violations.push(`confirmed order ${order.id} committed other lines than it holds`);
+      if (checkout?.state !== 'bought')
+        violations.push(
+          `confirmed order ${order.id} left its cart lines ${checkout?.state ?? 'unclaimed'}`,
+        );
+      else if (!sameLines(checkout.lines, order.lines))
+        violations.push(`confirmed order ${order.id} took other lines from the cart than it holds`);
+    } else if (!sold(order.status)) {
+      if (payment?.status === 'authorized' || payment?.status === 'captured')
+        violations.push(`${order.status} order ${order.id} holds a ${payment.status} payment`);
+      if (reservation?.status === 'held' || reservation?.status === 'committed')
+        violations.push(
+          `${order.status} order ${order.id} holds a ${reservation.status} reservation`,
+        );
+      if (checkout?.state === 'bought')
+        violations.push(`${order.status} order ${order.id} bought its cart lines`);
     }
+    if (
+      payment?.status === 'refunded' &&
+      !(order.status === 'cancelled' || order.status === 'refunded')
+    )
+      violations.push(`${order.status} order ${order.id} was refunded`);
+    if (payment && payment.amount > order.total)
+      violations.push(`order ${order.id} of ${order.total} has a payment of ${payment.amount}`);
   }
   for (const orderId of payments.keys()) {
     if (!status.has(orderId)) violations.push(`payment for order ${orderId}, which does not exist`);
+  }
+  for (const [orderId, reservation] of reservations) {
+    if (reservation.status === 'committed' && !status.has(orderId))
+      violations.push(`committed reservation for order ${orderId}, which does not exist`);
+  }
+  for (const orderId of checkouts.keys()) {
+    if (!status.has(orderId))
+      violations.push(`cart lines claimed by order ${orderId}, which does not exist`);
+  }
+
+  // No cart's contents bought twice: no buyer got more units than went into the cart.
+  const bought = new Map<string, number>();
+  for (const order of orders.filter((candidate) => sold(candidate.status))) {
+    const units = order.lines.reduce((sum, line) => sum + line.quantity, 0);
+    bought.set(order.user_id, (bought.get(order.user_id) ?? 0) + units);
+  }
+  for (const [userId, put] of options.unitsPutInCarts ?? []) {
+    const units = bought.get(userId) ?? 0;
+    if (units > put)
+      violations.push(`user ${userId} put ${put} units in the cart and bought ${units}`);
   }
 
   const stock = await rows<{ sku: string; on_hand: number; reserved: number; sold: number }>(
@@ -98,28 +180,47 @@ export async function ledgerViolations(
        FROM stock s WHERE s.sku = ANY($1)`,
     [[...options.initialStock.keys()]],
   );
-  for (const { sku, on_hand: onHand, reserved, sold } of stock) {
+  for (const { sku, on_hand: onHand, reserved, sold: units } of stock) {
     const initial = options.initialStock.get(sku) ?? 0;
-    if (onHand + sold !== initial)
-      violations.push(`${sku}: ${onHand} on hand + ${sold} sold ≠ ${initial}`);
+    if (onHand + units !== initial)
+      violations.push(`${sku}: ${onHand} on hand + ${units} sold ≠ ${initial}`);
     if (reserved !== 0) violations.push(`${sku}: ${reserved} still reserved`);
   }
 
-  // Applied twice would show as a second effect of one event.
-  const confirmed = orders.filter((order) => order.status === 'confirmed').length;
-  const receipts = await rows<{ n: number; distinct_events: number }>(
-    'notifications',
-    "SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct_events FROM messages WHERE kind = 'receipt'",
+  // One receipt per confirmed order, found through the event that announced it.
+  const announced = new Map(
+    (
+      await rows<{ id: string; subject: string }>(
+        'orders',
+        "SELECT id, subject FROM outbox WHERE type = 'order.confirmed.v1'",
+      )
+    ).map((event) => [event.id, event.subject]),
   );
-  const [mail] = receipts;
-  if (mail && mail.n !== mail.distinct_events)
-    violations.push(`${mail.n - mail.distinct_events} receipts sent twice`);
-  await settles(
-    'notifications',
-    "SELECT count(*)::int AS n FROM messages WHERE kind = 'receipt'",
-    confirmed,
-    `receipts ≠ ${confirmed} confirmed orders 60 s after the fault`,
-  );
+  const confirmed = orders.filter((order) => order.status === 'confirmed').map((order) => order.id);
+  const receipts = async () => {
+    const perOrder = new Map<string, number>();
+    for (const { event_id: eventId } of await rows<{ event_id: string }>(
+      'notifications',
+      "SELECT event_id FROM messages WHERE kind = 'receipt'",
+    )) {
+      const orderId = announced.get(eventId) ?? `event ${eventId}`;
+      perOrder.set(orderId, (perOrder.get(orderId) ?? 0) + 1);
+    }
+    return perOrder;
+  };
+  const wrong = (perOrder: Map<string, number>) => [
+    ...confirmed
+      .filter((id) => perOrder.get(id) !== 1)
+      .map((id) => `confirmed order ${id} has ${perOrder.get(id) ?? 0} receipts`),
+    ...[...perOrder.keys()]
+      .filter((id) => !confirmed.includes(id))
+      .map((id) => `a receipt for ${id}, which is not a confirmed order`),
+  ];
+  const perOrder = await waitFor(receipts, (found) => wrong(found).length === 0, {
+    timeoutMs: 60_000,
+  }).catch(receipts);
+  violations.push(...wrong(perOrder));
+
   const doubled = await rows<{ order_id: string; entry: string; n: number }>(
     'orders',
     `SELECT order_id, entry, count(*)::int AS n FROM order_history
@@ -128,4 +229,14 @@ export async function ledgerViolations(
   for (const row of doubled)
     violations.push(`order ${row.order_id} recorded ${row.entry} ${row.n} times`);
   return violations;
+}
+
+function byOrder<T extends { order_id: string }>(list: readonly T[]): Map<string, T> {
+  return new Map(list.map((row) => [row.order_id, row]));
+}
+
+function sameLines(a: readonly Line[], b: readonly Line[]): boolean {
+  const canonical = (lines: readonly Line[]) =>
+    JSON.stringify([...lines].map(({ sku, quantity }) => [sku, quantity]).sort());
+  return canonical(a) === canonical(b);
 }

@@ -9,6 +9,10 @@ export type SteadyCheckouts = {
 export type CheckoutTally = {
   /** Orders the shop answered 201 confirmed: the ledger must find every one confirmed. */
   accepted: string[];
+  /** Orders the shop answered with a refusal (402, 409): none may end confirmed. */
+  refused: string[];
+  /** Units each buyer (by user id) asked to put into the cart, answered or not. */
+  unitsPutInCarts: Map<string, number>;
   /** Answers by status (`error` when no answer came at all). */
   statuses: Record<string, number>;
 };
@@ -23,19 +27,29 @@ export function startSteadyCheckouts(
   skus: readonly string[],
 ): SteadyCheckouts {
   let running = true;
-  const tally: CheckoutTally = { accepted: [], statuses: {} };
+  const tally: CheckoutTally = {
+    accepted: [],
+    refused: [],
+    unitsPutInCarts: new Map(),
+    statuses: {},
+  };
   const count = (status: string) => {
     tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
   };
   const loops = buyers.map(async (token, index) => {
+    const userId = subjectOf(token);
     for (let turn = 0; running; turn += 1) {
       const sku = skus[(index + turn) % skus.length] as string;
       try {
+        tally.unitsPutInCarts.set(userId, (tally.unitsPutInCarts.get(userId) ?? 0) + 1);
         await client.call('POST', '/api/cart/items', { bearer: token, body: { sku, quantity: 1 } });
         const answer = await client.checkout(token, randomUUID());
         count(String(answer.status));
         if (answer.status === 201 && answer.body.status === 'confirmed') {
           tally.accepted.push(answer.body.id);
+        }
+        if ((answer.status === 402 || answer.status === 409) && answer.body.orderId) {
+          tally.refused.push(answer.body.orderId);
         }
       } catch {
         count('error');
@@ -49,4 +63,10 @@ export function startSteadyCheckouts(
       return tally;
     },
   };
+}
+
+/** The user id an access token was issued to (its `sub`), read without verifying it. */
+export function subjectOf(token: string): string {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString()).sub;
 }

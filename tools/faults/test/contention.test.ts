@@ -3,6 +3,7 @@ import { goodCard, shippingAddress } from '@bazaar/testing/shop-client';
 import { signUpBuyers, startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { ledgerViolations } from '../src/ledger.js';
+import { subjectOf } from '../src/steady-checkouts.js';
 
 /** Many buyers for few units, and one request sent many times: what a flash sale and a flaky network do. */
 let shop: TunedShop;
@@ -35,8 +36,48 @@ test('500 buyers at once for 10 units: exactly 10 orders, the stock at 0, no 5xx
   const accepted = answers
     .filter((answer) => answer.status === 201)
     .map((answer) => answer.body.id);
+  const refused = answers
+    .filter((answer) => answer.status === 409 && answer.body.orderId)
+    .map((answer) => answer.body.orderId);
   expect(
-    await ledgerViolations(shop.shop, { accepted, initialStock: new Map([[sku, 10]]) }),
+    await ledgerViolations(shop.shop, {
+      accepted,
+      refused,
+      initialStock: new Map([[sku, 10]]),
+      unitsPutInCarts: new Map(buyers.map((token) => [subjectOf(token), 1])),
+    }),
+  ).toEqual([]);
+});
+
+test('each of 20 carts checked out 12 times at once under different keys (double clicks, tabs, retries with a new key): one order and one charge per cart', async () => {
+  const { client, admin } = shop;
+  const sku = await client.stockedSku(admin, 1000);
+  const buyers = await signUpBuyers(client, 20);
+  await Promise.all(buyers.map((token) => client.cartWith(token, sku, 3)));
+
+  const answers = (
+    await Promise.all(
+      buyers.map((token) =>
+        Promise.all(Array.from({ length: 12 }, () => client.checkout(token, randomUUID()))),
+      ),
+    )
+  ).flat();
+
+  const statuses = answers.map((answer) => answer.status);
+  expect(statuses.filter((status) => status === 201)).toHaveLength(20);
+  expect(statuses.filter((status) => status !== 201 && status !== 409 && status !== 422)).toEqual(
+    [],
+  );
+  expect(await client.available(sku)).toBe(1000 - 20 * 3);
+  expect(
+    await ledgerViolations(shop.shop, {
+      accepted: answers.filter((answer) => answer.status === 201).map((answer) => answer.body.id),
+      refused: answers
+        .filter((answer) => answer.status === 409)
+        .map((answer) => answer.body.orderId),
+      initialStock: new Map([[sku, 1000]]),
+      unitsPutInCarts: new Map(buyers.map((token) => [subjectOf(token), 3])),
+    }),
   ).toEqual([]);
 });
 

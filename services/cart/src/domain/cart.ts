@@ -5,6 +5,11 @@ export type CartLine = { sku: string; quantity: number };
 
 export const maxQuantity = 99;
 
+export type ClaimOutcome = { claimed: true } | { claimed: false; heldBy: string[] };
+
+/** What became of the lines a checkout took out of a cart. */
+export type CheckoutState = 'claimed' | 'bought' | 'returned';
+
 /** Where carts live: Redis when configured, else PostgreSQL. Lines come back in SKU order. */
 export type CartStore = {
   lines: (owner: CartOwner) => Promise<CartLine[]>;
@@ -14,10 +19,17 @@ export type CartStore = {
   set: (owner: CartOwner, line: CartLine) => Promise<boolean>;
   remove: (owner: CartOwner, skus: readonly string[]) => Promise<void>;
   /**
-   * Takes the quantities an order bought out of the cart (a line at 0 goes), once per `eventId`:
-   * units added after the checkout stay, and a redelivered event takes nothing more.
+   * Takes `lines` out of the cart for the checkout of `orderId`, all of them or none: a cart that
+   * no longer holds them (another checkout took them first) is refused with the orders holding
+   * its lines. Claiming again for the same order changes nothing.
    */
-  subtract: (owner: CartOwner, lines: readonly CartLine[], eventId: string) => Promise<void>;
+  claim: (owner: CartOwner, orderId: string, lines: readonly CartLine[]) => Promise<ClaimOutcome>;
+  /** Orders whose claim is neither bought nor given back yet. */
+  checkoutsInProgress: (owner: CartOwner) => Promise<string[]>;
+  /** The order was not placed: its claimed lines go back into the cart (capped); once. */
+  giveBack: (owner: CartOwner, orderId: string) => Promise<void>;
+  /** The order was confirmed: its claimed lines are bought and never come back. */
+  markBought: (owner: CartOwner, orderId: string) => Promise<void>;
   /** Moves every line of `from` into `to` (quantities added, capped), then deletes `from`. */
   merge: (from: CartOwner, to: CartOwner) => Promise<void>;
   close: () => Promise<void>;

@@ -1,4 +1,4 @@
-import { Sku } from '@bazaar/contracts/internal-api';
+import { CartClaim, CheckoutCart, Sku } from '@bazaar/contracts/internal-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
@@ -172,26 +172,73 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     },
   );
 
+  const internal = requireRole(deps.verifyService, 'service');
+  const UserParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) });
+  const user = (userId: string): CartOwner => ({ kind: 'user', userId });
+
   app.get(
     '/internal/carts/:userId',
     {
-      onRequest: requireRole(deps.verifyService, 'service'),
+      onRequest: internal,
       schema: {
         summary: "A user's cart lines, unpriced (orders prices them itself)",
         tags: ['internal'],
-        params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: {
-          200: Type.Object({
-            userId: Type.String(),
-            lines: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer() })),
-          }),
-        },
+        params: UserParams,
+        response: { 200: CheckoutCart },
       },
     },
-    async (request) => ({
-      userId: request.params.userId,
-      lines: await deps.store.lines({ kind: 'user', userId: request.params.userId }),
-    }),
+    async (request) => {
+      const owner = user(request.params.userId);
+      const [lines, checkoutsInProgress] = await Promise.all([
+        deps.store.lines(owner),
+        deps.store.checkoutsInProgress(owner),
+      ]);
+      return { userId: request.params.userId, lines, checkoutsInProgress };
+    },
+  );
+
+  app.post(
+    '/internal/carts/:userId/checkouts',
+    {
+      onRequest: internal,
+      schema: {
+        summary:
+          "An order takes these lines out of the user's cart, all or none; 409 cart_in_checkout when another checkout took them first",
+        tags: ['internal'],
+        params: UserParams,
+        body: CartClaim,
+        response: { 200: Type.Object({ orderId: Type.String() }) },
+      },
+    },
+    async (request) => {
+      const { orderId, lines } = request.body;
+      const outcome = await deps.store.claim(user(request.params.userId), orderId, lines);
+      if (!outcome.claimed) {
+        throw new DomainError(
+          'cart_in_checkout',
+          'The cart no longer holds these lines: another checkout took them',
+          { heldBy: outcome.heldBy },
+        );
+      }
+      return { orderId };
+    },
+  );
+
+  app.post(
+    '/internal/carts/:userId/checkouts/:orderId/return',
+    {
+      onRequest: internal,
+      schema: {
+        summary: 'The order was not placed: the lines its checkout took go back into the cart',
+        tags: ['internal'],
+        params: Type.Object({ ...UserParams.properties, orderId: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await deps.store.giveBack(user(request.params.userId), request.params.orderId);
+      return reply.code(204).send(null);
+    },
   );
 }
 

@@ -3,6 +3,8 @@ import {
   type CartLine,
   type CartOwner,
   type CartStore,
+  type CheckoutState,
+  type ClaimOutcome,
   maxQuantity,
   ownerKey,
 } from '../domain/cart.js';
@@ -10,7 +12,7 @@ import { hashGuestToken } from '../domain/guest-token.js';
 
 /**
  * Carts in PostgreSQL, for a shop without Redis. A cart expires `ttlSeconds` after its last change:
- * reads ignore it, and an hourly sweep deletes expired carts.
+ * reads ignore it, and an hourly sweep deletes expired carts and checkouts settled that long ago.
  */
 export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): CartStore {
   const key = (owner: CartOwner) => ownerKey(owner, hashGuestToken);
@@ -22,6 +24,11 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
     );
   const sweep = setInterval(() => {
     db.query('DELETE FROM carts WHERE expires_at < now()').catch(() => undefined);
+    db.query(
+      `DELETE FROM cart_checkouts WHERE state <> 'claimed'
+          AND settled_at < now() - make_interval(secs => $1)`,
+      [options.ttlSeconds],
+    ).catch(() => undefined);
   }, 3_600_000);
   sweep.unref();
 
@@ -63,24 +70,72 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
         skus,
       ]);
     },
-    subtract: (owner, lines, eventId) =>
-      withTransaction(db, async (trx) => {
+    claim: (owner, orderId, lines) =>
+      withTransaction(db, async (trx): Promise<ClaimOutcome> => {
         const { rowCount } = await trx.query(
-          `INSERT INTO cart_applied_events (owner, event_id) SELECT owner, $2 FROM carts
-            WHERE owner = $1 ON CONFLICT DO NOTHING`,
-          [key(owner), eventId],
+          `INSERT INTO cart_checkouts (order_id, owner, lines, state) VALUES ($1, $2, $3, 'claimed')
+           ON CONFLICT (order_id) DO NOTHING`,
+          [orderId, key(owner), JSON.stringify(lines)],
         );
-        if (rowCount !== 1) return;
-        // Lines bought whole go; the others keep what was added since.
-        await trx.query(
-          `WITH bought AS (SELECT * FROM unnest($2::text[], $3::int[]) AS b (sku, quantity)),
-                gone AS (DELETE FROM cart_lines l USING bought b
-                          WHERE l.owner = $1 AND l.sku = b.sku AND l.quantity <= b.quantity)
-           UPDATE cart_lines l SET quantity = l.quantity - b.quantity FROM bought b
-            WHERE l.owner = $1 AND l.sku = b.sku AND l.quantity > b.quantity`,
+        if (rowCount === 0) {
+          const { rows } = await trx.query<{ state: CheckoutState }>(
+            'SELECT state FROM cart_checkouts WHERE order_id = $1',
+            [orderId],
+          );
+          return rows[0]?.state === 'returned' ? { claimed: false, heldBy: [] } : { claimed: true };
+        }
+        await dropIfExpired(trx, key(owner));
+        // Each line is taken only if it still holds the quantity (re-checked under the row lock a
+        // concurrent claim holds): fewer lines taken than wanted means another checkout got there.
+        const { rows } = await trx.query<{ taken: number }>(
+          `WITH wanted AS (SELECT * FROM unnest($2::text[], $3::int[]) AS w (sku, quantity)),
+                emptied AS (DELETE FROM cart_lines l USING wanted w
+                             WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity = w.quantity
+                             RETURNING l.sku),
+                lowered AS (UPDATE cart_lines l SET quantity = l.quantity - w.quantity FROM wanted w
+                             WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity > w.quantity
+                             RETURNING l.sku)
+           SELECT ((SELECT count(*) FROM emptied) + (SELECT count(*) FROM lowered))::int AS taken`,
           [key(owner), lines.map((line) => line.sku), lines.map((line) => line.quantity)],
         );
+        if (rows[0]?.taken === lines.length) return { claimed: true };
+        throw new ClaimRefused();
+      }).catch(async (error: unknown): Promise<ClaimOutcome> => {
+        if (!(error instanceof ClaimRefused)) throw error;
+        return { claimed: false, heldBy: await inProgress(db, key(owner)) };
       }),
+    checkoutsInProgress: (owner) => inProgress(db, key(owner)),
+    giveBack: (owner, orderId) =>
+      withTransaction(db, async (trx) => {
+        const { rows } = await trx.query<{ lines: CartLine[] }>(
+          `UPDATE cart_checkouts SET state = 'returned', settled_at = now()
+            WHERE order_id = $1 AND owner = $2 AND state = 'claimed' RETURNING lines`,
+          [orderId, key(owner)],
+        );
+        const lines = rows[0]?.lines;
+        if (!lines) return;
+        await dropIfExpired(trx, key(owner));
+        await touch(trx, key(owner));
+        await trx.query(
+          `INSERT INTO cart_lines (owner, sku, quantity)
+           SELECT $1, sku, quantity FROM unnest($2::text[], $3::int[]) AS l (sku, quantity)
+           ON CONFLICT (owner, sku) DO UPDATE
+             SET quantity = least(cart_lines.quantity + excluded.quantity, $4)`,
+          [
+            key(owner),
+            lines.map((line) => line.sku),
+            lines.map((line) => line.quantity),
+            maxQuantity,
+          ],
+        );
+      }),
+    markBought: async (owner, orderId) => {
+      await db.query(
+        `UPDATE cart_checkouts SET state = 'bought', settled_at = now()
+          WHERE order_id = $1 AND owner = $2 AND state = 'claimed'`,
+        [orderId, key(owner)],
+      );
+    },
     merge: (from, to) =>
       withTransaction(db, async (trx) => {
         await dropIfExpired(trx, key(from));
@@ -97,6 +152,17 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
       }),
     close: async () => clearInterval(sweep),
   };
+}
+
+/** Thrown inside the claim's transaction to roll back the lines it had taken. */
+class ClaimRefused extends Error {}
+
+async function inProgress(db: Queryable, owner: string): Promise<string[]> {
+  const { rows } = await db.query<{ order_id: string }>(
+    "SELECT order_id FROM cart_checkouts WHERE owner = $1 AND state = 'claimed' ORDER BY claimed_at",
+    [owner],
+  );
+  return rows.map((row) => row.order_id);
 }
 
 async function dropIfExpired(trx: Queryable, owner: string): Promise<void> {

@@ -4,6 +4,7 @@ import {
   type CartLine,
   type CartOwner,
   type CartStore,
+  type ClaimOutcome,
   maxQuantity,
   ownerKey,
 } from '../domain/cart.js';
@@ -35,17 +36,46 @@ redis.call('DEL', KEYS[1])
 if #lines > 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
 return #lines / 2`;
 
-// Takes bought quantities out, once per event: the event id is remembered beside the cart.
-const subtractScript = `
-if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
-redis.call('EXPIRE', KEYS[2], ARGV[2])
-for i = 3, #ARGV, 2 do
-  local left = redis.call('HINCRBY', KEYS[1], ARGV[i], -tonumber(ARGV[i + 1]))
-  if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end
+// Takes the lines out of the cart for one order, all or none, and records the claim beside the
+// cart; a second claim for the same order answers the first's state.
+const claimScript = `
+local earlier = redis.call('HGET', KEYS[2], ARGV[1])
+if earlier then return cjson.decode(earlier).state end
+for i = 4, #ARGV, 2 do
+  if tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') < tonumber(ARGV[i + 1]) then
+    return 'refused'
+  end
 end
+for i = 4, #ARGV, 2 do
+  if redis.call('HINCRBY', KEYS[1], ARGV[i], -tonumber(ARGV[i + 1])) <= 0 then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+  end
+end
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode({ state = 'claimed', lines = cjson.decode(ARGV[2]) }))
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return 'claimed'`;
+
+// Settles a claim once: 'returned' puts its lines back into the cart (capped), 'bought' does not.
+const settleScript = `
+local earlier = redis.call('HGET', KEYS[2], ARGV[1])
+if not earlier then return 0 end
+local checkout = cjson.decode(earlier)
+if checkout.state ~= 'claimed' then return 0 end
+if ARGV[2] == 'returned' then
+  for _, line in ipairs(checkout.lines) do
+    local current = tonumber(redis.call('HGET', KEYS[1], line.sku) or '0')
+    redis.call('HSET', KEYS[1], line.sku, math.min(current + line.quantity, tonumber(ARGV[3])))
+  end
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+end
+checkout.state = ARGV[2]
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(checkout))
 return 1`;
 
-/** Carts as Redis hashes (`cart:<owner>`, SKU → quantity) that expire `ttlSeconds` after a change. */
+/**
+ * Carts as Redis hashes (`cart:<owner>`, SKU → quantity) that expire `ttlSeconds` after a change;
+ * beside each, `cart:<owner>:checkouts` (order id → the lines it claimed and their state).
+ */
 export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): CartStore {
   const key = (owner: CartOwner) => `cart:${ownerKey(owner, hashGuestToken)}`;
   const ttl = String(options.ttlSeconds);
@@ -60,6 +90,24 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
       });
     }
   };
+  const checkoutsKey = (owner: CartOwner) => `${key(owner)}:checkouts`;
+  const inProgress = async (owner: CartOwner) =>
+    Object.entries(await redis.hgetall(checkoutsKey(owner)))
+      .filter(([, checkout]) => (JSON.parse(checkout) as { state: string }).state === 'claimed')
+      .map(([orderId]) => orderId);
+  const settle = (owner: CartOwner, orderId: string, state: 'returned' | 'bought') =>
+    guarded(async () => {
+      await redis.eval(
+        settleScript,
+        2,
+        key(owner),
+        checkoutsKey(owner),
+        orderId,
+        state,
+        maxQuantity,
+        ttl,
+      );
+    });
   return {
     lines: (owner) =>
       guarded(async () => {
@@ -84,18 +132,26 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
       guarded(async () => {
         if (skus.length > 0) await redis.hdel(key(owner), ...skus);
       }),
-    subtract: (owner, lines, eventId) =>
-      guarded(async () => {
-        await redis.eval(
-          subtractScript,
-          2,
-          key(owner),
-          `${key(owner)}:applied`,
-          eventId,
-          ttl,
-          ...lines.flatMap((line) => [line.sku, line.quantity]),
+    claim: (owner, orderId, lines) =>
+      guarded(async (): Promise<ClaimOutcome> => {
+        const state = String(
+          await redis.eval(
+            claimScript,
+            2,
+            key(owner),
+            checkoutsKey(owner),
+            orderId,
+            JSON.stringify(lines),
+            ttl,
+            ...lines.flatMap((line) => [line.sku, line.quantity]),
+          ),
         );
+        if (state === 'claimed' || state === 'bought') return { claimed: true };
+        return { claimed: false, heldBy: state === 'refused' ? await inProgress(owner) : [] };
       }),
+    checkoutsInProgress: (owner) => guarded(() => inProgress(owner)),
+    giveBack: (owner, orderId) => settle(owner, orderId, 'returned'),
+    markBought: (owner, orderId) => settle(owner, orderId, 'bought'),
     merge: (from, to) =>
       guarded(async () => {
         await redis.eval(mergeScript, 2, key(from), key(to), maxQuantity, ttl);

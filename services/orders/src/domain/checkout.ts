@@ -9,7 +9,7 @@ import {
   selectOrderByKey,
 } from '../store/order-store.js';
 import { type Card, type Collaborators, isRefusal } from './collaborators.js';
-import { type OrderLine, type ShippingAddress, totals } from './order.js';
+import { type OrderFailure, type OrderLine, type ShippingAddress, totals } from './order.js';
 import { completeOrder, failOrder } from './settle-order.js';
 
 export type CheckoutRequest = {
@@ -60,9 +60,15 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
   const order = await selectOrder(deps.db, orderId);
   if (!order) throw new Error(`order ${orderId} vanished`);
 
+  // The lines leave the cart before anything is held or charged: a second checkout of the same
+  // cart (a double click, another tab, a retry under a new key) finds them gone.
+  const claim = await deps.services.claimCart(order.userId, order.id, quantities(lines));
+  if (!claim.claimed) {
+    return failOrder(deps.db, deps.services, order, 'rejected', cartInCheckout(claim.heldBy));
+  }
   const shortage = await deps.services.reserve(
     order.id,
-    lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    quantities(lines),
     deps.reservationTtlSeconds,
   );
   if (shortage) {
@@ -75,48 +81,70 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
       requestId: _id,
       ...rest
     } = shortage.problem;
-    return failOrder(deps.db, order, 'rejected', { ...rest, code, detail });
+    return failOrder(deps.db, deps.services, order, 'rejected', { ...rest, code, detail });
   }
   const payment = await deps.services.authorize(order.id, order.total, card);
   if (isRefusal(payment)) {
     const { code, detail, declineCode, errors } = payment.problem;
-    return failOrder(
-      deps.db,
-      order,
-      'payment_failed',
-      {
-        code,
-        detail,
-        ...(declineCode ? { declineCode } : {}),
-        // The field is the checkout body's, not the payments call's.
-        ...(errors
-          ? {
-              errors: [
-                { field: 'payment.cardNumber', in: 'body', message: 'is not a valid card number' },
-              ],
-            }
-          : {}),
-      },
-      deps.services,
-    );
+    return failOrder(deps.db, deps.services, order, 'payment_failed', {
+      code,
+      detail,
+      ...(declineCode ? { declineCode } : {}),
+      // The field is the checkout body's, not the payments call's.
+      ...(errors
+        ? {
+            errors: [
+              { field: 'payment.cardNumber', in: 'body', message: 'is not a valid card number' },
+            ],
+          }
+        : {}),
+    });
   }
   return completeOrder(deps.db, deps.services, order, payment);
 }
 
-/** The cart's lines at catalog's current prices; an empty cart or a SKU off sale ends here. */
+/**
+ * The cart's lines at catalog's current prices; an empty cart, one whose lines another checkout
+ * has taken, or a SKU off sale ends here, before any order is made.
+ */
 async function priceCart(services: Collaborators, userId: string): Promise<OrderLine[]> {
-  const cartLines = await services.cartLines(userId);
-  if (cartLines.length === 0) throw new DomainError('cart_empty', 'The cart is empty');
-  const prices = await services.prices(cartLines.map((line) => line.sku));
-  const unavailable = cartLines.filter((line) => !prices.get(line.sku)?.active);
+  const cart = await services.cart(userId);
+  if (cart.lines.length === 0) {
+    if (cart.checkoutsInProgress.length > 0) {
+      const { code, detail, ...details } = cartInCheckout(cart.checkoutsInProgress);
+      throw new DomainError(code, detail, details);
+    }
+    throw new DomainError('cart_empty', 'The cart is empty');
+  }
+  const prices = await services.prices(cart.lines.map((line) => line.sku));
+  const unavailable = cart.lines.filter((line) => !prices.get(line.sku)?.active);
   if (unavailable.length > 0) {
     const skus = unavailable.map((line) => line.sku);
     throw new DomainError('sku_unavailable', `No longer for sale: ${skus.join(', ')}`, { skus });
   }
-  return cartLines.map((line) => {
+  return cart.lines.map((line) => {
     const price = prices.get(line.sku) as NonNullable<ReturnType<typeof prices.get>>;
     return { sku: line.sku, name: price.name, quantity: line.quantity, unitPrice: price.price };
   });
+}
+
+function quantities(lines: readonly OrderLine[]): Array<{ sku: string; quantity: number }> {
+  return lines.map(({ sku, quantity }) => ({ sku, quantity }));
+}
+
+/** Another checkout of the same cart holds its lines: the shopper should look at that order. */
+function cartInCheckout(orderIds: readonly string[]): OrderFailure {
+  const [first] = orderIds;
+  return first
+    ? {
+        code: 'cart_in_checkout',
+        detail: `This cart is already being checked out (order ${first}); its contents can be bought once`,
+        checkoutOrderId: first,
+      }
+    : {
+        code: 'cart_in_checkout',
+        detail: 'This cart changed while it was being checked out; review it and try again',
+      };
 }
 
 /** The first request's order, once it finished; a different body under the same key is refused. */

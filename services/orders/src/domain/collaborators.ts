@@ -1,4 +1,4 @@
-import type { PricesResponse, SkuPrice } from '@bazaar/contracts/internal-api';
+import type { CheckoutCart, PricesResponse, SkuPrice } from '@bazaar/contracts/internal-api';
 import type { ServiceClient, ServiceResponse } from '@bazaar/service-kit/service-client';
 import type { Money } from './order.js';
 
@@ -15,7 +15,18 @@ export type Refusal = { status: number; problem: Problem };
 
 /** The other services checkout talks to, each call idempotent by order id where it changes anything. */
 export type Collaborators = {
-  cartLines: (userId: string) => Promise<Array<{ sku: string; quantity: number }>>;
+  cart: (userId: string) => Promise<CheckoutCart>;
+  /**
+   * Takes the order's lines out of the user's cart, so no other checkout can buy them; false when
+   * the cart no longer holds them (another checkout took them), with the orders that did.
+   */
+  claimCart: (
+    userId: string,
+    orderId: string,
+    lines: ReadonlyArray<{ sku: string; quantity: number }>,
+  ) => Promise<{ claimed: true } | { claimed: false; heldBy: string[] }>;
+  /** The order was not placed: what it took from the cart goes back (nothing, if it took nothing). */
+  giveBackCart: (userId: string, orderId: string) => Promise<void>;
   prices: (skus: readonly string[]) => Promise<Map<string, SkuPrice>>;
   /** Holds every line or none; a refusal (409 out of stock, 404 unknown SKU) is returned. */
   reserve: (
@@ -49,11 +60,32 @@ export function collaborators(clients: {
     problem: response.body as Problem,
   });
   return {
-    cartLines: async (userId) => {
-      const response = await clients.cart.call<{ lines: Array<{ sku: string; quantity: number }> }>(
-        { method: 'GET', path: `/internal/carts/${userId}`, idempotent: true },
-      );
-      return expect(response, 'cart', 200).lines;
+    cart: async (userId) => {
+      const response = await clients.cart.call<CheckoutCart>({
+        method: 'GET',
+        path: `/internal/carts/${userId}`,
+        idempotent: true,
+      });
+      return expect(response, 'cart', 200);
+    },
+    claimCart: async (userId, orderId, lines) => {
+      const response = await clients.cart.call<{ heldBy?: string[] }>({
+        method: 'POST',
+        path: `/internal/carts/${userId}/checkouts`,
+        body: { orderId, lines },
+        idempotent: true,
+      });
+      if (response.status === 409) return { claimed: false, heldBy: response.body.heldBy ?? [] };
+      expect(response, 'cart', 200);
+      return { claimed: true };
+    },
+    giveBackCart: async (userId, orderId) => {
+      const response = await clients.cart.call({
+        method: 'POST',
+        path: `/internal/carts/${userId}/checkouts/${orderId}/return`,
+        idempotent: true,
+      });
+      expect(response, 'cart', 204);
     },
     prices: async (skus) => {
       const response = await clients.catalog.call<PricesResponse>({

@@ -17,19 +17,13 @@ export async function recoverOrder(db: Pool, services: Collaborators, orderId: s
   if (payment?.status === 'authorized' || payment?.status === 'captured') {
     return completeOrder(db, services, order, payment);
   }
-  return failOrder(
-    db,
-    order,
-    'payment_failed',
-    {
-      code: payment?.status === 'declined' ? 'card_declined' : 'checkout_interrupted',
-      detail:
-        payment?.status === 'declined'
-          ? 'The card was declined'
-          : 'The checkout was interrupted before payment; nothing was charged',
-    },
-    services,
-  );
+  return failOrder(db, services, order, 'payment_failed', {
+    code: payment?.status === 'declined' ? 'card_declined' : 'checkout_interrupted',
+    detail:
+      payment?.status === 'declined'
+        ? 'The card was declined'
+        : 'The checkout was interrupted before payment; nothing was charged',
+  });
 }
 
 /** Every `intervalMs`, settles orders pending for longer than `graceSeconds`; returns a stop function. */

@@ -18,7 +18,7 @@ export async function completeOrder(
   if (!(await services.commitReservation(order.id))) {
     // The hold ran out before payment finished: give the money back rather than oversell.
     await services.settlePayment(order.id, payment.status === 'captured' ? 'refund' : 'void');
-    return failOrder(db, order, 'rejected', {
+    return failOrder(db, services, order, 'rejected', {
       code: 'reservation_expired',
       detail: 'The stock held for this order was released before payment completed',
     });
@@ -51,15 +51,20 @@ export async function completeOrder(
   return reread(db, order.id);
 }
 
-/** Ends a pending order without a sale; the stock it held goes back first. */
+/**
+ * Ends a pending order without a sale. What it held goes back first, the stock and the lines it
+ * took from the cart (each a no-op where the checkout never got that far), so that a crash after
+ * the order's end leaves nothing held.
+ */
 export async function failOrder(
   db: Pool,
+  services: Collaborators,
   order: StoredOrder,
   status: 'rejected' | 'payment_failed',
   failure: OrderFailure,
-  services?: Collaborators,
 ): Promise<StoredOrder> {
-  await services?.releaseReservation(order.id);
+  await services.releaseReservation(order.id);
+  await services.giveBackCart(order.userId, order.id);
   await updateOrderStatus(db, order.id, { from: 'pending', to: status, failure });
   return reread(db, order.id);
 }
