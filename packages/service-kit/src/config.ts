@@ -20,6 +20,7 @@ export function parseConfig<T extends TObject>(
     const value = env[name];
     if (value !== undefined && value !== '') raw[name] = value;
   }
+  const given = new Set(Object.keys(raw));
   const candidate = Value.Convert(schema, Value.Default(schema, raw)) as Record<string, unknown>;
   const required = new Set<string>(schema.required ?? []);
   const problems: string[] = [];
@@ -36,6 +37,8 @@ export function parseConfig<T extends TObject>(
       problems.push(`${name}: expected ${expected}`);
     } else if (production && devOnlyDefaults.has(property) && candidate[name] === fallback) {
       problems.push(`${name}: the dev-only default is refused when NODE_ENV=production`);
+    } else if (production && explicitInProduction.has(property) && !given.has(name)) {
+      problems.push(`${name}: must be set explicitly when NODE_ENV=production, to ${expected}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
@@ -50,6 +53,18 @@ const devOnlyDefaults = new WeakSet<object>();
  */
 export function devOnlyDefault<T extends object>(setting: T): T {
   devOnlyDefaults.add(setting);
+  return setting;
+}
+
+const explicitInProduction = new WeakSet<object>();
+
+/**
+ * Marks a setting whose default is a choice production must make on purpose (the test payment
+ * provider, which approves any valid card): with NODE_ENV=production it must be given, even if
+ * to the default's value.
+ */
+export function explicitInProductionSetting<T extends object>(setting: T): T {
+  explicitInProduction.add(setting);
   return setting;
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { type RunningShop, startShop } from '@bazaar/testing/shop';
 import {
   shippingAddress as address,
@@ -271,6 +271,46 @@ describe('checkout through the gateway', () => {
         mails.some((mail) => mail.text?.includes('JD014600006281')) &&
         mails.some((mail) => /cancelled/.test(mail.subject ?? '')),
     );
+  });
+
+  test('a refund made at the payment provider (its webhook) refunds the order: status and history follow the money', async () => {
+    const sku = await stockedSku(5);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 1);
+    const order = (await checkout(customer.token, randomUUID())).body;
+    const body = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'charge.refunded',
+      data: { orderId: order.id },
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = createHmac('sha256', 'dev-only-webhook-secret-do-not-use')
+      .update(`${timestamp}.${body}`)
+      .digest('hex');
+
+    const delivered = await fetch(`${shop.url}/api/payments/webhooks/test`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'bazaar-signature': `t=${timestamp},v1=${signature}`,
+      },
+      body,
+    });
+
+    expect(delivered.status).toBe(200);
+    const refunded = await until(
+      async () => (await call('GET', `/api/orders/${order.id}`, { bearer: customer.token })).body,
+      (seen) => seen.status !== 'confirmed',
+    );
+    expect(refunded.status).toBe('refunded');
+    expect(refunded.history.map((entry: { entry: string }) => entry.entry)).toContain(
+      'payment.refunded.v1',
+    );
+    const ship = await call('POST', `/api/admin/orders/${order.id}/ship`, {
+      bearer: admin,
+      body: { carrier: 'DHL', trackingNumber: 'JD014600006282' },
+    });
+    expect(ship.status).toBe(409);
   });
 
   test('orders killed with SIGKILL between reservation and payment: after restart, order, stock and payment agree', async () => {

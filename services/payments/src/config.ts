@@ -2,6 +2,7 @@ import { busConfig } from '@bazaar/events/bus';
 import {
   baseConfig,
   devOnlyDefault,
+  explicitInProductionSetting,
   identityUrlConfig,
   parseConfig,
   portSetting,
@@ -17,6 +18,13 @@ const PaymentsConfig = Type.Object({
   PORT: portSetting(8086),
   DATABASE_URL: postgresUrlSetting(),
   ...busConfig,
+  PAYMENT_PROVIDER: explicitInProductionSetting(
+    Type.Enum(['test'], {
+      default: 'test',
+      description:
+        'one of test (the built-in test mode: it approves every valid card but the decline cards, so a shop taking real money needs a provider of its own)',
+    }),
+  ),
   PAYMENT_WEBHOOK_SECRET: devOnlyDefault(
     Type.String({
       default: 'dev-only-webhook-secret-do-not-use',

@@ -54,6 +54,8 @@ test('every service starts from the image entrypoint in production mode and is r
     ADMIN_EMAIL: 'ops@example.com',
     ADMIN_PASSWORD: secret(),
     PAYMENT_WEBHOOK_SECRET: secret(),
+    // Named, as production must: the test provider is the only one built.
+    PAYMENT_PROVIDER: 'test',
   };
   receiver = await startOtlpReceiver();
   const [entrypoint = 'node', ...rest] = image.entrypoint;

@@ -100,7 +100,7 @@ export async function ledgerViolations(
   const status = new Map(orders.map((order) => [order.id, order.status]));
   // An order that took the money and the stock (it may have been cancelled or shipped since).
   const sold = (orderStatus: string | undefined) =>
-    orderStatus === 'confirmed' || orderStatus === 'shipped' || orderStatus === 'cancelled';
+    ['confirmed', 'shipped', 'cancelled', 'refunded'].includes(orderStatus ?? '');
 
   for (const id of options.accepted) {
     if (status.get(id) !== 'confirmed')

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { goodCard, shippingAddress } from '@bazaar/testing/shop-client';
 import { signUpBuyers, startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
+import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { fillPath, publicOperations } from '../src/openapi.js';
 
@@ -162,5 +163,13 @@ describe('payment webhooks through the gateway', () => {
     expect(replayed.status).toBe(400);
     expect(replayed.body.code).toBe('webhook_replayed');
     expect((await payment()).rows[0].status).toBe('refunded');
+    // The order follows the money: refunded, not left confirmed.
+    const order = await waitFor(
+      async () =>
+        (await shop.client.call('GET', `/api/orders/${alice.orderId}`, { bearer: alice.token }))
+          .body,
+      (seen) => seen.status !== 'confirmed',
+    );
+    expect(order.status).toBe('refunded');
   });
 });

@@ -34,12 +34,18 @@ export async function cancelOrder(
   const order = await visibleOrder(db, principal, orderId);
   if (order.status === 'cancelled') return order;
   assertTransition(order.status, 'cancelled');
+  // Refunded after it shipped: the goods are with the shopper, the stock must not come back.
+  if (order.shipment) {
+    throw new DomainError('invalid_transition', 'A shipped order cannot be cancelled', {
+      orderStatus: order.status,
+    });
+  }
   await services.settlePayment(order.id, 'refund');
   await services.releaseReservation(order.id);
   await withTransaction(db, async (trx) => {
     if (
       !(await updateOrderStatus(trx, order.id, {
-        from: 'confirmed',
+        from: ['confirmed', 'refunded'],
         to: 'cancelled',
         failure: { code: 'cancelled', detail: reason },
       }))

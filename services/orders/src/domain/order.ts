@@ -8,7 +8,8 @@ export type OrderStatus =
   | 'rejected'
   | 'payment_failed'
   | 'shipped'
-  | 'cancelled';
+  | 'cancelled'
+  | 'refunded';
 
 export type ShippingAddress = {
   name: string;
@@ -45,10 +46,12 @@ export type Order = {
 /** The status machine: where each status may go next. */
 const next: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: ['confirmed', 'rejected', 'payment_failed'],
-  confirmed: ['shipped', 'cancelled'],
+  confirmed: ['shipped', 'cancelled', 'refunded'],
   rejected: [],
   payment_failed: [],
-  shipped: [],
+  shipped: ['refunded'],
+  // A refund reported while the order was being cancelled: the cancel still finishes.
+  refunded: ['cancelled'],
   cancelled: [],
 };
 

@@ -31,7 +31,15 @@ export const CheckoutBody = Type.Object(
 
 export const Order = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  status: Type.Enum(['pending', 'confirmed', 'rejected', 'payment_failed', 'shipped', 'cancelled']),
+  status: Type.Enum([
+    'pending',
+    'confirmed',
+    'rejected',
+    'payment_failed',
+    'shipped',
+    'cancelled',
+    'refunded',
+  ]),
   email: Type.String(),
   lines: Type.Array(
     Type.Object({

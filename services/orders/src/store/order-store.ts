@@ -187,7 +187,8 @@ export async function updateOrderStatus(
   db: Queryable,
   id: string,
   change: {
-    from: OrderStatus;
+    /** The status, or one of the statuses, the order must be in. */
+    from: OrderStatus | readonly OrderStatus[];
     to: OrderStatus;
     payment?: Order['payment'];
     failure?: OrderFailure;
@@ -199,12 +200,12 @@ export async function updateOrderStatus(
        UPDATE orders SET status = $3, updated_at = now(),
               payment = coalesce($4, payment), failure = coalesce($5, failure),
               carrier = coalesce($6, carrier), tracking_number = coalesce($7, tracking_number)
-        WHERE id = $1 AND status = $2
+        WHERE id = $1 AND status = ANY($2)
         RETURNING id)
      INSERT INTO order_history (order_id, entry, detail) SELECT id, $3, $8 FROM changed`,
     [
       id,
-      change.from,
+      typeof change.from === 'string' ? [change.from] : change.from,
       change.to,
       change.payment ?? null,
       change.failure ?? null,
@@ -214,6 +215,12 @@ export async function updateOrderStatus(
     ],
   );
   return rowCount === 1;
+}
+
+/** Whether an order of this id exists. */
+export async function orderExists(db: Queryable, id: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM orders WHERE id = $1', [id]);
+  return rows.length > 0;
 }
 
 export async function addHistory(

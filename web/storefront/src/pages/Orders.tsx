@@ -6,7 +6,14 @@ import { Loading, Price, Problem, useAction, useApi } from '../ui';
 
 export type Order = {
   id: string;
-  status: 'pending' | 'confirmed' | 'rejected' | 'payment_failed' | 'shipped' | 'cancelled';
+  status:
+    | 'pending'
+    | 'confirmed'
+    | 'rejected'
+    | 'payment_failed'
+    | 'shipped'
+    | 'cancelled'
+    | 'refunded';
   email: string;
   lines: Array<{ sku: string; name: string; quantity: number; unitPrice: Money; lineTotal: Money }>;
   subtotal: Money;
@@ -32,6 +39,7 @@ export const statusLabels: Record<Order['status'], string> = {
   payment_failed: 'Not placed (payment failed)',
   shipped: 'Shipped',
   cancelled: 'Cancelled',
+  refunded: 'Refunded',
 };
 
 export const orderNumber = (id: string) => id.slice(0, 8).toUpperCase();
