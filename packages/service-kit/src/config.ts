@@ -75,6 +75,12 @@ export const baseConfig = {
     description: 'one of development, test, production',
   }),
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'an interface address' }),
+  METRICS_PORT: Type.Integer({
+    default: 9464,
+    minimum: 0,
+    maximum: 65535,
+    description: 'the TCP port of /metrics, apart from the service port (0-65535)',
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     default: 'info',
     description: 'one of fatal, error, warn, info, debug, trace, silent',

@@ -1,16 +1,21 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The service's Prometheus registry: a service adds its own metrics here, served at /metrics. */
+    /**
+     * The service's Prometheus registry: a service adds its own metrics here, served at /metrics
+     * on the metrics port (`serveMetrics`), never on the service's own.
+     */
     metrics: Registry;
   }
 }
 
 /**
  * RED metrics by route template (never the raw URL, so ids do not explode the label set) and
- * the process metrics, served at `GET /metrics`.
+ * the process metrics, in the app's registry.
  */
 export function installMetrics(app: FastifyInstance, service: string): void {
   const registry = new Registry();
@@ -41,8 +46,42 @@ export function installMetrics(app: FastifyInstance, service: string): void {
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
   });
+}
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+export type MetricsServer = { url: string; close: () => Promise<void> };
+
+/**
+ * Serves `GET /metrics` of `registry` on a port of its own, apart from the service's: the port is
+ * never routed by the gateway nor published, so the Node.js version, heap figures and per-route
+ * counts (a shop's order volume) stay with the scraper inside the cluster.
+ */
+export async function serveMetrics(
+  registry: Registry,
+  options: { host: string; port: number },
+): Promise<MetricsServer> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics here\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics failed\n'),
+    );
+  });
+  // Scrapers keep their connection; a shutdown must not wait for them.
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { type MetricsServer, serveMetrics } from './metrics.js';
 import { flushSpans } from './trace-context.js';
 
 type Started = {
   app: FastifyInstance;
-  config: { readonly PORT: number; readonly HOST: string; readonly SHUTDOWN_TIMEOUT_MS: number };
+  config: {
+    readonly PORT: number;
+    readonly METRICS_PORT: number;
+    readonly HOST: string;
+    readonly SHUTDOWN_TIMEOUT_MS: number;
+  };
 };
 
 /**
@@ -13,9 +19,12 @@ type Started = {
  */
 export async function runService(name: string, start: () => Promise<Started>): Promise<void> {
   let started: Started;
+  let metrics: MetricsServer;
   try {
     started = await start();
-    await started.app.listen({ port: started.config.PORT, host: started.config.HOST });
+    const { PORT, METRICS_PORT, HOST } = started.config;
+    await started.app.listen({ port: PORT, host: HOST });
+    metrics = await serveMetrics(started.app.metrics, { host: HOST, port: METRICS_PORT });
   } catch (error) {
     console.error(`${name}: ${describeBootError(error)}`);
     process.exit(1);
@@ -27,6 +36,7 @@ export async function runService(name: string, start: () => Promise<Started>): P
     stopping = true;
     app.log.info({ reason }, 'shutting down');
     const outcome = await shutdownGracefully(app, config.SHUTDOWN_TIMEOUT_MS);
+    await metrics.close();
     if (outcome === 'timed_out') app.log.error('shutdown timed out; exiting anyway');
     await flushSpans(2000);
     process.exit(outcome === 'closed' ? 0 : 1);

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServiceApp, type ServiceApp } from '../src/app.js';
 import { DomainError } from '../src/errors.js';
+import { serveMetrics } from '../src/metrics.js';
 
 let app: ServiceApp;
 let databaseUp = true;
@@ -189,9 +190,24 @@ describe('operations endpoints', () => {
     expect(down.json()).toMatchObject({ checks: { postgres: 'unavailable' } });
   });
 
+  test('metrics are served on a port of their own, never on the service port', async () => {
+    const server = await serveMetrics(app.metrics, { host: '127.0.0.1', port: 0 });
+    try {
+      const scraped = await fetch(server.url);
+      const other = await fetch(server.url.replace('/metrics', '/healthz'));
+
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('process_resident_memory_bytes');
+      expect(other.status).toBe(404);
+      expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('metrics count requests by route template and status', async () => {
     await app.inject({ method: 'GET', url: '/stock' });
-    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await app.metrics.metrics();
     expect(metrics).toMatch(
       /http_requests_total\{method="GET",route="\/stock",status_code="409",service="demo"\} \d+/,
     );

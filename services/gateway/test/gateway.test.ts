@@ -57,6 +57,55 @@ describe('routing to catalog', () => {
   });
 });
 
+describe('what the services are told of the client', () => {
+  const echoing = async () => {
+    const echo: FastifyInstance = Fastify();
+    echo.get('/api/products', async (request) => request.headers);
+    return { echo, url: await echo.listen({ port: 0, host: '127.0.0.1' }) };
+  };
+  const claims = {
+    host: 'shop.example',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'evil.example',
+    'x-forwarded-for': '203.0.113.7',
+    forwarded: 'for=203.0.113.7;proto=https;host=evil.example',
+  };
+
+  test('a client over plain HTTP cannot claim HTTPS, another host or another address', async () => {
+    const { echo, url } = await echoing();
+    const gateway = await gatewayTo(url);
+    const seen = (
+      await gateway.inject({ method: 'GET', url: '/api/products', headers: claims })
+    ).json();
+    await gateway.close();
+    await echo.close();
+    expect(seen).toMatchObject({
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'shop.example',
+      'x-forwarded-for': '127.0.0.1',
+    });
+    expect(seen.forwarded).toBeUndefined();
+  });
+
+  test('behind a trusted TLS-terminating proxy, what that proxy says is passed on', async () => {
+    const { echo, url } = await echoing();
+    const gateway = await buildApp(
+      await prepareGateway(gatewayConfig({ CATALOG_URL: url, TRUST_PROXY_HOPS: '1' })),
+    );
+    const seen = (
+      await gateway.inject({ method: 'GET', url: '/api/products', headers: claims })
+    ).json();
+    await gateway.close();
+    await echo.close();
+    expect(seen).toMatchObject({
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-for': '203.0.113.7',
+    });
+    expect(seen.forwarded).toBeUndefined();
+  });
+});
+
 describe('an upstream in trouble', () => {
   test('a service that is down is a 503 problem, at once', async () => {
     const gateway = await gatewayTo(`http://127.0.0.1:${await freePort()}`);

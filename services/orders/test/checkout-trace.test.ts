@@ -148,7 +148,7 @@ test("a client's trace context continues through the gateway to the service, not
 
 test('probes and the background loops (relays, consumers waiting, sweepers) make no traces of their own', async () => {
   await fetch(`${shop.urlOf('orders')}/readyz`);
-  await fetch(`${shop.urlOf('orders')}/metrics`);
+  await fetch(shop.metricsUrlOf('orders'));
   await new Promise((resolve) => setTimeout(resolve, 500));
   const names = new Set(
     receiver

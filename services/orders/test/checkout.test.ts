@@ -408,7 +408,7 @@ describe('checkout through the gateway', () => {
       declined: before.declined + 1,
       short: before.short + 1,
     });
-    const orders = await (await fetch(`${shop.urlOf('orders')}/metrics`)).text();
+    const orders = await (await fetch(shop.metricsUrlOf('orders'))).text();
     expect(orders).toMatch(/^bazaar_outbox_oldest_pending_age_seconds\{[^}]*\} \d/m);
     expect(orders).toMatch(
       /^bazaar_checkout_duration_seconds_count\{[^}]*outcome="confirmed"[^}]*\} \d/m,

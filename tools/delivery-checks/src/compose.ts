@@ -11,6 +11,7 @@ type ComposeService = {
   depends_on?: Record<string, unknown> | string[];
   volumes?: Array<string | { type?: string; source?: string }>;
   environment?: Record<string, string | number | null>;
+  ports?: Array<string | number | { target?: number }> | string;
 };
 export type ComposeFile = { services: Record<string, ComposeService> };
 
@@ -76,6 +77,14 @@ export function composeViolations(compose: ComposeFile, root: URL): string[] {
     const environment = service.environment ?? {};
     if (environment.OTEL_EXPORTER_OTLP_ENDPOINT && !environment.OTEL_SERVICE_NAME) {
       violations.push(`${name} exports traces without OTEL_SERVICE_NAME`);
+    }
+    // A Bazaar service's /metrics (the image's METRICS_PORT) is for the scraper on the network.
+    const metricsPort = Number(environment.METRICS_PORT ?? 9464);
+    const published = (Array.isArray(service.ports) ? service.ports : []).map((port) =>
+      typeof port === 'object' ? port.target : Number(String(port).split(':').at(-1)),
+    );
+    if (/services\/[a-z-]+\/dist\//.test(command) && published.includes(metricsPort)) {
+      violations.push(`${name} publishes its metrics port ${metricsPort}`);
     }
   }
   return violations;

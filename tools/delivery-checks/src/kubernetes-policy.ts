@@ -68,6 +68,8 @@ function deploymentViolations(objects: readonly K8sObject[], deployment: K8sObje
   if (container.livenessProbe?.httpGet?.path !== '/healthz')
     violations.push(`${where}: liveness probe is not /healthz`);
   if (!container.startupProbe) violations.push(`${where}: no startup probe`);
+  if (!(container.ports ?? []).some((port: K8sObject) => port.name === 'metrics'))
+    violations.push(`${where}: no metrics port apart from its service port`);
   if ((spec.terminationGracePeriodSeconds ?? 30) < drainSeconds) {
     violations.push(`${where}: terminationGracePeriodSeconds is shorter than the service's drain`);
   }
@@ -116,6 +118,7 @@ function networkViolations(objects: readonly K8sObject[]): string[] {
     ),
   );
   if (!dns) violations.push('no NetworkPolicy lets pods resolve names (port 53)');
+  violations.push(...crossNamespaceViolations(policies));
   const expected = new Set(
     Object.entries(serviceCalls).flatMap(([caller, callees]) =>
       callees.map((callee) => `${caller}→${callee}`),
@@ -131,6 +134,37 @@ function networkViolations(objects: readonly K8sObject[]): string[] {
   return violations;
 }
 
+/**
+ * What other namespaces may reach: the scraper only the metrics port, the ingress controller only
+ * the gateway's service port. Anything else would open an API, or the metrics, to them.
+ */
+function crossNamespaceViolations(policies: readonly K8sObject[]): string[] {
+  const violations: string[] = [];
+  for (const policy of policies) {
+    const target = policy.spec.podSelector?.matchLabels?.['app.kubernetes.io/name'];
+    for (const rule of policy.spec.ingress ?? []) {
+      for (const peer of rule.from ?? []) {
+        const namespace = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+        if (!peer.namespaceSelector) continue;
+        const ports = (rule.ports ?? []).map((port: K8sObject) => port.port);
+        const allowed =
+          namespace === 'observability'
+            ? ports.length > 0 &&
+              ports.every((port: unknown) => port === 'metrics' || port === 9464)
+            : target === 'gateway' &&
+              ports.length > 0 &&
+              ports.every((port: unknown) => port === 8080 || port === 'http');
+        if (!allowed) {
+          violations.push(
+            `NetworkPolicy/${policy.metadata.name}: lets namespace ${namespace ?? '(any)'} reach port ${ports.join(', ') || '(every)'}`,
+          );
+        }
+      }
+    }
+  }
+  return violations;
+}
+
 function exposureViolations(objects: readonly K8sObject[]): string[] {
   const violations: string[] = [];
   for (const ingress of byKind(objects, 'Ingress')) {
@@ -139,6 +173,14 @@ function exposureViolations(objects: readonly K8sObject[]): string[] {
     );
     if (backends.some((backend: string) => backend !== 'gateway')) {
       violations.push(`Ingress/${ingress.metadata.name}: exposes a service other than the gateway`);
+    }
+    const ports = (ingress.spec.rules ?? []).flatMap((rule: K8sObject) =>
+      (rule.http?.paths ?? []).map((path: K8sObject) => path.backend?.service?.port),
+    );
+    if (ports.some((port: K8sObject) => port?.name !== 'http' && port?.number !== 8080)) {
+      violations.push(
+        `Ingress/${ingress.metadata.name}: routes a port other than the gateway's http`,
+      );
     }
     if (!(ingress.spec.tls ?? []).length)
       violations.push(`Ingress/${ingress.metadata.name}: no TLS`);

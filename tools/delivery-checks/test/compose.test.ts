@@ -32,6 +32,7 @@ test('a compose file that breaks the schema and each rule is caught', () => {
     'shop mounts ./deploy/observability/missing.yaml, which does not exist',
     'shop runs services/shop/dist/main.js, which no source builds',
     'shop exports traces without OTEL_SERVICE_NAME',
+    'shop publishes its metrics port 9464',
     'cache uses image redis, not pinned to an exact version',
   ]);
 });

@@ -69,6 +69,7 @@ test('every service starts from the image entrypoint in production mode and is r
         NODE_OPTIONS: imageNodeOptions,
         HOST: '127.0.0.1',
         PORT: String(ports.get(spec.name)),
+        METRICS_PORT: String(await freePort()),
         LOG_LEVEL: 'warn',
         BUS_DATABASE_URL: databaseUrl(server, `${prefix}bus`),
         ...(spec.database ? { DATABASE_URL: databaseUrl(server, `${prefix}${spec.name}`) } : {}),

@@ -12,6 +12,7 @@ import {
 import { type Shop, serviceClients, services } from './services.js';
 
 const root = new URL('../../../', import.meta.url);
+const metricsPortDistance = 1000;
 const startedAt = performance.now();
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const say = (line: string) => print(`launcher  | ${line}`);
@@ -66,9 +67,14 @@ async function start(): Promise<void> {
   const portOf = (name: string) =>
     config.BAZAAR_PORT_BASE + (services.find((spec) => spec.name === name)?.portOffset ?? 0);
   const urlOf = (name: string) => `http://127.0.0.1:${portOf(name)}`;
+  // Each service's /metrics is on a port of its own, never routed by the gateway.
+  const metricsPortOf = (name: string) => portOf(name) + metricsPortDistance;
 
   const taken = await findTakenPort(
-    services.map((spec) => ({ port: portOf(spec.name), owner: spec.name })),
+    services.flatMap((spec) => [
+      { port: portOf(spec.name), owner: spec.name },
+      { port: metricsPortOf(spec.name), owner: `${spec.name} metrics` },
+    ]),
   );
   if (taken) {
     return fail(
@@ -98,6 +104,7 @@ async function start(): Promise<void> {
       LOG_LEVEL: config.LOG_LEVEL,
       HOST: '127.0.0.1',
       PORT: String(portOf(spec.name)),
+      METRICS_PORT: String(metricsPortOf(spec.name)),
       ...bus,
       ...spec.env?.(shop),
     };
@@ -123,6 +130,10 @@ async function start(): Promise<void> {
   print(`  Storefront     ${urlOf('gateway').replace('127.0.0.1', 'localhost')}/`);
   print(`  Shop API       ${urlOf('gateway').replace('127.0.0.1', 'localhost')}/api/products`);
   for (const service of running) print(`  ${service.name.padEnd(14)} ${service.url}/openapi.json`);
+  const metricsPorts = services.map((spec) => metricsPortOf(spec.name)).sort((a, b) => a - b);
+  print(
+    `  Metrics        http://127.0.0.1:${metricsPorts[0]}/metrics … :${metricsPorts.at(-1)} (service port + ${metricsPortDistance})`,
+  );
   print(
     `  PostgreSQL     ${postgres ? `${serverUrl} (embedded, data in ${config.BAZAAR_DATA_DIR})` : 'DATABASE_URL'}`,
   );

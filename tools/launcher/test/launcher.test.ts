@@ -71,7 +71,11 @@ async function freePortBase(): Promise<number> {
     const base = 20_000 + Math.floor(Math.random() * 12_000);
     const listeners: Server[] = [];
     try {
-      for (let port = base; port <= base + 8; port += 1) {
+      const wanted = [
+        ...Array.from({ length: 9 }, (_, offset) => base + offset),
+        ...Array.from({ length: 8 }, (_, offset) => base + 1000 + offset),
+      ];
+      for (const port of wanted) {
         const server = createServer();
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -133,6 +137,20 @@ describe('npm start', () => {
       body: JSON.stringify({ email: 'admin@bazaar.local', password: 'bazaar-admin-dev' }),
     });
     expect(signIn.status).toBe(200);
+    const { accessToken } = (await signIn.json()) as { accessToken: string };
+    // Archived now, it must still be archived after the restart of the next test.
+    const lamp = (await (
+      await fetch(`http://127.0.0.1:${base}/api/products/oak-desk-lamp`)
+    ).json()) as { id: string };
+    const archived = await fetch(`http://127.0.0.1:${base}/api/admin/products/${lamp.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(archived.status).toBe(204);
+    const scraped = await fetch(`http://127.0.0.1:${base + 1002}/metrics`);
+    expect(await scraped.text()).toMatch(/^http_requests_total\{[^}]*service="catalog"/m);
+    expect((await fetch(`http://127.0.0.1:${base}/metrics`)).status).toBe(404);
+    expect(launched.output()).toContain(`Metrics        http://127.0.0.1:${base + 1000}/metrics`);
     const stock = await fetch(`http://127.0.0.1:${base}/api/inventory/CKW-01`);
     expect(await stock.json()).toEqual({ sku: 'CKW-01', available: expect.any(Number) });
 
@@ -166,7 +184,10 @@ describe('npm start', () => {
     launched.child.kill('SIGTERM');
     expect(await launched.exited).toBe(0);
     expect(Date.now() - stopping).toBeLessThan(10_000);
-    const servicePorts = Array.from({ length: 8 }, (_, offset) => base + offset);
+    const servicePorts = Array.from({ length: 8 }, (_, offset) => [
+      base + offset,
+      base + 1000 + offset,
+    ]).flat();
     const ports = external ? servicePorts : [...servicePorts, pgPort];
     for (const port of ports) expect(await isListening(port)).toBe(false);
   }, 90_000);
@@ -189,13 +210,18 @@ describe('npm start', () => {
       count += page.items.length;
       cursor = page.nextCursor;
     } while (cursor);
-    expect(count).toBe(240);
+    // The seed's 240 products, less the one the first start archived: a fresh seed would have 240.
+    expect(count).toBe(239);
+    expect((await fetch(`http://127.0.0.1:${base}/api/products/oak-desk-lamp`)).status).toBe(404);
 
     // A terminal sends SIGINT to every process in the foreground group at once.
     process.kill(-(launched.child.pid ?? 0), 'SIGINT');
     expect(await launched.exited).toBe(0);
     expect(launched.output()).not.toContain('launcher:');
-    const servicePorts = Array.from({ length: 8 }, (_, offset) => base + offset);
+    const servicePorts = Array.from({ length: 8 }, (_, offset) => [
+      base + offset,
+      base + 1000 + offset,
+    ]).flat();
     const ports = external ? servicePorts : [...servicePorts, pgPort];
     for (const port of ports) expect(await isListening(port)).toBe(false);
   }, 90_000);

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { services } from '@bazaar/launcher/services';
 import { goodCard, shippingAddress } from '@bazaar/testing/shop-client';
 import { signUpBuyers, startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
 import { waitFor } from '@bazaar/testing/until';
@@ -124,6 +125,30 @@ describe('mass assignment', () => {
       expect(answer.status, `quantity ${quantity}`).toBe(400);
       expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'quantity' })]);
     }
+  });
+});
+
+describe('what operators see, shoppers do not', () => {
+  test('no /metrics through the gateway nor on any service port: the Node.js version, heap and order volume stay on the metrics port', async () => {
+    const paths = [
+      `${shop.shop.url}/metrics`,
+      `${shop.shop.url}/metrics/`,
+      ...services.map(({ name }) => `${shop.shop.urlOf(name)}/metrics`),
+    ];
+
+    const answers = await Promise.all(
+      paths.map(async (url) => {
+        const response = await fetch(url);
+        return { url, status: response.status, body: await response.text() };
+      }),
+    );
+
+    for (const answer of answers) {
+      expect(answer.status, answer.url).toBe(404);
+      expect(answer.body, answer.url).not.toMatch(/nodejs_version_info|http_requests_total/);
+    }
+    const scraped = await (await fetch(shop.shop.metricsUrlOf('orders'))).text();
+    expect(scraped).toContain('bazaar_checkouts_total');
   });
 });
 

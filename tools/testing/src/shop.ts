@@ -16,8 +16,10 @@ import { freePort } from './free-port.js';
 export type RunningShop = {
   /** The gateway: tests speak to the shop as a browser would. */
   url: string;
-  /** A service's own address, for what only operators reach (/metrics, /readyz). */
+  /** A service's own address, for what only operators reach (/readyz). */
   urlOf: (service: string) => string;
+  /** A service's /metrics, on its port of its own. */
+  metricsUrlOf: (service: string) => string;
   /** A service's own database, for assertions a client could not make. */
   db: (service: string) => Pool;
   /** Sends a signal to a service's process: SIGKILL crashes it, SIGSTOP freezes it. */
@@ -50,8 +52,13 @@ export async function startShop(
   options: { natsUrl?: string | undefined } = { natsUrl: process.env.NATS_URL },
 ): Promise<RunningShop> {
   const ports = new Map<string, number>();
-  for (const spec of services) ports.set(spec.name, await freePort());
+  const metricsPorts = new Map<string, number>();
+  for (const spec of services) {
+    ports.set(spec.name, await freePort());
+    metricsPorts.set(spec.name, await freePort());
+  }
   const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
+  const metricsUrlOf = (name: string) => `http://127.0.0.1:${metricsPorts.get(name)}/metrics`;
   const shop: Shop = {
     urlOf,
     clientSecrets: Object.fromEntries(
@@ -79,6 +86,7 @@ export async function startShop(
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(ports.get(spec.name)),
+      METRICS_PORT: String(metricsPorts.get(spec.name)),
       ...bus,
       ...spec.env?.(shop),
       ...env[spec.name],
@@ -118,7 +126,7 @@ export async function startShop(
     }
   };
   const metric = async (service: string, name: string, labels = '') => {
-    const text = await (await fetch(`${urlOf(service)}/metrics`)).text();
+    const text = await (await fetch(metricsUrlOf(service))).text();
     const line = text
       .split('\n')
       .find((candidate) => candidate.startsWith(`${name}{`) && candidate.includes(labels));
@@ -126,7 +134,7 @@ export async function startShop(
   };
   try {
     await Promise.all(services.map((spec) => launch(spec.name)));
-    await waitUntilSettled(services.map((spec) => urlOf(spec.name)));
+    await waitUntilSettled(services.map((spec) => metricsUrlOf(spec.name)));
   } catch (error) {
     await stop();
     throw new Error(`the shop did not start: ${(error as Error).message}\n${printed}`);
@@ -134,6 +142,7 @@ export async function startShop(
   return {
     url: urlOf('gateway'),
     urlOf,
+    metricsUrlOf,
     db: (service) => {
       const database = databases.get(service);
       if (!database) throw new Error(`${service} has no database`);
@@ -165,13 +174,11 @@ export async function startShop(
  * Waits until no event waits in an outbox and no consumer is behind, as each service's /metrics
  * tells, so a test starts from a shop whose catalog already knows what is in stock.
  */
-async function waitUntilSettled(urls: readonly string[], timeoutMs = 30_000): Promise<void> {
+async function waitUntilSettled(metricsUrls: readonly string[], timeoutMs = 30_000): Promise<void> {
   const backlog = /^bazaar_(outbox_pending_events|consumer_lag_events)\{[^}]*\} (\d+)/gm;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const texts = await Promise.all(
-      urls.map(async (url) => (await fetch(`${url}/metrics`)).text()),
-    );
+    const texts = await Promise.all(metricsUrls.map(async (url) => (await fetch(url)).text()));
     const waiting = texts.reduce(
       (sum, text) =>
         sum + [...text.matchAll(backlog)].reduce((n, match) => n + Number(match[2]), 0),

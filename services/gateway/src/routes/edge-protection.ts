@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../config.js';
 
-const unlimitedPaths = new Set(['/healthz', '/readyz', '/metrics']);
+const unlimitedPaths = new Set(['/healthz', '/readyz']);
 
 /**
  * What the gateway does before any request reaches a service: security headers, CORS, a body

@@ -37,17 +37,30 @@ export async function proxyRoutes(app: ServiceApp, config: GatewayConfig): Promi
       },
       replyOptions: {
         // The upstream logs under the same request id, made here if the client sent none.
-        // The address is the one the gateway saw (after its own trusted proxies), never a
-        // client-supplied X-Forwarded-For: identity throttles sign-ins by it. A client's trace
-        // context is not passed on as it came: the gateway's own span (its child) is what
-        // tracing adds, and two `traceparent` headers would break the trace.
+        // What the gateway saw, never what the client claims: the address (after the gateway's
+        // own trusted proxies; identity throttles sign-ins by it), the scheme (a client over plain
+        // HTTP must not pass for HTTPS at a service that trusts one hop) and the host; the
+        // client's `Forwarded` goes. A client's trace context is not passed on as it came: the
+        // gateway's own span (its child) is what tracing adds, and two `traceparent` headers
+        // would break the trace.
         rewriteRequestHeaders: (
           request,
-          { traceparent: _parent, tracestate: _state, ...headers },
+          {
+            traceparent: _parent,
+            tracestate: _state,
+            forwarded: _forwarded,
+            'x-forwarded-host': _host,
+            'x-forwarded-proto': _proto,
+            'x-forwarded-port': _port,
+            'x-real-ip': _realIp,
+            ...headers
+          },
         ) => ({
           ...headers,
           'x-request-id': request.id,
           'x-forwarded-for': request.ip,
+          'x-forwarded-proto': request.protocol,
+          'x-forwarded-host': request.host,
         }),
         onError: (reply, { error }) => reply.send(asUpstreamFailure(error)),
       },
