@@ -25,7 +25,9 @@ function entryBudget(): Plugin {
 export default defineConfig({
   root: new URL('.', import.meta.url).pathname,
   plugins: [react(), entryBudget()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // Maps are written for reading stack traces, but the bundles do not point at them and the
+  // gateway never serves them.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: 'hidden' },
   // `npm run dev -w @bazaar/storefront` on :5173, talking to the shop that `npm start` runs.
   server: { port: 5173, proxy: { '/api': 'http://127.0.0.1:8080' } },
 });

@@ -4,11 +4,11 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import './auth.js';
-import { commonProblemStatuses } from './errors.js';
+import { commonProblemStatuses, problemType } from './errors.js';
 import { installFiniteNumbers } from './finite-numbers.js';
 import { installHealthRoutes, type ReadinessChecks } from './health.js';
 import { installMetrics } from './metrics.js';
-import { installProblemHandler } from './problem-handler.js';
+import { installProblemHandler, sendProblem } from './problem-handler.js';
 import { withRequestId } from './request-context.js';
 import { RequestLog } from './request-log.js';
 import { activeTraceIds, nameServerSpan } from './trace-context.js';
@@ -60,6 +60,22 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       return typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    // A URL the router cannot even read (broken percent-encoding, an overlong parameter) gets a
+    // problem like every other error, not a body that names the framework.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      reply.header('x-request-id', request.id);
+      void sendProblem(reply, {
+        type: problemType(tooLong ? 'uri_too_long' : 'invalid_url'),
+        title: tooLong ? 'URI Too Long' : 'Bad Request',
+        status: tooLong ? 414 : 400,
+        detail: tooLong
+          ? 'A part of the URL is too long'
+          : 'The URL is not validly percent-encoded',
+        code: tooLong ? 'uri_too_long' : 'invalid_url',
+        requestId: request.id,
+      });
+    },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -75,8 +91,13 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     if (closing) reply.header('connection', 'close');
+    // An API answer is personal (an account, a cart, orders, tokens) unless its route says it
+    // may be kept (catalog's reads do): no browser or proxy keeps it otherwise.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {
+      reply.header('cache-control', 'no-store');
+    }
   });
 
   installProblemHandler(app, { ...commonProblemStatuses, ...options.problemStatuses });

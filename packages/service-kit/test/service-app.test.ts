@@ -35,6 +35,10 @@ beforeAll(async () => {
     },
     async (request) => ({ received: request.body }),
   );
+  app.get('/api/mine', async () => ({ mine: true }));
+  app.get('/api/public', async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=60').send({ everyone: true }),
+  );
   app.get('/stock', async () => {
     throw new DomainError('out_of_stock', 'Not enough stock for MUG-1', { skus: ['MUG-1'] });
   });
@@ -177,6 +181,29 @@ describe('request ids', () => {
       headers: { 'x-request-id': 'bad id\nwith newline' },
     });
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('caching', () => {
+  test('an API answer is not stored unless its route says it may be', async () => {
+    const mine = await app.inject({ method: 'GET', url: '/api/mine' });
+    const failed = await app.inject({ method: 'GET', url: '/api/nowhere' });
+    const shared = await app.inject({ method: 'GET', url: '/api/public' });
+
+    expect(mine.headers['cache-control']).toBe('no-store');
+    expect(failed.headers['cache-control']).toBe('no-store');
+    expect(shared.headers['cache-control']).toBe('public, max-age=60');
+  });
+});
+
+describe('URLs the router cannot read', () => {
+  test('broken percent-encoding is a 400 problem that does not name the framework', async () => {
+    const response = await app.inject({ method: 'GET', url: '/items/%E0%A4%A' });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ status: 400, code: 'invalid_url' });
+    expect(response.body).not.toMatch(/FST_|fastify/i);
   });
 });
 

@@ -147,6 +147,17 @@ describe.each(stores)('the gateway with %s rate-limit counters', (store) => {
     expect(plain.headers.get('x-content-type-options')).toBe('nosniff');
     expect(plain.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(plain.headers.get('strict-transport-security')).toBeNull();
+    const policy = plain.headers.get('content-security-policy') ?? '';
+    const directives = new Map(
+      policy.split(';').map((directive) => {
+        const [name = '', ...sources] = directive.trim().split(/\s+/);
+        return [name, sources.join(' ')];
+      }),
+    );
+    expect(directives.get('style-src')).toBe("'self'");
+    expect(directives.get('font-src')).toBe("'self' data:");
+    expect(policy).not.toContain('https:');
+    expect(plain.headers.get('permissions-policy')).toContain('camera=()');
     const overTls = await fetch(`${stack.url}/api/categories`, {
       headers: from(clientAddress(), { 'x-forwarded-proto': 'https' }),
     });

@@ -15,6 +15,7 @@ beforeAll(async () => {
   await mkdir(join(directory, 'assets'));
   await writeFile(join(directory, 'index.html'), '<!doctype html><title>Bazaar</title>');
   await writeFile(join(directory, 'assets', 'index-abc123.js'), 'console.log(1)');
+  await writeFile(join(directory, 'assets', 'index-abc123.js.map'), '{"version":3}');
   gateway = await buildApp(await prepareGateway(gatewayConfig({ STOREFRONT_DIR: directory })));
   await gateway.ready();
 });
@@ -41,6 +42,12 @@ test('hashed assets are cached for a year', async () => {
   const response = await get('/assets/index-abc123.js', '*/*');
   expect(response.statusCode).toBe(200);
   expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+});
+
+test('source maps are never published, though they sit beside the bundles', async () => {
+  const response = await get('/assets/index-abc123.js.map', '*/*');
+  expect(response.statusCode).toBe(404);
+  expect(response.body).not.toContain('"version"');
 });
 
 test('API paths, internal paths and missing files stay problem+json 404s', async () => {

@@ -43,6 +43,12 @@ async function newShopper(viewport = { width: 1280, height: 900 }): Promise<Page
   page.on('pageerror', (error) => {
     throw error;
   });
+  // The gateway's Content-Security-Policy allows nothing the shop does not load from itself.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      throw new Error(`blocked by the CSP: ${message.text()}`);
+    }
+  });
   return page;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { addressProblems, cardDigits, passesLuhn } from '../src/lib/checkout-form';
 import { listingApiQuery, listingParams, readListing, withChange } from '../src/lib/listing-query';
 import { formatMoney } from '../src/lib/money';
+import { nextPath } from '../src/lib/next-path';
 import { ApiError, fieldMessages, toApiError } from '../src/lib/problem';
 
 describe('money', () => {
@@ -71,5 +72,29 @@ describe('API problems', () => {
     );
     expect(toApiError(404, '<html>').message).toBe('Not found.');
     expect(toApiError(418, {}).message).toBe('Request failed (418).');
+  });
+});
+
+describe('where sign-in goes next', () => {
+  const next = (value: string) => nextPath(new URLSearchParams({ next: value }));
+
+  test('a path of the shop is kept, with its query', () => {
+    expect(next('/orders/123?placed=1')).toBe('/orders/123?placed=1');
+    expect(nextPath(new URLSearchParams())).toBe('/');
+  });
+
+  test('anything a browser would take to another site goes home instead', () => {
+    for (const away of [
+      'https://evil.example/',
+      '//evil.example/',
+      '/\\evil.example/',
+      '/\\/evil.example/',
+      '\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      'javascript:alert(1)',
+    ]) {
+      expect(next(away), JSON.stringify(away)).toBe('/');
+    }
   });
 });

@@ -18,6 +18,8 @@ export async function storefrontRoutes(app: ServiceApp, directory: string): Prom
     root: directory,
     wildcard: false,
     index: false,
+    // The build keeps source maps for reading a shopper's stack trace; the shop never hands them out.
+    allowedPath: (path) => !path.endsWith('.map'),
     setHeaders: (reply, path) => {
       reply.header(
         'cache-control',

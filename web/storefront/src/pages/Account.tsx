@@ -1,14 +1,9 @@
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { nextPath } from '../lib/next-path';
 import { fieldMessages } from '../lib/problem';
 import { useSession } from '../session';
 import { Field, Problem, useAction } from '../ui';
-
-/** Where to go after signing in: a path of this shop only, never another site. */
-function nextPath(params: URLSearchParams): string {
-  const next = params.get('next') ?? '/';
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
 
 export function SignIn() {
   const { signIn } = useSession();
