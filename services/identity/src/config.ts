@@ -67,10 +67,11 @@ const IdentityConfig = Type.Object({
     maximum: 10,
     description: 'argon2id passes (1-10)',
   }),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({
+  LOGIN_FAILURES_BEFORE_DELAY: Type.Integer({
     default: 5,
     minimum: 1,
-    description: 'failed sign-ins to one account before it is throttled',
+    description:
+      'failed sign-ins to one account from one address before each further one waits longer (1 s, then doubling)',
   }),
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({
     default: 20,
@@ -80,7 +81,8 @@ const IdentityConfig = Type.Object({
   LOGIN_THROTTLE_SECONDS: Type.Integer({
     default: 900,
     minimum: 1,
-    description: 'seconds a throttled account or address must wait',
+    description:
+      'the window failures are counted in, the wait of a throttled address and the longest delay, in seconds',
   }),
 });
 

@@ -53,6 +53,7 @@ test('every bazaar_* metric an alert watches is one the services export', () => 
   const sources = [
     'packages/events/src/pipeline-metrics.ts',
     'services/orders/src/domain/checkout-metrics.ts',
+    'services/identity/src/routes/auth-routes.ts',
   ]
     .map((path) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8'))
     .join('\n');

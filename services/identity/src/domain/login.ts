@@ -5,37 +5,54 @@ import { findCredentials } from '../store/user-store.js';
 import { type IdentityDeps, type Session, startSession } from './sessions.js';
 import { normalizeEmail } from './user.js';
 
+/** Whose sign-in failed, for the metric an alert watches: an attack on an admin pages someone. */
+export type SignInFailure = {
+  account: 'admin' | 'customer' | 'unknown';
+  outcome: 'wrong_password' | 'throttled';
+};
+
 /**
  * Signs in with email and password. An unknown email and a wrong password get the same answer in
- * the same time; repeated failures throttle the account and the client address (429).
+ * the same time. Failures slow down the one address that makes them, never the account's owner
+ * elsewhere: an account tried from one address waits longer after each failure past the first
+ * few (so nobody can lock an owner out), and an address that fails across many accounts is
+ * stopped for the window.
  */
 export async function login(
   deps: IdentityDeps,
   input: { email: string; password: string; clientAddress: string },
+  failed: (failure: SignInFailure) => void = () => {},
 ): Promise<Session> {
   const email = normalizeEmail(input.email);
-  const account = `account:${email}`;
+  const pair = `account:${email}|address:${input.clientAddress}`;
   const address = `address:${input.clientAddress}`;
-  const wait = await secondsLocked(deps.db, [account, address]);
+  const windowSeconds = deps.config.LOGIN_THROTTLE_SECONDS;
+  const wait = await secondsLocked(deps.db, [pair, address]);
+  const found = await findCredentials(deps.db, email);
+  const account = found ? found.user.role : 'unknown';
   if (wait > 0) {
+    failed({ account, outcome: 'throttled' });
     throw new DomainError('too_many_attempts', `Too many failed sign-ins; try again in ${wait} s`, {
       retryAfterSeconds: wait,
     });
   }
-  const found = await findCredentials(deps.db, email);
   const valid = await deps.hasher.verify(found?.passwordHash, input.password);
   if (!found || !valid) {
-    const windowSeconds = deps.config.LOGIN_THROTTLE_SECONDS;
-    await recordFailure(deps.db, account, {
-      maxFailures: deps.config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    failed({ account, outcome: 'wrong_password' });
+    await recordFailure(deps.db, pair, {
+      threshold: deps.config.LOGIN_FAILURES_BEFORE_DELAY,
+      firstDelaySeconds: 1,
+      maxDelaySeconds: windowSeconds,
       windowSeconds,
     });
     await recordFailure(deps.db, address, {
-      maxFailures: deps.config.LOGIN_MAX_FAILURES_PER_IP,
+      threshold: deps.config.LOGIN_MAX_FAILURES_PER_IP,
+      firstDelaySeconds: windowSeconds,
+      maxDelaySeconds: windowSeconds,
       windowSeconds,
     });
     throw new DomainError('invalid_credentials', 'Email or password is incorrect');
   }
-  await clearFailures(deps.db, account);
+  await clearFailures(deps.db, pair);
   return withTransaction(deps.db, (trx) => startSession(deps, trx, found.user));
 }

@@ -1,4 +1,5 @@
 import type { ServiceApp } from '@bazaar/service-kit/app';
+import { Counter } from 'prom-client';
 import { Type } from 'typebox';
 import { login } from '../domain/login.js';
 import { logout, refreshSession } from '../domain/refresh-session.js';
@@ -35,6 +36,13 @@ export function authRoutes(app: ServiceApp, deps: IdentityDeps): void {
     async (request, reply) => reply.code(201).send(toResponse(await register(deps, request.body))),
   );
 
+  const signInFailures = new Counter({
+    name: 'bazaar_sign_in_failures_total',
+    help: 'Failed sign-ins, by the kind of account tried (admin, customer, unknown) and outcome (wrong_password, throttled).',
+    labelNames: ['account', 'outcome'],
+    registers: [app.metrics],
+  });
+
   app.post(
     '/api/auth/login',
     {
@@ -49,7 +57,11 @@ export function authRoutes(app: ServiceApp, deps: IdentityDeps): void {
       },
     },
     async (request) =>
-      toResponse(await login(deps, { ...request.body, clientAddress: request.ip })),
+      toResponse(
+        await login(deps, { ...request.body, clientAddress: request.ip }, (failure) =>
+          signInFailures.inc(failure),
+        ),
+      ),
   );
 
   app.post(
