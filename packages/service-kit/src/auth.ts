@@ -12,7 +12,65 @@ export type Principal = {
   tokenId: string;
   /** The person's address, from the token's `email` claim; service tokens have none. */
   email?: string;
+  /** The sign-in the token belongs to (`sid`): once it is signed out, the token is refused. */
+  sessionId?: string;
 };
+
+/**
+ * Sign-ins ended since `since` (an `asOf` this source gave before; undefined for all) whose access
+ * tokens may still live, and the `asOf` to ask from next time.
+ */
+export type RevokedSessions = (since: string | undefined) => Promise<{
+  sessions: ReadonlyArray<{ sessionId: string; expiresAt: string }>;
+  asOf: string;
+}>;
+
+/**
+ * The revoked sign-ins, read again at most every `syncIntervalMs` while tokens are being checked
+ * (an idle service asks nothing). With the source away, the list it has stands: tokens still expire.
+ */
+function revocationList(source: RevokedSessions, syncIntervalMs: number) {
+  const revoked = new Map<string, number>();
+  let asOf: string | undefined;
+  let syncedAt = Number.NEGATIVE_INFINITY;
+  let syncing: Promise<void> | undefined;
+  const sync = async () => {
+    try {
+      const page = await source(asOf);
+      for (const session of page.sessions) {
+        revoked.set(session.sessionId, Date.parse(session.expiresAt));
+      }
+      asOf = page.asOf;
+    } catch {
+      // Asked again after the interval; meanwhile the sessions known revoked stay refused.
+    } finally {
+      syncedAt = Date.now();
+    }
+    for (const [sessionId, expiresAtMs] of revoked) {
+      if (expiresAtMs < Date.now()) revoked.delete(sessionId);
+    }
+  };
+  return async (sessionId: string): Promise<boolean> => {
+    if (Date.now() - syncedAt >= syncIntervalMs) {
+      syncing ??= sync().finally(() => {
+        syncing = undefined;
+      });
+      await syncing;
+    }
+    return revoked.has(sessionId);
+  };
+}
+
+/** Revoked sign-ins as identity lists them at `/internal/revoked-sessions` (no credentials: ids only). */
+export function remoteRevokedSessions(identityUrl: string): RevokedSessions {
+  return async (since) => {
+    const url = new URL('/internal/revoked-sessions', identityUrl);
+    if (since) url.searchParams.set('since', since);
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) throw new Error(`identity answered ${response.status} for revoked sessions`);
+    return (await response.json()) as Awaited<ReturnType<RevokedSessions>>;
+  };
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,21 +104,32 @@ export function createTokenVerifier(options: {
   keys: JWTVerifyGetKey;
   issuer: string;
   audience: string;
+  /** Where signed-out sign-ins are listed, and how stale that list may be (ms). */
+  revocations?: { source: RevokedSessions; syncIntervalMs: number };
 }): TokenVerifier {
+  const isRevoked = options.revocations
+    ? revocationList(options.revocations.source, options.revocations.syncIntervalMs)
+    : undefined;
+  const refuseRevoked = async (principal: Principal) => {
+    if (principal.sessionId && (await isRevoked?.(principal.sessionId))) {
+      throw unauthorized('token was revoked: its sign-in was signed out');
+    }
+    return principal;
+  };
   // A client presents the same token on every request for its 15 minutes, and the gateway and the
   // service both check it: a token once verified is known good until it expires, so it is not
   // verified again. Only the exact token string finds its entry.
   const verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
   return async (token) => {
     const known = verified.get(token);
-    if (known && known.expiresAtMs > Date.now()) return known.principal;
+    if (known && known.expiresAtMs > Date.now()) return refuseRevoked(known.principal);
     const entry = await verifyToken(token);
     if (verified.size >= verifiedTokenCacheSize) {
       // The oldest entry goes first: a Map iterates in insertion order.
       verified.delete(verified.keys().next().value as string);
     }
     verified.set(token, entry);
-    return entry.principal;
+    return refuseRevoked(entry.principal);
   };
 
   async function verifyToken(
@@ -91,6 +160,7 @@ export function createTokenVerifier(options: {
         role: role as Role,
         tokenId: String(payload.jti),
         ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+        ...(typeof payload.sid === 'string' ? { sessionId: payload.sid } : {}),
       },
       expiresAtMs: Number(payload.exp) * 1000,
     };
@@ -110,7 +180,13 @@ export function identityVerifiers(config: {
   const keys = remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`);
   const issuer = config.TOKEN_ISSUER;
   return {
-    verify: createTokenVerifier({ keys, issuer, audience: config.TOKEN_AUDIENCE }),
+    verify: createTokenVerifier({
+      keys,
+      issuer,
+      audience: config.TOKEN_AUDIENCE,
+      // A signed-out token is refused here within a second of the sign-out.
+      revocations: { source: remoteRevokedSessions(config.IDENTITY_URL), syncIntervalMs: 1000 },
+    }),
     verifyService: createTokenVerifier({ keys, issuer, audience: config.SERVICE_TOKEN_AUDIENCE }),
   };
 }

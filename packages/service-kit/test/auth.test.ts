@@ -28,10 +28,14 @@ async function token(
     role?: string;
     kid?: string;
     typ?: string;
+    sid?: string;
   } = {},
   key: PrivateKey = signingKey,
 ) {
-  return new SignJWT({ role: overrides.role ?? 'customer' })
+  return new SignJWT({
+    role: overrides.role ?? 'customer',
+    ...(overrides.sid ? { sid: overrides.sid } : {}),
+  })
     .setProtectedHeader({
       alg: 'EdDSA',
       kid: overrides.kid ?? 'k1',
@@ -144,5 +148,43 @@ describe('access tokens', () => {
     expect(response.statusCode).toBe(403);
     expect(response.json()).toMatchObject({ code: 'forbidden' });
     expect((await call('/admin', await token({ role: 'admin' }))).statusCode).toBe(200);
+  });
+});
+
+describe('signed-out sign-ins', () => {
+  test('a token of a revoked sign-in is refused once the list is read again; others pass; a list that cannot be read keeps what it knew', async () => {
+    const listed: Array<{ sessionId: string; expiresAt: string }> = [];
+    let reachable = true;
+    const asked: Array<string | undefined> = [];
+    const verify = createTokenVerifier({
+      keys,
+      issuer,
+      audience,
+      revocations: {
+        source: async (since) => {
+          asked.push(since);
+          if (!reachable) throw new Error('identity is away');
+          return { sessions: [...listed], asOf: `as of ${asked.length}` };
+        },
+        syncIntervalMs: 50,
+      },
+    });
+    const mine = await token({ sid: 'session-1' });
+    const other = await token({ sid: 'session-2' });
+    expect((await verify(mine)).sessionId).toBe('session-1');
+
+    listed.push({ sessionId: 'session-1', expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    const stillCached = await verify(mine).then(() => 'accepted');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const refused = await verify(mine).catch((error: Error) => error.message);
+    reachable = false;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const whileAway = await verify(mine).catch((error: Error) => error.message);
+
+    expect(stillCached).toBe('accepted');
+    expect(refused).toContain('signed out');
+    expect(whileAway).toContain('signed out');
+    expect((await verify(other)).sessionId).toBe('session-2');
+    expect(asked.slice(0, 3)).toEqual([undefined, 'as of 1', 'as of 2']);
   });
 });

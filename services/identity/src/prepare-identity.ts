@@ -7,6 +7,7 @@ import { createPasswordHasher } from './domain/password-hasher.js';
 import { loadCommonPasswords } from './domain/password-policy.js';
 import { parseServiceClients } from './domain/service-clients.js';
 import { createTokenSigner, ensureSigningKey, localKeys } from './domain/signing-keys.js';
+import { selectRevokedSessions } from './store/refresh-token-store.js';
 
 /** Everything identity needs before it serves: a signing key, the admin account, its collaborators. */
 export async function prepareIdentity(config: IdentityConfig, db: Pool): Promise<IdentityAppDeps> {
@@ -33,6 +34,12 @@ export async function prepareIdentity(config: IdentityConfig, db: Pool): Promise
       keys: localKeys(db, config.ACCESS_TOKEN_TTL_SECONDS + 60),
       issuer: config.TOKEN_ISSUER,
       audience: config.TOKEN_AUDIENCE,
+      // Identity reads its own list at every check: a token is refused here the moment its
+      // sign-in ends.
+      revocations: {
+        source: (since) => selectRevokedSessions(db, since ? new Date(since) : undefined),
+        syncIntervalMs: 0,
+      },
     }),
     clients: parseServiceClients(config.SERVICE_CLIENTS),
   };

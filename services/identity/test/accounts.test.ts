@@ -271,6 +271,50 @@ describe('refresh tokens', () => {
     ).toBe(401);
     expect((await post('/api/auth/logout', { refreshToken: 'nonsense' })).statusCode).toBe(204);
   });
+
+  test("after logout every access token of that sign-in is refused at once, for the rest of its life; another sign-in's is not", async () => {
+    const { email, password, session } = await registered();
+    const refreshed = (
+      await post('/api/auth/refresh', { refreshToken: session.refreshToken })
+    ).json();
+    const other = (await post('/api/auth/login', { email, password })).json();
+    expect((await me(session.accessToken)).statusCode).toBe(200);
+
+    await post('/api/auth/logout', { refreshToken: refreshed.refreshToken });
+
+    for (const token of [session.accessToken, refreshed.accessToken]) {
+      const refused = await me(token);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().detail).toContain('signed out');
+    }
+    expect((await me(other.accessToken)).statusCode).toBe(200);
+  });
+
+  test('a refresh token used twice (stolen) also kills the access tokens of its sign-in', async () => {
+    const { session } = await registered();
+    await post('/api/auth/refresh', { refreshToken: session.refreshToken });
+    await post('/api/auth/refresh', { refreshToken: session.refreshToken });
+    expect((await me(session.accessToken)).statusCode).toBe(401);
+  });
+
+  test('other services learn the revoked sign-ins from /internal/revoked-sessions, since a moment', async () => {
+    const before = (
+      await identity.app.inject({ method: 'GET', url: '/internal/revoked-sessions' })
+    ).json();
+    const { session } = await registered();
+    await post('/api/auth/logout', { refreshToken: session.refreshToken });
+    const sessionId = JSON.parse(
+      Buffer.from(session.accessToken.split('.')[1], 'base64url').toString(),
+    ).sid;
+
+    const since = await identity.app.inject({
+      method: 'GET',
+      url: `/internal/revoked-sessions?since=${encodeURIComponent(before.asOf)}`,
+    });
+
+    expect(since.statusCode).toBe(200);
+    expect(since.json().sessions).toContainEqual({ sessionId, expiresAt: expect.any(String) });
+  });
 });
 
 describe('the account', () => {

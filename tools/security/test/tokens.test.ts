@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accessTokenType } from '@bazaar/service-kit/auth';
 import { startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
+import { waitFor } from '@bazaar/testing/until';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 
@@ -125,4 +126,31 @@ test('no forged header made anything fetch from where it pointed, and the keys a
   expect(lured).toEqual([]);
   const keys = await shop.shop.db('identity').query('SELECT count(*)::int AS n FROM signing_keys');
   expect(keys.rows[0].n).toBeGreaterThanOrEqual(2);
+});
+
+test('an access token stolen before a logout is refused after it, at the gateway and at every service, for the rest of its life', async () => {
+  const victim = await shop.client.newCustomer();
+  const stolen = { authorization: `Bearer ${victim.token}` };
+  const cart = () => fetch(`${shop.shop.url}/api/cart`, { headers: stolen });
+  const cartDirectly = () => fetch(`${shop.shop.urlOf('cart')}/api/cart`, { headers: stolen });
+  const me = () => fetch(`${shop.shop.url}/api/me`, { headers: stolen });
+  expect((await cart()).status).toBe(200);
+
+  const loggedOut = await shop.client.call('POST', '/api/auth/logout', {
+    body: { refreshToken: victim.refreshToken },
+  });
+  const refusedAt = Date.now();
+  expect(loggedOut.status).toBe(204);
+  // The gateway and the services read the list of signed-out sign-ins at most a second old.
+  const refused = await waitFor(
+    async () => [(await cart()).status, (await cartDirectly()).status, (await me()).status],
+    (statuses) => statuses.every((status) => status === 401),
+    { timeoutMs: 3000 },
+  );
+  const waitedMs = Date.now() - refusedAt;
+
+  expect(refused).toEqual([401, 401, 401]);
+  expect(waitedMs).toBeLessThan(3000);
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  expect([(await cart()).status, (await cartDirectly()).status]).toEqual([401, 401]);
 });

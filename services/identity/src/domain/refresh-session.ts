@@ -19,7 +19,7 @@ export async function refreshSession(deps: IdentityDeps, refreshToken: string): 
     const stored = await lockRefreshToken(trx, hash);
     if (!stored || stored.familyRevokedAt) return 'unknown or revoked';
     if (stored.usedAt) {
-      await revokeFamily(trx, stored.familyId, 'reuse');
+      await revokeFamily(trx, stored.familyId, 'reuse', deps.config.ACCESS_TOKEN_TTL_SECONDS);
       return 'already used; every session of that sign-in is now signed out';
     }
     if (stored.expiresAt.getTime() <= Date.now()) return 'expired';
@@ -38,6 +38,8 @@ export async function refreshSession(deps: IdentityDeps, refreshToken: string): 
 export async function logout(deps: IdentityDeps, refreshToken: string): Promise<void> {
   await withTransaction(deps.db, async (trx) => {
     const stored = await lockRefreshToken(trx, hashRefreshToken(refreshToken));
-    if (stored) await revokeFamily(trx, stored.familyId, 'logout');
+    if (stored) {
+      await revokeFamily(trx, stored.familyId, 'logout', deps.config.ACCESS_TOKEN_TTL_SECONDS);
+    }
   });
 }

@@ -57,6 +57,7 @@ export async function continueSession(
     subject: user.id,
     role: user.role,
     email: user.email,
+    sessionId: familyId,
     audience: deps.config.TOKEN_AUDIENCE,
     ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
   });

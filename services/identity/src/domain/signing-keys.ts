@@ -25,6 +25,8 @@ export type TokenClaims = {
   role: string;
   /** A person's address, so services can write to them without asking identity; none for services. */
   email?: string;
+  /** The sign-in (refresh-token family) a person's token belongs to: signing out refuses it. */
+  sessionId?: string;
   audience: string;
   ttlSeconds: number;
 };
@@ -54,7 +56,11 @@ export function createTokenSigner(
   return {
     sign: async (claims) => {
       const { kid, key } = await activeKey();
-      return new SignJWT({ role: claims.role, ...(claims.email ? { email: claims.email } : {}) })
+      return new SignJWT({
+        role: claims.role,
+        ...(claims.email ? { email: claims.email } : {}),
+        ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+      })
         .setProtectedHeader({ alg: algorithm, kid, typ: accessTokenType })
         .setSubject(claims.subject)
         .setIssuer(options.issuer)

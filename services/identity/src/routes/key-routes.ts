@@ -4,6 +4,7 @@ import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
 import { isServiceClient, type ServiceClients } from '../domain/service-clients.js';
 import type { TokenSigner } from '../domain/signing-keys.js';
+import { selectRevokedSessions } from '../store/refresh-token-store.js';
 import { selectPublishedKeys } from '../store/signing-key-store.js';
 
 const serviceTokenTtlSeconds = 300;
@@ -34,6 +35,34 @@ export function keyRoutes(
       // A key retired now still verifies tokens signed a moment ago, for one access-token lifetime.
       return { keys: await selectPublishedKeys(deps.db, deps.accessTokenTtlSeconds + 60) };
     },
+  );
+
+  app.get(
+    '/internal/revoked-sessions',
+    {
+      schema: {
+        summary:
+          'Sign-ins ended (logout, a refresh token used twice) whose access tokens may still live: every verifier refuses them',
+        tags: ['internal'],
+        querystring: Type.Object(
+          { since: Type.Optional(Type.String({ format: 'date-time' })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            sessions: Type.Array(
+              Type.Object({ sessionId: Type.String(), expiresAt: Type.String() }),
+            ),
+            asOf: Type.String(),
+          }),
+        },
+      },
+    },
+    async (request) =>
+      selectRevokedSessions(
+        deps.db,
+        request.query.since === undefined ? undefined : new Date(request.query.since),
+      ),
   );
 
   app.post(
