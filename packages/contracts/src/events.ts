@@ -9,11 +9,23 @@ const Money = Type.Object({
 
 /** The data of every event Bazaar publishes, one schema per versioned type (the event catalog). */
 export const eventSchemas = {
+  /** An address was confirmed by its owner: the account is open (the welcome mail). */
   'identity.user.registered.v1': Type.Object({
     userId: Uuid,
     email: Type.String({ minLength: 3 }),
     name: Type.String(),
   }),
+  /**
+   * Someone signed up with this address: the owner gets a link to confirm it. The token is a
+   * secret of 24 hours and one use; nothing the registrant wrote (the name) travels before it.
+   */
+  'identity.email.verification_requested.v1': Type.Object({
+    userId: Uuid,
+    email: Type.String({ minLength: 3 }),
+    token: Type.String({ minLength: 43 }),
+  }),
+  /** Someone signed up again with an address that has an account: its owner is told, nobody else. */
+  'identity.sign_up.repeated.v1': Type.Object({ email: Type.String({ minLength: 3 }) }),
   'catalog.product.updated.v1': Type.Object({
     productId: Uuid,
     skus: Type.Array(Type.Object({ sku: Sku, price: Money, active: Type.Boolean() })),

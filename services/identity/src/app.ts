@@ -26,8 +26,9 @@ export async function buildApp(deps: IdentityAppDeps): Promise<ServiceApp> {
     trustProxyHops: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => db.query('SELECT 1') },
     problemStatuses: {
-      email_taken: 409,
       weak_password: 422,
+      invalid_verification_token: 400,
+      email_not_verified: 403,
       invalid_credentials: 401,
       invalid_refresh_token: 401,
       invalid_client: 401,

@@ -33,10 +33,24 @@ async function post(url: string, payload: object, headers: Record<string, string
   return identity.app.inject({ method: 'POST', url, payload, headers });
 }
 
+/** What the outbox says was mailed to `email` last: a confirmation link's token, or a warning. */
+async function lastMailEvent(email: string) {
+  const { rows } = await db.query(
+    `SELECT type, data FROM outbox WHERE data->>'email' = $1 AND type <> 'identity.user.registered.v1'
+      ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [email],
+  );
+  return rows[0] as { type: string; data: { token?: string; userId?: string } } | undefined;
+}
+
 async function registered(email = uniqueEmail(), password = 'a long unusual passphrase') {
   const response = await post('/api/auth/register', { email, password, name: 'Ada Lovelace' });
-  expect(response.statusCode).toBe(201);
-  return { email, password, session: response.json() };
+  expect(response.statusCode).toBe(202);
+  const confirmed = await post('/api/auth/verify-email', {
+    token: (await lastMailEvent(email))?.data.token ?? '',
+  });
+  expect(confirmed.statusCode).toBe(200);
+  return { email, password, session: confirmed.json() };
 }
 
 function me(accessToken: string) {
@@ -48,30 +62,89 @@ function me(accessToken: string) {
 }
 
 describe('registering', () => {
-  test('makes a customer, signs them in and records the event in the outbox', async () => {
+  test('asks the address to confirm itself; the link opens the account, signs it in and announces it', async () => {
     const email = uniqueEmail();
-    const response = await post('/api/auth/register', {
+    const asked = await post('/api/auth/register', {
       email: `  ${email.toUpperCase()} `,
       password: 'a long unusual passphrase',
       name: 'Ada Lovelace',
       role: 'admin',
     });
-    expect(response.statusCode).toBe(201);
-    const session = response.json();
+    const mailed = await lastMailEvent(email);
+
+    const confirmed = await post('/api/auth/verify-email', { token: mailed?.data.token ?? '' });
+
+    expect(asked.statusCode).toBe(202);
+    expect(asked.json()).toEqual({ status: 'confirmation_sent', email });
+    expect(mailed).toMatchObject({
+      type: 'identity.email.verification_requested.v1',
+      data: { email, token: expect.stringMatching(/^[\w-]{43}$/) },
+    });
+    expect(JSON.stringify(mailed)).not.toContain('Ada');
+    expect(confirmed.statusCode).toBe(200);
+    const session = confirmed.json();
     expect(session.user).toMatchObject({ email, name: 'Ada Lovelace', role: 'customer' });
     expect(session).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
     expect((await me(session.accessToken)).json().email).toBe(email);
-
     const events = await db.query('SELECT type, subject, data FROM outbox WHERE subject = $1', [
       session.user.id,
     ]);
-    expect(events.rows).toEqual([
-      {
-        type: 'identity.user.registered.v1',
-        subject: session.user.id,
-        data: { userId: session.user.id, email, name: 'Ada Lovelace' },
-      },
-    ]);
+    expect(events.rows).toContainEqual({
+      type: 'identity.user.registered.v1',
+      subject: session.user.id,
+      data: { userId: session.user.id, email, name: 'Ada Lovelace' },
+    });
+  });
+
+  test('a confirmation link works once; a made-up one never', async () => {
+    const email = uniqueEmail();
+    await post('/api/auth/register', { email, password: 'a long unusual passphrase', name: 'A' });
+    const token = (await lastMailEvent(email))?.data.token ?? '';
+    expect((await post('/api/auth/verify-email', { token })).statusCode).toBe(200);
+
+    const again = await post('/api/auth/verify-email', { token });
+    const madeUp = await post('/api/auth/verify-email', { token: 'x'.repeat(43) });
+
+    expect(again.statusCode).toBe(400);
+    expect(again.json()).toMatchObject({
+      code: 'invalid_verification_token',
+      errors: [{ field: 'token' }],
+    });
+    expect(madeUp.statusCode).toBe(400);
+  });
+
+  test('before the address is confirmed the right password gets 403 saying so; signing up again sends a new link and the old one dies', async () => {
+    const email = uniqueEmail();
+    const password = 'a long unusual passphrase';
+    await post('/api/auth/register', { email, password, name: 'A' });
+    const first = (await lastMailEvent(email))?.data.token ?? '';
+
+    const early = await post('/api/auth/login', { email, password });
+    await post('/api/auth/register', { email, password, name: 'A' });
+    const second = (await lastMailEvent(email))?.data.token ?? '';
+
+    expect(early.statusCode).toBe(403);
+    expect(early.json().code).toBe('email_not_verified');
+    expect(second).not.toBe(first);
+    expect((await post('/api/auth/verify-email', { token: first })).statusCode).toBe(400);
+    expect((await post('/api/auth/verify-email', { token: second })).statusCode).toBe(200);
+    expect((await post('/api/auth/login', { email, password })).statusCode).toBe(200);
+  });
+
+  test('someone who signs up first with your address gains nothing: your own sign-up takes it over', async () => {
+    const email = uniqueEmail();
+    await post('/api/auth/register', { email, password: "the squatter's passphrase", name: 'Eve' });
+    await post('/api/auth/register', { email, password: 'the owners passphrase', name: 'Ada' });
+    const token = (await lastMailEvent(email))?.data.token ?? '';
+
+    const confirmed = await post('/api/auth/verify-email', { token });
+
+    expect(confirmed.json().user.name).toBe('Ada');
+    const squatter = await post('/api/auth/login', {
+      email,
+      password: "the squatter's passphrase",
+    });
+    expect(squatter.statusCode).toBe(401);
   });
 
   test('stores the password only as an argon2id hash and refresh tokens only hashed', async () => {
@@ -86,15 +159,27 @@ describe('registering', () => {
     expect(stored.rows[0].n).toBe(0);
   });
 
-  test('an email already registered, in any case, is a 409', async () => {
-    const { email } = await registered();
-    const response = await post('/api/auth/register', {
+  test('an address that has an account gets the same answer, and its owner a note, not a link', async () => {
+    const { email, password } = await registered();
+    const fresh = await post('/api/auth/register', {
+      email: uniqueEmail(),
+      password: 'another long passphrase',
+      name: 'Someone',
+    });
+
+    const taken = await post('/api/auth/register', {
       email: email.toUpperCase(),
       password: 'another long passphrase',
       name: 'Someone',
     });
-    expect(response.statusCode).toBe(409);
-    expect(response.json()).toMatchObject({ code: 'email_taken', errors: [{ field: 'email' }] });
+
+    expect(taken.statusCode).toBe(fresh.statusCode);
+    expect(Object.keys(taken.json())).toEqual(Object.keys(fresh.json()));
+    expect(await lastMailEvent(email)).toEqual({
+      type: 'identity.sign_up.repeated.v1',
+      data: { email },
+    });
+    expect((await post('/api/auth/login', { email, password })).statusCode).toBe(200);
   });
 
   test.each([

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { services } from '@bazaar/launcher/services';
-import { goodCard, shippingAddress } from '@bazaar/testing/shop-client';
+import { devAdmin, goodCard, shippingAddress } from '@bazaar/testing/shop-client';
 import { signUpBuyers, startTunedShop, type TunedShop } from '@bazaar/testing/tuned-shop';
 import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -68,14 +68,45 @@ describe('broken object-level authorization', () => {
   });
 });
 
+describe('sign-up', () => {
+  test("does not tell which addresses have accounts: the admin's address gets the answer a new one gets", async () => {
+    const ask = (email: string) =>
+      shop.client.call('POST', '/api/auth/register', {
+        body: { email, password: 'correct horse battery staple', name: 'Mallory' },
+      });
+    const fresh = await ask(`nobody-${randomUUID().slice(0, 8)}@example.com`);
+    const taken = await ask(devAdmin.email);
+
+    expect(taken.status).toBe(202);
+    expect({ ...taken.body, email: 'x' }).toEqual({ ...fresh.body, email: 'x' });
+  });
+
+  test('mails nothing the registrant wrote to an address before its owner confirms it', async () => {
+    const victim = `victim-${randomUUID().slice(0, 8)}@example.com`;
+    const spam = 'Cheap pills at spam.example';
+    await shop.client.call('POST', '/api/auth/register', {
+      body: { email: victim, password: 'correct horse battery staple', name: spam },
+    });
+    const mailed = await shop.client.mailTo(victim, 'email_confirmation');
+    expect(mailed).not.toContain(spam);
+    await shop.client.call('POST', '/api/auth/register', {
+      body: { email: devAdmin.email, password: 'correct horse battery staple', name: spam },
+    });
+    expect(await shop.client.mailTo(devAdmin.email, 'sign_up_repeated')).not.toContain(spam);
+  });
+});
+
 describe('mass assignment', () => {
   test('a role in a sign-up or a profile change does not make an admin', async () => {
     const email = `mallory-${randomUUID().slice(0, 8)}@example.com`;
     const signUp = await shop.client.call('POST', '/api/auth/register', {
       body: { email, password: 'correct horse battery staple', name: 'Mallory', role: 'admin' },
     });
-    const token =
-      signUp.status === 201 ? signUp.body.accessToken : (await shop.client.newCustomer()).token;
+    expect(signUp.status).toBe(202);
+    const confirmed = await shop.client.call('POST', '/api/auth/verify-email', {
+      body: { token: await shop.client.confirmationToken(email) },
+    });
+    const token = confirmed.body.accessToken;
     const patch = await shop.client.call('PATCH', '/api/me', {
       bearer: token,
       body: { role: 'admin' },

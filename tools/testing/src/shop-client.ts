@@ -65,14 +65,52 @@ export function shopClient(baseUrl: string) {
       'sign in',
     ).body as { accessToken: string; refreshToken: string };
 
+  // The mail log, read as the dev admin: where a shop without SMTP keeps what it would have sent.
+  let admin: Promise<string> | undefined;
+  const mailTo = async (email: string, kind: string) => {
+    admin ??= signIn(devAdmin.email, devAdmin.password).then((session) => session.accessToken);
+    const bearer = await admin;
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+      const log = expectStatus(
+        await call('GET', `/api/admin/notifications?to=${encodeURIComponent(email)}&limit=10`, {
+          bearer,
+        }),
+        200,
+        'mail log',
+      );
+      const mail = (log.body.items as Array<{ kind: string; text: string }>).find(
+        (message) => message.kind === kind,
+      );
+      if (mail) return mail.text;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`no ${kind} mail to ${email} within 15 s`);
+  };
+
+  /** The token of the confirmation link mailed to `email` after a sign-up. */
+  const confirmationToken = async (email: string) => {
+    const text = await mailTo(email, 'email_confirmation');
+    const token = /verify-email\?token=([\w%-]+)/.exec(text)?.[1];
+    if (!token) throw new Error(`no confirmation link in: ${text}`);
+    return decodeURIComponent(token);
+  };
+
+  /** A shopper as a person becomes one: signs up, follows the mailed link, is signed in. */
   const newCustomer = async () => {
     const email = `shopper-${randomUUID().slice(0, 12)}@example.com`;
-    const answer = expectStatus(
+    expectStatus(
       await call('POST', '/api/auth/register', {
         body: { email, password: 'correct horse battery staple', name: 'Ada' },
       }),
-      201,
+      202,
       'register',
+    );
+    const answer = expectStatus(
+      await call('POST', '/api/auth/verify-email', {
+        body: { token: await confirmationToken(email) },
+      }),
+      200,
+      'confirm the address',
     );
     return {
       email,
@@ -124,5 +162,15 @@ export function shopClient(baseUrl: string) {
       body: { shippingAddress, payment },
     });
 
-  return { call, signIn, newCustomer, stockedSku, available, cartWith, checkout };
+  return {
+    call,
+    signIn,
+    newCustomer,
+    mailTo,
+    confirmationToken,
+    stockedSku,
+    available,
+    cartWith,
+    checkout,
+  };
 }

@@ -2,7 +2,7 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link, NavLink, Route, Routes } from 'react-router';
 import { CartProvider, useCart } from './cart';
-import { SignIn, SignUp } from './pages/Account';
+import { SignIn, SignUp, VerifyEmail } from './pages/Account';
 import { Account } from './pages/AccountMenu';
 import { CartPage } from './pages/CartPage';
 import { Catalog } from './pages/Catalog';
@@ -38,6 +38,7 @@ function Shop() {
           <Route path="/cart" element={<CartPage />} />
           <Route path="/signin" element={<SignIn />} />
           <Route path="/signup" element={<SignUp />} />
+          <Route path="/verify-email" element={<VerifyEmail />} />
           <Route path="/checkout" element={<Checkout />} />
           <Route path="/orders" element={<Orders />} />
           <Route path="/orders/:id" element={<OrderDetail />} />

@@ -4,7 +4,10 @@ import { api, guestCartToken, storedSession, storeSession, type User } from './a
 type Session = {
   user: User | undefined;
   signIn: (email: string, password: string) => Promise<void>;
-  signUp: (name: string, email: string, password: string) => Promise<void>;
+  /** Asks for an account; the address gets a link to confirm it. Resolves to that address. */
+  signUp: (name: string, email: string, password: string) => Promise<string>;
+  /** Follows the mailed link: the account opens and is signed in. */
+  confirmEmail: (token: string) => Promise<void>;
   signOut: () => Promise<void>;
 };
 
@@ -47,13 +50,18 @@ export function SessionProvider({
     [begin],
   );
 
-  const signUp = useCallback(
-    async (name: string, email: string, password: string) => {
+  const signUp = useCallback(async (name: string, email: string, password: string) => {
+    const asked = await api<{ email: string }>('/api/auth/register', {
+      method: 'POST',
+      body: { name, email, password },
+    });
+    return asked.email;
+  }, []);
+
+  const confirmEmail = useCallback(
+    async (token: string) => {
       await begin(
-        await api<SessionAnswer>('/api/auth/register', {
-          method: 'POST',
-          body: { name, email, password },
-        }),
+        await api<SessionAnswer>('/api/auth/verify-email', { method: 'POST', body: { token } }),
       );
     },
     [begin],
@@ -73,7 +81,7 @@ export function SessionProvider({
   }, []);
 
   return (
-    <SessionContext.Provider value={{ user, signIn, signUp, signOut }}>
+    <SessionContext.Provider value={{ user, signIn, signUp, confirmEmail, signOut }}>
       {children}
     </SessionContext.Provider>
   );

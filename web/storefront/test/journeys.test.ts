@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { type RunningShop, startShop } from '@bazaar/testing/shop';
+import { shopClient } from '@bazaar/testing/shop-client';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 
@@ -66,6 +67,11 @@ async function signUp(page: Page, email: string) {
   await page.getByLabel(/^Password/).fill('correct horse battery');
   await snap(page, '05-sign-up');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+  await snap(page, '05-check-your-email');
+  // The link of the mail, as the shopper would click it (the shop has no SMTP: the mail log has it).
+  const token = await shopClient(shop.url).confirmationToken(email);
+  await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
   await page.getByRole('button', { name: /Sign out/ }).waitFor();
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from '@bazaar/db/pool';
-import { findCredentials, insertUser } from '../store/user-store.js';
+import { findCredentials, insertVerifiedUser } from '../store/user-store.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { normalizeEmail } from './user.js';
@@ -14,7 +14,7 @@ export async function ensureAdmin(
   const email = normalizeEmail(admin.email);
   if (await findCredentials(db, email)) return;
   assertAcceptablePassword(admin.password, email, deps.commonPasswords);
-  await insertUser(db, {
+  await insertVerifiedUser(db, {
     id: randomUUID(),
     email,
     name: 'Administrator',

@@ -54,5 +54,12 @@ export async function login(
     throw new DomainError('invalid_credentials', 'Email or password is incorrect');
   }
   await clearFailures(deps.db, pair);
+  // Only the one who knows the password learns that the account waits for its address.
+  if (!found.verified) {
+    throw new DomainError(
+      'email_not_verified',
+      'Confirm your email address with the link we sent first; signing up again sends a new one',
+    );
+  }
   return withTransaction(deps.db, (trx) => startSession(deps, trx, found.user));
 }

@@ -3,8 +3,9 @@ import { Counter } from 'prom-client';
 import { Type } from 'typebox';
 import { login } from '../domain/login.js';
 import { logout, refreshSession } from '../domain/refresh-session.js';
-import { register } from '../domain/register.js';
+import { register, verifyEmail } from '../domain/register.js';
 import type { IdentityDeps, Session as SessionData } from '../domain/sessions.js';
+import { normalizeEmail } from '../domain/user.js';
 import { Email, IgnoredRole, Name, Session } from './schemas.js';
 
 const RefreshBody = Type.Object(
@@ -19,7 +20,8 @@ export function authRoutes(app: ServiceApp, deps: IdentityDeps): void {
     '/api/auth/register',
     {
       schema: {
-        summary: 'Create a customer account and sign in',
+        summary:
+          'Ask for a customer account: the address gets a link to confirm it. The answer is the same whether or not it has an account already',
         tags: ['auth'],
         body: Type.Object(
           {
@@ -30,10 +32,37 @@ export function authRoutes(app: ServiceApp, deps: IdentityDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Session },
+        response: {
+          202: Type.Object({
+            status: Type.Literal('confirmation_sent'),
+            email: Type.String({ description: 'where the link went (trimmed, lower-cased)' }),
+          }),
+        },
       },
     },
-    async (request, reply) => reply.code(201).send(toResponse(await register(deps, request.body))),
+    async (request, reply) => {
+      await register(deps, request.body);
+      return reply
+        .code(202)
+        .send({ status: 'confirmation_sent' as const, email: normalizeEmail(request.body.email) });
+    },
+  );
+
+  app.post(
+    '/api/auth/verify-email',
+    {
+      schema: {
+        summary:
+          'Confirm the address with the token from the mailed link: the account opens and is signed in',
+        tags: ['auth'],
+        body: Type.Object(
+          { token: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Session },
+      },
+    },
+    async (request) => toResponse(await verifyEmail(deps, request.body.token)),
   );
 
   const signInFailures = new Counter({

@@ -2,7 +2,16 @@ import type { EventData } from '@bazaar/contracts/events';
 import type { PoolClient } from '@bazaar/db/pool';
 import type { EventHandler } from '@bazaar/events/inbox';
 import { insertMessage, selectRecipientEmail, upsertRecipient } from '../store/message-store.js';
-import { cancelled, lowStock, type Rendered, receipt, shipped, welcome } from './templates.js';
+import {
+  cancelled,
+  confirmEmail,
+  lowStock,
+  type Rendered,
+  receipt,
+  shipped,
+  signUpRepeated,
+  welcome,
+} from './templates.js';
 
 export type NotifyOptions = { shopUrl: string; alertEmail: string | undefined; sending: boolean };
 
@@ -30,6 +39,20 @@ export function notificationHandlers(options: NotifyOptions): Record<string, Eve
     await insertMessage(trx, { eventId, kind, to, status, ...rendered });
   };
   return {
+    'identity.email.verification_requested.v1': async (trx, event) => {
+      const data = event.data as EventData<'identity.email.verification_requested.v1'>;
+      await record(
+        trx,
+        event.id,
+        'email_confirmation',
+        data.email,
+        confirmEmail(data, options.shopUrl),
+      );
+    },
+    'identity.sign_up.repeated.v1': async (trx, event) => {
+      const data = event.data as EventData<'identity.sign_up.repeated.v1'>;
+      await record(trx, event.id, 'sign_up_repeated', data.email, signUpRepeated(options.shopUrl));
+    },
     'identity.user.registered.v1': async (trx, event) => {
       const data = event.data as EventData<'identity.user.registered.v1'>;
       await upsertRecipient(trx, data);

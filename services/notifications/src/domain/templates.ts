@@ -25,6 +25,28 @@ function compose(subject: string, paragraphs: string[], table?: string[][]): Ren
   return { subject, text: `${text}\n`, html };
 }
 
+/** The first mail to an address: a link to confirm it, and nothing the registrant wrote. */
+export function confirmEmail(
+  data: EventData<'identity.email.verification_requested.v1'>,
+  shopUrl: string,
+): Rendered {
+  return compose('Confirm your email address for Bazaar', [
+    'Someone, we hope you, asked to open a Bazaar account with this address.',
+    'Confirm it with this link, which works once, for 24 hours:',
+    `${shopUrl}/verify-email?token=${encodeURIComponent(data.token)}`,
+    'If it was not you, ignore this message: no account opens without the link.',
+  ]);
+}
+
+/** An address with an account was used to sign up again: only its owner hears of it. */
+export function signUpRepeated(shopUrl: string): Rendered {
+  return compose('Someone tried to sign up with your address', [
+    'Someone tried to open a Bazaar account with this address, which already has one.',
+    `If it was you, sign in instead: ${shopUrl}/signin`,
+    'If it was not you, nothing has changed and nothing needs doing.',
+  ]);
+}
+
 export function welcome(data: EventData<'identity.user.registered.v1'>, shopUrl: string): Rendered {
   return compose('Welcome to Bazaar', [
     `Hello ${data.name},`,

@@ -29,6 +29,9 @@ export function notificationRoutes(app: ServiceApp, deps: { db: Pool; verify: To
         tags: ['admin'],
         querystring: Type.Object(
           {
+            to: Type.Optional(
+              Type.String({ minLength: 3, maxLength: 254, description: 'one recipient only' }),
+            ),
             limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
             cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
           },
@@ -43,10 +46,10 @@ export function notificationRoutes(app: ServiceApp, deps: { db: Pool; verify: To
       },
     },
     async (request) => {
-      const { limit, cursor } = request.query;
+      const { to, limit, cursor } = request.query;
       const after =
         cursor === undefined ? undefined : decodeCursor(cursor, { keyShape: keyShapes.timestamp });
-      return toPage(await selectMessages(deps.db, { after, limit: limit + 1 }), limit);
+      return toPage(await selectMessages(deps.db, { to, after, limit: limit + 1 }), limit);
     },
   );
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '@bazaar/db/pool';
+import { SqlParams } from '@bazaar/db/sql-params';
 import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
 import type { Rendered } from '../domain/templates.js';
 
@@ -111,13 +112,21 @@ export async function markFailed(db: Queryable, id: string, error: string): Prom
 
 export async function selectMessages(
   db: Queryable,
-  query: { after: KeysetPosition | undefined; limit: number },
+  query: { to?: string | undefined; after: KeysetPosition | undefined; limit: number },
 ): Promise<Array<{ item: Message; position: KeysetPosition }>> {
+  const params = new SqlParams();
+  const conditions: string[] = [];
+  if (query.to !== undefined) conditions.push(`to_address = ${params.add(query.to)}`);
+  if (query.after) {
+    conditions.push(
+      `(created_at, id) < (${params.add(query.after.key)}::timestamptz, ${params.add(query.after.id)}::uuid)`,
+    );
+  }
   const { rows } = await db.query<MessageRow>(
     `SELECT ${columns} FROM messages
-      ${query.after ? 'WHERE (created_at, id) < ($2::timestamptz, $3::uuid)' : ''}
-      ORDER BY created_at DESC, id DESC LIMIT $1`,
-    query.after ? [query.limit, query.after.key, query.after.id] : [query.limit],
+      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id DESC LIMIT ${params.add(query.limit)}`,
+    params.values,
   );
   return rows.map((row) => ({
     item: toMessage(row),

@@ -513,6 +513,7 @@ type Message = {
   kind: string;
   to: string | null;
   subject: string;
+  text: string;
   status: string;
   attempts: number;
   lastError: string | null;
@@ -538,7 +539,12 @@ function Notifications() {
           <tr key={message.id}>
             <td>{new Date(message.createdAt).toLocaleString()}</td>
             <td>{message.to ?? '—'}</td>
-            <td>{message.subject}</td>
+            <td>
+              <details>
+                <summary>{message.subject}</summary>
+                <pre className="mail-text">{message.text}</pre>
+              </details>
+            </td>
             <td title={message.lastError ?? undefined}>
               {message.status}
               {message.attempts > 1 ? ` (${message.attempts} attempts)` : ''}

@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { onDevelopmentMachine } from '../lib/development-machine';
 import { nextPath } from '../lib/next-path';
 import { fieldMessages } from '../lib/problem';
 import { useSession } from '../session';
@@ -53,18 +54,39 @@ export function SignIn() {
   );
 }
 
+/** Where to go once the mailed link is followed, which may be in another tab. */
+const afterConfirmation = 'bazaar:after-confirmation';
+
 export function SignUp() {
   const { signUp } = useSession();
-  const navigate = useNavigate();
   const [params] = useSearchParams();
   const [form, setForm] = useState({ name: '', email: '', password: '' });
+  const [sentTo, setSentTo] = useState<string>();
   const submit = useAction(async () => {
-    await signUp(form.name, form.email, form.password);
-    navigate(nextPath(params));
+    localStorage.setItem(afterConfirmation, nextPath(params));
+    setSentTo(await signUp(form.name, form.email, form.password));
   });
   const errors = fieldMessages(submit.error);
   const set = (name: keyof typeof form) => (event: React.ChangeEvent<HTMLInputElement>) =>
     setForm({ ...form, [name]: event.target.value });
+  if (sentTo) {
+    return (
+      <div className="narrow" role="status">
+        <h1>Check your email</h1>
+        <p>
+          We sent a link to <strong>{sentTo}</strong>. Open it in this browser to confirm your
+          address; your account opens then, with your cart.
+        </p>
+        <p>No mail after a few minutes? Check the spam folder, or sign up again for a new link.</p>
+        {onDevelopmentMachine && (
+          <p className="hint">
+            A shop without <code>SMTP_URL</code> mails nobody: the link is in the back office's mail
+            log.
+          </p>
+        )}
+      </div>
+    );
+  }
   return (
     <form
       className="narrow"
@@ -112,5 +134,40 @@ export function SignUp() {
         Have an account? <Link to={`/signin?${params}`}>Sign in</Link>
       </p>
     </form>
+  );
+}
+
+export function VerifyEmail() {
+  const { confirmEmail } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const confirm = useAction(async () => {
+    await confirmEmail(params.get('token') ?? '');
+    const next = localStorage.getItem(afterConfirmation) ?? '/';
+    localStorage.removeItem(afterConfirmation);
+    navigate(nextPath(new URLSearchParams({ next })));
+  });
+  // A token works once: the link is followed once, however often the page renders.
+  const followed = useRef(false);
+  useEffect(() => {
+    if (followed.current) return;
+    followed.current = true;
+    void confirm.run();
+  });
+  return (
+    <div className="narrow">
+      <h1>Confirming your email address</h1>
+      {confirm.error ? (
+        <>
+          <Problem error={confirm.error} />
+          <p>
+            <Link to="/signup">Sign up again</Link> for a new link, or{' '}
+            <Link to="/signin">sign in</Link> if you confirmed it already.
+          </p>
+        </>
+      ) : (
+        <p role="status">One moment…</p>
+      )}
+    </div>
   );
 }

@@ -9,6 +9,7 @@ import {
   passesLuhn,
   testCards,
 } from '../lib/checkout-form';
+import { onDevelopmentMachine } from '../lib/development-machine';
 import { ApiError, fieldMessages } from '../lib/problem';
 import { useSession } from '../session';
 import { Field, Loading, Price, Problem, useAction } from '../ui';
@@ -23,9 +24,6 @@ const countries = [
   ['ES', 'Spain'],
   ['IT', 'Italy'],
 ] as const;
-
-/** The test cards are for a shop running on a developer's machine. */
-const onDevelopmentMachine = ['localhost', '127.0.0.1'].includes(window.location.hostname);
 
 export function Checkout() {
   const { user } = useSession();
