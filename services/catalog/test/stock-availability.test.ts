@@ -84,7 +84,8 @@ describe('the inStock filter, fed by inventory events', () => {
     expect(none.items.map((item) => item.slug)).toEqual([soldOut?.slug]);
     expect(none.items[0]?.inStock).toBe(false);
     expect(inStock.total + none.total).toBe(all.total);
-    expect(inStock.items.every((item) => item.inStock)).toBe(true);
+    expect(inStock.items.length).toBeGreaterThan(0);
+    expect(new Set(inStock.items.map((item) => item.inStock))).toEqual(new Set([true]));
     const byName = await list(`inStock=true&q=${encodeURIComponent(partlyStocked?.name ?? '')}`);
     expect(byName.items.map((item) => item.slug)).toContain(partlyStocked?.slug);
   });
@@ -107,8 +108,14 @@ describe('the inStock filter, fed by inventory events', () => {
     const now = new Date();
     await bus.publish([availability(sku.sku, true, now)]);
     await until(async () => (await list('inStock=false')).total === 0);
-    await bus.publish([availability(sku.sku, false, new Date(now.getTime() - 1000))]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const late = availability(sku.sku, false, new Date(now.getTime() - 1000));
+    await bus.publish([late]);
+    // Once catalog has applied the late announcement, it must have changed nothing.
+    await until(
+      async () =>
+        (await catalog.db.query('SELECT 1 FROM inbox WHERE event_id = $1', [late.id])).rowCount ===
+        1,
+    );
     expect((await list('inStock=false')).total).toBe(0);
     await bus.publish([availability(sku.sku, false, new Date(now.getTime() + 1000))]);
     await until(async () => (await list('inStock=false')).total === 1);

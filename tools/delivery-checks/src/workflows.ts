@@ -25,3 +25,37 @@ export function unpinnedActions(path: string): string[] {
     .filter((uses): uses is string => uses !== undefined && !uses.startsWith('./'))
     .filter((uses) => !/@(v?\d+\.\d+\.\d+|[0-9a-f]{40})$/.test(uses));
 }
+
+type Step = { name?: string; run?: string; env?: Record<string, string> };
+
+/**
+ * The switches that turn a suite's skip into a failure, by what the step runs and sets: a suite
+ * that silently skips what the machine lacks (promtool, a browser, a server) passes for nothing.
+ */
+function switchesFor(step: Step): string[] {
+  const run = step.run ?? '';
+  const env = step.env ?? {};
+  return [
+    ...(/\bnpm test\b/.test(run) ? ['BAZAAR_BROWSER_TESTS', 'BAZAAR_PROMTOOL'] : []),
+    ...(/\bnpm test\b/.test(run) && env.REDIS_URL ? ['BAZAAR_REDIS_TESTS'] : []),
+    ...(/\bnpm test\b/.test(run) && env.NATS_URL ? ['BAZAAR_NATS_TESTS'] : []),
+    ...(/test:faults/.test(run) ? ['BAZAAR_FAULT_SERVERS'] : []),
+    ...(/test:security/.test(run) ? ['BAZAAR_SECURITY_TOOLS'] : []),
+  ];
+}
+
+/** Steps that run a suite without requiring what it would otherwise skip. */
+export function silentSkips(path: string): string[] {
+  const workflow = parse(readFileSync(path, 'utf8')) as {
+    jobs?: Record<string, { steps?: Step[] }>;
+  };
+  return Object.entries(workflow.jobs ?? {}).flatMap(([job, { steps = [] }]) =>
+    steps.flatMap((step) =>
+      switchesFor(step)
+        .filter((name) => step.env?.[name] !== 'required')
+        .map(
+          (name) => `${job}: "${step.name ?? step.run}" may skip silently: ${name} is not required`,
+        ),
+    ),
+  );
+}

@@ -23,6 +23,15 @@ declare module 'vitest' {
  * (NATS_URL), for the event tests' second transport.
  */
 export default async function setup(project: TestProject) {
+  // A run that must cover Redis or NATS fails at once without them, rather than skipping those tests.
+  for (const [variable, server] of [
+    ['REDIS_URL', 'BAZAAR_REDIS_TESTS'],
+    ['NATS_URL', 'BAZAAR_NATS_TESTS'],
+  ] as const) {
+    if (process.env[server] === 'required' && !process.env[variable]) {
+      throw new Error(`${server}=required but ${variable} is not set`);
+    }
+  }
   // Tests that spawn the launcher or a command run the bundles; built once, before any file runs.
   execFileSync(process.execPath, ['tools/build.mjs'], {
     cwd: new URL('../../../', import.meta.url),
