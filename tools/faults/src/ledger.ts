@@ -21,6 +21,8 @@ export async function ledgerViolations(
     initialStock: ReadonlyMap<string, number>;
     /** Units each user (by id) put into the cart: never more may be bought. */
     unitsPutInCarts?: ReadonlyMap<string, number>;
+    /** How long the shop may take to settle after the fault (60 s). */
+    settleTimeoutMs?: number;
   },
 ): Promise<string[]> {
   const violations: string[] = [];
@@ -28,9 +30,10 @@ export async function ledgerViolations(
     (await shop.db(service).query(sql, values)).rows as T[];
   const count = async (service: string, sql: string) =>
     (await rows<{ n: number }>(service, sql))[0]?.n ?? 0;
-  /** Waits up to 60 s for `probe` to reach `expected`; a failure to is one violation. */
+  const timeoutMs = options.settleTimeoutMs ?? 60_000;
+  /** Waits for `probe` to reach `expected`; a failure to is one violation. */
   const settles = (probe: () => Promise<number>, expected: number, failure: string) =>
-    waitFor(probe, (n) => n === expected, { timeoutMs: 60_000 }).catch(() => {
+    waitFor(probe, (n) => n === expected, { timeoutMs }).catch(() => {
       violations.push(failure);
     });
 
@@ -39,20 +42,20 @@ export async function ledgerViolations(
   await settles(
     () => count('orders', "SELECT count(*)::int AS n FROM orders WHERE status = 'pending'"),
     0,
-    'orders still pending 60 s after the fault',
+    `orders still pending ${timeoutMs / 1000} s after the fault`,
   );
   for (const service of ['identity', 'catalog', 'inventory', 'orders', 'payments']) {
     await settles(
       () => count(service, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'),
       0,
-      `${service} has events unsent 60 s after the fault`,
+      `${service} has events unsent ${timeoutMs / 1000} s after the fault`,
     );
   }
   for (const service of consumers) {
     await settles(
       () => shop.metric(service, 'bazaar_consumer_lag_events'),
       0,
-      `${service} has events unread 60 s after the fault`,
+      `${service} has events unread ${timeoutMs / 1000} s after the fault`,
     );
     const dead = await shop.metric(service, 'bazaar_dead_letters');
     if (dead !== 0) violations.push(`${service} set ${dead} events aside as dead letters`);
@@ -60,7 +63,7 @@ export async function ledgerViolations(
   await settles(
     () => count('cart', "SELECT count(*)::int AS n FROM cart_checkouts WHERE state = 'claimed'"),
     0,
-    'cart lines still claimed by a checkout 60 s after the fault',
+    `cart lines still claimed by a checkout ${timeoutMs / 1000} s after the fault`,
   );
 
   const orders = await rows<{
@@ -217,7 +220,7 @@ export async function ledgerViolations(
       .map((id) => `a receipt for ${id}, which is not a confirmed order`),
   ];
   const perOrder = await waitFor(receipts, (found) => wrong(found).length === 0, {
-    timeoutMs: 60_000,
+    timeoutMs,
   }).catch(receipts);
   violations.push(...wrong(perOrder));
 

@@ -114,3 +114,64 @@ test('one Idempotency-Key sent 50 times at once: one order, one charge, the same
     await ledgerViolations(shop.shop, { accepted: [orderId], initialStock: new Map([[sku, 100]]) }),
   ).toEqual([]);
 });
+
+test('the ledger catches what it is there to catch: each rule fires on damage planted in the databases', async () => {
+  const { client, admin } = shop;
+  const sku = await client.stockedSku(admin, 100);
+  const buyers = await signUpBuyers(client, 3);
+  const orders: string[] = [];
+  for (const token of buyers) {
+    await client.cartWith(token, sku, 1);
+    orders.push((await client.checkout(token, randomUUID())).body.id);
+  }
+  expect(
+    await ledgerViolations(shop.shop, { accepted: orders, initialStock: new Map([[sku, 100]]) }),
+  ).toEqual([]);
+  const [receipted, overcharged, misclaimed] = orders as [string, string, string];
+  const db = (service: string) => shop.shop.db(service);
+  // A second receipt for one order, through a second announcement of it.
+  const second = randomUUID();
+  await db('orders').query(
+    `INSERT INTO outbox (id, type, subject, data, published_at)
+     SELECT $1, type, subject, data, now() FROM outbox WHERE type = 'order.confirmed.v1' AND subject = $2`,
+    [second, receipted],
+  );
+  await db('notifications').query(
+    `INSERT INTO messages (id, event_id, kind, to_address, subject, text_body, html_body, status)
+     VALUES ($1, $2, 'receipt', 'x@example.com', 'again', 'again', 'again', 'recorded')`,
+    [randomUUID(), second],
+  );
+  await db('payments').query('UPDATE payments SET amount = amount + 1 WHERE order_id = $1', [
+    overcharged,
+  ]);
+  await db('cart').query(
+    `UPDATE cart_checkouts SET lines = '[{"sku": "OTHER-1", "quantity": 1}]' WHERE order_id = $1`,
+    [misclaimed],
+  );
+  await db('inventory').query(
+    'UPDATE reservation_lines SET quantity = quantity + 1 WHERE order_id = $1',
+    [misclaimed],
+  );
+
+  const violations = await ledgerViolations(shop.shop, {
+    accepted: orders,
+    refused: [misclaimed],
+    initialStock: new Map([[sku, 100]]),
+    unitsPutInCarts: new Map([[subjectOf(buyers[0] ?? ''), 0]]),
+    // The damage never settles: waiting the usual minute for it would only slow the suite.
+    settleTimeoutMs: 3000,
+  });
+
+  expect(violations).toEqual(
+    expect.arrayContaining([
+      `confirmed order ${receipted} has 2 receipts`,
+      `confirmed order ${overcharged} of 2999 captured 3000`,
+      `order ${overcharged} of 2999 has a payment of 3000`,
+      `confirmed order ${misclaimed} took other lines from the cart than it holds`,
+      `confirmed order ${misclaimed} committed other lines than it holds`,
+      `order ${misclaimed} was refused to its buyer, yet is confirmed`,
+      `user ${subjectOf(buyers[0] ?? '')} put 0 units in the cart and bought 1`,
+      `${sku}: 97 on hand + 4 sold ≠ 100`,
+    ]),
+  );
+});
