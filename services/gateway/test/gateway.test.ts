@@ -58,11 +58,6 @@ describe('routing to catalog', () => {
 });
 
 describe('what the services are told of the client', () => {
-  const echoing = async () => {
-    const echo: FastifyInstance = Fastify();
-    echo.get('/api/products', async (request) => request.headers);
-    return { echo, url: await echo.listen({ port: 0, host: '127.0.0.1' }) };
-  };
   const claims = {
     host: 'shop.example',
     'x-forwarded-proto': 'https',
@@ -70,15 +65,24 @@ describe('what the services are told of the client', () => {
     'x-forwarded-for': '203.0.113.7',
     forwarded: 'for=203.0.113.7;proto=https;host=evil.example',
   };
-
-  test('a client over plain HTTP cannot claim HTTPS, another host or another address', async () => {
-    const { echo, url } = await echoing();
-    const gateway = await gatewayTo(url);
+  /** The headers a service behind a gateway with `settings` sees of a request making `claims`. */
+  const seenBehind = async (settings: Record<string, string>) => {
+    const echo: FastifyInstance = Fastify();
+    echo.get('/api/products', async (request) => request.headers);
+    const url = await echo.listen({ port: 0, host: '127.0.0.1' });
+    const gateway = await buildApp(
+      await prepareGateway(gatewayConfig({ CATALOG_URL: url, ...settings })),
+    );
     const seen = (
       await gateway.inject({ method: 'GET', url: '/api/products', headers: claims })
     ).json();
     await gateway.close();
     await echo.close();
+    return seen;
+  };
+
+  test('a client over plain HTTP cannot claim HTTPS, another host or another address', async () => {
+    const seen = await seenBehind({});
     expect(seen).toMatchObject({
       'x-forwarded-proto': 'http',
       'x-forwarded-host': 'shop.example',
@@ -88,15 +92,7 @@ describe('what the services are told of the client', () => {
   });
 
   test('behind a trusted TLS-terminating proxy, what that proxy says is passed on', async () => {
-    const { echo, url } = await echoing();
-    const gateway = await buildApp(
-      await prepareGateway(gatewayConfig({ CATALOG_URL: url, TRUST_PROXY_HOPS: '1' })),
-    );
-    const seen = (
-      await gateway.inject({ method: 'GET', url: '/api/products', headers: claims })
-    ).json();
-    await gateway.close();
-    await echo.close();
+    const seen = await seenBehind({ TRUST_PROXY_HOPS: '1' });
     expect(seen).toMatchObject({
       'x-forwarded-proto': 'https',
       'x-forwarded-host': 'evil.example',

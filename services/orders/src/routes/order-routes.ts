@@ -8,7 +8,7 @@ import type { CheckoutMetrics } from '../domain/checkout-metrics.js';
 import type { Collaborators } from '../domain/collaborators.js';
 import { cancelOrder, shipOrder, visibleOrder } from '../domain/manage-orders.js';
 import { type StoredOrder, selectHistory, selectOrders } from '../store/order-store.js';
-import { CheckoutBody, Order, OrderPage, OrderParams, PageQuery } from './schemas.js';
+import { CheckoutBody, Order, OrderPage, OrderParams, OrderStatus, PageQuery } from './schemas.js';
 
 /** The order as its owner sees it; the request fingerprint stays inside. */
 function publicOrder({
@@ -169,16 +169,7 @@ export function orderRoutes(
         tags: ['admin'],
         querystring: Type.Object(
           {
-            status: Type.Optional(
-              Type.Enum([
-                'pending',
-                'confirmed',
-                'rejected',
-                'payment_failed',
-                'shipped',
-                'cancelled',
-              ]),
-            ),
+            status: Type.Optional(OrderStatus),
             ...PageQuery,
           },
           { additionalProperties: false },

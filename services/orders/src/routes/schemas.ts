@@ -29,17 +29,19 @@ export const CheckoutBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const OrderStatus = Type.Enum([
+  'pending',
+  'confirmed',
+  'rejected',
+  'payment_failed',
+  'shipped',
+  'cancelled',
+  'refunded',
+]);
+
 export const Order = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  status: Type.Enum([
-    'pending',
-    'confirmed',
-    'rejected',
-    'payment_failed',
-    'shipped',
-    'cancelled',
-    'refunded',
-  ]),
+  status: OrderStatus,
   email: Type.String(),
   lines: Type.Array(
     Type.Object({
