@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase } from '@bazaar/db/server-admin';
+import { freePortBase } from '@bazaar/testing/free-port';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -60,36 +61,11 @@ async function waitFor(
   }
 }
 
-/**
- * Nine ports in a row that are free: the services take base to base+7, PostgreSQL base+8. They are
- * chosen below the
- * range the system hands out for port 0 (32768 and up), where the other test files' servers run,
- * so none of those can take one between this check and the launcher's start.
- */
-async function freePortBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    const listeners: Server[] = [];
-    try {
-      const wanted = [
-        ...Array.from({ length: 9 }, (_, offset) => base + offset),
-        ...Array.from({ length: 8 }, (_, offset) => base + 1000 + offset),
-      ];
-      for (const port of wanted) {
-        const server = createServer();
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(port, '127.0.0.1', resolve);
-        });
-        listeners.push(server);
-      }
-      return base;
-    } catch {
-    } finally {
-      for (const server of listeners) server.close();
-    }
-  }
-}
+/** The ports the launcher numbers from its base: services, PostgreSQL, the services' metrics. */
+const launcherPorts = [
+  ...Array.from({ length: 9 }, (_, offset) => offset),
+  ...Array.from({ length: 8 }, (_, offset) => 1000 + offset),
+];
 
 async function isListening(port: number): Promise<boolean> {
   const server = createServer();
@@ -120,7 +96,7 @@ afterAll(async () => {
 
 describe('npm start', () => {
   test('brings the shop up, serves products through the gateway, and SIGTERM frees every port', async () => {
-    const base = await freePortBase();
+    const base = await freePortBase(launcherPorts);
     const pgPort = base + 8;
     const launched = launch({ BAZAAR_PORT_BASE: String(base), BAZAAR_PG_PORT: String(pgPort) });
 
@@ -193,7 +169,7 @@ describe('npm start', () => {
   }, 90_000);
 
   test('Ctrl-C in a terminal stops a restarted shop, which kept its data and did not re-seed', async () => {
-    const base = await freePortBase();
+    const base = await freePortBase(launcherPorts);
     const pgPort = base + 8;
     const launched = launch(
       { BAZAAR_PORT_BASE: String(base), BAZAAR_PG_PORT: String(pgPort) },
@@ -227,7 +203,7 @@ describe('npm start', () => {
   }, 90_000);
 
   test('a port already in use stops it with the port and the service named', async () => {
-    const base = await freePortBase();
+    const base = await freePortBase(launcherPorts);
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(base + 2, '127.0.0.1', resolve));
 
