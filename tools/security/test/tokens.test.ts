@@ -22,7 +22,6 @@ const closeLure: Array<() => void> = [];
 
 beforeAll(async () => {
   shop = await startTunedShop(inject('postgresUrl'));
-  customer = await shop.client.newCustomer();
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const kid = `security-suite-${randomUUID().slice(0, 8)}`;
   publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
@@ -31,6 +30,9 @@ beforeAll(async () => {
        VALUES ($1, 'EdDSA', $2, 'never used', now())`,
     [kid, publicJwk],
   );
+  // After the key: a gateway that fetched the keys just before it was added would wait out the
+  // JWKS refetch cooldown before learning it.
+  customer = await shop.client.newCustomer();
   sign = (claims, header = {}) =>
     new SignJWT({ role: 'customer', ...claims })
       .setProtectedHeader({ alg: 'EdDSA', kid, typ: accessTokenType, ...header })
