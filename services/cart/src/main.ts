@@ -2,6 +2,7 @@ import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
 import { startServiceEvents } from '@bazaar/events/service-events';
 import { identityVerifiers } from '@bazaar/service-kit/auth';
+import { bootWarnings } from '@bazaar/service-kit/boot-warnings';
 import { connectRedis } from '@bazaar/service-kit/redis';
 import { runService } from '@bazaar/service-kit/serve';
 import { serviceClient } from '@bazaar/service-kit/service-client';
@@ -14,14 +15,15 @@ import { redisCartStore } from './store/redis-cart-store.js';
 
 await runService('cart', async () => {
   const config = readConfig();
+  const warnings = bootWarnings('cart');
   const db = createPool(config.DATABASE_URL, {
     applicationName: 'cart',
-    onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
+    onIdleClientError: (error) => warnings.warn(error, 'idle database connection failed'),
   });
   await assertMigrated(db, migrationsDirectory);
   const ttlSeconds = config.CART_TTL_DAYS * 86_400;
   const redis = config.REDIS_URL
-    ? await connectRedis(config.REDIS_URL, (error) => app.log.warn({ err: error }, 'redis failed'))
+    ? await connectRedis(config.REDIS_URL, (error) => warnings.warn(error, 'redis failed'))
     : undefined;
   const store = redis
     ? redisCartStore(redis, { ttlSeconds })
@@ -39,6 +41,7 @@ await runService('cart', async () => {
     ...identityVerifiers(config),
     ...(redis ? { storeReady: () => redis.ping() } : {}),
   });
+  warnings.attach(app.log);
   const stopEvents = await startServiceEvents({
     name: 'cart',
     config,

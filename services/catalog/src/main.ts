@@ -2,6 +2,7 @@ import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
 import { startServiceEvents } from '@bazaar/events/service-events';
 import { identityVerifiers } from '@bazaar/service-kit/auth';
+import { bootWarnings } from '@bazaar/service-kit/boot-warnings';
 import { connectRedis } from '@bazaar/service-kit/redis';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
@@ -11,20 +12,21 @@ import { catalogEventHandlers } from './domain/stock-events.js';
 
 await runService('catalog', async () => {
   const config = readConfig();
+  const warnings = bootWarnings('catalog');
   const db = createPool(config.DATABASE_URL, {
     applicationName: 'catalog',
-    onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
+    onIdleClientError: (error) => warnings.warn(error, 'idle database connection failed'),
   });
   await assertMigrated(db, migrationsDirectory);
   const redis = config.REDIS_URL
     ? await connectRedis(config.REDIS_URL, (error) =>
-        app.log.warn({ err: error }, 'redis connection failed'),
+        warnings.warn(error, 'redis connection failed'),
       )
     : undefined;
   const cache = redis
     ? redisReadCache(redis, {
         ttlSeconds: config.READ_CACHE_TTL_SECONDS,
-        onError: (error) => app.log.warn({ err: error }, 'read cache unavailable'),
+        onError: (error) => warnings.warn(error, 'read cache unavailable'),
       })
     : config.LOCAL_READ_CACHE_TTL_MS > 0
       ? memoryReadCache({ ttlMs: config.LOCAL_READ_CACHE_TTL_MS, maxEntries: 1000 })
@@ -35,6 +37,7 @@ await runService('catalog', async () => {
     cache,
     ...identityVerifiers(config),
   });
+  warnings.attach(app.log);
   const stopEvents = await startServiceEvents({
     name: 'catalog',
     config,

@@ -1,3 +1,4 @@
+import { bootWarnings } from '@bazaar/service-kit/boot-warnings';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
@@ -5,10 +6,10 @@ import { prepareGateway } from './prepare-gateway.js';
 
 await runService('gateway', async () => {
   const config = readConfig();
+  const warnings = bootWarnings('gateway');
   const app = await buildApp(
-    await prepareGateway(config, (error) =>
-      app.log.warn({ err: error }, 'redis connection failed'),
-    ),
+    await prepareGateway(config, (error) => warnings.warn(error, 'redis connection failed')),
   );
+  warnings.attach(app.log);
   return { app, config };
 });

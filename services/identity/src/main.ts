@@ -1,6 +1,7 @@
 import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
 import { startServiceEvents } from '@bazaar/events/service-events';
+import { bootWarnings } from '@bazaar/service-kit/boot-warnings';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
 import { migrationsDirectory, readConfig } from './config.js';
@@ -8,12 +9,14 @@ import { prepareIdentity } from './prepare-identity.js';
 
 await runService('identity', async () => {
   const config = readConfig();
+  const warnings = bootWarnings('identity');
   const db = createPool(config.DATABASE_URL, {
     applicationName: 'identity',
-    onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
+    onIdleClientError: (error) => warnings.warn(error, 'idle database connection failed'),
   });
   await assertMigrated(db, migrationsDirectory);
   const app = await buildApp(await prepareIdentity(config, db));
+  warnings.attach(app.log);
   const stopEvents = await startServiceEvents({
     name: 'identity',
     config,

@@ -21,8 +21,6 @@ export type OrdersDeps = {
   db: Pool;
   services: Collaborators;
   verify: TokenVerifier;
-  /** How long a repeated checkout waits for the first (default 15 s). */
-  waitForFirstMs?: number;
 };
 
 export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
@@ -57,7 +55,6 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
     verify: deps.verify,
     shippingRate: config.SHIPPING_FLAT_RATE,
     reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
-    ...(deps.waitForFirstMs === undefined ? {} : { waitForFirstMs: deps.waitForFirstMs }),
   });
   const stopSweeper = startOrderSweeper(db, services, {
     onSettled: metrics.recovered,

@@ -2,6 +2,7 @@ import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
 import { startServiceEvents } from '@bazaar/events/service-events';
 import { identityVerifiers } from '@bazaar/service-kit/auth';
+import { bootWarnings } from '@bazaar/service-kit/boot-warnings';
 import { runService } from '@bazaar/service-kit/serve';
 import { serviceClient } from '@bazaar/service-kit/service-client';
 import { serviceTokenSource } from '@bazaar/service-kit/service-token';
@@ -12,9 +13,10 @@ import { orderEventHandlers } from './domain/payment-events.js';
 
 await runService('orders', async () => {
   const config = readConfig();
+  const warnings = bootWarnings('orders');
   const db = createPool(config.DATABASE_URL, {
     applicationName: 'orders',
-    onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
+    onIdleClientError: (error) => warnings.warn(error, 'idle database connection failed'),
   });
   await assertMigrated(db, migrationsDirectory);
   const token = serviceTokenSource({
@@ -34,6 +36,7 @@ await runService('orders', async () => {
     }),
     verify: identityVerifiers(config).verify,
   });
+  warnings.attach(app.log);
   const stopEvents = await startServiceEvents({
     name: 'orders',
     config,

@@ -313,6 +313,40 @@ describe('checkout through the gateway', () => {
     expect(ship.status).toBe(409);
   });
 
+  test('a retry of a checkout still running is answered 409 with Retry-After before the gateway would give up', async () => {
+    const sku = await stockedSku(5);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 1);
+    const key = randomUUID();
+    shop.signal('payments', 'SIGSTOP');
+    try {
+      const first = checkout(customer.token, key);
+      await until(
+        async () =>
+          (
+            await shop
+              .db('orders')
+              .query("SELECT 1 FROM orders WHERE email = $1 AND status = 'pending'", [
+                customer.email,
+              ])
+          ).rowCount,
+        (pending) => pending === 1,
+      );
+      const started = Date.now();
+      const retry = await checkout(customer.token, key);
+      const waitedMs = Date.now() - started;
+
+      expect(retry.status).toBe(409);
+      expect(retry.body.code).toBe('checkout_in_progress');
+      expect(Number(retry.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(waitedMs).toBeLessThan(9000);
+      shop.signal('payments', 'SIGCONT');
+      await first;
+    } finally {
+      shop.signal('payments', 'SIGCONT');
+    }
+  }, 30_000);
+
   test('orders killed with SIGKILL between reservation and payment: after restart, order, stock and payment agree', async () => {
     const sku = await stockedSku(5);
     const customer = await newCustomer();

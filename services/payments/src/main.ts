@@ -2,15 +2,17 @@ import { assertMigrated } from '@bazaar/db/migrations';
 import { createPool } from '@bazaar/db/pool';
 import { startServiceEvents } from '@bazaar/events/service-events';
 import { identityVerifiers } from '@bazaar/service-kit/auth';
+import { bootWarnings } from '@bazaar/service-kit/boot-warnings';
 import { runService } from '@bazaar/service-kit/serve';
 import { buildApp } from './app.js';
 import { migrationsDirectory, readConfig } from './config.js';
 
 await runService('payments', async () => {
   const config = readConfig();
+  const warnings = bootWarnings('payments');
   const db = createPool(config.DATABASE_URL, {
     applicationName: 'payments',
-    onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
+    onIdleClientError: (error) => warnings.warn(error, 'idle database connection failed'),
   });
   await assertMigrated(db, migrationsDirectory);
   const app = await buildApp({
@@ -18,6 +20,7 @@ await runService('payments', async () => {
     db,
     verifyService: identityVerifiers(config).verifyService,
   });
+  warnings.attach(app.log);
   const stopEvents = await startServiceEvents({
     name: 'payments',
     config,

@@ -24,9 +24,13 @@ export type CheckoutDeps = {
   services: Collaborators;
   shippingRate: number;
   reservationTtlSeconds: number;
-  /** How long a repeated request waits for the first one to finish (default 15 s). */
-  waitForFirstMs?: number;
 };
+
+/**
+ * How long a repeated request waits for the first to finish: well inside the gateway's upstream
+ * timeout (10 s), so the shopper gets `409 checkout_in_progress` with Retry-After, not a 504.
+ */
+const repeatWaitMs = 5000;
 
 /**
  * The checkout saga (docs: ARCHITECTURE, Checkout). Returns the order in its final status; what the
@@ -160,7 +164,7 @@ async function sameRequest(
       { orderId: first.id },
     );
   }
-  const deadline = Date.now() + (deps.waitForFirstMs ?? 15_000);
+  const deadline = Date.now() + repeatWaitMs;
   let order = first;
   while (order.status === 'pending' && Date.now() < deadline) {
     await sleep(100);
