@@ -43,15 +43,24 @@ const attributesOf = (list: KeyValue[] = []) =>
   Object.fromEntries(list.map(({ key, value }) => [key, plainValue(value)]));
 
 /**
- * An OTLP/HTTP receiver on loopback that keeps every span it is sent (JSON encoding, as the
- * SDK's `exporter-trace-otlp-http` posts to `/v1/traces`): a collector for a test to read.
+ * An OTLP/HTTP receiver that keeps every span it is sent (JSON encoding, as the SDK's
+ * `exporter-trace-otlp-http` posts to `/v1/traces`): a collector for a test to read, in its own
+ * process (`spans()`) or from another (`GET /spans`). On loopback unless told otherwise.
  */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(
+  listen: { host: string; port: number } = { host: '127.0.0.1', port: 0 },
+): Promise<OtlpReceiver> {
   const received: ReceivedSpan[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      if (request.method === 'GET' && request.url === '/spans') {
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(received));
+        return;
+      }
       if (request.method !== 'POST' || request.url !== '/v1/traces') {
         response.writeHead(404).end();
         return;
@@ -76,10 +85,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listen.port, listen.host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${listen.host}:${port}`,
     spans: () => received,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

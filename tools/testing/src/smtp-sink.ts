@@ -10,8 +10,11 @@ export type SmtpSink = {
   close: () => Promise<void>;
 };
 
-/** A real SMTP server on 127.0.0.1 for tests: what the shop sends arrives here and is parsed. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+/**
+ * A real SMTP server for tests, on 127.0.0.1 unless `host` says otherwise (the address of a
+ * container network's gateway, for containers to reach): what the shop sends arrives here, parsed.
+ */
+export async function startSmtpSink(host = '127.0.0.1'): Promise<SmtpSink> {
   const received: ParsedMail[] = [];
   let refusals = 0;
   const server = new SMTPServer({
@@ -35,13 +38,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const address = server.server.address();
       resolve(typeof address === 'object' && address ? address.port : 0);
     });
   });
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://${host}:${port}`,
     received,
     refuseNext: (count) => {
       refusals = count;

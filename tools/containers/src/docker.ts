@@ -1,0 +1,81 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * Whether a Docker engine answers here. Without one the container tests are skipped, unless
+ * BAZAAR_CONTAINER_TESTS=required (as .ci/run sets it), which makes that a failure.
+ */
+export function dockerEngine(): boolean {
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    if (process.env.BAZAAR_CONTAINER_TESTS === 'required') {
+      throw new Error('BAZAAR_CONTAINER_TESTS=required but no Docker engine answers `docker info`');
+    }
+    return false;
+  }
+}
+
+/** Runs `docker …`; its standard output, trimmed. */
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, { maxBuffer: 64 * 2 ** 20 });
+  return stdout.trim();
+}
+
+/** `docker compose` (the v2 plugin) where there is one, else Debian's `docker-compose` (1.29). */
+function composeCommand(): string[] {
+  try {
+    execFileSync('docker', ['compose', 'version'], { stdio: 'pipe' });
+    return ['docker', 'compose'];
+  } catch {
+    return ['docker-compose'];
+  }
+}
+
+export type ComposeProject = {
+  name: string;
+  /** `compose …` for this project and its files, with `env` added to the environment. */
+  run: (...args: string[]) => Promise<string>;
+  /** The container of a service (its first replica). */
+  container: (service: string) => Promise<string>;
+  /** A container's address on the project's network. */
+  addressOf: (service: string) => Promise<string>;
+};
+
+export function composeProject(options: {
+  name: string;
+  files: readonly string[];
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+}): ComposeProject {
+  const [command = 'docker-compose', ...prefix] = composeCommand();
+  const files = options.files.flatMap((file) => ['-f', file]);
+  const compose = async (...args: string[]) => {
+    const { stdout } = await run(command, [...prefix, '-p', options.name, ...files, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      maxBuffer: 64 * 2 ** 20,
+    });
+    return stdout.trim();
+  };
+  const container = async (service: string) => {
+    const [id] = (await compose('ps', '-q', service)).split('\n');
+    if (!id) throw new Error(`no container for ${service}`);
+    return id;
+  };
+  return {
+    name: options.name,
+    run: compose,
+    container,
+    addressOf: async (service) =>
+      docker(
+        'inspect',
+        '--format',
+        '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+        await container(service),
+      ),
+  };
+}
