@@ -1,103 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { services } from '@bazaar/launcher/services';
-import { freePort } from '@bazaar/testing/free-port';
 import type { ReceivedSpan } from '@bazaar/testing/otlp-receiver';
-import { type SmtpSink, startSmtpSink } from '@bazaar/testing/smtp-sink';
 import { waitFor } from '@bazaar/testing/until';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type ComposeProject, composeProject, docker, dockerEngine } from '../src/docker.js';
+import {
+  buildImage,
+  type ComposeShop,
+  image,
+  runtimeBase,
+  startComposeShop,
+} from '../src/compose-shop.js';
+import { docker, dockerEngine } from '../src/docker.js';
 
 /**
  * The shop as a user of `docker compose up` gets it: the image built from the Dockerfile as it is,
  * on the base images of `npm run images:offline` (no registry here), every service in a container
  * of its own beside PostgreSQL, Redis, NATS and Prometheus.
  */
-const root = new URL('../../../', import.meta.url).pathname;
 const engine = dockerEngine();
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const image = 'bazaar:local';
 /** What the layers above the Node.js base may weigh: bundles, production node_modules, storefront. */
 const layersBudgetMb = 80;
 
-let project: ComposeProject;
-let smtp: SmtpSink;
-let shopUrl: string;
-let prometheusUrl: string;
-const figures = { buildSeconds: 0, firstProductsSeconds: 0 };
+let shop: ComposeShop;
 
 beforeAll(async () => {
-  if (!engine) return;
-  const started = Date.now();
-  await docker(
-    'build',
-    '--network=host',
-    '-f',
-    `${root}deploy/docker/Dockerfile`,
-    '-t',
-    image,
-    root,
-  );
-  figures.buildSeconds = (Date.now() - started) / 1000;
-
-  // The SMTP server listens where containers reach the host: host.docker.internal, as a container
-  // resolves it.
-  const [bridge = ''] = (
-    await docker(
-      'run',
-      '--rm',
-      '--add-host',
-      'host.docker.internal:host-gateway',
-      '--entrypoint',
-      'getent',
-      image,
-      'hosts',
-      'host.docker.internal',
-    )
-  ).split(/\s+/);
-  smtp = await startSmtpSink(bridge);
-  const [httpPort, prometheusPort] = [await freePort(), await freePort()];
-  shopUrl = `http://localhost:${httpPort}`;
-  prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
-  project = composeProject({
-    name: `bazaar-test-${randomUUID().slice(0, 8)}`,
-    files: ['compose.yaml', 'deploy/docker/compose.offline.yaml'],
-    cwd: root,
-    env: {
-      BAZAAR_HTTP_PORT: String(httpPort),
-      BAZAAR_PROMETHEUS_PORT: String(prometheusPort),
-      BAZAAR_SMTP_URL: smtp.url.replace(bridge, 'host.docker.internal'),
-    },
-  });
-  const up = Date.now();
-  await project.run('up', '-d', '--no-build');
-  await waitFor(
-    () =>
-      fetch(`http://127.0.0.1:${httpPort}/api/products?limit=1`).then(
-        (response) => response.status,
-        () => 0,
-      ),
-    (status) => status === 200,
-    { timeoutMs: 180_000 },
-  );
-  figures.firstProductsSeconds = (Date.now() - up) / 1000;
+  if (engine) shop = await startComposeShop();
 }, 900_000);
 
 afterAll(async () => {
-  await project?.run('down', '--volumes', '--remove-orphans', '--timeout', '20');
-  await smtp?.close();
+  await shop?.down();
 }, 120_000);
 
 describe.skipIf(!engine)('the shop as containers', () => {
   test('the image builds and holds only what runs, within its budget', async ({ annotate }) => {
-    const baseImage = /^FROM (\S+) AS runtime/m.exec(
-      await readFile(`${root}deploy/docker/Dockerfile`, 'utf8'),
-    )?.[1];
+    const buildSeconds = await buildImage();
+    const baseImage = await runtimeBase();
     const sizeOf = async (tag: string) =>
       Number(await docker('image', 'inspect', '--format', '{{.Size}}', tag)) / 2 ** 20;
-    const [total, base] = [await sizeOf(image), await sizeOf(baseImage ?? '')];
+    const [total, base] = [await sizeOf(image), await sizeOf(baseImage)];
     const layers = await docker('history', '--format', '{{.Size}}\t{{.CreatedBy}}', image);
     const inside = await docker(
       'run',
@@ -114,7 +57,7 @@ describe.skipIf(!engine)('the shop as containers', () => {
       ].join('; '),
     );
     await annotate(
-      `built in ${figures.buildSeconds.toFixed(0)} s; ${total.toFixed(0)} MB, of which ${(total - base).toFixed(0)} MB above the base ${baseImage}; ${inside.split('\n').at(-1)}\n${layers}`,
+      `built in ${buildSeconds.toFixed(0)} s; ${total.toFixed(0)} MB, of which ${(total - base).toFixed(0)} MB above the base ${baseImage}; ${inside.split('\n').at(-1)}\n${layers}`,
     );
 
     expect(total - base).toBeLessThan(layersBudgetMb);
@@ -125,9 +68,8 @@ describe.skipIf(!engine)('the shop as containers', () => {
   test('compose brings all eight services up healthy by the image HEALTHCHECK, non-root on read-only roots, after the migration', async ({
     annotate,
   }) => {
-    await annotate(
-      `first 200 on /api/products ${figures.firstProductsSeconds.toFixed(0)} s after up`,
-    );
+    await annotate(`first 200 on /api/products ${shop.startSeconds.toFixed(0)} s after up`);
+    const { project } = shop;
     const migrate = await project.container('migrate');
     expect(await docker('inspect', '--format', '{{.State.ExitCode}}', migrate)).toBe('0');
     for (const { name } of services) {
@@ -160,7 +102,7 @@ describe.skipIf(!engine)('the shop as containers', () => {
       const mailTo = (subject: RegExp) =>
         waitFor(
           async () =>
-            smtp.received.find(
+            shop.smtp.received.find(
               (mail) =>
                 mail.to &&
                 'text' in mail.to &&
@@ -171,7 +113,7 @@ describe.skipIf(!engine)('the shop as containers', () => {
           { timeoutMs: 30_000 },
         );
       try {
-        const page = await (await browser.newContext({ baseURL: shopUrl })).newPage();
+        const page = await (await browser.newContext({ baseURL: shop.url })).newPage();
         await page.goto('/products/oak-desk-lamp');
         await page.getByLabel('White').check();
         await page.getByText(/in stock$/).waitFor();
@@ -185,7 +127,7 @@ describe.skipIf(!engine)('the shop as containers', () => {
         await page.getByRole('button', { name: 'Create account' }).click();
         const confirmation = await mailTo(/^Confirm your email/);
         const link = /http\S+verify-email\?token=\S+/.exec(confirmation?.text ?? '')?.[0];
-        expect(link).toMatch(new RegExp(`^${shopUrl}/verify-email`));
+        expect(link).toMatch(new RegExp(`^${shop.url}/verify-email`));
         await page.goto(link ?? '');
         await page.getByRole('button', { name: /Sign out/ }).waitFor();
         await page.getByRole('link', { name: /^Cart/ }).click();
@@ -213,7 +155,7 @@ describe.skipIf(!engine)('the shop as containers', () => {
       const scraped = await waitFor(
         async () =>
           (
-            (await (await fetch(`${prometheusUrl}/api/v1/targets`)).json()) as Targets
+            (await (await fetch(`${shop.prometheusUrl}/api/v1/targets`)).json()) as Targets
           ).data.activeTargets.map((target) => [target.labels.service, target.health]),
         (all) => all.length === services.length && all.every(([, health]) => health === 'up'),
         { timeoutMs: 60_000 },
@@ -222,7 +164,7 @@ describe.skipIf(!engine)('the shop as containers', () => {
         new Set(services.map((spec) => spec.name)),
       );
 
-      const receiver = `http://${await project.addressOf('otel-collector')}:4318/spans`;
+      const receiver = `http://${await shop.project.addressOf('otel-collector')}:4318/spans`;
       const spans = () =>
         fetch(receiver).then((response) => response.json() as Promise<ReceivedSpan[]>);
       const checkoutTrace = await waitFor(

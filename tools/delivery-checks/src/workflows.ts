@@ -41,6 +41,7 @@ function switchesFor(step: Step): string[] {
     ...(/\bnpm test\b/.test(run) && env.NATS_URL ? ['BAZAAR_NATS_TESTS'] : []),
     ...(/test:faults/.test(run) ? ['BAZAAR_FAULT_SERVERS'] : []),
     ...(/test:security/.test(run) ? ['BAZAAR_SECURITY_TOOLS'] : []),
+    ...(/test:containers/.test(run) ? ['BAZAAR_CONTAINER_TESTS'] : []),
   ];
 }
 

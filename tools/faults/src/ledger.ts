@@ -3,15 +3,25 @@ import { waitFor } from '@bazaar/testing/until';
 
 type Line = { sku: string; quantity: number };
 
+/** What one checkout took from a cart (cart's `cart_checkouts`, or the same kept in Redis). */
+export type CartCheckout = { order_id: string; state: string; lines: Line[] };
+
+/** The shop the ledger reads: its databases, its metrics, and where its carts keep checkouts. */
+export type LedgerShop = Pick<RunningShop, 'db' | 'metric'> & {
+  /** Every cart checkout; by default read from cart's PostgreSQL database. */
+  cartCheckouts?: () => Promise<CartCheckout[]>;
+};
+
 /** The services whose consumers must have read, and applied, every event once a fault has passed. */
 const consumers = ['catalog', 'cart', 'orders', 'notifications'];
 
 /**
- * What the whole shop must agree on once a fault has passed; each broken rule is one line. Carts
- * are read from cart's PostgreSQL database (the scenarios run without Redis).
+ * What the whole shop must agree on once a fault has passed; each broken rule is one line. The
+ * shop is processes (`@bazaar/testing/shop`) or containers (`@bazaar/containers`), its carts in
+ * PostgreSQL or (`cartCheckouts`) in Redis: what is read is the same.
  */
 export async function ledgerViolations(
-  shop: RunningShop,
+  shop: LedgerShop,
   options: {
     /** Orders a client was told are confirmed (201): none may be lost. */
     accepted: readonly string[];
@@ -60,8 +70,11 @@ export async function ledgerViolations(
     const dead = await shop.metric(service, 'bazaar_dead_letters');
     if (dead !== 0) violations.push(`${service} set ${dead} events aside as dead letters`);
   }
+  const cartCheckouts =
+    shop.cartCheckouts ??
+    (() => rows<CartCheckout>('cart', 'SELECT order_id, state, lines FROM cart_checkouts'));
   await settles(
-    () => count('cart', "SELECT count(*)::int AS n FROM cart_checkouts WHERE state = 'claimed'"),
+    async () => (await cartCheckouts()).filter((checkout) => checkout.state === 'claimed').length,
     0,
     `cart lines still claimed by a checkout ${timeoutMs / 1000} s after the fault`,
   );
@@ -94,12 +107,7 @@ export async function ledgerViolations(
          FROM reservations r`,
     ),
   );
-  const checkouts = byOrder(
-    await rows<{ order_id: string; state: string; lines: Line[] }>(
-      'cart',
-      'SELECT order_id, state, lines FROM cart_checkouts',
-    ),
-  );
+  const checkouts = byOrder(await cartCheckouts());
   const status = new Map(orders.map((order) => [order.id, order.status]));
   // An order that took the money and the stock (it may have been cancelled or shipped since).
   const sold = (orderStatus: string | undefined) =>

@@ -125,13 +125,8 @@ export async function startShop(
       await connection.close();
     }
   };
-  const metric = async (service: string, name: string, labels = '') => {
-    const text = await (await fetch(metricsUrlOf(service))).text();
-    const line = text
-      .split('\n')
-      .find((candidate) => candidate.startsWith(`${name}{`) && candidate.includes(labels));
-    return Number(line?.split(' ').at(-1) ?? 0);
-  };
+  const metric = (service: string, name: string, labels = '') =>
+    scrapeMetric(metricsUrlOf(service), name, labels);
   try {
     await Promise.all(services.map((spec) => launch(spec.name)));
     await waitUntilSettled(services.map((spec) => metricsUrlOf(spec.name)));
@@ -168,6 +163,18 @@ export async function startShop(
     output: () => printed,
     stop,
   };
+}
+
+/**
+ * The value of the first sample of metric `name` at a /metrics URL whose labels include `labels`
+ * (such as `type="order.confirmed.v1"`), 0 when there is none.
+ */
+export async function scrapeMetric(url: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(url)).text();
+  const line = text
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`${name}{`) && candidate.includes(labels));
+  return Number(line?.split(' ').at(-1) ?? 0);
 }
 
 /**

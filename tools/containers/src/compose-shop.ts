@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { CartCheckout } from '@bazaar/faults/ledger';
+import { freePort } from '@bazaar/testing/free-port';
+import { scrapeMetric } from '@bazaar/testing/shop';
+import { type SmtpSink, startSmtpSink } from '@bazaar/testing/smtp-sink';
+import { waitFor } from '@bazaar/testing/until';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { type ComposeProject, composeProject, docker } from './docker.js';
+
+export const root = new URL('../../../', import.meta.url).pathname;
+export const image = 'bazaar:local';
+/** compose.yaml's dev-only superuser password. */
+const postgresPassword = 'dev-only-postgres-password';
+
+export type ComposeShop = {
+  project: ComposeProject;
+  /** The gateway's published port, as a browser on this machine opens it. */
+  url: string;
+  prometheusUrl: string;
+  smtp: SmtpSink;
+  /** A service's own database, for the ledger. */
+  db: (service: string) => pg.Pool;
+  metric: (service: string, name: string, labels?: string) => Promise<number>;
+  /** What each checkout took from a cart: compose keeps carts in Redis (`cart:<owner>:checkouts`). */
+  cartCheckouts: () => Promise<CartCheckout[]>;
+  /** Seconds from `up` to the first 200 on /api/products. */
+  startSeconds: number;
+  down: () => Promise<void>;
+};
+
+let built: Promise<number> | undefined;
+
+/** Builds the image from the Dockerfile as it is (once per process); the seconds it took. */
+export function buildImage(): Promise<number> {
+  built ??= (async () => {
+    const started = Date.now();
+    await docker(
+      'build',
+      '--network=host',
+      '-f',
+      `${root}deploy/docker/Dockerfile`,
+      '-t',
+      image,
+      root,
+    );
+    return (Date.now() - started) / 1000;
+  })();
+  return built;
+}
+
+/** The base image the Dockerfile's runtime stage starts from. */
+export async function runtimeBase(): Promise<string> {
+  const dockerfile = await readFile(`${root}deploy/docker/Dockerfile`, 'utf8');
+  const base = /^FROM (\S+) AS runtime/m.exec(dockerfile)?.[1];
+  if (!base) throw new Error('the Dockerfile names no runtime base');
+  return base;
+}
+
+/**
+ * compose.yaml (with compose.offline.yaml: no registry here) up as a project of its own, its
+ * published ports free ones, its mail going to an SMTP server of the test's; once the gateway
+ * serves the product list.
+ */
+export async function startComposeShop(): Promise<ComposeShop> {
+  await buildImage();
+  // Where containers reach the host: host.docker.internal, as a container resolves it.
+  const [hostAddress = ''] = (
+    await docker(
+      'run',
+      '--rm',
+      '--add-host',
+      'host.docker.internal:host-gateway',
+      '--entrypoint',
+      'getent',
+      image,
+      'hosts',
+      'host.docker.internal',
+    )
+  ).split(/\s+/);
+  const smtp = await startSmtpSink(hostAddress);
+  const [httpPort, prometheusPort] = [await freePort(), await freePort()];
+  const project = composeProject({
+    name: `bazaar-test-${randomUUID().slice(0, 8)}`,
+    files: ['compose.yaml', 'deploy/docker/compose.offline.yaml'],
+    cwd: root,
+    env: {
+      BAZAAR_HTTP_PORT: String(httpPort),
+      BAZAAR_PROMETHEUS_PORT: String(prometheusPort),
+      BAZAAR_SMTP_URL: smtp.url.replace(hostAddress, 'host.docker.internal'),
+    },
+  });
+  const pools = new Map<string, pg.Pool>();
+  let redis: Redis | undefined;
+  const down = async () => {
+    for (const pool of pools.values()) await pool.end();
+    redis?.disconnect();
+    await project.run('down', '--volumes', '--remove-orphans', '--timeout', '20');
+    await smtp.close();
+  };
+  const up = Date.now();
+  try {
+    await project.run('up', '-d', '--no-build');
+    await waitFor(
+      () =>
+        fetch(`http://127.0.0.1:${httpPort}/api/products?limit=1`).then(
+          (response) => response.status,
+          () => 0,
+        ),
+      (status) => status === 200,
+      { timeoutMs: 180_000 },
+    );
+  } catch (error) {
+    await down();
+    throw error;
+  }
+  const postgres = await project.addressOf('postgres');
+  return {
+    project,
+    url: `http://localhost:${httpPort}`,
+    prometheusUrl: `http://127.0.0.1:${prometheusPort}`,
+    smtp,
+    startSeconds: (Date.now() - up) / 1000,
+    db: (service) => {
+      let pool = pools.get(service);
+      if (!pool) {
+        pool = new pg.Pool({
+          connectionString: `postgres://postgres:${postgresPassword}@${postgres}:5432/bazaar_${service}`,
+          max: 2,
+        });
+        pools.set(service, pool);
+      }
+      return pool;
+    },
+    cartCheckouts: async () => {
+      redis ??= new Redis(`redis://${await project.addressOf('redis')}:6379`);
+      const checkouts: CartCheckout[] = [];
+      for await (const keys of redis.scanStream({ match: 'cart:*:checkouts', count: 500 })) {
+        for (const key of keys as string[]) {
+          for (const [orderId, value] of Object.entries(await redis.hgetall(key))) {
+            const { state, lines } = JSON.parse(value) as Omit<CartCheckout, 'order_id'>;
+            checkouts.push({ order_id: orderId, state, lines });
+          }
+        }
+      }
+      return checkouts;
+    },
+    metric: async (service, name, labels) =>
+      scrapeMetric(`http://${await project.addressOf(service)}:9464/metrics`, name, labels),
+    down,
+  };
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ledgerViolations } from '@bazaar/faults/ledger';
+import { startSteadyCheckouts } from '@bazaar/faults/steady-checkouts';
+import { devAdmin, type ShopClient, shopClient } from '@bazaar/testing/shop-client';
+import { signUpBuyers } from '@bazaar/testing/tuned-shop';
+import { waitFor } from '@bazaar/testing/until';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ComposeShop, startComposeShop } from '../src/compose-shop.js';
+import { docker, dockerEngine } from '../src/docker.js';
+
+/** Containers stopped and killed as an orchestrator and the kernel stop and kill them. */
+const engine = dockerEngine();
+let shop: ComposeShop;
+let client: ShopClient;
+let admin: string;
+
+beforeAll(async () => {
+  if (!engine) return;
+  shop = await startComposeShop();
+  client = shopClient(shop.url);
+  admin = (await client.signIn(devAdmin.email, devAdmin.password)).accessToken;
+}, 900_000);
+
+afterAll(async () => {
+  await shop?.down();
+}, 120_000);
+
+const state = async (service: string, field: string) =>
+  docker('inspect', '--format', `{{${field}}}`, await shop.project.container(service));
+
+describe.skipIf(!engine)('containers stopped and killed', () => {
+  test('docker stop of orders with checkouts in flight: every one of them finishes, and orders ends within its grace period', async ({
+    annotate,
+  }) => {
+    const sku = await client.stockedSku(admin, 1000);
+    const buyers = await signUpBuyers(client, 6, 6);
+    await Promise.all(buyers.map((token) => client.cartWith(token, sku, 1)));
+    // Payments frozen: the checkouts wait in orders, in flight, until it thaws.
+    await docker('pause', await shop.project.container('payments'));
+    const checkouts = buyers.map((token) => client.checkout(token, randomUUID()));
+    await waitFor(
+      () => shop.metric('orders', 'bazaar_checkouts_in_flight'),
+      (inFlight) => inFlight === buyers.length,
+      { timeoutMs: 15_000 },
+    );
+
+    const stopping = Date.now();
+    const stopped = docker('stop', '--time', '20', await shop.project.container('orders'));
+    await sleep(1000);
+    await docker('unpause', await shop.project.container('payments'));
+    const answers = await Promise.all(checkouts);
+    await stopped;
+    const stopSeconds = (Date.now() - stopping) / 1000;
+    await annotate(
+      `orders stopped in ${stopSeconds.toFixed(1)} s with ${buyers.length} checkouts in flight`,
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual(buyers.map(() => 201));
+    expect(stopSeconds).toBeLessThan(20);
+    expect(await state('orders', '.State.ExitCode')).toBe('0');
+    await docker('start', await shop.project.container('orders'));
+    await waitFor(
+      () => state('orders', '.State.Health.Status'),
+      (health) => health === 'healthy',
+      {
+        timeoutMs: 90_000,
+      },
+    );
+    expect(
+      await ledgerViolations(shop, {
+        accepted: answers.map((answer) => answer.body.id),
+        initialStock: new Map([[sku, 1000]]),
+      }),
+    ).toEqual([]);
+  }, 240_000);
+
+  test('orders killed with SIGKILL 5 times under steady checkouts: the restart policy brings it back each time, and the ledger holds', async ({
+    annotate,
+  }) => {
+    const initialStock = new Map([[await client.stockedSku(admin, 100_000), 100_000]]);
+    const buyers = await signUpBuyers(client, 8, 8);
+    const load = startSteadyCheckouts(client, buyers, [...initialStock.keys()]);
+    // `docker kill` counts as a stop asked for, which the restart policy respects; a crash is the
+    // process dying, here by the kernel's SIGKILL.
+    for (let kill = 0; kill < 5; kill += 1) {
+      await sleep(1500 + Math.random() * 1500);
+      const restarts = Number(await state('orders', '.RestartCount'));
+      process.kill(Number(await state('orders', '.State.Pid')), 'SIGKILL');
+      await waitFor(
+        async () => Number(await state('orders', '.RestartCount')),
+        (count) => count > restarts,
+        { timeoutMs: 30_000 },
+      );
+      await waitFor(
+        () => state('orders', '.State.Running'),
+        (running) => running === 'true',
+        {
+          timeoutMs: 30_000,
+        },
+      );
+    }
+    await sleep(3000);
+    const tally = await load.stop();
+    await annotate(`answers during the kills: ${JSON.stringify(tally.statuses)}`);
+
+    expect(tally.accepted.length).toBeGreaterThan(10);
+    expect(await ledgerViolations(shop, { ...tally, initialStock })).toEqual([]);
+  }, 300_000);
+});
