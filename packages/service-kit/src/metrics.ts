@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { droppedSpans } from './span-export-report.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,6 +36,18 @@ export function installMetrics(app: FastifyInstance, service: string): void {
     labelNames: ['method', 'route', 'status_code'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
+  });
+
+  let counted = 0;
+  new Counter({
+    name: 'bazaar_spans_dropped_total',
+    help: 'Spans this process could not deliver to the trace receiver (0 without tracing).',
+    registers: [registry],
+    collect() {
+      const now = droppedSpans();
+      this.inc(now - counted);
+      counted = now;
+    },
   });
 
   app.addHook('onResponse', async (request, reply) => {

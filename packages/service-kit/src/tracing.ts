@@ -5,6 +5,7 @@ import { register } from 'node:module';
 import { Type } from 'typebox';
 import { ConfigError, parseConfig, tracingConfig } from './config.js';
 import { probePaths } from './probe-paths.js';
+import { reportingExporter } from './span-export-report.js';
 
 async function startTracing(endpoint: string | undefined, serviceName: string | undefined) {
   if (!endpoint) return;
@@ -44,7 +45,7 @@ async function startTracing(endpoint: string | undefined, serviceName: string | 
     resource: resourceFromAttributes({ 'service.name': serviceName }).merge(
       detectResources({ detectors: [envDetector] }),
     ),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new BatchSpanProcessor(reportingExporter(new OTLPTraceExporter()))],
   });
   // The W3C trace context propagator and an AsyncLocalStorage context manager.
   provider.register();

@@ -174,3 +174,18 @@ test('probes and the background loops (relays, consumers waiting, sweepers) make
 function describe(spans: readonly ReceivedSpan[]): string {
   return spans.map((span) => `${span.service} ${span.kind} ${span.name}`).join('\n');
 }
+
+test('with the receiver gone, a service says so in its log and counts the spans it drops', async () => {
+  await receiver.close();
+  const before = await shop.metric('gateway', 'bazaar_spans_dropped_total');
+
+  await fetch(`${shop.url}/api/products?limit=1`);
+
+  const dropped = await waitFor(
+    () => shop.metric('gateway', 'bazaar_spans_dropped_total'),
+    (count) => count > before,
+    { timeoutMs: 15_000, context: () => shop.output().slice(-2000) },
+  );
+  expect(dropped).toBeGreaterThan(before);
+  expect(shop.output()).toContain('spans are being dropped: the trace receiver is not answering');
+});
