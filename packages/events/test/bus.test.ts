@@ -288,7 +288,8 @@ describe.each(transports)('on the $name', (transport) => {
       },
     });
     await until(async () => (await eventBus.deadLetters(consumerName)).length === 1);
-    expect(await greetings()).toBe(1);
+    // The next event flows once the poisoned one is set aside.
+    await until(async () => (await greetings()) === 1);
     const [letter] = await eventBus.deadLetters(consumerName);
     expect(letter).toMatchObject({
       consumer: consumerName,
