@@ -9,17 +9,30 @@ export type PoolOptions = {
   /** Shown in `pg_stat_activity`, so an operator sees which service holds a connection. */
   applicationName: string;
   max?: number;
+  /**
+   * How long a query may go unanswered (5 s; 0 for none, as migrations need). A database cut off
+   * by a partition sends no reset: without a limit a query waits for TCP to give up, minutes.
+   */
+  queryTimeoutMs?: number;
   /** A client idle in the pool lost its connection (server restart, failover): log it, don't crash. */
   onIdleClientError: (error: Error) => void;
 };
 
+/** What pg says when `query_timeout` passed: the connection is no longer to be trusted. */
+const readTimeout = 'Query read timeout';
+
 export function createPool(url: string, options: PoolOptions): pg.Pool {
+  const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
   const pool = new pg.Pool({
     connectionString: url,
     application_name: options.applicationName,
     max: options.max ?? 10,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
+    ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
+    // An idle connection whose peer went silent is found by the kernel, not by the next query.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   pool.on('error', options.onIdleClientError);
   // A client that is checked out when its connection drops (a LISTEN held open, a transaction
@@ -38,15 +51,23 @@ export async function withTransaction<T>(
   work: (trx: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A connection that failed (timed out, dropped) leaves the pool instead of serving the next one.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (error instanceof Error && error.message === readTimeout) {
+      broken = error;
+    } else {
+      await client.query('ROLLBACK').catch((failure: Error) => {
+        broken = failure;
+      });
+    }
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
+import { isUnavailable } from '@bazaar/db/unavailable';
 import { type CloudEvent, contractViolation } from './cloud-event.js';
 import { inProcessSpan, type Transport } from './event-tracing.js';
 
@@ -68,4 +70,29 @@ export async function applyOnce(
       subscription.onError(error, event);
     });
   });
+}
+
+/**
+ * `applyOnce`, waiting out the consumer's database being out of reach (restarting, failing over,
+ * cut off by a partition): that is no fault of the event's and counts as no attempt, or an outage
+ * longer than the attempts' backoff would make dead letters of good events. Gives up (throws) only
+ * once the consumer is stopping; `onWait` is told before each wait (NATS: the message's ack
+ * deadline is pushed back).
+ */
+export async function applyOnceThroughOutages(
+  subscription: Subscription,
+  event: CloudEvent,
+  transport: Transport,
+  options: { running: () => boolean; onWait?: () => void },
+): Promise<void> {
+  for (let wait = 1; ; wait += 1) {
+    try {
+      return await applyOnce(subscription, event, transport);
+    } catch (error) {
+      if (!isUnavailable(error) || !options.running()) throw error;
+      subscription.onError(error, event);
+      options.onWait?.();
+      await sleep(Math.min(retryDelay(subscription, wait), 5000));
+    }
+  }
 }

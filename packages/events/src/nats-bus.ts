@@ -2,7 +2,7 @@ import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstrea
 import type { DeadLetter, EventBus } from './bus.js';
 import type { CloudEvent } from './cloud-event.js';
 import {
-  applyOnce,
+  applyOnceThroughOutages,
   defaultMaxAttempts,
   rejection,
   retryDelay,
@@ -53,6 +53,10 @@ export async function natsBus(
     name: options.name,
     // Keep trying through a NATS restart; publishes wait in the outbox meanwhile.
     maxReconnectAttempts: -1,
+    // A server cut off by a partition closes nothing: the connection is known dead when two
+    // pings go unanswered, 20 s here rather than the client's default 4 minutes.
+    pingInterval: 10_000,
+    maxPingOut: 2,
   });
   const manager = await nats.jetstreamManager(connection);
   await ensureStream(nats, manager, stream, subjects);
@@ -181,6 +185,7 @@ async function startNatsConsumer(
     },
   ];
 
+  let running = true;
   const handle = async (message: JsMsg) => {
     let event: CloudEvent | undefined;
     try {
@@ -191,12 +196,15 @@ async function startNatsConsumer(
         message.ack();
         return;
       }
-      await applyOnce(subscription, event, 'nats');
+      await applyOnceThroughOutages(subscription, event, 'nats', {
+        running: () => running,
+        onWait: () => message.working(),
+      });
       message.ack();
     } catch (error) {
       subscription.onError(error, event);
       const attempt = message.info.deliveryCount;
-      if (event && attempt >= maxAttempts) {
+      if (event && attempt >= maxAttempts && running) {
         await deadLetter(event, String(error), attempt).then(
           () => message.ack(),
           (failure: unknown) => subscription.onError(failure, event),
@@ -225,6 +233,7 @@ async function startNatsConsumer(
     }),
   );
   return async () => {
+    running = false;
     await Promise.all(loops.map(({ messages }) => messages.close()));
     await Promise.all(loops.map(({ done }) => done));
   };

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from '@bazaar/db/pool';
 import { type CloudEvent, toCloudEvent } from './cloud-event.js';
 import {
-  applyOnce,
+  applyOnceThroughOutages,
   defaultMaxAttempts,
   rejection,
   retryDelay,
@@ -82,7 +82,8 @@ async function consumeWhileLeader(
     );
     while (isRunning()) {
       const handled =
-        (await consumeReplays(subscription, client)) + (await consumeBatch(subscription, client));
+        (await consumeReplays(subscription, client, isRunning)) +
+        (await consumeBatch(subscription, client, isRunning));
       if (handled > 0) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollIntervalMs);
@@ -100,7 +101,11 @@ async function consumeWhileLeader(
   }
 }
 
-async function consumeBatch(subscription: Subscription, client: PoolClient): Promise<number> {
+async function consumeBatch(
+  subscription: Subscription,
+  client: PoolClient,
+  isRunning: () => boolean,
+): Promise<number> {
   const { rows } = await client.query<EventRow>(
     `SELECT e.position, e.id, e.type, e.source, e.subject, e.time, e.data, e.traceparent
        FROM events e, consumer_positions p
@@ -109,7 +114,7 @@ async function consumeBatch(subscription: Subscription, client: PoolClient): Pro
     [subscription.consumer, Object.keys(subscription.handlers)],
   );
   for (const row of rows) {
-    await deliver(subscription, client, toCloudEvent(row));
+    await deliver(subscription, client, toCloudEvent(row), isRunning);
     await client.query(
       'UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $1',
       [subscription.consumer, row.position],
@@ -118,14 +123,18 @@ async function consumeBatch(subscription: Subscription, client: PoolClient): Pro
   return rows.length;
 }
 
-async function consumeReplays(subscription: Subscription, client: PoolClient): Promise<number> {
+async function consumeReplays(
+  subscription: Subscription,
+  client: PoolClient,
+  isRunning: () => boolean,
+): Promise<number> {
   const { rows } = await client.query<{ event: CloudEvent }>(
     `SELECT event FROM dead_letters WHERE consumer = $1 AND replay_requested_at IS NOT NULL
       ORDER BY failed_at LIMIT 100`,
     [subscription.consumer],
   );
   for (const { event } of rows) {
-    if (await deliver(subscription, client, event)) {
+    if (await deliver(subscription, client, event, isRunning)) {
       await client.query('DELETE FROM dead_letters WHERE consumer = $1 AND event_id = $2', [
         subscription.consumer,
         event.id,
@@ -140,6 +149,7 @@ async function deliver(
   subscription: Subscription,
   bus: PoolClient,
   event: CloudEvent,
+  isRunning: () => boolean,
 ): Promise<boolean> {
   const rejected = rejection(subscription, event);
   if (rejected) {
@@ -150,7 +160,7 @@ async function deliver(
   let lastError: unknown;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     try {
-      await applyOnce(subscription, event, 'postgres');
+      await applyOnceThroughOutages(subscription, event, 'postgres', { running: isRunning });
       return true;
     } catch (error) {
       lastError = error;

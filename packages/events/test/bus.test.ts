@@ -276,6 +276,22 @@ describe.each(transports)('on the $name', (transport) => {
     expect(calls).toBe(3);
   });
 
+  test('the consumer database out of reach for longer than all the attempts: the event waits for it, no dead letter, applied once', async () => {
+    let outage = 8;
+    await publishAll([registered()]);
+    await subscribe({
+      'identity.user.registered.v1': async (trx, event) => {
+        outage -= 1;
+        // What a pool says of a database cut off by a partition.
+        if (outage > 0) throw new Error('Query read timeout');
+        await greet(trx, event);
+      },
+    });
+    await until(async () => (await greetings()) === 1);
+    expect(outage).toBe(0);
+    expect(await eventBus.deadLetters(consumerName)).toEqual([]);
+  });
+
   test('an event that keeps failing becomes a dead letter, the next events still flow, and a replay applies it', async () => {
     const poisoned = registered();
     let broken = true;

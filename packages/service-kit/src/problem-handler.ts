@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { isUnavailable } from '@bazaar/db/unavailable';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError, type Problem, problemType } from './errors.js';
 
@@ -77,7 +78,7 @@ function toProblem(
       errors,
     };
   }
-  if (isDependencyAway(error)) {
+  if (isUnavailable(error)) {
     return { ...httpProblem(503, requestId, error.message), retryAfterSeconds: 2 };
   }
   const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
@@ -87,31 +88,6 @@ function toProblem(
 function withRetryAfter(problem: Problem, error: DomainError): Problem {
   const { retryAfterSeconds } = error.details;
   return typeof retryAfterSeconds === 'number' ? { ...problem, retryAfterSeconds } : problem;
-}
-
-/** Connection failures (refused, reset, timed out) and PostgreSQL's shutdown and overload states. */
-const unavailableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-  '08000',
-  '08001',
-  '08003',
-  '08006',
-]);
-
-/**
- * A database the service cannot reach (restarting, failing over, out of connections) is a 503 the
- * client may retry, not a 500; the pool reconnects by itself once it is back.
- */
-function isDependencyAway(error: Error & { code?: unknown }): boolean {
-  if (typeof error.code === 'string' && unavailableCodes.has(error.code)) return true;
-  return /^(Connection terminated|timeout exceeded when trying to connect)/.test(error.message);
 }
 
 /** A problem named after its status; below 500 it shows `detail`, from 500 on it hides it. */

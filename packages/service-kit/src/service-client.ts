@@ -11,7 +11,8 @@ export type ServiceClient = {
    * Calls another service's /internal route with a service token and the id of the request being
    * handled (the trace context travels in `traceparent` when tracing is on). Answers of any status
    * come back for the caller to read; no answer in time (or a 5xx) is retried when `idempotent`,
-   * then becomes `503 upstream_unavailable`.
+   * then becomes `503 upstream_unavailable`. All attempts together stay within `timeoutMs`, so the
+   * caller's own caller (the gateway, with a longer timeout) hears a 503 rather than giving up.
    */
   call: <T>(request: {
     method: 'GET' | 'POST';
@@ -26,14 +27,18 @@ export function serviceClient(options: {
   name: string;
   baseUrl: string;
   token: ServiceTokenSource;
+  /** How long one call may take, all its attempts included (5 s). */
   timeoutMs?: number;
   /** Attempts for idempotent calls (default 3). */
   attempts?: number;
 }): ServiceClient {
+  const timeoutMs = options.timeoutMs ?? 5000;
   // Kept-alive connections to the callee, through undici's own API: a fetch() costs several
-  // times the CPU of the call it makes, on a path every checkout crosses seven times.
-  const pool = new Pool(options.baseUrl, { connections: 64 });
-  const attempt = async <T>(request: Parameters<ServiceClient['call']>[0]) => {
+  // times the CPU of the call it makes, on a path every checkout crosses seven times. A connection
+  // is made within a second or not at all: on one network, a slower one is a callee out of reach.
+  const connect = () => new Pool(options.baseUrl, { connections: 64, connectTimeout: 1000 });
+  let pool = connect();
+  const attempt = async <T>(request: Parameters<ServiceClient['call']>[0], deadline: number) => {
     const requestId = currentRequestId();
     const response = await pool.request({
       path: request.path,
@@ -44,21 +49,34 @@ export function serviceClient(options: {
         ...(requestId ? { 'x-request-id': requestId } : {}),
       },
       body: request.body === undefined ? null : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      signal: AbortSignal.timeout(Math.max(deadline - Date.now(), 1)),
     });
     const text = await response.body.text();
     return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  /**
+   * An answer that did not come on a kept-alive connection says the callee may be cut off (a
+   * partition resets nothing): every other pooled connection would wait as long. They are let go
+   * (what is in flight on them finishes) and the next attempt connects afresh, which fails fast
+   * when the callee is out of reach.
+   */
+  const reconnect = () => {
+    const stale = pool;
+    pool = connect();
+    void stale.close().catch(() => undefined);
   };
 
   return {
     call: async (request) => {
       const attempts = request.idempotent ? (options.attempts ?? 3) : 1;
-      for (let index = 1; index <= attempts; index += 1) {
+      const deadline = Date.now() + timeoutMs;
+      for (let index = 1; index <= attempts && Date.now() < deadline; index += 1) {
         try {
-          const response = await attempt<never>(request);
+          const response = await attempt<never>(request, deadline);
           if (response.status < 500) return response;
-        } catch {
+        } catch (error) {
           // No answer in time, or no connection: the same as a 5xx.
+          if (error instanceof Error && error.name === 'TimeoutError') reconnect();
         }
         if (index < attempts) await sleep(100 * 2 ** (index - 1));
       }

@@ -65,6 +65,13 @@ beforeAll(async () => {
   app.get('/database-restarting', async () => {
     throw Object.assign(new Error('the database system is shutting down'), { code: '57P03' });
   });
+  // What a partition gives: a database that stopped answering, a name no longer resolved.
+  app.get('/database-silent', async () => {
+    throw new Error('Query read timeout');
+  });
+  app.get('/host-gone', async () => {
+    throw Object.assign(new Error('getaddrinfo ENOTFOUND postgres'), { code: 'ENOTFOUND' });
+  });
   await app.ready();
 });
 
@@ -125,6 +132,14 @@ describe('problem+json errors', () => {
     const response = await app.inject({ method: 'GET', url: '/database-restarting' });
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('2');
+  });
+
+  test('a database cut off by a partition (silent, or its name gone) is a 503 too', async () => {
+    for (const url of ['/database-silent', '/host-gone']) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(503);
+      expect(response.body, url).not.toContain('postgres');
+    }
   });
 
   test('a number too large to be one (1e309) is a 400 naming the field, not Infinity passed on', async () => {

@@ -253,6 +253,31 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     ]);
   });
 
+  test('a checkout given up before its claim arrived (held up on the way): the late claim is refused and the cart keeps its lines', async () => {
+    const userId = randomUUID();
+    const bearer = await tokens.sign({ role: 'customer', audience: 'bazaar', subject: userId });
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 2 } });
+    const orderId = randomUUID();
+
+    const returned = await internal(
+      'POST',
+      `/internal/carts/${userId}/checkouts/${orderId}/return`,
+    );
+    const late = await internal('POST', `/internal/carts/${userId}/checkouts`, {
+      orderId,
+      lines: [{ sku: 'LGT-05-SND', quantity: 2 }],
+    });
+
+    expect(returned.statusCode).toBe(204);
+    expect(late.statusCode).toBe(409);
+    expect(quantities((await send('GET', '/api/cart', { bearer })).json())).toEqual([
+      ['LGT-05-SND', 2],
+    ]);
+    expect((await internal('GET', `/internal/carts/${userId}`)).json()).toMatchObject({
+      checkoutsInProgress: [],
+    });
+  });
+
   test("a failed order's lines come back into the cart once; a bought order's never do", async () => {
     const userId = randomUUID();
     const bearer = await tokens.sign({ role: 'customer', audience: 'bazaar', subject: userId });

@@ -197,6 +197,15 @@ describe('settling a reservation', () => {
     expect((await settle(orderId, 'commit')).statusCode).toBe(409);
     expect((await settle(randomUUID(), 'commit')).statusCode).toBe(404);
   });
+
+  test('release of an order that never reserved (its request held up on the way): the late request holds nothing', async () => {
+    const sku = await stocked(5);
+    const orderId = randomUUID();
+    expect((await settle(orderId, 'release')).json()).toMatchObject({ status: 'released' });
+    const late = await reserve([{ sku, quantity: 2 }], orderId);
+    expect(late.json()).toMatchObject({ status: 'released', lines: [] });
+    expect(await levels(sku)).toEqual({ on_hand: 5, reserved: 0 });
+  });
 });
 
 describe('bad input', () => {

@@ -32,6 +32,7 @@ export async function buildApp({ config, db, verifyService }: PaymentsDeps): Pro
       invalid_card: 400,
       invalid_payment_state: 409,
       invalid_signature: 400,
+      order_closed: 409,
       webhook_replayed: 400,
     },
   });

@@ -229,3 +229,45 @@ describe('POST /api/payments/webhooks/test', () => {
     expect(response.statusCode).toBe(404);
   });
 });
+
+describe('closing an order to payment (orders settling a checkout it lost track of)', () => {
+  const close = (orderId: string) =>
+    app.inject({
+      method: 'POST',
+      url: `/internal/payments/${orderId}/close`,
+      headers: { authorization: `Bearer ${serviceToken}` },
+    });
+
+  test('an order with no payment is closed (204): an authorization arriving later is 409 order_closed and holds nothing', async () => {
+    const orderId = randomUUID();
+    expect((await close(orderId)).statusCode).toBe(204);
+    const late = await authorize({ number: '4242424242424242' }, orderId);
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ code: 'order_closed' });
+    expect(await outbox(orderId)).toEqual([]);
+    expect((await close(orderId)).statusCode).toBe(204);
+  });
+
+  test('an order whose authorization got in first answers that payment, which stays', async () => {
+    const orderId = randomUUID();
+    await authorize({ number: '4242424242424242' }, orderId);
+    const closed = await close(orderId);
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json()).toMatchObject({ orderId, status: 'authorized' });
+    expect((await settle(orderId, 'capture')).json()).toMatchObject({ status: 'captured' });
+  });
+
+  test('an authorization and a close racing: whichever lands first decides, never both', async () => {
+    for (let round = 0; round < 20; round += 1) {
+      const orderId = randomUUID();
+      const [authorized, closed] = await Promise.all([
+        authorize({ number: '4242424242424242' }, orderId),
+        close(orderId),
+      ]);
+      // Authorized and reported by the close, or closed and refused: a payment never slips past.
+      expect([authorized.statusCode, closed.statusCode], `round ${round}`).toSatisfy(
+        ([a, c]: number[]) => (a === 201 && c === 200) || (a === 409 && c === 204),
+      );
+    }
+  });
+});

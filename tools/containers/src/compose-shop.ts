@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CartCheckout } from '@bazaar/faults/ledger';
 import { freePort } from '@bazaar/testing/free-port';
 import { scrapeMetric } from '@bazaar/testing/shop';
@@ -61,9 +63,11 @@ export async function runtimeBase(): Promise<string> {
 /**
  * compose.yaml (with compose.offline.yaml: no registry here) up as a project of its own, its
  * published ports free ones, its mail going to an SMTP server of the test's; once the gateway
- * serves the product list.
+ * serves the product list. `services` is laid over compose.yaml's, as one more compose file.
  */
-export async function startComposeShop(): Promise<ComposeShop> {
+export async function startComposeShop(
+  options: { services?: Record<string, object> } = {},
+): Promise<ComposeShop> {
   await buildImage();
   // Where containers reach the host: host.docker.internal, as a container resolves it.
   const [hostAddress = ''] = (
@@ -81,9 +85,17 @@ export async function startComposeShop(): Promise<ComposeShop> {
   ).split(/\s+/);
   const smtp = await startSmtpSink(hostAddress);
   const [httpPort, prometheusPort] = [await freePort(), await freePort()];
+  const scratch = await mkdtemp(join(tmpdir(), 'bazaar-compose-'));
+  // JSON is YAML: compose reads the test's own settings as one more file.
+  const overrides = join(scratch, 'compose.test.yaml');
+  if (options.services) await writeFile(overrides, JSON.stringify({ services: options.services }));
   const project = composeProject({
     name: `bazaar-test-${randomUUID().slice(0, 8)}`,
-    files: ['compose.yaml', 'deploy/docker/compose.offline.yaml'],
+    files: [
+      'compose.yaml',
+      'deploy/docker/compose.offline.yaml',
+      ...(options.services ? [overrides] : []),
+    ],
     cwd: root,
     env: {
       BAZAAR_HTTP_PORT: String(httpPort),
@@ -98,6 +110,7 @@ export async function startComposeShop(): Promise<ComposeShop> {
     redis?.disconnect();
     await project.run('down', '--volumes', '--remove-orphans', '--timeout', '20');
     await smtp.close();
+    await rm(scratch, { recursive: true, force: true });
   };
   const up = Date.now();
   try {
@@ -115,7 +128,7 @@ export async function startComposeShop(): Promise<ComposeShop> {
     await down();
     throw error;
   }
-  const postgres = await project.addressOf('postgres');
+  const postgres = await project.addressOf('postgres', 'database');
   return {
     project,
     url: `http://localhost:${httpPort}`,

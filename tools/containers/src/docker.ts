@@ -41,8 +41,14 @@ export type ComposeProject = {
   run: (...args: string[]) => Promise<string>;
   /** The container of a service (its first replica). */
   container: (service: string) => Promise<string>;
-  /** A container's address on the project's network. */
-  addressOf: (service: string) => Promise<string>;
+  /** A container's address on one of the project's networks (`default` unless named). */
+  addressOf: (service: string, network?: string) => Promise<string>;
+  /**
+   * Cuts a service's container off one of the project's networks (all of them when none is
+   * named) until the returned function joins it again, under its service name: a container
+   * joined without its alias cannot be found by that name.
+   */
+  partition: (service: string, network?: string) => Promise<() => Promise<void>>;
 };
 
 export function composeProject(options: {
@@ -66,16 +72,37 @@ export function composeProject(options: {
     if (!id) throw new Error(`no container for ${service}`);
     return id;
   };
+  // Both Compose v1 and v2 name a project's networks `<project>_<network>`.
+  const networkName = (network: string) => `${options.name}_${network}`;
   return {
     name: options.name,
     run: compose,
     container,
-    addressOf: async (service) =>
+    addressOf: async (service, network = 'default') =>
       docker(
         'inspect',
         '--format',
-        '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+        `{{(index .NetworkSettings.Networks "${networkName(network)}").IPAddress}}`,
         await container(service),
       ),
+    partition: async (service, network) => {
+      const id = await container(service);
+      const networks = network
+        ? [networkName(network)]
+        : (
+            await docker(
+              'inspect',
+              '--format',
+              '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}',
+              id,
+            )
+          ).split(' ');
+      for (const name of networks) await docker('network', 'disconnect', name, id);
+      return async () => {
+        for (const name of networks) {
+          await docker('network', 'connect', '--alias', service, name, id);
+        }
+      };
+    },
   };
 }

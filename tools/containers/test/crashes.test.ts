@@ -2,53 +2,39 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ledgerViolations } from '@bazaar/faults/ledger';
 import { startSteadyCheckouts } from '@bazaar/faults/steady-checkouts';
-import { devAdmin, type ShopClient, shopClient } from '@bazaar/testing/shop-client';
 import { signUpBuyers } from '@bazaar/testing/tuned-shop';
 import { waitFor } from '@bazaar/testing/until';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type ComposeShop, startComposeShop } from '../src/compose-shop.js';
+import { describe, expect, test } from 'vitest';
 import { docker, dockerEngine } from '../src/docker.js';
+import { suiteShop } from '../src/suite-shop.js';
 
 /** Containers stopped and killed as an orchestrator and the kernel stop and kill them. */
 const engine = dockerEngine();
-let shop: ComposeShop;
-let client: ShopClient;
-let admin: string;
-
-beforeAll(async () => {
-  if (!engine) return;
-  shop = await startComposeShop();
-  client = shopClient(shop.url);
-  admin = (await client.signIn(devAdmin.email, devAdmin.password)).accessToken;
-}, 900_000);
-
-afterAll(async () => {
-  await shop?.down();
-}, 120_000);
+const suite = suiteShop(engine);
 
 const state = async (service: string, field: string) =>
-  docker('inspect', '--format', `{{${field}}}`, await shop.project.container(service));
+  docker('inspect', '--format', `{{${field}}}`, await suite.shop.project.container(service));
 
 describe.skipIf(!engine)('containers stopped and killed', () => {
   test('docker stop of orders with checkouts in flight: every one of them finishes, and orders ends within its grace period', async ({
     annotate,
   }) => {
-    const sku = await client.stockedSku(admin, 1000);
-    const buyers = await signUpBuyers(client, 6, 6);
-    await Promise.all(buyers.map((token) => client.cartWith(token, sku, 1)));
+    const sku = await suite.client.stockedSku(suite.admin, 1000);
+    const buyers = await signUpBuyers(suite.client, 6, 6);
+    await Promise.all(buyers.map((token) => suite.client.cartWith(token, sku, 1)));
     // Payments frozen: the checkouts wait in orders, in flight, until it thaws.
-    await docker('pause', await shop.project.container('payments'));
-    const checkouts = buyers.map((token) => client.checkout(token, randomUUID()));
+    await docker('pause', await suite.shop.project.container('payments'));
+    const checkouts = buyers.map((token) => suite.client.checkout(token, randomUUID()));
     await waitFor(
-      () => shop.metric('orders', 'bazaar_checkouts_in_flight'),
+      () => suite.shop.metric('orders', 'bazaar_checkouts_in_flight'),
       (inFlight) => inFlight === buyers.length,
       { timeoutMs: 15_000 },
     );
 
     const stopping = Date.now();
-    const stopped = docker('stop', '--time', '20', await shop.project.container('orders'));
+    const stopped = docker('stop', '--time', '20', await suite.shop.project.container('orders'));
     await sleep(1000);
-    await docker('unpause', await shop.project.container('payments'));
+    await docker('unpause', await suite.shop.project.container('payments'));
     const answers = await Promise.all(checkouts);
     await stopped;
     const stopSeconds = (Date.now() - stopping) / 1000;
@@ -59,7 +45,7 @@ describe.skipIf(!engine)('containers stopped and killed', () => {
     expect(answers.map((answer) => answer.status)).toEqual(buyers.map(() => 201));
     expect(stopSeconds).toBeLessThan(20);
     expect(await state('orders', '.State.ExitCode')).toBe('0');
-    await docker('start', await shop.project.container('orders'));
+    await docker('start', await suite.shop.project.container('orders'));
     await waitFor(
       () => state('orders', '.State.Health.Status'),
       (health) => health === 'healthy',
@@ -68,7 +54,7 @@ describe.skipIf(!engine)('containers stopped and killed', () => {
       },
     );
     expect(
-      await ledgerViolations(shop, {
+      await ledgerViolations(suite.shop, {
         accepted: answers.map((answer) => answer.body.id),
         initialStock: new Map([[sku, 1000]]),
       }),
@@ -78,9 +64,9 @@ describe.skipIf(!engine)('containers stopped and killed', () => {
   test('orders killed with SIGKILL 5 times under steady checkouts: the restart policy brings it back each time, and the ledger holds', async ({
     annotate,
   }) => {
-    const initialStock = new Map([[await client.stockedSku(admin, 100_000), 100_000]]);
-    const buyers = await signUpBuyers(client, 8, 8);
-    const load = startSteadyCheckouts(client, buyers, [...initialStock.keys()]);
+    const initialStock = new Map([[await suite.client.stockedSku(suite.admin, 100_000), 100_000]]);
+    const buyers = await signUpBuyers(suite.client, 8, 8);
+    const load = startSteadyCheckouts(suite.client, buyers, [...initialStock.keys()]);
     // `docker kill` counts as a stop asked for, which the restart policy respects; a crash is the
     // process dying, here by the kernel's SIGKILL.
     for (let kill = 0; kill < 5; kill += 1) {
@@ -105,6 +91,6 @@ describe.skipIf(!engine)('containers stopped and killed', () => {
     await annotate(`answers during the kills: ${JSON.stringify(tally.statuses)}`);
 
     expect(tally.accepted.length).toBeGreaterThan(10);
-    expect(await ledgerViolations(shop, { ...tally, initialStock })).toEqual([]);
+    expect(await ledgerViolations(suite.shop, { ...tally, initialStock })).toEqual([]);
   }, 300_000);
 });

@@ -13,8 +13,13 @@ export type CheckoutTally = {
   refused: string[];
   /** Units each buyer (by user id) asked to put into the cart, answered or not. */
   unitsPutInCarts: Map<string, number>;
-  /** Answers by status (`error` when no answer came at all). */
+  /**
+   * Answers by status (`error` when no answer came at all); an error answer that is not an RFC
+   * 9457 problem counts as `<status> unexplained`.
+   */
   statuses: Record<string, number>;
+  /** The longest a checkout waited for its answer, in milliseconds. */
+  slowestMs: number;
 };
 
 /**
@@ -32,6 +37,7 @@ export function startSteadyCheckouts(
     refused: [],
     unitsPutInCarts: new Map(),
     statuses: {},
+    slowestMs: 0,
   };
   const count = (status: string) => {
     tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
@@ -43,8 +49,13 @@ export function startSteadyCheckouts(
       try {
         tally.unitsPutInCarts.set(userId, (tally.unitsPutInCarts.get(userId) ?? 0) + 1);
         await client.call('POST', '/api/cart/items', { bearer: token, body: { sku, quantity: 1 } });
+        const asked = Date.now();
         const answer = await client.checkout(token, randomUUID());
-        count(String(answer.status));
+        tally.slowestMs = Math.max(tally.slowestMs, Date.now() - asked);
+        const problem = answer.headers.get('content-type')?.startsWith('application/problem+json');
+        count(
+          answer.status < 400 || problem ? String(answer.status) : `${answer.status} unexplained`,
+        );
         if (answer.status === 201 && answer.body.status === 'confirmed') {
           tally.accepted.push(answer.body.id);
         }

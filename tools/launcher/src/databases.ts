@@ -28,6 +28,8 @@ export async function prepareDatabase(options: {
   const url = databaseUrl(options.serverUrl, database);
   const pool = createPool(url, {
     applicationName: 'bazaar-migrate',
+    // A migration takes as long as it takes, and waits for another migrator's lock.
+    queryTimeoutMs: 0,
     max: 2,
     onIdleClientError: (error) => log(`${name} database: ${error.message}`),
   });

@@ -107,6 +107,14 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
     checkoutsInProgress: (owner) => inProgress(db, key(owner)),
     giveBack: (owner, orderId) =>
       withTransaction(db, async (trx) => {
+        // A checkout that claimed nothing is returned all the same: its claim, should it still
+        // arrive (held up on the way), finds it returned and is refused, not held for ever.
+        const { rowCount } = await trx.query(
+          `INSERT INTO cart_checkouts (order_id, owner, lines, state, settled_at)
+           VALUES ($1, $2, '[]', 'returned', now()) ON CONFLICT (order_id) DO NOTHING`,
+          [orderId, key(owner)],
+        );
+        if (rowCount === 1) return;
         const { rows } = await trx.query<{ lines: CartLine[] }>(
           `UPDATE cart_checkouts SET state = 'returned', settled_at = now()
             WHERE order_id = $1 AND owner = $2 AND state = 'claimed' RETURNING lines`,

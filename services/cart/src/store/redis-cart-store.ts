@@ -56,9 +56,17 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 'claimed'`;
 
 // Settles a claim once: 'returned' puts its lines back into the cart (capped), 'bought' does not.
+// Returning a checkout that claimed nothing leaves it returned all the same, so that its claim,
+// should it still arrive (held up on the way), is refused rather than held for ever.
 const settleScript = `
 local earlier = redis.call('HGET', KEYS[2], ARGV[1])
-if not earlier then return 0 end
+if not earlier then
+  if ARGV[2] == 'returned' then
+    redis.call('HSET', KEYS[2], ARGV[1], '{"state":"returned","lines":[]}')
+    redis.call('EXPIRE', KEYS[2], ARGV[4])
+  end
+  return 0
+end
 local checkout = cjson.decode(earlier)
 if checkout.state ~= 'claimed' then return 0 end
 if ARGV[2] == 'returned' then

@@ -1,6 +1,11 @@
 import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import { DomainError } from '@bazaar/service-kit/errors';
-import { expireOverdue, selectReservation, updateStatus } from '../store/reservation-store.js';
+import {
+  expireOverdue,
+  insertReleased,
+  selectReservation,
+  updateStatus,
+} from '../store/reservation-store.js';
 import { adjustStock } from '../store/stock-store.js';
 import { normalizeLines, type Reservation, type ReservationLine } from './stock.js';
 import { announceStockChange, availableBeforeChange } from './stock-events.js';
@@ -25,10 +30,14 @@ export async function commitReservation(db: Pool, orderId: string): Promise<Rese
 
 /**
  * Gives the stock back: a held reservation is released, a committed one returned to the shelf
- * (a cancelled order). Releasing again, or after expiry, changes nothing.
+ * (a cancelled order). Releasing again, or after expiry, changes nothing. An order with no
+ * reservation is recorded as released all the same, so that its request to reserve, should it
+ * still arrive (held up on the way), holds nothing.
  */
 export async function releaseReservation(db: Pool, orderId: string): Promise<Reservation> {
   return withTransaction(db, async (trx) => {
+    const released = await insertReleased(trx, orderId);
+    if (released) return { orderId, status: 'released', expiresAt: released, lines: [] };
     const reservation = await lockedReservation(trx, orderId);
     if (reservation.status !== 'held' && reservation.status !== 'committed') return reservation;
     const returning = reservation.status === 'committed';

@@ -19,6 +19,16 @@ export async function insertReservation(
   return rows[0]?.expires_at.toISOString();
 }
 
+/** Records an order that never reserved as released; its expiry time, or undefined if it had one. */
+export async function insertReleased(db: Queryable, orderId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ expires_at: Date }>(
+    `INSERT INTO reservations (order_id, status, expires_at) VALUES ($1, 'released', now())
+     ON CONFLICT (order_id) DO NOTHING RETURNING expires_at`,
+    [orderId],
+  );
+  return rows[0]?.expires_at.toISOString();
+}
+
 export async function insertLines(
   db: Queryable,
   orderId: string,

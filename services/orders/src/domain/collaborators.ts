@@ -37,9 +37,16 @@ export type Collaborators = {
   /** False when the reservation is no longer held (it expired or was released). */
   commitReservation: (orderId: string) => Promise<boolean>;
   releaseReservation: (orderId: string) => Promise<void>;
-  /** A declined or invalid card is returned as a refusal (402, 400). */
+  /**
+   * A declined or invalid card is returned as a refusal (402, 400), and so is an order closed to
+   * payment (409: it was settled without one).
+   */
   authorize: (orderId: string, amount: Money, card: Card) => Promise<PaymentState | Refusal>;
-  paymentOf: (orderId: string) => Promise<PaymentState | undefined>;
+  /**
+   * For an order being settled after its checkout was cut off: the payment it has, or none, and
+   * then none can be taken later (an authorization still on its way is refused).
+   */
+  closePayment: (orderId: string) => Promise<PaymentState | undefined>;
   settlePayment: (orderId: string, action: 'capture' | 'void' | 'refund') => Promise<void>;
 };
 
@@ -133,16 +140,16 @@ export function collaborators(clients: {
         body: { orderId, amount: amount.amount, currency: amount.currency, card },
         idempotent: true,
       });
-      if (response.status === 402 || response.status === 400) return refusal(response);
+      if ([400, 402, 409].includes(response.status)) return refusal(response);
       return expect(response, 'payments', 200, 201);
     },
-    paymentOf: async (orderId) => {
+    closePayment: async (orderId) => {
       const response = await clients.payments.call<PaymentState>({
-        method: 'GET',
-        path: `/internal/payments/${orderId}`,
+        method: 'POST',
+        path: `/internal/payments/${orderId}/close`,
         idempotent: true,
       });
-      if (response.status === 404) return undefined;
+      if (response.status === 204) return undefined;
       return expect(response, 'payments', 200);
     },
     settlePayment: async (orderId, action) => {

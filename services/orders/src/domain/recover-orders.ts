@@ -6,14 +6,15 @@ import type { Collaborators } from './collaborators.js';
 import { completeOrder, failOrder } from './settle-order.js';
 
 /**
- * Settles one order a crash left pending, by what payments knows of it: a payment held or taken
- * finishes the order; none (or a declined or released one) ends it and frees the stock. Payments
- * never saw the card again, so nothing is charged that the shopper did not see authorized.
+ * Settles one order a crash (or a partition) left pending, by what payments knows of it: a payment
+ * held or taken finishes the order; none (or a declined or released one) ends it and frees the
+ * stock, and payments takes none for it afterwards, though an authorization held up on the way may
+ * still arrive. Nothing is charged that the shopper did not see authorized.
  */
 export async function recoverOrder(db: Pool, services: Collaborators, orderId: string) {
   const order = await selectOrder(db, orderId);
   if (order?.status !== 'pending') return order;
-  const payment = await services.paymentOf(orderId);
+  const payment = await services.closePayment(orderId);
   if (payment?.status === 'authorized' || payment?.status === 'captured') {
     return completeOrder(db, services, order, payment);
   }

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
 import { DomainError } from '@bazaar/service-kit/errors';
-import { insertPayment, selectPayment, updateStatus } from '../store/payment-store.js';
+import {
+  insertClosedOrder,
+  insertPayment,
+  isOrderClosed,
+  lockOrderPayment,
+  selectPayment,
+  updateStatus,
+} from '../store/payment-store.js';
 import type { Payment, PaymentStatus } from './payment.js';
 import { authorizeWithTestProvider, type CardInput } from './test-provider.js';
 
@@ -15,7 +22,8 @@ export type AuthorizeRequest = {
 
 /**
  * Asks the provider to hold `amount` on the card. Idempotent by order id: a repeated request gets
- * the first outcome, approved or declined, and the card is not charged again.
+ * the first outcome, approved or declined, and the card is not charged again. An order closed
+ * without a payment (`closeOrderPayment`) gets none: 409 `order_closed`.
  */
 export async function authorizePayment(
   db: Pool,
@@ -23,8 +31,12 @@ export async function authorizePayment(
 ): Promise<{ payment: Payment; created: boolean }> {
   const existing = await selectPayment(db, request.orderId);
   if (existing) return { payment: existing, created: false };
+  if (await isOrderClosed(db, request.orderId)) throw orderClosed(request.orderId);
   const outcome = authorizeWithTestProvider(request.card);
   return withTransaction(db, async (trx) => {
+    await lockOrderPayment(trx, request.orderId);
+    // Closed while the provider was asked: a real provider's hold would be voided here.
+    if (await isOrderClosed(trx, request.orderId)) throw orderClosed(request.orderId);
     const payment = await insertPayment(trx, {
       paymentId: randomUUID(),
       orderId: request.orderId,
@@ -63,6 +75,27 @@ export async function authorizePayment(
       });
     }
     return { payment, created: true };
+  });
+}
+
+function orderClosed(orderId: string): DomainError {
+  return new DomainError(
+    'order_closed',
+    `Order ${orderId} was closed without a payment; nothing was charged`,
+  );
+}
+
+/**
+ * Closes an order to payment, for orders settling one it gave up on: from now on no
+ * authorization is taken for it. Answers the payment it has, if one got in first (an
+ * authorization still on its way when orders gave up), for orders to finish the sale with.
+ */
+export async function closeOrderPayment(db: Pool, orderId: string): Promise<Payment | undefined> {
+  return withTransaction(db, async (trx) => {
+    await lockOrderPayment(trx, orderId);
+    const payment = await selectPayment(trx, orderId);
+    if (!payment) await insertClosedOrder(trx, orderId);
+    return payment;
   });
 }
 

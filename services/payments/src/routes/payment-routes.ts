@@ -4,9 +4,13 @@ import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
 import { Counter } from 'prom-client';
 import { Type } from 'typebox';
-import { authorizePayment, type PaymentAction, settlePayment } from '../domain/manage-payments.js';
+import {
+  authorizePayment,
+  closeOrderPayment,
+  type PaymentAction,
+  settlePayment,
+} from '../domain/manage-payments.js';
 import type { Payment as PaymentRecord } from '../domain/payment.js';
-import { selectPayment } from '../store/payment-store.js';
 import { OrderParams, Payment } from './schemas.js';
 
 /** A declined card is a 402 whose details say why, the same on every repeat of the request. */
@@ -74,22 +78,21 @@ export function paymentRoutes(
     },
   );
 
-  app.get(
-    '/internal/payments/:orderId',
+  app.post(
+    '/internal/payments/:orderId/close',
     {
       onRequest: serviceOnly,
       schema: {
-        summary: 'The payment of an order, whatever its status (404 when there is none)',
+        summary:
+          'Take no payment for the order from now on; answers the one it already has (204 when none)',
         tags: ['internal'],
         params: OrderParams,
-        response: { 200: Payment },
+        response: { 200: Payment, 204: Type.Null() },
       },
     },
-    async (request) => {
-      const payment = await selectPayment(deps.db, request.params.orderId);
-      if (!payment)
-        throw new DomainError('not_found', `No payment for order ${request.params.orderId}`);
-      return payment;
+    async (request, reply) => {
+      const payment = await closeOrderPayment(deps.db, request.params.orderId);
+      return payment ? payment : reply.code(204).send(null);
     },
   );
 

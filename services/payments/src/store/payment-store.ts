@@ -96,3 +96,22 @@ export async function recordWebhookEvent(
   );
   return rowCount === 1;
 }
+
+/**
+ * Serializes, until the transaction ends, everything that decides whether an order gets a
+ * payment: an authorization and the order being closed never interleave.
+ */
+export async function lockOrderPayment(trx: Queryable, orderId: string): Promise<void> {
+  await trx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payment:${orderId}`]);
+}
+
+export async function insertClosedOrder(trx: Queryable, orderId: string): Promise<void> {
+  await trx.query('INSERT INTO closed_orders (order_id) VALUES ($1) ON CONFLICT DO NOTHING', [
+    orderId,
+  ]);
+}
+
+export async function isOrderClosed(db: Queryable, orderId: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM closed_orders WHERE order_id = $1', [orderId]);
+  return rowCount === 1;
+}

@@ -1,0 +1,70 @@
+import { type SilentLink, silentLink } from '@bazaar/testing/silent-link';
+import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest';
+import { createPool, type Pool, withTransaction } from '../src/pool.js';
+import { createTestDatabase, type TestDatabase } from '../src/test-database.js';
+
+let database: TestDatabase;
+let link: SilentLink;
+let pool: Pool;
+
+beforeEach(async () => {
+  database = await createTestDatabase(inject('postgresUrl'));
+  const url = new URL(database.url);
+  link = await silentLink({ host: url.hostname, port: Number(url.port || 5432) });
+  url.hostname = '127.0.0.1';
+  url.port = String(link.port);
+  pool = createPool(url.href, {
+    applicationName: 'test',
+    // One connection: what the pool answers next is the connection a failed query leaves behind.
+    max: 1,
+    queryTimeoutMs: 1000,
+    onIdleClientError: () => {},
+  });
+});
+
+afterEach(async () => {
+  await pool.end();
+  await link.close();
+  await database.drop();
+});
+
+const elapsed = async (work: () => Promise<unknown>) => {
+  const started = Date.now();
+  const outcome = await work().then(
+    () => 'answered',
+    (error: Error) => error.message,
+  );
+  return { outcome, ms: Date.now() - started };
+};
+
+describe('a database cut off by a partition (no reset, no answer)', () => {
+  test('a query gives up at the query timeout instead of waiting for TCP, and the pool serves again once the link is back', async () => {
+    await pool.query('SELECT 1');
+    link.silence();
+    const cut = await elapsed(() => pool.query('SELECT 1'));
+    expect(cut.outcome).toBe('Query read timeout');
+    expect(cut.ms).toBeLessThan(3000);
+    link.restore();
+    expect((await pool.query<{ n: number }>('SELECT 2 AS n')).rows).toEqual([{ n: 2 }]);
+  });
+
+  test('a transaction cut off midway fails at the query timeout, and its connection leaves the pool instead of answering the next caller', async () => {
+    await pool.query('CREATE TABLE notes (id int PRIMARY KEY)');
+    const cut = await elapsed(() =>
+      withTransaction(pool, async (trx) => {
+        await trx.query('INSERT INTO notes VALUES (1)');
+        link.silence();
+        await trx.query('INSERT INTO notes VALUES (2)');
+      }),
+    );
+    expect(cut.outcome).toBe('Query read timeout');
+    // Once: a ROLLBACK sent down the same silent connection would wait as long again.
+    expect(cut.ms).toBeLessThan(1800);
+    link.restore();
+    // The one connection the pool may hold is a new one, in no transaction: nothing was kept.
+    expect((await pool.query('SELECT id FROM notes')).rows).toEqual([]);
+    expect((await pool.query('SELECT now() = statement_timestamp() AS fresh')).rows).toEqual([
+      { fresh: true },
+    ]);
+  });
+});

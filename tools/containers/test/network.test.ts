@@ -1,0 +1,153 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ledgerViolations } from '@bazaar/faults/ledger';
+import { type CheckoutTally, startSteadyCheckouts } from '@bazaar/faults/steady-checkouts';
+import { signUpBuyers } from '@bazaar/testing/tuned-shop';
+import { describe, expect, test } from 'vitest';
+import { docker, dockerEngine } from '../src/docker.js';
+import { lossyLink } from '../src/lossy-link.js';
+import { suiteShop } from '../src/suite-shop.js';
+
+/**
+ * Faults of the network between containers, not of a process: a service cut off from the
+ * database, from its callers or from NATS (the network is gone, nothing is reset), a slow and
+ * lossy link, and a process frozen for longer than stock is held for it.
+ */
+const engine = dockerEngine();
+/** The shortest hold orders allows, so that a frozen inventory outlives it within the test. */
+const reservationTtlSeconds = 60;
+/** The gateway's upstream timeout (its default): no shopper may wait longer than this. */
+const gatewayTimeoutMs = 10_000;
+const partitionSeconds = 30;
+const suite = suiteShop(engine, {
+  services: { orders: { environment: { RESERVATION_TTL_SECONDS: String(reservationTtlSeconds) } } },
+});
+
+/**
+ * Eight shoppers checking out in a loop; `fault` starts 3 s in and lasts `seconds`, then is
+ * undone, and the shoppers go on for 5 s more. What they were answered, and the ledger after.
+ */
+async function checkoutsThrough(
+  fault: () => Promise<() => Promise<void>>,
+  seconds: number,
+): Promise<{ tally: CheckoutTally; violations: string[] }> {
+  const initialStock = new Map([[await suite.client.stockedSku(suite.admin, 100_000), 100_000]]);
+  const buyers = await signUpBuyers(suite.client, 8, 8);
+  const load = startSteadyCheckouts(suite.client, buyers, [...initialStock.keys()]);
+  let tally: CheckoutTally;
+  try {
+    await sleep(3000);
+    const undo = await fault();
+    await sleep(seconds * 1000);
+    await undo();
+    await sleep(5000);
+  } finally {
+    // The shoppers stop whatever happened: a test after this one reads a ledger of its own.
+    tally = await load.stop();
+  }
+  // The sweeper settles a checkout left pending after 30 s; the relays and consumers catch up.
+  const violations = await ledgerViolations(suite.shop, {
+    ...tally,
+    initialStock,
+    settleTimeoutMs: 120_000,
+  });
+  return { tally, violations };
+}
+
+/** Answers a shopper may get while part of the shop is out of reach: any other is a defect. */
+const clean = new Set(['201', '409', '503', '504']);
+const unclean = (tally: CheckoutTally) =>
+  Object.keys(tally.statuses).filter((status) => !clean.has(status));
+
+describe.skipIf(!engine)('network faults between the containers', () => {
+  test.for<{ service: string; from: string; network?: string }>([
+    { service: 'orders', from: 'the database', network: 'database' },
+    { service: 'payments', from: 'every network (orders too)' },
+  ])(
+    `$service cut off from $from for ${partitionSeconds} s under load: shoppers get 503 in time, and once it heals every order is settled, nothing charged twice or lost`,
+    { timeout: 420_000 },
+    async ({ service, network }, { annotate }) => {
+      const { tally, violations } = await checkoutsThrough(
+        () => suite.shop.project.partition(service, network),
+        partitionSeconds,
+      );
+      await annotate(`answers: ${JSON.stringify(tally.statuses)}, slowest ${tally.slowestMs} ms`);
+
+      expect(unclean(tally)).toEqual([]);
+      expect(tally.statuses['503']).toBeGreaterThan(0);
+      expect(tally.slowestMs).toBeLessThan(gatewayTimeoutMs + 1000);
+      expect(tally.accepted.length).toBeGreaterThan(10);
+      expect(violations).toEqual([]);
+    },
+  );
+
+  test(`notifications cut off from NATS for ${partitionSeconds} s: checkouts go on, and every receipt is sent once after`, async ({
+    annotate,
+  }) => {
+    const receipts = async () =>
+      (
+        await suite.shop
+          .db('notifications')
+          .query<{ n: number }>("SELECT count(*)::int AS n FROM messages WHERE kind = 'receipt'")
+      ).rows[0]?.n ?? 0;
+    let sentWhileCut = 0;
+    const { tally, violations } = await checkoutsThrough(async () => {
+      const undo = await suite.shop.project.partition('notifications', 'default');
+      const before = await receipts();
+      return async () => {
+        sentWhileCut = (await receipts()) - before;
+        await undo();
+      };
+    }, partitionSeconds);
+    await annotate(
+      `answers: ${JSON.stringify(tally.statuses)}; receipts written while cut off: ${sentWhileCut}`,
+    );
+
+    expect(tally.statuses).toEqual({ '201': tally.accepted.length });
+    // The consumer was really cut off: nothing reached it meanwhile.
+    expect(sentWhileCut).toBe(0);
+    expect(violations).toEqual([]);
+  }, 420_000);
+
+  test('a lossy, slow link between orders and payments (10 % of packets lost each way, 100 ms ± 50 ms where the kernel has netem): checkouts slow down, none is lost or doubled', async ({
+    annotate,
+  }) => {
+    const fault = { lossPercent: 10, delay: '100ms 50ms' };
+    let delayed = false;
+    const { tally, violations } = await checkoutsThrough(async () => {
+      const links = [
+        await lossyLink(suite.shop.project, 'orders', 'payments', fault),
+        await lossyLink(suite.shop.project, 'payments', 'orders', fault),
+      ];
+      delayed = links.every((link) => link.delayed);
+      return async () => {
+        for (const link of links) await link.restore();
+      };
+    }, 30);
+    await annotate(
+      `answers: ${JSON.stringify(tally.statuses)}, slowest ${tally.slowestMs} ms; ${delayed ? 'delayed by netem' : 'no netem in this kernel: loss only'}`,
+    );
+
+    expect(unclean(tally)).toEqual([]);
+    // Lost packets wait for TCP's retransmission (200 ms at least).
+    expect(tally.slowestMs).toBeGreaterThan(200);
+    expect(tally.accepted.length).toBeGreaterThan(10);
+    expect(violations).toEqual([]);
+  }, 420_000);
+
+  test(`inventory frozen (docker pause) for longer than the ${reservationTtlSeconds} s hold: nothing oversold, nothing held forever`, async ({
+    annotate,
+  }) => {
+    const inventory = await suite.shop.project.container('inventory');
+    const { tally, violations } = await checkoutsThrough(async () => {
+      await docker('pause', inventory);
+      return async () => {
+        await docker('unpause', inventory);
+      };
+    }, reservationTtlSeconds + 10);
+    await annotate(`answers: ${JSON.stringify(tally.statuses)}, slowest ${tally.slowestMs} ms`);
+
+    expect(unclean(tally)).toEqual([]);
+    expect(tally.slowestMs).toBeLessThan(gatewayTimeoutMs + 1000);
+    expect(violations).toEqual([]);
+  }, 480_000);
+});
