@@ -93,4 +93,71 @@ describe.skipIf(!engine)('containers stopped and killed', () => {
     expect(tally.accepted.length).toBeGreaterThan(10);
     expect(await ledgerViolations(suite.shop, { ...tally, initialStock })).toEqual([]);
   }, 300_000);
+
+  test('cart over its memory limit under load is killed by the kernel (OOM), restarts by its policy, and every cart is intact', async ({
+    annotate,
+  }) => {
+    const sku = await suite.client.stockedSku(suite.admin, 1000);
+    const buyers = await signUpBuyers(suite.client, 10, 10);
+    await Promise.all(buyers.map((token, index) => suite.client.cartWith(token, sku, index + 1)));
+    const cartOf = async (token: string) =>
+      (await suite.client.call('GET', '/api/cart', { bearer: token })).body.items;
+    const before = await Promise.all(buyers.map(cartOf));
+
+    // A limit 40 MB above what cart uses now; then 200 requests of nearly a megabyte each at once,
+    // straight at cart (its body limit is 1 MB): their bodies alone pass it.
+    const cart = await suite.shop.project.container('cart');
+    // cgroup v2 (memory.current) or v1 (memory/memory.usage_in_bytes).
+    const usage = Number(
+      await docker(
+        'exec',
+        cart,
+        'bash',
+        '-c',
+        'cat /sys/fs/cgroup/memory.current 2>/dev/null || cat /sys/fs/cgroup/memory/memory.usage_in_bytes',
+      ),
+    );
+    const limit = String(usage + 40 * 2 ** 20);
+    await docker('update', '--memory', limit, '--memory-swap', limit, cart);
+    const address = await suite.shop.project.addressOf('cart');
+    const body = JSON.stringify({ sku: 'X'.repeat(1_000_000 - 100), quantity: 1 });
+    const [token = ''] = buyers;
+    const flood = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        fetch(`http://${address}:8084/api/cart/items`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body,
+        }).then(
+          (response) => response.status,
+          () => 'no answer',
+        ),
+      ),
+    );
+    await waitFor(
+      () => state('cart', '.State.OOMKilled'),
+      (killed) => killed === 'true',
+      { timeoutMs: 30_000 },
+    );
+    await waitFor(
+      async () =>
+        `${await state('cart', '.State.Running')} ${await state('cart', '.RestartCount')}`,
+      (running) => running.startsWith('true') && running !== 'true 0',
+      { timeoutMs: 60_000 },
+    );
+    const answers: Record<string, number> = {};
+    for (const status of flood) answers[status] = (answers[status] ?? 0) + 1;
+    await annotate(
+      `cart used ${Math.round(usage / 2 ** 20)} MB, limit ${Math.round(Number(limit) / 2 ** 20)} MB; the flood was answered ${JSON.stringify(answers)}`,
+    );
+
+    await waitFor(
+      () => Promise.all(buyers.map(cartOf)).catch(() => undefined),
+      (after) => JSON.stringify(after) === JSON.stringify(before),
+      { timeoutMs: 60_000 },
+    );
+    const bought = await suite.client.checkout(buyers[1] ?? '', randomUUID());
+    expect(bought.status).toBe(201);
+    expect(bought.body.lines).toEqual([expect.objectContaining({ sku, quantity: 2 })]);
+  }, 300_000);
 });
