@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isUnavailable } from './unavailable.js';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -17,9 +18,6 @@ export type PoolOptions = {
   /** A client idle in the pool lost its connection (server restart, failover): log it, don't crash. */
   onIdleClientError: (error: Error) => void;
 };
-
-/** What pg says when `query_timeout` passed: the connection is no longer to be trusted. */
-const readTimeout = 'Query read timeout';
 
 export function createPool(url: string, options: PoolOptions): pg.Pool {
   const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
@@ -51,7 +49,8 @@ export async function withTransaction<T>(
   work: (trx: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
-  // A connection that failed (timed out, dropped) leaves the pool instead of serving the next one.
+  // A connection that failed (timed out, dropped, its server gone) leaves the pool instead of
+  // serving the next caller; a ROLLBACK down it would only wait (a silent one) or fail.
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
@@ -59,8 +58,8 @@ export async function withTransaction<T>(
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    if (error instanceof Error && error.message === readTimeout) {
-      broken = error;
+    if (isUnavailable(error)) {
+      broken = error as Error;
     } else {
       await client.query('ROLLBACK').catch((failure: Error) => {
         broken = failure;

@@ -78,7 +78,9 @@ export function serviceClient(options: {
           // No answer in time, or no connection: the same as a 5xx.
           if (error instanceof Error && error.name === 'TimeoutError') reconnect();
         }
-        if (index < attempts) await sleep(100 * 2 ** (index - 1));
+        // The backoff never outlasts the budget: past it, the caller hears 503 at once.
+        const left = deadline - Date.now();
+        if (index < attempts && left > 0) await sleep(Math.min(100 * 2 ** (index - 1), left));
       }
       // The cause stays out of the problem: a client learns which service, not its internals.
       throw new DomainError('upstream_unavailable', `${options.name} is not answering`, {
