@@ -62,7 +62,7 @@ describe.each(stores)('the gateway with %s rate-limit counters', (store) => {
     ).toString('base64url');
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
     const sign = (audience: string, ttlSeconds = 60) =>
-      stack.identity.signer.sign({ subject: claims.sub, role: 'customer', audience, ttlSeconds });
+      stack.identity.sign({ subject: claims.sub, role: 'customer', audience, ttlSeconds });
     const bad = {
       tampered: `${header}.${forgedPayload}.${signature}`,
       'alg none': unsigned,

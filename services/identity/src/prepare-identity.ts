@@ -26,7 +26,7 @@ export async function prepareIdentity(config: IdentityConfig, db: Pool): Promise
     db,
     hasher,
     commonPasswords,
-    signer: createTokenSigner(db, {
+    signer: createTokenSigner({
       secret: config.SIGNING_KEY_SECRET,
       issuer: config.TOKEN_ISSUER,
     }),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPool } from '@bazaar/db/pool';
+import { createPool, withTransaction } from '@bazaar/db/pool';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { readConfig } from '../src/config.js';
@@ -449,16 +449,19 @@ describe('signing keys', () => {
     });
 
     const newKid = await rotateSigningKey(pool, identity.config.SIGNING_KEY_SECRET);
-    const signer = createTokenSigner(pool, {
+    const signer = createTokenSigner({
       secret: identity.config.SIGNING_KEY_SECRET,
       issuer: identity.config.TOKEN_ISSUER,
     });
-    const newToken = await signer.sign({
-      subject: session.user.id,
-      role: 'customer',
-      audience: identity.config.TOKEN_AUDIENCE,
-      ttlSeconds: 60,
-    });
+    const newToken = await signer.sign(
+      {
+        subject: session.user.id,
+        role: 'customer',
+        audience: identity.config.TOKEN_AUDIENCE,
+        ttlSeconds: 60,
+      },
+      pool,
+    );
     await pool.end();
 
     const after = await jwks();
@@ -472,6 +475,37 @@ describe('signing keys', () => {
     );
     expect((await me(newToken)).statusCode).toBe(200);
     expect((await me(session.accessToken)).statusCode).toBe(200);
+  });
+
+  test('sign-ins holding every pooled connection still sign when the key must be read again', async () => {
+    const { session } = await registered();
+    // Two connections, four sign-ins at once, no key cache: each signs inside its transaction.
+    const pool = createPool(identity.databaseUrl, {
+      applicationName: 'test',
+      max: 2,
+      onIdleClientError: () => {},
+    });
+    const signer = createTokenSigner({
+      secret: identity.config.SIGNING_KEY_SECRET,
+      issuer: identity.config.TOKEN_ISSUER,
+      cacheMs: 0,
+    });
+    const claims = {
+      subject: session.user.id,
+      role: 'customer',
+      audience: identity.config.TOKEN_AUDIENCE,
+      ttlSeconds: 60,
+    };
+    const tokens = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        withTransaction(pool, async (trx) => {
+          await trx.query('SELECT 1');
+          return signer.sign(claims, trx);
+        }),
+      ),
+    );
+    await pool.end();
+    for (const token of tokens) expect((await me(token)).statusCode).toBe(200);
   });
 });
 

@@ -2,7 +2,7 @@ import { createTestDatabase } from '@bazaar/db/test-database';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { buildApp } from '../src/app.js';
 import { type IdentityConfig, migrationsDirectory, readConfig } from '../src/config.js';
-import type { TokenSigner } from '../src/domain/signing-keys.js';
+import type { TokenClaims } from '../src/domain/signing-keys.js';
 import { prepareIdentity } from '../src/prepare-identity.js';
 
 export const testServiceClient = { id: 'orders', secret: 'orders-test-secret-0123456789' };
@@ -11,7 +11,8 @@ export const testAdmin = { email: 'admin@bazaar.test', password: 'admin-test-pas
 export type RunningIdentity = {
   app: ServiceApp;
   config: Readonly<IdentityConfig>;
-  signer: TokenSigner;
+  /** A token signed by identity's active key, as a sign-in gets one. */
+  sign: (claims: TokenClaims) => Promise<string>;
   databaseUrl: string;
   close: () => Promise<void>;
 };
@@ -39,7 +40,7 @@ export async function startIdentity(
   return {
     app,
     config,
-    signer: deps.signer,
+    sign: (claims) => deps.signer.sign(claims, database.pool),
     databaseUrl: database.url,
     close: async () => {
       await app.close();

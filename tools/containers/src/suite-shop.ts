@@ -1,5 +1,5 @@
 import { devAdmin, type ShopClient, shopClient } from '@bazaar/testing/shop-client';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ComposeShop, startComposeShop } from './compose-shop.js';
 
 export type SuiteShop = { shop: ComposeShop; client: ShopClient; admin: string };
@@ -19,6 +19,18 @@ export function suiteShop(
     suite.client = shopClient(suite.shop.url);
     suite.admin = (await suite.client.signIn(devAdmin.email, devAdmin.password)).accessToken;
   }, 900_000);
+  // What CI shows of a failed test is its output: the services' warnings and errors go with it.
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail' || !suite.shop) return;
+    const logs = await suite.shop.project.run('logs', '--no-color', '--tail', '2000');
+    const problems = logs.split('\n').filter((line) => /"level":(4|5|6)\d/.test(line));
+    console.error(
+      `the services' last 40 warnings and errors:\n${problems
+        .slice(-40)
+        .map((line) => line.slice(0, 600))
+        .join('\n')}`,
+    );
+  });
   afterAll(async () => {
     await suite.shop?.down();
   }, 120_000);

@@ -53,14 +53,17 @@ export async function continueSession(
   const refreshToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + deps.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
   await insertRefreshToken(trx, { hash: hashRefreshToken(refreshToken), familyId, expiresAt });
-  const accessToken = await deps.signer.sign({
-    subject: user.id,
-    role: user.role,
-    email: user.email,
-    sessionId: familyId,
-    audience: deps.config.TOKEN_AUDIENCE,
-    ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
-  });
+  const accessToken = await deps.signer.sign(
+    {
+      subject: user.id,
+      role: user.role,
+      email: user.email,
+      sessionId: familyId,
+      audience: deps.config.TOKEN_AUDIENCE,
+      ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
+    },
+    trx,
+  );
   return {
     user,
     accessToken,

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import { accessTokenType } from '@bazaar/service-kit/auth';
 import {
   calculateJwkThumbprint,
@@ -31,17 +31,23 @@ export type TokenClaims = {
   ttlSeconds: number;
 };
 
-/** Signs tokens with the active key; keys are read from the database, so a rotation is seen within `cacheMs`. */
-export type TokenSigner = { sign: (claims: TokenClaims) => Promise<string> };
+/**
+ * Signs tokens with the active key; keys are read from the database, so a rotation is seen within
+ * `cacheMs`. The key is read through `db`, the caller's: a sign-in signs inside its transaction,
+ * and a second connection asked of the pool there would wait for ever once every connection is
+ * held by a sign-in doing the same.
+ */
+export type TokenSigner = { sign: (claims: TokenClaims, db: Queryable) => Promise<string> };
 
-export function createTokenSigner(
-  db: Pool,
-  options: { secret: string; issuer: string; cacheMs?: number },
-): TokenSigner {
+export function createTokenSigner(options: {
+  secret: string;
+  issuer: string;
+  cacheMs?: number;
+}): TokenSigner {
   let cached:
     | { kid: string; key: Awaited<ReturnType<typeof importJWK>>; until: number }
     | undefined;
-  const activeKey = async () => {
+  const activeKey = async (db: Queryable) => {
     if (cached && cached.until > Date.now()) return cached;
     const row = await selectActiveKey(db);
     if (!row) throw new Error('no active signing key');
@@ -54,8 +60,8 @@ export function createTokenSigner(
     return cached;
   };
   return {
-    sign: async (claims) => {
-      const { kid, key } = await activeKey();
+    sign: async (claims, db) => {
+      const { kid, key } = await activeKey(db);
       return new SignJWT({
         role: claims.role,
         ...(claims.email ? { email: claims.email } : {}),

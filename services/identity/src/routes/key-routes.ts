@@ -92,12 +92,15 @@ export function keyRoutes(
       if (!isServiceClient(deps.clients, clientId, clientSecret)) {
         throw new DomainError('invalid_client', 'Unknown client or wrong secret');
       }
-      const accessToken = await deps.signer.sign({
-        subject: `service:${clientId}`,
-        role: 'service',
-        audience: deps.serviceAudience,
-        ttlSeconds: serviceTokenTtlSeconds,
-      });
+      const accessToken = await deps.signer.sign(
+        {
+          subject: `service:${clientId}`,
+          role: 'service',
+          audience: deps.serviceAudience,
+          ttlSeconds: serviceTokenTtlSeconds,
+        },
+        deps.db,
+      );
       return { accessToken, tokenType: 'Bearer' as const, expiresIn: serviceTokenTtlSeconds };
     },
   );
