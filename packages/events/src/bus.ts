@@ -34,14 +34,22 @@ export type EventBus = {
 export const busConfig = {
   NATS_URL: Type.Optional(
     Type.String({
-      pattern: '^(nats|tls)://[^\\s]+$',
-      description: 'a nats:// URL: events travel on NATS JetStream',
+      pattern: '^(nats|tls)://[^\\s,]+(,(nats|tls)://[^\\s,]+)*$',
+      description:
+        "a nats:// URL, or a comma-separated list of a cluster's: events travel on NATS JetStream",
     }),
   ),
   NATS_STREAM: Type.String({
     default: 'bazaar',
     pattern: '^[A-Za-z0-9_-]{1,32}$',
     description: 'the JetStream stream, also the root of its subjects (letters, digits, _ and -)',
+  }),
+  NATS_STREAM_REPLICAS: Type.Integer({
+    default: 1,
+    minimum: 1,
+    maximum: 5,
+    description:
+      'copies JetStream keeps of the stream, one per server (3 on a three-node cluster: one node may fail)',
   }),
   BUS_DATABASE_URL: Type.Optional(postgresUrlSetting()),
   OUTBOX_RELAY_INTERVAL_MS: Type.Integer({
@@ -59,7 +67,11 @@ export async function connectBus(
   options: { name: string; onIdleClientError: (error: Error) => void },
 ): Promise<EventBus> {
   if (config.NATS_URL) {
-    return natsBus(config.NATS_URL, { name: options.name, stream: config.NATS_STREAM });
+    return natsBus(config.NATS_URL.split(','), {
+      name: options.name,
+      stream: config.NATS_STREAM,
+      replicas: config.NATS_STREAM_REPLICAS,
+    });
   }
   if (config.BUS_DATABASE_URL) return postgresBus(config.BUS_DATABASE_URL, options);
   throw new ConfigError(

@@ -42,14 +42,14 @@ async function loadNatsClient(): Promise<NatsClient> {
  * subject and acked.
  */
 export async function natsBus(
-  url: string,
-  options: { name: string; stream: string },
+  servers: string[],
+  options: { name: string; stream: string; replicas?: number },
 ): Promise<EventBus> {
   const { stream } = options;
   const subjects = subjectsOf(stream);
   const nats = await loadNatsClient();
   const connection = await nats.connect({
-    servers: url,
+    servers,
     name: options.name,
     // Keep trying through a NATS restart; publishes wait in the outbox meanwhile.
     maxReconnectAttempts: -1,
@@ -59,7 +59,7 @@ export async function natsBus(
     maxPingOut: 2,
   });
   const manager = await nats.jetstreamManager(connection);
-  await ensureStream(nats, manager, stream, subjects);
+  await ensureStream(nats, manager, { stream, subjects, replicas: options.replicas ?? 1 });
   const client = nats.jetstream(connection);
 
   const publishOne = async (subject: string, body: unknown, msgID: string) => {
@@ -144,17 +144,24 @@ export async function natsBus(
   };
 }
 
+/**
+ * The stream, made on first use; a shop that grew onto a cluster gets the copies it asks for by
+ * an update in place, which JetStream carries out without losing a message.
+ */
 async function ensureStream(
   nats: NatsClient,
   manager: JetStreamManager,
-  stream: string,
-  subjects: Subjects,
+  wanted: { stream: string; subjects: Subjects; replicas: number },
 ): Promise<void> {
-  try {
-    await manager.streams.info(stream);
-  } catch (error) {
-    if (!isApiError(nats, error, nats.JetStreamApiCodes.StreamNotFound)) throw error;
-    await manager.streams.add({ name: stream, subjects: [subjects.all] });
+  const { stream, subjects, replicas } = wanted;
+  const info = await manager.streams.info(stream).catch((error: unknown) => {
+    if (isApiError(nats, error, nats.JetStreamApiCodes.StreamNotFound)) return undefined;
+    throw error;
+  });
+  if (!info) {
+    await manager.streams.add({ name: stream, subjects: [subjects.all], num_replicas: replicas });
+  } else if (info.config.num_replicas !== replicas) {
+    await manager.streams.update(stream, { num_replicas: replicas });
   }
 }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { migrate } from '@bazaar/db/migrations';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import { parseConfig } from '@bazaar/service-kit/config';
 import { until } from '@bazaar/testing/until';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { Type } from 'typebox';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
-import type { EventBus } from '../src/bus.js';
+import { busConfig, type EventBus } from '../src/bus.js';
 import type { CloudEvent } from '../src/cloud-event.js';
 import type { EventHandler, Subscription } from '../src/inbox.js';
 import { natsBus } from '../src/nats-bus.js';
@@ -140,7 +142,7 @@ function natsTransport(url: string): Transport {
   const manager = connection.then((nc) => jetstreamManager(nc));
   return {
     name: 'NATS JetStream',
-    open: () => natsBus(url, { name: 'test', stream }),
+    open: () => natsBus([url], { name: 'test', stream }),
     storedEvents: async () => {
       const info = await (await manager).streams.info(stream, { subjects_filter: `${stream}.>` });
       return Object.entries(info.state.subjects ?? {})
@@ -366,5 +368,28 @@ describe.each(transports)('on the $name', (transport) => {
     expect(
       await count(consumer, `SELECT count(*) AS n FROM inbox WHERE consumer = '${consumerName}'`),
     ).toBe(50);
+  });
+});
+
+describe('settings', () => {
+  const read = (env: Record<string, string>) => parseConfig(Type.Object(busConfig), env);
+
+  test('NATS_URL takes one server or a cluster of them; the stream its copies', () => {
+    expect(
+      read({ NATS_URL: 'nats://nats-1:4222,nats://nats-2:4222', NATS_STREAM_REPLICAS: '3' }),
+    ).toMatchObject({ NATS_URL: 'nats://nats-1:4222,nats://nats-2:4222', NATS_STREAM_REPLICAS: 3 });
+    expect(read({ NATS_URL: 'nats://nats:4222' }).NATS_STREAM_REPLICAS).toBe(1);
+  });
+
+  test.for<[string, string]>([
+    ['NATS_URL', 'nats://nats-1:4222, nats://nats-2:4222'],
+    ['NATS_URL', 'nats://nats-1:4222,'],
+    ['NATS_URL', 'http://nats:4222'],
+    ['NATS_STREAM_REPLICAS', '0'],
+    ['NATS_STREAM_REPLICAS', '6'],
+  ])('%s=%s stops the process at boot with a line naming it', ([name, value]) => {
+    expect(() => read({ NATS_URL: 'nats://nats:4222', [name]: value })).toThrow(
+      new RegExp(`^${name}: expected`),
+    );
   });
 });

@@ -63,10 +63,11 @@ export async function runtimeBase(): Promise<string> {
 /**
  * compose.yaml (with compose.offline.yaml: no registry here) up as a project of its own, its
  * published ports free ones, its mail going to an SMTP server of the test's; once the gateway
- * serves the product list. `services` is laid over compose.yaml's, as one more compose file.
+ * serves the product list. `files` (the project's own, such as deploy/docker/compose.nats-cluster.yaml)
+ * are laid over compose.yaml, then `services`, as one more compose file.
  */
 export async function startComposeShop(
-  options: { services?: Record<string, object> } = {},
+  options: { files?: string[]; services?: Record<string, object> } = {},
 ): Promise<ComposeShop> {
   await buildImage();
   // Where containers reach the host: host.docker.internal, as a container resolves it.
@@ -94,6 +95,7 @@ export async function startComposeShop(
     files: [
       'compose.yaml',
       'deploy/docker/compose.offline.yaml',
+      ...(options.files ?? []),
       ...(options.services ? [overrides] : []),
     ],
     cwd: root,

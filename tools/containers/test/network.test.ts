@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ledgerViolations } from '@bazaar/faults/ledger';
-import { type CheckoutTally, startSteadyCheckouts } from '@bazaar/faults/steady-checkouts';
-import { signUpBuyers } from '@bazaar/testing/tuned-shop';
+import type { CheckoutTally } from '@bazaar/faults/steady-checkouts';
 import { describe, expect, test } from 'vitest';
 import { docker, dockerEngine } from '../src/docker.js';
 import { lossyLink } from '../src/lossy-link.js';
+import { shoppersThrough } from '../src/shoppers.js';
 import { suiteShop } from '../src/suite-shop.js';
 
 /**
@@ -31,34 +30,17 @@ const suite = suiteShop(engine, {
 });
 
 /**
- * Eight shoppers checking out in a loop; `fault` starts 3 s in and lasts `seconds`, then is
- * undone, and the shoppers go on for 5 s more. What they were answered, and the ledger after.
+ * Shoppers checking out; `fault` starts 3 s in and lasts `seconds`, then is undone, and the
+ * shoppers go on for 5 s more.
  */
-async function checkoutsThrough(
-  fault: () => Promise<() => Promise<void>>,
-  seconds: number,
-): Promise<{ tally: CheckoutTally; violations: string[] }> {
-  const initialStock = new Map([[await suite.client.stockedSku(suite.admin, 100_000), 100_000]]);
-  const buyers = await signUpBuyers(suite.client, 8, 8);
-  const load = startSteadyCheckouts(suite.client, buyers, [...initialStock.keys()]);
-  let tally: CheckoutTally;
-  try {
+function checkoutsThrough(fault: () => Promise<() => Promise<void>>, seconds: number) {
+  return shoppersThrough(suite, async () => {
     await sleep(3000);
     const undo = await fault();
     await sleep(seconds * 1000);
     await undo();
     await sleep(5000);
-  } finally {
-    // The shoppers stop whatever happened: a test after this one reads a ledger of its own.
-    tally = await load.stop();
-  }
-  // The sweeper settles a checkout left pending after 30 s; the relays and consumers catch up.
-  const violations = await ledgerViolations(suite.shop, {
-    ...tally,
-    initialStock,
-    settleTimeoutMs: 120_000,
   });
-  return { tally, violations };
 }
 
 /** Answers a shopper may get while part of the shop is out of reach: any other is a defect. */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ShopClient } from '@bazaar/testing/shop-client';
 
 export type SteadyCheckouts = {
+  /** Checkouts answered 201 confirmed so far. */
+  confirmed: () => number;
   /** Stops the buyers and tells what they were answered. */
   stop: () => Promise<CheckoutTally>;
 };
@@ -68,6 +70,7 @@ export function startSteadyCheckouts(
     }
   });
   return {
+    confirmed: () => tally.accepted.length,
     stop: async () => {
       running = false;
       await Promise.all(loops);
