@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import { DomainError } from './errors.js';
 import { currentRequestId } from './request-context.js';
 import type { ServiceTokenSource } from './service-token.js';
+import { spreadingLookup } from './spreading-lookup.js';
 
 export type ServiceResponse<T> = { status: number; body: T };
 
@@ -36,7 +37,9 @@ export function serviceClient(options: {
   // Kept-alive connections to the callee, through undici's own API: a fetch() costs several
   // times the CPU of the call it makes, on a path every checkout crosses seven times. A connection
   // is made within a second or not at all: on one network, a slower one is a callee out of reach.
-  const connect = () => new Pool(options.baseUrl, { connections: 64, connectTimeout: 1000 });
+  const lookup = spreadingLookup();
+  const connect = () =>
+    new Pool(options.baseUrl, { connections: 64, connectTimeout: 1000, connect: { lookup } });
   let pool = connect();
   const attempt = async <T>(request: Parameters<ServiceClient['call']>[0], deadline: number) => {
     const requestId = currentRequestId();
@@ -75,7 +78,9 @@ export function serviceClient(options: {
           const response = await attempt<never>(request, deadline);
           if (response.status < 500) return response;
         } catch (error) {
-          // No answer in time, or no connection: the same as a 5xx.
+          // No answer in time, or no connection: the same as a 5xx. The next attempt connects to
+          // another replica than one that refused.
+          lookup.avoid(error);
           if (error instanceof Error && error.name === 'TimeoutError') reconnect();
         }
         // The backoff never outlasts the budget: past it, the caller hears 503 at once.

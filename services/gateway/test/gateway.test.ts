@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type RunningCatalog, startCatalog } from '@bazaar/catalog/test-fixture';
 import type { ServiceApp } from '@bazaar/service-kit/app';
@@ -128,5 +130,74 @@ describe('an upstream in trouble', () => {
     expect(response.statusCode).toBe(504);
     expect(response.json()).toMatchObject({ status: 504, title: 'Gateway Timeout' });
     expect(waited).toBeLessThan(1500);
+  });
+});
+
+describe('a connection closed under a request (a replica going away)', () => {
+  /** A service that drops the connection of the first request it reads, then echoes each one. */
+  const flakyEcho = async () => {
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        seen.push(`${request.method} ${request.url}`);
+        if (seen.length === 1) {
+          request.socket.destroy();
+          return;
+        }
+        response.setHeader('content-type', request.headers['content-type'] ?? 'text/plain');
+        response.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    const gateway = await buildApp(
+      await prepareGateway(gatewayConfig({ ORDERS_URL: `http://127.0.0.1:${port}` })),
+    );
+    const close = async () => {
+      await gateway.close();
+      await new Promise((closed) => server.close(closed));
+    };
+    return { gateway, seen, close };
+  };
+  // Bytes no JSON parser would give back as they came: a number beyond a double, spacing, a key twice.
+  const body = '{ "note":  1e400, "note": "x" }';
+
+  test('a checkout with an Idempotency-Key is sent again, its body byte for byte', async () => {
+    const { gateway, seen, close } = await flakyEcho();
+    const response = await gateway.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'idempotency-key': 'k-1' },
+      payload: body,
+    });
+    await close();
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(body);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(seen).toEqual(['POST /api/checkout', 'POST /api/checkout']);
+  });
+
+  test('a read is sent again', async () => {
+    const { gateway, seen, close } = await flakyEcho();
+    const response = await gateway.inject({ method: 'GET', url: '/api/orders' });
+    await close();
+    expect(response.statusCode).toBe(200);
+    expect(seen).toHaveLength(2);
+  });
+
+  test('a POST without an Idempotency-Key is not: the service may have acted on it', async () => {
+    const { gateway, seen, close } = await flakyEcho();
+    const response = await gateway.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    });
+    await close();
+    expect(response.statusCode).toBe(502);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(seen).toHaveLength(1);
   });
 });

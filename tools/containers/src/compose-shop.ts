@@ -64,10 +64,15 @@ export async function runtimeBase(): Promise<string> {
  * compose.yaml (with compose.offline.yaml: no registry here) up as a project of its own, its
  * published ports free ones, its mail going to an SMTP server of the test's; once the gateway
  * serves the product list. `files` (the project's own, such as deploy/docker/compose.nats-cluster.yaml)
- * are laid over compose.yaml, then `services`, as one more compose file.
+ * are laid over compose.yaml, then `services`, as one more compose file; `scale` runs that many
+ * replicas of a service.
  */
 export async function startComposeShop(
-  options: { files?: string[]; services?: Record<string, object> } = {},
+  options: {
+    files?: string[];
+    services?: Record<string, object>;
+    scale?: Record<string, number>;
+  } = {},
 ): Promise<ComposeShop> {
   await buildImage();
   // Where containers reach the host: host.docker.internal, as a container resolves it.
@@ -116,7 +121,15 @@ export async function startComposeShop(
   };
   const up = Date.now();
   try {
-    await project.run('up', '-d', '--no-build');
+    await project.run(
+      'up',
+      '-d',
+      '--no-build',
+      ...Object.entries(options.scale ?? {}).flatMap(([service, n]) => [
+        '--scale',
+        `${service}=${n}`,
+      ]),
+    );
     await waitFor(
       () =>
         fetch(`http://127.0.0.1:${httpPort}/api/products?limit=1`).then(

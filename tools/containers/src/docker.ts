@@ -41,6 +41,8 @@ export type ComposeProject = {
   run: (...args: string[]) => Promise<string>;
   /** The container of a service (its first replica). */
   container: (service: string) => Promise<string>;
+  /** The containers of a service, one a replica. */
+  containers: (service: string) => Promise<string[]>;
   /** A container's address on one of the project's networks (`default` unless named). */
   addressOf: (service: string, network?: string) => Promise<string>;
   /**
@@ -67,8 +69,10 @@ export function composeProject(options: {
     });
     return stdout.trim();
   };
+  const containers = async (service: string) =>
+    (await compose('ps', '-q', service)).split('\n').filter(Boolean);
   const container = async (service: string) => {
-    const [id] = (await compose('ps', '-q', service)).split('\n');
+    const [id] = await containers(service);
     if (!id) throw new Error(`no container for ${service}`);
     return id;
   };
@@ -78,6 +82,7 @@ export function composeProject(options: {
     name: options.name,
     run: compose,
     container,
+    containers,
     addressOf: async (service, network = 'default') =>
       docker(
         'inspect',

@@ -15,6 +15,8 @@ export type CheckoutTally = {
   refused: string[];
   /** Units each buyer (by user id) asked to put into the cart, answered or not. */
   unitsPutInCarts: Map<string, number>;
+  /** What putting the item into the cart was answered, by status (`error`: no answer). */
+  cartAnswers: Record<string, number>;
   /**
    * Answers by status (`error` when no answer came at all); an error answer that is not an RFC
    * 9457 problem counts as `<status> unexplained`.
@@ -38,11 +40,12 @@ export function startSteadyCheckouts(
     accepted: [],
     refused: [],
     unitsPutInCarts: new Map(),
+    cartAnswers: {},
     statuses: {},
     slowestMs: 0,
   };
-  const count = (status: string) => {
-    tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
+  const count = (status: string, answers = tally.statuses) => {
+    answers[status] = (answers[status] ?? 0) + 1;
   };
   const loops = buyers.map(async (token, index) => {
     const userId = subjectOf(token);
@@ -50,7 +53,13 @@ export function startSteadyCheckouts(
       const sku = skus[(index + turn) % skus.length] as string;
       try {
         tally.unitsPutInCarts.set(userId, (tally.unitsPutInCarts.get(userId) ?? 0) + 1);
-        await client.call('POST', '/api/cart/items', { bearer: token, body: { sku, quantity: 1 } });
+        const put = await client
+          .call('POST', '/api/cart/items', { bearer: token, body: { sku, quantity: 1 } })
+          .then(
+            (answer) => String(answer.status),
+            () => 'error',
+          );
+        count(put, tally.cartAnswers);
         const asked = Date.now();
         const answer = await client.checkout(token, randomUUID());
         tally.slowestMs = Math.max(tally.slowestMs, Date.now() - asked);

@@ -1,4 +1,5 @@
 import type { ServiceApp } from '@bazaar/service-kit/app';
+import { spreadingLookup } from '@bazaar/service-kit/spreading-lookup';
 import proxy from '@fastify/http-proxy';
 import type { GatewayConfig } from '../config.js';
 
@@ -24,16 +25,32 @@ function routeTable(config: GatewayConfig): Array<{ prefix: string; upstream: st
 }
 
 export async function proxyRoutes(app: ServiceApp, config: GatewayConfig): Promise<void> {
+  // Bodies are read whole (the length was checked first, edge-protection.ts), so that a request
+  // can be sent again to another replica; the bytes pass on untouched (webhook signatures).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   for (const { prefix, upstream } of routeTable(config)) {
+    const lookup = spreadingLookup();
     await app.register(proxy, {
       upstream,
       prefix,
       rewritePrefix: prefix,
+      proxyPayloads: false,
+      // The buffered body goes out as it came, under the client's own content type (reply-from
+      // would otherwise encode a JSON body again).
+      handler: (request, reply, destination, options) =>
+        reply.from(
+          destination,
+          Buffer.isBuffer(request.body)
+            ? { ...options, body: request.body, contentType: request.headers['content-type'] }
+            : options,
+        ),
       undici: {
         connections: 128,
         connectTimeout: Math.min(config.UPSTREAM_TIMEOUT_MS, 5000),
         headersTimeout: config.UPSTREAM_TIMEOUT_MS,
         bodyTimeout: config.UPSTREAM_TIMEOUT_MS,
+        connect: { lookup },
       },
       replyOptions: {
         // The upstream logs under the same request id, made here if the client sent none.
@@ -63,6 +80,12 @@ export async function proxyRoutes(app: ServiceApp, config: GatewayConfig): Promi
           'x-forwarded-host': request.host,
         }),
         onError: (reply, { error }) => reply.send(asUpstreamFailure(error)),
+        // reply-from hands the hook its own request (method, headers) and the upstream's answer,
+        // not Fastify's request and reply that its types name.
+        retryDelay: ({ err, req, res, attempt }) => {
+          lookup.avoid(err);
+          return retryable(err, req as unknown as ProxiedRequest, res, attempt) ? 20 : null;
+        },
       },
     });
   }
@@ -78,4 +101,32 @@ function asUpstreamFailure(error: Error & { statusCode?: number; cause?: unknown
   return Object.assign(new Error(`upstream failed: ${code ?? error.message}`, { cause: error }), {
     statusCode: code === 'ECONNREFUSED' ? 503 : 502,
   });
+}
+
+/** Methods a repeat of which does what the first did (RFC 9110, 9.2.2). */
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/** Failures that come at once and mean nothing was sent: no address, or no one listening. */
+const neverSent = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** A kept-alive connection the upstream closed (a replica shutting down) as the request went out. */
+const closedUnderneath = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+type ProxiedRequest = { method: string; headers: Record<string, unknown> };
+
+/**
+ * Whether a failed proxied request is sent again (twice at most): when nothing was sent, whatever
+ * the method (the next connection goes to another replica), or when a kept-alive connection broke
+ * before an answer and a repeat is harmless, by its method or by its `Idempotency-Key` (a
+ * checkout). An answer, even a 5xx, is the client's; a timeout is not retried: the service may
+ * still be at it, and the client's budget is spent.
+ */
+function retryable(
+  error: (Error & { code?: string }) | undefined,
+  request: ProxiedRequest,
+  answer: unknown,
+  attempt: number,
+): boolean {
+  if (answer || !error || attempt >= 2) return false;
+  if (neverSent.has(error.code ?? '')) return true;
+  if (!closedUnderneath.has(error.code ?? '')) return false;
+  return idempotentMethods.has(request.method) || request.headers['idempotency-key'] !== undefined;
 }

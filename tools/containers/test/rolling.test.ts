@@ -1,0 +1,136 @@
+import { waitFor } from '@bazaar/testing/until';
+import { expect, test } from 'vitest';
+import { docker, dockerEngine } from '../src/docker.js';
+import { shoppersThrough } from '../src/shoppers.js';
+import { suiteShop } from '../src/suite-shop.js';
+
+/**
+ * Every service behind the gateway at two replicas, each replaced as a Deployment rolls (one more
+ * replica first, then an old one stopped) while twenty shoppers buy. The gateway itself is one
+ * container here: compose publishes its port from one container only (docs/resilience.md).
+ */
+const engine = dockerEngine();
+const services = [
+  'identity',
+  'catalog',
+  'inventory',
+  'cart',
+  'orders',
+  'payments',
+  'notifications',
+];
+const suite = suiteShop(engine, {
+  scale: Object.fromEntries(services.map((service) => [service, 2])),
+  services: { orders: { environment: { PENDING_GRACE_SECONDS: '10' } } },
+});
+const ports: Record<string, number> = {
+  identity: 8081,
+  catalog: 8082,
+  inventory: 8083,
+  cart: 8084,
+  orders: 8085,
+  payments: 8086,
+  notifications: 8087,
+};
+
+const addressOf = (id: string) =>
+  docker(
+    'inspect',
+    '--format',
+    '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
+    id,
+  ).then((addresses) => addresses.split(' ')[0] as string);
+
+/** Requests each replica of each service has answered, probes left out, by `<service> <container>`. */
+async function requestsPerReplica(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const service of services) {
+    for (const id of await suite.shop.project.containers(service)) {
+      const text = await (await fetch(`http://${await addressOf(id)}:9464/metrics`)).text();
+      counts[`${service} ${id.slice(0, 12)}`] = text
+        .split('\n')
+        .filter(
+          (line) =>
+            line.startsWith('http_requests_total{') && !/route="\/(healthz|readyz)"/.test(line),
+        )
+        .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    }
+  }
+  return counts;
+}
+
+/** Whether a container's service says it is ready (every dependency answered). */
+const ready = async (service: string, id: string) =>
+  fetch(`http://${await addressOf(id)}:${ports[service]}/readyz`, {
+    signal: AbortSignal.timeout(2000),
+  }).then(
+    (response) => response.ok,
+    () => false,
+  );
+
+/**
+ * A service's replicas replaced one at a time, as a Deployment rolls with one surge and none
+ * unavailable: a new replica started and ready, then an old one stopped (SIGTERM, its grace
+ * period) and removed; twice.
+ */
+async function replace(service: string): Promise<void> {
+  const old = await suite.shop.project.containers(service);
+  for (const leaving of old) {
+    const before = await suite.shop.project.containers(service);
+    await suite.shop.project.run(
+      'up',
+      '-d',
+      '--no-build',
+      '--no-deps',
+      '--no-recreate',
+      '--scale',
+      `${service}=${before.length + 1}`,
+      service,
+    );
+    const [fresh] = (await suite.shop.project.containers(service)).filter(
+      (id) => !before.includes(id),
+    );
+    if (!fresh) throw new Error(`no new replica of ${service}`);
+    await waitFor(
+      () => ready(service, fresh),
+      (yes) => yes,
+      { timeoutMs: 120_000 },
+    );
+    await docker('stop', '--time', '20', leaving);
+    await docker('rm', leaving);
+  }
+}
+
+test.skipIf(!engine)(
+  'every service replaced one replica at a time while 20 shoppers check out: no request fails, no order is lost',
+  async ({ annotate }) => {
+    let spread: Record<string, number> = {};
+    const { tally, violations } = await shoppersThrough(
+      suite,
+      async (load) => {
+        const confirmed = (count: number) =>
+          waitFor(load.confirmed, (n) => n >= count, { timeoutMs: 180_000 });
+        await confirmed(40);
+        spread = await requestsPerReplica();
+        for (const service of services) await replace(service);
+        await confirmed(load.confirmed() + 40);
+      },
+      20,
+    );
+    const replicas = await requestsPerReplica();
+    await annotate(
+      `checkouts: ${JSON.stringify(tally.statuses)}, cart: ${JSON.stringify(tally.cartAnswers)}, slowest checkout ${tally.slowestMs} ms; requests per replica before: ${JSON.stringify(spread)}`,
+    );
+
+    // Both replicas of every service were sent requests, not just the first.
+    expect(Object.keys(spread)).toHaveLength(services.length * 2);
+    expect(Object.entries(spread).filter(([, requests]) => requests === 0)).toEqual([]);
+    // The old replicas are gone, two new ones serve.
+    expect(Object.keys(replicas)).toHaveLength(services.length * 2);
+    expect(Object.keys(replicas).filter((replica) => replica in spread)).toEqual([]);
+    expect(tally.statuses).toEqual({ '201': tally.accepted.length });
+    expect(Object.keys(tally.cartAnswers)).toEqual(['200']);
+    expect(violations).toEqual([]);
+  },
+  900_000,
+);
