@@ -41,6 +41,7 @@ module "eks" {
   source                = "../modules/eks"
   name                  = local.name
   kubernetes_version    = var.kubernetes_version
+  vpc_id                = module.network.vpc_id
   subnet_ids            = module.network.app_subnet_ids
   public_endpoint_cidrs = var.eks_public_endpoint_cidrs
   instance_types        = var.node_instance_types

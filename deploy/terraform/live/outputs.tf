@@ -14,6 +14,16 @@ output "database_address" {
 }
 
 output "data_subnet_cidrs" {
-  description = "Set these as the data-store CIDR of the Kubernetes NetworkPolicy allow-data-stores."
+  description = "The data subnets; the environment's overlay names the same in its allow-data-stores NetworkPolicy (a test keeps them equal)."
   value       = module.network.data_subnet_cidrs
+}
+
+output "admin_host_id" {
+  description = "The SSM-reached admin host in front of the private API endpoint (docs/runbooks/cluster-access.md)."
+  value       = module.eks.admin_host_id
+}
+
+output "cluster_endpoint" {
+  description = "The Kubernetes API endpoint (private unless eks_public_endpoint_cidrs names networks)."
+  value       = module.eks.endpoint
 }

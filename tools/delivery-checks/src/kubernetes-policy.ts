@@ -83,6 +83,16 @@ function deploymentViolations(objects: readonly K8sObject[], deployment: K8sObje
   for (const kind of ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
     if (!named(objects, kind, name)) violations.push(`${where}: no ${kind}`);
   }
+  const scaledBy = byKind(objects, 'HorizontalPodAutoscaler').find(
+    (autoscaler) =>
+      autoscaler.spec.scaleTargetRef?.kind === 'Deployment' &&
+      autoscaler.spec.scaleTargetRef?.name === name,
+  );
+  if (scaledBy && deployment.spec.replicas !== undefined) {
+    violations.push(
+      `${where}: replicas kept in git while HorizontalPodAutoscaler/${scaledBy.metadata.name} scales it (Argo CD's self-heal would undo every scale)`,
+    );
+  }
   return violations;
 }
 
@@ -232,11 +242,8 @@ function secretViolations(objects: readonly K8sObject[], environment: string): s
 function productionViolations(objects: readonly K8sObject[]): string[] {
   const violations: string[] = [];
   for (const name of ['gateway', 'catalog', 'orders']) {
-    const deployment = named(objects, 'Deployment', name);
     const autoscaler = named(objects, 'HorizontalPodAutoscaler', name);
     const budget = named(objects, 'PodDisruptionBudget', name);
-    if ((deployment?.spec.replicas ?? 0) < 3)
-      violations.push(`prod: ${name} runs fewer than 3 replicas`);
     if ((autoscaler?.spec.minReplicas ?? 0) < 3)
       violations.push(`prod: ${name} may scale below 3 replicas`);
     if (!(budget?.spec.minAvailable >= 2))
@@ -274,4 +281,50 @@ export function kubernetesViolations(objects: readonly K8sObject[], environment:
     violations.push('HorizontalPodAutoscaler/orders: no custom metric besides CPU');
   }
   return violations;
+}
+
+/**
+ * The data-store rule of `allow-data-stores` must name exactly the data subnets of the
+ * environment's network: a wider block lets pods reach more, a block of another VPC blocks the
+ * databases.
+ */
+export function dataStoreViolations(
+  objects: readonly K8sObject[],
+  dataSubnets: string[],
+): string[] {
+  const policy = named(objects, 'NetworkPolicy', 'allow-data-stores');
+  const rule = (policy?.spec.egress ?? []).find((candidate: K8sObject) =>
+    (candidate.ports ?? []).some((port: K8sObject) => port.port === 5432),
+  );
+  const blocks: string[] = (rule?.to ?? [])
+    .map((peer: K8sObject) => peer.ipBlock?.cidr)
+    .filter(Boolean)
+    .sort();
+  const expected = [...dataSubnets].sort();
+  return JSON.stringify(blocks) === JSON.stringify(expected)
+    ? []
+    : [
+        `NetworkPolicy/allow-data-stores: PostgreSQL and Redis at ${blocks.join(', ') || '(nowhere)'}, but the data subnets are ${expected.join(', ')}`,
+      ];
+}
+
+/**
+ * The event stream is kept on as many NATS servers as the environment's NATS chart runs (its
+ * `config.cluster.replicas`, 1 when not clustered): fewer, and a stream is lost with its server.
+ */
+export function streamReplicaViolations(
+  objects: readonly K8sObject[],
+  natsApplication: K8sObject,
+): string[] {
+  const cluster = natsApplication.spec.source?.helm?.valuesObject?.config?.cluster;
+  const servers = cluster?.enabled ? Number(cluster.replicas ?? 1) : 1;
+  const settings = objects.find(
+    (object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('bazaar-settings'),
+  );
+  const replicas = Number(settings?.data?.NATS_STREAM_REPLICAS ?? 1);
+  return replicas === servers
+    ? []
+    : [
+        `ConfigMap/bazaar-settings: NATS_STREAM_REPLICAS is ${replicas}, but NATS runs ${servers} servers`,
+      ];
 }

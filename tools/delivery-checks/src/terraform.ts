@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 
@@ -105,6 +106,124 @@ export function terraformViolations(files: Array<{ file: string; hcl: Hcl }>): s
     );
     if (directory.startsWith('modules/') && outputs.length === 0)
       violations.push(`${directory}: no outputs`);
+  }
+  return violations;
+}
+
+/**
+ * The values of HCL expressions (as hcl2json gives them, `${…}`), worked out by `terraform
+ * console` itself in a scratch directory holding just the variables they read: Terraform's own
+ * type conversions and functions, no provider needed.
+ */
+export function evaluateTerraform(
+  expressions: readonly string[],
+  variables: Readonly<Record<string, { type: string; value: unknown }>>,
+): unknown[] {
+  const scratch = mkdtempSync(join(tmpdir(), 'bazaar-tf-'));
+  try {
+    writeFileSync(
+      join(scratch, 'main.tf'),
+      Object.entries(variables)
+        .map(([name, { type }]) => `variable "${name}" {\n  type = ${type}\n}\n`)
+        .join(''),
+    );
+    // One tuple: the console prints one line for it.
+    const output = execFileSync(
+      'terraform',
+      [
+        'console',
+        ...Object.entries(variables).flatMap(([name, { value }]) => [
+          '-var',
+          // A string is taken as it is; anything else is read as HCL (JSON is HCL).
+          `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+        ]),
+      ],
+      {
+        cwd: scratch,
+        input: `jsonencode([${expressions.map(bare).join(', ')}])\n`,
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'ignore'],
+      },
+    );
+    return JSON.parse(JSON.parse(output.trim()));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The type a module's variable is declared with, as HCL (`list(string)`). */
+function declaredType(files: Array<{ file: string; hcl: Hcl }>, directory: string, name: string) {
+  const declared = files.find(
+    ({ file, hcl }) => file.startsWith(`${directory}/`) && hcl.variable?.[name],
+  )?.hcl.variable[name][0]?.type;
+  return bare(String(declared ?? 'any'));
+}
+
+/** An expression as Terraform writes it, from hcl2json's `${…}`. */
+const bare = (expression: string) => expression.replace(/^\$\{([\s\S]*)\}$/, '$1');
+
+/**
+ * The CIDRs of the data subnets (PostgreSQL, Redis) the network module makes from `vpcCidr`, by
+ * Terraform's own evaluation of their `cidr_block` for each `count.index`.
+ */
+export function dataSubnetCidrs(
+  files: Array<{ file: string; hcl: Hcl }>,
+  vpcCidr: string,
+): string[] {
+  const subnet = resources(files, 'aws_subnet').find(({ where }) =>
+    where.endsWith('aws_subnet.data'),
+  );
+  if (!subnet) throw new Error('no aws_subnet.data in the Terraform');
+  const input = /var\.(\w+)/.exec(String(subnet.block.cidr_block))?.[1] ?? 'cidr';
+  const expressions = Array.from({ length: Number(subnet.block.count) }, (_, index) =>
+    bare(String(subnet.block.cidr_block)).replaceAll('count.index', String(index)),
+  );
+  return evaluateTerraform(expressions, {
+    [input]: { type: 'string', value: vpcCidr },
+  }) as string[];
+}
+
+const directoryOf = (where: string) =>
+  (where.split(':')[0] ?? '').split('/').slice(0, -1).join('/');
+
+/**
+ * Each EKS cluster as Terraform evaluates it: its API endpoint reachable from the internet only
+ * when the networks allowed are named, and then from those alone (`vpc_config` worked out with
+ * none and with one network given); and the VPC CNI add-on told to enforce NetworkPolicies.
+ */
+export function eksViolations(files: Array<{ file: string; hcl: Hcl }>): string[] {
+  const violations: string[] = [];
+  for (const { where, block } of resources(files, 'aws_eks_cluster')) {
+    const config = block.vpc_config?.[0] ?? {};
+    const directory = directoryOf(where);
+    const cni = resources(files, 'aws_eks_addon').find(
+      (addon) => directoryOf(addon.where) === directory && addon.block.addon_name === 'vpc-cni',
+    );
+    const enforced =
+      cni?.block.configuration_values &&
+      evaluateTerraform([`jsondecode(${bare(cni.block.configuration_values)})`], {})[0];
+    if ((enforced as Hcl | undefined)?.enableNetworkPolicy !== 'true')
+      violations.push(`${where}: no VPC CNI add-on that enforces NetworkPolicies`);
+    const input = /var\.(\w+)/.exec(String(config.public_access_cidrs ?? ''))?.[1];
+    if (!input) {
+      if (config.endpoint_public_access !== false)
+        violations.push(`${where}: the API endpoint is public and no networks are named`);
+      continue;
+    }
+    const type = declaredType(files, directory, input);
+    const expressions = [
+      String(config.endpoint_public_access ?? 'true'),
+      String(config.public_access_cidrs),
+    ];
+    const [publicWithNone] = evaluateTerraform(expressions, { [input]: { type, value: [] } });
+    const office = ['203.0.113.0/24'];
+    const [publicWithOne, allowed] = evaluateTerraform(expressions, {
+      [input]: { type, value: office },
+    });
+    if (publicWithNone !== false)
+      violations.push(`${where}: the API endpoint is public when no networks are named`);
+    if (publicWithOne !== true || JSON.stringify(allowed) !== JSON.stringify(office))
+      violations.push(`${where}: the API endpoint is not limited to the networks named`);
   }
   return violations;
 }

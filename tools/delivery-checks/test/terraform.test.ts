@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { readTerraform, readTfvars, terraformViolations, unformatted } from '../src/terraform.js';
+import {
+  eksViolations,
+  readTerraform,
+  readTfvars,
+  terraformViolations,
+  unformatted,
+} from '../src/terraform.js';
 
 const terraform = new URL('../../../deploy/terraform/', import.meta.url).pathname;
+const broken = new URL('fixtures/terraform-broken/', import.meta.url).pathname;
 
 test('the Terraform is formatted as `terraform fmt` wants', () => {
   expect(unformatted(terraform)).toEqual([]);
@@ -14,6 +21,19 @@ test('modules and root keep the rules: typed and described variables, encryption
     expect.arrayContaining(['network', 'eks', 'rds', 'elasticache', 'ecr', 'iam']),
   );
   expect(terraformViolations(files)).toEqual([]);
+});
+
+test('the EKS API endpoint is private unless networks are named, and NetworkPolicies are enforced, as Terraform evaluates it', async () => {
+  expect(eksViolations(await readTerraform(terraform))).toEqual([]);
+});
+
+test('an endpoint public whatever the networks given, or with none named, and a CNI that ignores policies are caught', async () => {
+  expect(eksViolations(await readTerraform(broken))).toEqual([
+    'modules/eks/main.tf: aws_eks_cluster.open_to_all: no VPC CNI add-on that enforces NetworkPolicies',
+    'modules/eks/main.tf: aws_eks_cluster.open_to_all: the API endpoint is public and no networks are named',
+    'modules/eks/main.tf: aws_eks_cluster.private_in_name_only: no VPC CNI add-on that enforces NetworkPolicies',
+    'modules/eks/main.tf: aws_eks_cluster.private_in_name_only: the API endpoint is public when no networks are named',
+  ]);
 });
 
 test('prod is multi-AZ with a NAT per zone and deletion protection; dev shares one NAT', async () => {
@@ -37,7 +57,6 @@ test('each environment keeps its state in S3, encrypted and locked', () => {
 });
 
 test('Terraform that breaks each rule is caught', async () => {
-  const broken = new URL('fixtures/terraform-broken/', import.meta.url).pathname;
   expect(terraformViolations(await readTerraform(broken))).toEqual([
     'modules/db/main.tf: variable name has no type',
     'modules/db/main.tf: variable name has no description',

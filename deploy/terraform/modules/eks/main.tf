@@ -53,8 +53,11 @@ resource "aws_eks_cluster" "this" {
   vpc_config {
     subnet_ids              = var.subnet_ids
     endpoint_private_access = true
-    endpoint_public_access  = var.public_endpoint_cidrs != []
-    public_access_cidrs     = var.public_endpoint_cidrs
+    # Private unless networks are named (a list never equals `[]`, so compare its length); an
+    # empty public_access_cidrs would mean 0.0.0.0/0. Operators reach a private endpoint through
+    # SSM (docs/runbooks/cluster-access.md).
+    endpoint_public_access = length(var.public_endpoint_cidrs) > 0
+    public_access_cidrs    = length(var.public_endpoint_cidrs) > 0 ? var.public_endpoint_cidrs : null
   }
 
   encryption_config {
@@ -101,6 +104,14 @@ resource "aws_eks_node_group" "default" {
   }
 
   depends_on = [aws_iam_role_policy_attachment.node]
+}
+
+# The VPC CNI enforces NetworkPolicies only when told to: without it every policy in
+# deploy/k8s is accepted and does nothing.
+resource "aws_eks_addon" "vpc_cni" {
+  cluster_name         = aws_eks_cluster.this.name
+  addon_name           = "vpc-cni"
+  configuration_values = jsonencode({ enableNetworkPolicy = "true" })
 }
 
 resource "aws_eks_addon" "pod_identity" {

@@ -12,3 +12,8 @@ output "node_security_group_id" {
   description = "The security group EKS gives the cluster and its nodes."
   value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
 }
+
+output "admin_host_id" {
+  description = "The instance to start an SSM port-forwarding session to the private API endpoint through."
+  value       = aws_instance.admin_host.id
+}

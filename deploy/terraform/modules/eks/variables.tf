@@ -16,6 +16,10 @@ variable "subnet_ids" {
 variable "public_endpoint_cidrs" {
   type        = list(string)
   description = "Networks allowed to reach the API endpoint from the internet; empty keeps it private."
+  validation {
+    condition     = !contains(var.public_endpoint_cidrs, "0.0.0.0/0")
+    error_message = "public_endpoint_cidrs must name networks, not the whole internet (0.0.0.0/0)."
+  }
 }
 
 variable "instance_types" {
@@ -36,4 +40,9 @@ variable "node_max" {
 variable "log_retention_days" {
   type        = number
   description = "Days the control-plane logs are kept in CloudWatch."
+}
+
+variable "vpc_id" {
+  type        = string
+  description = "The VPC of the cluster, where the SSM-reached admin host runs."
 }
