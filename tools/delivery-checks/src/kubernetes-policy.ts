@@ -267,13 +267,7 @@ export function kubernetesViolations(objects: readonly K8sObject[], environment:
     ...secretViolations(objects, environment),
     ...(environment === 'prod' ? productionViolations(objects) : []),
   ];
-  if (
-    !byKind(objects, 'Job').some(
-      (job) => job.metadata.annotations?.['argocd.argoproj.io/hook'] === 'PreSync',
-    )
-  ) {
-    violations.push('no migrations Job runs before each release');
-  }
+  violations.push(...syncOrderViolations(objects));
   if (
     orders &&
     !(orders.spec.metrics ?? []).some((metric: K8sObject) => metric.type !== 'Resource')
@@ -327,4 +321,67 @@ export function streamReplicaViolations(
     : [
         `ConfigMap/bazaar-settings: NATS_STREAM_REPLICAS is ${replicas}, but NATS runs ${servers} servers`,
       ];
+}
+
+const phases = ['PreSync', 'Sync', 'PostSync'];
+
+/** When Argo CD applies an object: its phase (a hook's, else Sync), then its sync wave. */
+function syncStep(object: K8sObject): [number, number] {
+  const annotations = object.metadata.annotations ?? {};
+  const phase = phases.indexOf(annotations['argocd.argoproj.io/hook'] ?? 'Sync');
+  return [phase, Number(annotations['argocd.argoproj.io/sync-wave'] ?? 0)];
+}
+const before = ([phaseA, waveA]: [number, number], [phaseB, waveB]: [number, number]) =>
+  phaseA < phaseB || (phaseA === phaseB && waveA < waveB);
+const describeStep = ([phase, wave]: [number, number]) => `${phases[phase]}, wave ${wave}`;
+
+/**
+ * The order Argo CD syncs in, which waits for each phase and wave to be healthy before the next:
+ * the migrations Job is a hook that runs again on every sync, before any Deployment, and the
+ * ConfigMaps and Secrets it reads (or the ExternalSecrets that make them) exist before it, in an
+ * earlier phase or wave. A hook that reads what is applied after it waits for ever on the first
+ * sync.
+ */
+function syncOrderViolations(objects: readonly K8sObject[]): string[] {
+  const violations: string[] = [];
+  const migrations = byKind(objects, 'Job').find(
+    (job) => job.metadata.annotations?.['argocd.argoproj.io/hook'],
+  );
+  if (!migrations) return ['no migrations Job runs before each release'];
+  const step = syncStep(migrations);
+  const where = `Job/${migrations.metadata.name} (${describeStep(step)})`;
+  for (const deployment of byKind(objects, 'Deployment')) {
+    if (!before(step, syncStep(deployment)))
+      violations.push(`${where}: does not run before Deployment/${deployment.metadata.name}`);
+  }
+  const containers = migrations.spec.template.spec.containers ?? [];
+  const reads = containers.flatMap((container: K8sObject) => [
+    ...(container.envFrom ?? []).flatMap((source: K8sObject) => [
+      ...(source.configMapRef ? [['ConfigMap', source.configMapRef.name]] : []),
+      ...(source.secretRef ? [['Secret', source.secretRef.name]] : []),
+    ]),
+    ...(container.env ?? []).flatMap((variable: K8sObject) => [
+      ...(variable.valueFrom?.configMapKeyRef
+        ? [['ConfigMap', variable.valueFrom.configMapKeyRef.name]]
+        : []),
+      ...(variable.valueFrom?.secretKeyRef
+        ? [['Secret', variable.valueFrom.secretKeyRef.name]]
+        : []),
+    ]),
+  ]) as Array<[string, string]>;
+  for (const [kind, name] of reads) {
+    const source =
+      named(objects, kind, name) ??
+      (kind === 'Secret'
+        ? byKind(objects, 'ExternalSecret').find((secret) => secret.spec.target?.name === name)
+        : undefined);
+    if (!source) continue;
+    const sourceStep = syncStep(source);
+    if (!before(sourceStep, step)) {
+      violations.push(
+        `${where}: reads ${kind}/${name}, which Argo CD makes only later (${source.kind} in ${describeStep(sourceStep)})`,
+      );
+    }
+  }
+  return violations;
 }

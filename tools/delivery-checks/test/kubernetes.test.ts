@@ -51,3 +51,16 @@ test('manifests that break the rules are caught, each for its reason', async () 
     ]),
   );
 });
+
+test('a migrations Job that reads what Argo CD applies after it, or runs after a Deployment, is caught', () => {
+  const broken = parseManifests(
+    readFileSync(new URL('fixtures/k8s-sync-order.yaml', import.meta.url), 'utf8'),
+  );
+  expect(kubernetesViolations(broken, 'prod')).toEqual(
+    expect.arrayContaining([
+      'Job/bazaar-migrate (PreSync, wave 0): does not run before Deployment/orders',
+      'Job/bazaar-migrate (PreSync, wave 0): reads Secret/bazaar-migrate, which Argo CD makes only later (ExternalSecret in Sync, wave 0)',
+      'Job/bazaar-migrate (PreSync, wave 0): reads ConfigMap/bazaar-settings, which Argo CD makes only later (ConfigMap in Sync, wave 0)',
+    ]),
+  );
+});
