@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { type MetricsServer, serveMetrics } from './metrics.js';
 import { flushSpans } from './trace-context.js';
@@ -23,6 +24,7 @@ export async function runService(name: string, start: () => Promise<Started>): P
   try {
     started = await start();
     const { PORT, METRICS_PORT, HOST } = started.config;
+    await untilReady(started.app, readyWaitMs);
     await started.app.listen({ port: PORT, host: HOST });
     metrics = await serveMetrics(started.app.metrics, { host: HOST, port: METRICS_PORT });
   } catch (error) {
@@ -45,6 +47,27 @@ export async function runService(name: string, start: () => Promise<Started>): P
   process.once('SIGINT', () => void stop('SIGINT'));
   // Spawned with an IPC channel by the launcher: its death must not leave this process behind.
   if (process.connected) process.once('disconnect', () => void stop('launcher exited'));
+}
+
+/**
+ * How long a starting service waits for its dependencies before it listens anyway (and answers
+ * 503 until they come). A replica that listens before it can serve is sent requests it must refuse
+ * wherever nothing gates on readiness (compose puts a container in DNS as it starts); one that
+ * does not listen yet is skipped, its refused connections sent to another replica. Well inside
+ * Kubernetes' startup probe (60 s).
+ */
+const readyWaitMs = 20_000;
+
+/** Resolves once the app's `/readyz` answers 200, or after `waitMs` with a warning. */
+export async function untilReady(app: FastifyInstance, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const answer = await app.inject({ method: 'GET', url: '/readyz' });
+    if (answer.statusCode === 200) return;
+    if (Date.now() >= deadline) break;
+    await sleep(500);
+  }
+  app.log.warn({ waitedMs: waitMs }, 'dependencies not ready; listening anyway, answering 503');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from 'vitest';
 import { createServiceApp } from '../src/app.js';
-import { shutdownGracefully } from '../src/serve.js';
+import { shutdownGracefully, untilReady } from '../src/serve.js';
 
 async function startSlowApp(delayMs: number) {
   const app = await createServiceApp({ name: 'demo', logLevel: 'silent', bodyLimitBytes: 1024 });
@@ -34,4 +34,28 @@ test('shutdown gives up when a request outlives the timeout', async () => {
 
   expect(await shutdownGracefully(app, 200)).toBe('timed_out');
   await inFlight;
+});
+
+test('a starting service waits for its dependencies before it listens, for a bounded time', async () => {
+  let reachableAt = Date.now() + 700;
+  const app = await createServiceApp({
+    name: 'demo',
+    logLevel: 'silent',
+    bodyLimitBytes: 1024,
+    readiness: {
+      redis: async () => {
+        if (Date.now() < reachableAt) throw new Error('connect ETIMEDOUT');
+      },
+    },
+  });
+  let started = Date.now();
+  await untilReady(app, 5000);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(650);
+  expect(Date.now() - started).toBeLessThan(2000);
+
+  reachableAt = Number.POSITIVE_INFINITY;
+  started = Date.now();
+  await untilReady(app, 1000);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  await app.close();
 });

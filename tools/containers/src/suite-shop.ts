@@ -22,7 +22,8 @@ export function suiteShop(
   // What CI shows of a failed test is its output: the services' warnings and errors go with it.
   afterEach(async ({ task }) => {
     if (task.result?.state !== 'fail' || !suite.shop) return;
-    const logs = await suite.shop.project.run('logs', '--no-color', '--tail', '2000');
+    // Whole logs: a busy gateway's last few thousand lines cover seconds.
+    const logs = await suite.shop.project.run('logs', '--no-color');
     const problems = logs.split('\n').filter((line) => /"level":(4|5|6)\d/.test(line));
     console.error(
       `the services' last 40 warnings and errors:\n${problems

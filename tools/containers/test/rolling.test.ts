@@ -59,6 +59,11 @@ async function requestsPerReplica(): Promise<Record<string, number>> {
   return counts;
 }
 
+const prefixed = (prefix: string, answers: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(answers).map(([status, count]) => [`${prefix} ${status}`, count]),
+  );
+
 /** Whether a container's service says it is ready (every dependency answered). */
 const ready = async (service: string, id: string) =>
   fetch(`http://${await addressOf(id)}:${ports[service]}/readyz`, {
@@ -102,7 +107,7 @@ async function replace(service: string): Promise<void> {
 }
 
 test.skipIf(!engine)(
-  'every service replaced one replica at a time while 20 shoppers check out: no order is lost, every failure a clean problem',
+  'every service replaced one replica at a time while 20 shoppers check out: no order lost, failures rare and clean',
   async ({ annotate }) => {
     let spread: Record<string, number> = {};
     const { tally, violations } = await shoppersThrough(
@@ -119,7 +124,7 @@ test.skipIf(!engine)(
     );
     const replicas = await requestsPerReplica();
     await annotate(
-      `checkouts: ${JSON.stringify(tally.statuses)}, cart: ${JSON.stringify(tally.cartAnswers)}, slowest checkout ${tally.slowestMs} ms; requests per replica before: ${JSON.stringify(spread)}`,
+      `checkouts: ${JSON.stringify(tally.statuses)} ${JSON.stringify(tally.problems)}, cart: ${JSON.stringify(tally.cartAnswers)}, slowest checkout ${tally.slowestMs} ms; requests per replica before: ${JSON.stringify(spread)}`,
     );
 
     // Both replicas of every service were sent requests, not just the first.
@@ -128,17 +133,14 @@ test.skipIf(!engine)(
     // The old replicas are gone, two new ones serve.
     expect(Object.keys(replicas)).toHaveLength(services.length * 2);
     expect(Object.keys(replicas).filter((replica) => replica in spread)).toEqual([]);
-    // Not yet zero failed requests, as the issue asks: on a loaded 2-core CI run some shoppers were
-    // answered 503 (a new replica in DNS before it is ready; compose has no readiness gate) or 409
-    // (a resent checkout still in progress), about 0.7 %. What holds: every failure is a clean
-    // problem, none a hang or a non-problem answer, and no order is lost or doubled.
-    const failed = (answers: Record<string, number>) =>
-      Object.keys(answers).filter(
-        (status) => !['200', '201', '409', '502', '503'].includes(status),
-      );
-    expect(failed(tally.statuses)).toEqual([]);
-    expect(failed(tally.cartAnswers)).toEqual([]);
-    expect(tally.accepted.length).toBeGreaterThan(200);
+    // The issue asks for no failed request; a loaded CI run still saw a few in two thousand (a cart
+    // add on a connection closed under it: a POST the gateway cannot resend; a 409 from a resent
+    // checkout). Held here: every failure is a clean problem, never a hang, at most 1 in 100.
+    const answers = { ...tally.statuses, ...prefixed('cart', tally.cartAnswers) };
+    const failures = Object.entries(answers).filter(([status]) => !/^(cart )?20[01]$/.test(status));
+    expect(failures.filter(([status]) => !/^(cart )?(409|502|503)$/.test(status))).toEqual([]);
+    const failed = failures.reduce((sum, [, count]) => sum + count, 0);
+    expect(failed).toBeLessThanOrEqual(tally.accepted.length / 100);
     expect(violations).toEqual([]);
   },
   900_000,

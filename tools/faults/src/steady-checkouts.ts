@@ -22,6 +22,8 @@ export type CheckoutTally = {
    * 9457 problem counts as `<status> unexplained`.
    */
   statuses: Record<string, number>;
+  /** Error answers by status and problem code (`503 upstream_unavailable`). */
+  problems: Record<string, number>;
   /** The longest a checkout waited for its answer, in milliseconds. */
   slowestMs: number;
 };
@@ -42,6 +44,7 @@ export function startSteadyCheckouts(
     unitsPutInCarts: new Map(),
     cartAnswers: {},
     statuses: {},
+    problems: {},
     slowestMs: 0,
   };
   const count = (status: string, answers = tally.statuses) => {
@@ -67,6 +70,7 @@ export function startSteadyCheckouts(
         count(
           answer.status < 400 || problem ? String(answer.status) : `${answer.status} unexplained`,
         );
+        if (problem) count(`${answer.status} ${answer.body.code}`, tally.problems);
         if (answer.status === 201 && answer.body.status === 'confirmed') {
           tally.accepted.push(answer.body.id);
         }
