@@ -43,8 +43,10 @@ export type ComposeProject = {
   container: (service: string) => Promise<string>;
   /** The containers of a service, one a replica. */
   containers: (service: string) => Promise<string[]>;
-  /** A container's address on one of the project's networks (`default` unless named). */
+  /** A service's address (its first replica's) on one of the project's networks (`default` unless named). */
   addressOf: (service: string, network?: string) => Promise<string>;
+  /** One container's address on one of the project's networks (`default` unless named). */
+  addressOfContainer: (id: string, network?: string) => Promise<string>;
   /**
    * Cuts a service's container off one of the project's networks (all of them when none is
    * named) until the returned function joins it again, under its service name: a container
@@ -78,18 +80,20 @@ export function composeProject(options: {
   };
   // Both Compose v1 and v2 name a project's networks `<project>_<network>`.
   const networkName = (network: string) => `${options.name}_${network}`;
+  const addressOfContainer = (id: string, network = 'default') =>
+    docker(
+      'inspect',
+      '--format',
+      `{{(index .NetworkSettings.Networks "${networkName(network)}").IPAddress}}`,
+      id,
+    );
   return {
     name: options.name,
     run: compose,
     container,
     containers,
-    addressOf: async (service, network = 'default') =>
-      docker(
-        'inspect',
-        '--format',
-        `{{(index .NetworkSettings.Networks "${networkName(network)}").IPAddress}}`,
-        await container(service),
-      ),
+    addressOf: async (service, network) => addressOfContainer(await container(service), network),
+    addressOfContainer,
     partition: async (service, network) => {
       const id = await container(service);
       const networks = network

@@ -33,20 +33,14 @@ const ports: Record<string, number> = {
   notifications: 8087,
 };
 
-const addressOf = (id: string) =>
-  docker(
-    'inspect',
-    '--format',
-    '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
-    id,
-  ).then((addresses) => addresses.split(' ')[0] as string);
-
 /** Requests each replica of each service has answered, probes left out, by `<service> <container>`. */
 async function requestsPerReplica(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const service of services) {
     for (const id of await suite.shop.project.containers(service)) {
-      const text = await (await fetch(`http://${await addressOf(id)}:9464/metrics`)).text();
+      const text = await (
+        await fetch(`http://${await suite.shop.project.addressOfContainer(id)}:9464/metrics`)
+      ).text();
       counts[`${service} ${id.slice(0, 12)}`] = text
         .split('\n')
         .filter(
@@ -66,7 +60,7 @@ const prefixed = (prefix: string, answers: Record<string, number>) =>
 
 /** Whether a container's service says it is ready (every dependency answered). */
 const ready = async (service: string, id: string) =>
-  fetch(`http://${await addressOf(id)}:${ports[service]}/readyz`, {
+  fetch(`http://${await suite.shop.project.addressOfContainer(id)}:${ports[service]}/readyz`, {
     signal: AbortSignal.timeout(2000),
   }).then(
     (response) => response.ok,

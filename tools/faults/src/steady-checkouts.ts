@@ -22,7 +22,7 @@ export type CheckoutTally = {
    * 9457 problem counts as `<status> unexplained`.
    */
   statuses: Record<string, number>;
-  /** Error answers by status and problem code (`503 upstream_unavailable`). */
+  /** Error answers by status and problem code (`409 checkout_in_progress`; every 5xx is `service_unavailable`). */
   problems: Record<string, number>;
   /** The longest a checkout waited for its answer, in milliseconds. */
   slowestMs: number;
