@@ -40,6 +40,24 @@ export type ServiceApp = FastifyInstance<
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
 /**
+ * How long a kept-alive connection may sit idle. Clients close theirs a little earlier (undici: 2 s
+ * before the advertised `Keep-Alive: timeout`), so a stopping service that serves on for this long
+ * (`SHUTDOWN_DRAIN_MS`) closes no idle connection a client may be sending on. Fastify's 72 s would
+ * make that drain as long.
+ */
+export const keepAliveTimeoutMs = 5_000;
+
+const draining = new WeakSet<FastifyInstance>();
+
+/**
+ * From now on every answer carries `connection: close`: a kept-alive client reconnects (to another
+ * replica) after its next answer instead of holding a connection the service is about to close.
+ */
+export function beginDraining(app: FastifyInstance): void {
+  draining.add(app);
+}
+
+/**
  * A Fastify app with everything a Bazaar service shares: JSON logs with request ids, problem+json
  * errors, health, metrics and the OpenAPI document. The service adds its routes and listens.
  */
@@ -53,6 +71,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       mixin: activeTraceIds,
     },
     bodyLimit: options.bodyLimitBytes,
+    keepAliveTimeout: keepAliveTimeoutMs,
     trustProxy: (_address: string, hop: number) => hop < (options.trustProxyHops ?? 0),
     logController: new RequestLog(),
     genReqId: (request) => {
@@ -85,14 +104,10 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     nameServerSpan(request.method, request.routeOptions.url);
     withRequestId(request.id, done);
   });
-  // A keep-alive client would hold its connection open and stall a graceful shutdown: once
-  // closing, every response tells the client to reconnect (to another replica).
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
+  // A keep-alive client would hold its connection open and stall a graceful shutdown.
+  app.addHook('preClose', async () => beginDraining(app));
   app.addHook('onSend', async (request, reply) => {
-    if (closing) reply.header('connection', 'close');
+    if (draining.has(app)) reply.header('connection', 'close');
     // An API answer is personal (an account, a cart, orders, tokens) unless its route says it
     // may be kept (catalog's reads do): no browser or proxy keeps it otherwise.
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {

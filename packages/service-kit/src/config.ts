@@ -96,6 +96,12 @@ export const baseConfig = {
     maximum: 5,
     description: 'how many proxies in front may set X-Forwarded-For (0-5)',
   }),
+  SHUTDOWN_DRAIN_MS: Type.Integer({
+    default: 5_000,
+    minimum: 0,
+    description:
+      'milliseconds a stopping service goes on serving, each answer with connection: close, before it stops listening (0 or more)',
+  }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({
     default: 10_000,
     minimum: 100,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { beginDraining } from './app.js';
 import { type MetricsServer, serveMetrics } from './metrics.js';
 import { flushSpans } from './trace-context.js';
 
@@ -9,6 +10,7 @@ type Started = {
     readonly PORT: number;
     readonly METRICS_PORT: number;
     readonly HOST: string;
+    readonly SHUTDOWN_DRAIN_MS: number;
     readonly SHUTDOWN_TIMEOUT_MS: number;
   };
 };
@@ -37,7 +39,10 @@ export async function runService(name: string, start: () => Promise<Started>): P
     if (stopping) return;
     stopping = true;
     app.log.info({ reason }, 'shutting down');
-    const outcome = await shutdownGracefully(app, config.SHUTDOWN_TIMEOUT_MS);
+    const outcome = await stopServing(app, {
+      drainMs: config.SHUTDOWN_DRAIN_MS,
+      timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    });
     await metrics.close();
     if (outcome === 'timed_out') app.log.error('shutdown timed out; exiting anyway');
     await flushSpans(2000);
@@ -68,6 +73,21 @@ export async function untilReady(app: FastifyInstance, waitMs: number): Promise<
     await sleep(500);
   }
   app.log.warn({ waitedMs: waitMs }, 'dependencies not ready; listening anyway, answering 503');
+}
+
+/**
+ * Serves on for `drainMs`, each answer closing its connection, then shuts down gracefully. Closing
+ * at once would close idle kept-alive connections under clients that are sending on them (a POST
+ * lost that way cannot be resent), and refuse connections from clients (a gateway, a Kubernetes
+ * node) that have not yet heard the replica is going.
+ */
+export async function stopServing(
+  app: FastifyInstance,
+  { drainMs, timeoutMs }: { drainMs: number; timeoutMs: number },
+): Promise<'closed' | 'timed_out'> {
+  beginDraining(app);
+  await sleep(drainMs);
+  return shutdownGracefully(app, timeoutMs);
 }
 
 /**

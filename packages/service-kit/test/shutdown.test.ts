@@ -1,7 +1,8 @@
+import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from 'vitest';
 import { createServiceApp } from '../src/app.js';
-import { shutdownGracefully, untilReady } from '../src/serve.js';
+import { shutdownGracefully, stopServing, untilReady } from '../src/serve.js';
 
 async function startSlowApp(delayMs: number) {
   const app = await createServiceApp({ name: 'demo', logLevel: 'silent', bodyLimitBytes: 1024 });
@@ -34,6 +35,37 @@ test('shutdown gives up when a request outlives the timeout', async () => {
 
   expect(await shutdownGracefully(app, 200)).toBe('timed_out');
   await inFlight;
+});
+
+/** A POST through `agent`, which keeps one connection alive between requests. */
+function post(address: string, agent: Agent): Promise<{ status?: number; connection?: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = request(`${address}/slow`, { method: 'POST', agent }, (response) => {
+      response.resume();
+      response.on('end', () =>
+        resolve({ status: response.statusCode, connection: response.headers.connection }),
+      );
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
+}
+
+test('a stopping service serves on for its drain period: a POST on a kept-alive connection is answered, and the connection then closed', async () => {
+  const app = await createServiceApp({ name: 'demo', logLevel: 'silent', bodyLimitBytes: 1024 });
+  app.post('/slow', async () => ({ done: true }));
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  expect(await post(address, agent)).toEqual({ status: 200, connection: 'keep-alive' });
+
+  const stopped = stopServing(app, { drainMs: 400, timeoutMs: 1000 });
+  await sleep(100);
+  expect(await post(address, agent)).toEqual({ status: 200, connection: 'close' });
+  expect(await post(address, agent)).toEqual({ status: 200, connection: 'close' });
+
+  expect(await stopped).toBe('closed');
+  await expect(post(address, agent)).rejects.toThrow();
+  agent.destroy();
 });
 
 test('a starting service waits for its dependencies before it listens, for a bounded time', async () => {

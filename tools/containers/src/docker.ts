@@ -47,6 +47,8 @@ export type ComposeProject = {
   addressOf: (service: string, network?: string) => Promise<string>;
   /** One container's address on one of the project's networks (`default` unless named). */
   addressOfContainer: (id: string, network?: string) => Promise<string>;
+  /** Every address of a service's container, one on each of its networks: its name resolves to any. */
+  addressesOf: (service: string) => Promise<string[]>;
   /**
    * Cuts a service's container off one of the project's networks (all of them when none is
    * named) until the returned function joins it again, under its service name: a container
@@ -94,6 +96,17 @@ export function composeProject(options: {
     containers,
     addressOf: async (service, network) => addressOfContainer(await container(service), network),
     addressOfContainer,
+    addressesOf: async (service) =>
+      (
+        await docker(
+          'inspect',
+          '--format',
+          '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
+          await container(service),
+        )
+      )
+        .split(' ')
+        .filter(Boolean),
     partition: async (service, network) => {
       const id = await container(service);
       const networks = network

@@ -1,86 +1,96 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '@bazaar/testing/until';
 import { type ComposeProject, docker } from './docker.js';
 
 const image = 'bazaar-netfaults:test';
 let built: Promise<void> | undefined;
 
-/** iptables and tc in a container of their own, from the Debian base of `npm run images:offline`. */
+/** iptables and nfq-delay in a container of their own (tools/containers/netfaults). */
 function buildImage(): Promise<void> {
-  built ??= (async () => {
-    const context = await mkdtemp(join(tmpdir(), 'bazaar-netfaults-'));
-    try {
-      await writeFile(
-        join(context, 'Dockerfile'),
-        'FROM bazaar-offline/bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends iproute2 iptables && rm -rf /var/lib/apt/lists/*\n',
-      );
-      await docker('build', '--network=host', '-t', image, context);
-    } finally {
-      await rm(context, { recursive: true, force: true });
-    }
-  })();
+  built ??= docker(
+    'build',
+    '--network=host',
+    '-t',
+    image,
+    fileURLToPath(new URL('../netfaults', import.meta.url)),
+  ).then(() => undefined);
   return built;
 }
 
-/** Runs `script` in the network namespace of `service`'s container, with NET_ADMIN. */
-async function inNetworkOf(project: ComposeProject, service: string, script: string) {
+/** `docker run` of `command` in the network namespace of `service`'s container, with NET_ADMIN. */
+async function inNetworkOf(
+  project: ComposeProject,
+  service: string,
+  options: string[],
+  command: string[],
+): Promise<string> {
+  const network = `container:${await project.container(service)}`;
   return docker(
     'run',
-    '--rm',
+    ...options,
     '--network',
-    `container:${await project.container(service)}`,
+    network,
     '--cap-add',
     'NET_ADMIN',
     image,
-    'bash',
-    '-euc',
-    script,
+    ...command,
   );
 }
 
 export type LossyLink = {
-  /** Whether the delay was added too: it needs the kernel's netem, which not every kernel has. */
-  delayed: boolean;
-  restore: () => Promise<void>;
+  /** Undoes the fault; tells how many packets it dropped and how many it delayed. */
+  restore: () => Promise<{ dropped: number; delayed: number }>;
 };
 
 /**
- * Drops `lossPercent` of the packets `from` sends to `to` (iptables' random match, in the
- * kernel: TCP retransmits them as it would on a bad link) and, where the kernel has netem, delays
- * them by `delay` (tc's syntax, `100ms 50ms`). The rest of `from`'s traffic is untouched.
+ * Drops `lossPercent` of the packets `from` sends to `to` (iptables' random match, in the kernel:
+ * TCP retransmits them as it would on a bad link) and holds the rest for `delayMs` ± `jitterMs`
+ * (iptables queues them to nfq-delay, which lets each go when its time comes). The rest of
+ * `from`'s traffic is untouched.
  */
 export async function lossyLink(
   project: ComposeProject,
   from: string,
   to: string,
-  fault: { lossPercent: number; delay: string },
+  fault: { lossPercent: number; delayMs: number; jitterMs: number },
 ): Promise<LossyLink> {
   await buildImage();
-  const [own, peer] = [await project.addressOf(from), await project.addressOf(to)];
-  const rule = `OUTPUT -d ${peer}/32 -m statistic --mode random --probability ${fault.lossPercent / 100} -j DROP`;
-  // The interface that holds the default network's address: with two networks it may be eth1.
-  const device = `$(ip -o -4 addr show | awk '$4 ~ /^${own.replaceAll('.', '\\.')}\\// {print $2}')`;
-  const delayed =
-    (await inNetworkOf(
-      project,
-      from,
-      `iptables -A ${rule}
-       dev=${device}
-       if tc qdisc add dev "$dev" root handle 1: prio 2>/dev/null; then
-         tc qdisc add dev "$dev" parent 1:3 handle 30: netem delay ${fault.delay}
-         tc filter add dev "$dev" protocol ip parent 1:0 prio 1 u32 match ip dst ${peer}/32 flowid 1:3
-         echo delayed
-       fi`,
-    )) === 'delayed';
+  // `to` is on several networks, and its name resolves to each of its addresses.
+  const peer = (await project.addressesOf(to)).join(',');
+  const rules = [
+    `OUTPUT -d ${peer} -m statistic --mode random --probability ${fault.lossPercent / 100} -j DROP`,
+    // --queue-bypass: were nfq-delay gone, packets would pass rather than be dropped.
+    `OUTPUT -d ${peer} -j NFQUEUE --queue-num 0 --queue-bypass`,
+  ];
+  const iptables = (script: string) =>
+    inNetworkOf(project, from, ['--rm'], ['bash', '-euc', script]);
+  // Ten minutes at most: a test that stops half way leaves no delay behind for long.
+  const delayer = await inNetworkOf(
+    project,
+    from,
+    ['--rm', '--detach'],
+    ['timeout', '600', 'nfq-delay', '0', String(fault.delayMs), String(fault.jitterMs)],
+  );
+  await waitFor(
+    () => docker('logs', delayer),
+    (logs) => logs.includes('ready'),
+    { timeoutMs: 10_000 },
+  );
+  await iptables(rules.map((rule) => `iptables -A ${rule}`).join('\n'));
   return {
-    delayed,
     restore: async () => {
-      await inNetworkOf(
-        project,
-        from,
-        `iptables -D ${rule}; tc qdisc del dev ${device} root 2>/dev/null || true`,
+      const counted = await iptables(
+        `iptables -L OUTPUT -n -v -x | awk '$3 == "DROP" || $3 == "NFQUEUE" {print $3, $1}'
+         ${rules.map((rule) => `iptables -D ${rule}`).join('\n')}`,
       );
+      // Its last packets are let go before it is removed.
+      await docker('stop', '--time', '1', delayer);
+      const packets = (target: string) =>
+        counted
+          .split('\n')
+          .filter((line) => line.startsWith(`${target} `))
+          .reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
+      return { dropped: packets('DROP'), delayed: packets('NFQUEUE') };
     },
   };
 }

@@ -101,7 +101,7 @@ async function replace(service: string): Promise<void> {
 }
 
 test.skipIf(!engine)(
-  'every service replaced one replica at a time while 20 shoppers check out: no order lost, failures rare and clean',
+  'every service replaced one replica at a time while 20 shoppers check out: no order lost, hardly a request failed, and only with a clean 503',
   async ({ annotate }) => {
     let spread: Record<string, number> = {};
     const { tally, violations } = await shoppersThrough(
@@ -111,6 +111,8 @@ test.skipIf(!engine)(
           waitFor(load.confirmed, (n) => n >= count, { timeoutMs: 180_000 });
         await confirmed(40);
         spread = await requestsPerReplica();
+        // One service at a time: seven (or two) replicas starting together on two cores slowed
+        // checkouts past the gateway's 10 s (measured).
         for (const service of services) await replace(service);
         await confirmed(load.confirmed() + 40);
       },
@@ -127,14 +129,14 @@ test.skipIf(!engine)(
     // The old replicas are gone, two new ones serve.
     expect(Object.keys(replicas)).toHaveLength(services.length * 2);
     expect(Object.keys(replicas).filter((replica) => replica in spread)).toEqual([]);
-    // The issue asks for no failed request; a loaded CI run still saw a few in two thousand (a cart
-    // add on a connection closed under it: a POST the gateway cannot resend; a 409 from a resent
-    // checkout). Held here: every failure is a clean problem, never a hang, at most 1 in 100.
+    // The issue asks that not one request fail. Runs here: 0 of 3661 checkouts one at a time, 1
+    // clean 503 of 2871 two services at a time (its cause not found yet). Held: nothing but a
+    // clean 503 (never a lost cart add, a 502, a 504 or a hang), at most 1 in 1000.
     const answers = { ...tally.statuses, ...prefixed('cart', tally.cartAnswers) };
     const failures = Object.entries(answers).filter(([status]) => !/^(cart )?20[01]$/.test(status));
-    expect(failures.filter(([status]) => !/^(cart )?(409|502|503)$/.test(status))).toEqual([]);
+    expect(failures.filter(([status]) => !/^(cart )?503$/.test(status))).toEqual([]);
     const failed = failures.reduce((sum, [, count]) => sum + count, 0);
-    expect(failed).toBeLessThanOrEqual(tally.accepted.length / 100);
+    expect(failed).toBeLessThanOrEqual(tally.accepted.length / 1000);
     expect(violations).toEqual([]);
   },
   900_000,

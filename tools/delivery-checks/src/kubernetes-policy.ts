@@ -12,7 +12,7 @@ export const serviceCalls: Readonly<Record<string, readonly string[]>> = {
   identity: [],
 };
 
-/** The longest a service takes to drain (SHUTDOWN_TIMEOUT_MS) plus the preStop pause, in seconds. */
+/** The longest a service takes to stop: SHUTDOWN_DRAIN_MS plus SHUTDOWN_TIMEOUT_MS, in seconds. */
 const drainSeconds = 10 + 5;
 
 const byKind = (objects: readonly K8sObject[], kind: string) =>
@@ -206,34 +206,144 @@ function exposureViolations(objects: readonly K8sObject[]): string[] {
   return violations;
 }
 
-/** Secrets in staging and prod come from AWS Secrets Manager: no Secret object, every reference met. */
+/** Every secret key a Deployment's or Job's container reads from its environment. */
+function secretKeyRefs(objects: readonly K8sObject[]) {
+  return [...byKind(objects, 'Deployment'), ...byKind(objects, 'Job')].flatMap((workload) =>
+    (workload.spec.template.spec.containers ?? []).flatMap((container: K8sObject) =>
+      (container.env ?? [])
+        .map((variable: K8sObject) => variable.valueFrom?.secretKeyRef)
+        .filter(Boolean)
+        .map((reference: K8sObject) => ({
+          where: `${workload.kind}/${workload.metadata.name}`,
+          name: reference.name as string,
+          key: reference.key as string,
+          optional: reference.optional === true,
+        })),
+    ),
+  );
+}
+
+/**
+ * Secrets in staging and prod come from AWS Secrets Manager: no Secret object, every reference
+ * met (by a Secret that holds the key, or by an ExternalSecret: what it holds is
+ * `externalSecretViolations`' to check).
+ */
 function secretViolations(objects: readonly K8sObject[], environment: string): string[] {
   const violations: string[] = [];
-  const provided = new Set(
-    objects
-      .filter((object) => object.kind === 'Secret' || object.kind === 'ExternalSecret')
-      .map((object) =>
-        object.kind === 'ExternalSecret' ? object.spec.target?.name : object.metadata.name,
-      ),
+  const secrets = new Map(
+    byKind(objects, 'Secret').map((secret) => [
+      secret.metadata.name,
+      new Set(Object.keys({ ...secret.data, ...secret.stringData })),
+    ]),
+  );
+  const external = new Set(
+    byKind(objects, 'ExternalSecret').map((secret) => secret.spec.target?.name),
   );
   if (environment !== 'dev') {
-    for (const secret of byKind(objects, 'Secret')) {
-      violations.push(
-        `Secret/${secret.metadata.name}: a plain Secret in ${environment}; use an ExternalSecret`,
-      );
+    for (const name of secrets.keys()) {
+      violations.push(`Secret/${name}: a plain Secret in ${environment}; use an ExternalSecret`);
     }
   }
-  const workloads = [...byKind(objects, 'Deployment'), ...byKind(objects, 'Job')];
-  for (const workload of workloads) {
-    for (const container of workload.spec.template.spec.containers ?? []) {
-      for (const variable of container.env ?? []) {
-        const reference = variable.valueFrom?.secretKeyRef;
-        if (reference && !reference.optional && !provided.has(reference.name)) {
-          violations.push(
-            `${workload.kind}/${workload.metadata.name}: secret ${reference.name} is not provided`,
-          );
-        }
+  for (const { where, name, key, optional } of secretKeyRefs(objects)) {
+    if (optional || external.has(name)) continue;
+    if (!secrets.has(name)) violations.push(`${where}: secret ${name} is not provided`);
+    else if (!secrets.get(name)?.has(key))
+      violations.push(`${where}: secret ${name} has no ${key}`);
+  }
+  return violations;
+}
+
+/**
+ * Every key a workload reads from a Secret that an ExternalSecret makes is in the Secrets
+ * Manager secret it extracts, as Terraform writes it (`written`: secret name → its variables).
+ */
+export function externalSecretViolations(
+  objects: readonly K8sObject[],
+  written: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] {
+  const violations: string[] = [];
+  const holds = new Map<string, Set<string>>();
+  for (const external of byKind(objects, 'ExternalSecret')) {
+    const where = `ExternalSecret/${external.metadata.name}`;
+    const keys = new Set<string>();
+    if (external.spec.data) violations.push(`${where}: reads single keys; extract whole secrets`);
+    for (const source of external.spec.dataFrom ?? []) {
+      const variables = written.get(source.extract?.key);
+      if (!variables) {
+        violations.push(`${where}: reads ${source.extract?.key}, which Terraform does not write`);
       }
+      for (const variable of variables ?? []) keys.add(variable);
+    }
+    holds.set(external.spec.target?.name, keys);
+  }
+  for (const { where, name, key } of secretKeyRefs(objects)) {
+    if (holds.has(name) && !holds.get(name)?.has(key)) {
+      violations.push(`${where}: reads ${key} of Secret/${name}, which Terraform does not write`);
+    }
+  }
+  return violations;
+}
+
+/** The group the cluster's access entries put developers in (deploy/terraform/modules/eks). */
+export const developersGroup = 'bazaar:developers';
+
+/** The rules of every Role and ClusterRole bound to `group`, each with where it comes from. */
+function rulesOf(objects: readonly K8sObject[], group: string) {
+  return [...byKind(objects, 'RoleBinding'), ...byKind(objects, 'ClusterRoleBinding')]
+    .filter((binding) =>
+      (binding.subjects ?? []).some(
+        (subject: K8sObject) => subject.kind === 'Group' && subject.name === group,
+      ),
+    )
+    .flatMap((binding) => {
+      const role = named(objects, binding.roleRef.kind, binding.roleRef.name);
+      return (role?.rules ?? []).map((rule: K8sObject) => ({
+        where: `${binding.roleRef.kind}/${binding.roleRef.name}`,
+        rule,
+      }));
+    });
+}
+
+/** Whether `group` may `verb` the `resource` (`pods`, `pods/log`) of `apiGroup` ('' is core). */
+export function groupMay(
+  objects: readonly K8sObject[],
+  group: string,
+  verb: string,
+  apiGroup: string,
+  resource: string,
+): boolean {
+  const matches = (values: readonly string[] | undefined, value: string) =>
+    (values ?? []).some((candidate) => candidate === '*' || candidate === value);
+  return rulesOf(objects, group).some(
+    ({ rule }) =>
+      matches(rule.verbs, verb) &&
+      matches(rule.apiGroups, apiGroup) &&
+      matches(rule.resources, resource),
+  );
+}
+
+const readVerbs = new Set(['get', 'list', 'watch']);
+
+/**
+ * Developers read, and never Secrets; in dev and staging they may also port-forward. Anything
+ * else they would do with kubectl belongs in git, where Argo CD applies it.
+ */
+function developerViolations(objects: readonly K8sObject[], environment: string): string[] {
+  const violations: string[] = [];
+  for (const { where, rule } of rulesOf(objects, developersGroup)) {
+    const resources: string[] = rule.resources ?? [];
+    const portForward =
+      environment !== 'prod' &&
+      resources.every((resource) => resource === 'pods/portforward') &&
+      (rule.verbs ?? []).every((verb: string) => verb === 'create');
+    const writes = (rule.verbs ?? []).filter((verb: string) => !readVerbs.has(verb));
+    if (writes.length > 0 && !portForward) {
+      violations.push(
+        `${where}: lets ${developersGroup} ${writes.join(', ')} ${resources.join(', ')} in ${environment}`,
+      );
+    }
+    if (resources.some((resource) => resource === 'secrets' || resource === '*')) {
+      violations.push(`${where}: lets ${developersGroup} read Secrets`);
     }
   }
   return violations;
@@ -265,6 +375,7 @@ export function kubernetesViolations(objects: readonly K8sObject[], environment:
     ...networkViolations(objects),
     ...exposureViolations(objects),
     ...secretViolations(objects, environment),
+    ...developerViolations(objects, environment),
     ...(environment === 'prod' ? productionViolations(objects) : []),
   ];
   violations.push(...syncOrderViolations(objects));

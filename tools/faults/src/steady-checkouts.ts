@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ShopClient } from '@bazaar/testing/shop-client';
 
 export type SteadyCheckouts = {
@@ -22,10 +23,12 @@ export type CheckoutTally = {
    * 9457 problem counts as `<status> unexplained`.
    */
   statuses: Record<string, number>;
-  /** Error answers by status and problem code (`409 checkout_in_progress`; every 5xx is `service_unavailable`). */
+  /** Error answers by status and problem code (`409 checkout_in_progress`), a 5xx with its detail. */
   problems: Record<string, number>;
   /** The longest a checkout waited for its answer, in milliseconds. */
   slowestMs: number;
+  /** Every checkout answered: when it was asked (epoch milliseconds) and how long it took. */
+  checkouts: { askedAt: number; ms: number }[];
 };
 
 /**
@@ -46,6 +49,7 @@ export function startSteadyCheckouts(
     statuses: {},
     problems: {},
     slowestMs: 0,
+    checkouts: [],
   };
   const count = (status: string, answers = tally.statuses) => {
     answers[status] = (answers[status] ?? 0) + 1;
@@ -63,14 +67,23 @@ export function startSteadyCheckouts(
             () => 'error',
           );
         count(put, tally.cartAnswers);
+        // A shopper whose item did not go into the cart tries again rather than check out.
+        if (!put.startsWith('2')) {
+          await sleep(200);
+          continue;
+        }
         const asked = Date.now();
         const answer = await client.checkout(token, randomUUID());
-        tally.slowestMs = Math.max(tally.slowestMs, Date.now() - asked);
+        const ms = Date.now() - asked;
+        tally.slowestMs = Math.max(tally.slowestMs, ms);
+        tally.checkouts.push({ askedAt: asked, ms });
         const problem = answer.headers.get('content-type')?.startsWith('application/problem+json');
         count(
           answer.status < 400 || problem ? String(answer.status) : `${answer.status} unexplained`,
         );
-        if (problem) count(`${answer.status} ${answer.body.code}`, tally.problems);
+        // A 5xx's code is generic: its detail says which part of the shop failed.
+        const detail = answer.status >= 500 && answer.body.detail ? `: ${answer.body.detail}` : '';
+        if (problem) count(`${answer.status} ${answer.body.code}${detail}`, tally.problems);
         if (answer.status === 201 && answer.body.status === 'confirmed') {
           tally.accepted.push(answer.body.id);
         }

@@ -105,6 +105,8 @@ async function start(): Promise<void> {
       HOST: '127.0.0.1',
       PORT: String(portOf(spec.name)),
       METRICS_PORT: String(metricsPortOf(spec.name)),
+      // One process of each: no other replica for clients to move to while one drains.
+      SHUTDOWN_DRAIN_MS: process.env.SHUTDOWN_DRAIN_MS ?? '0',
       ...bus,
       ...spec.env?.(shop),
     };

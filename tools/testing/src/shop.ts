@@ -87,6 +87,8 @@ export async function startShop(
       HOST: '127.0.0.1',
       PORT: String(ports.get(spec.name)),
       METRICS_PORT: String(metricsPorts.get(spec.name)),
+      // One process of each, as under `npm start`: nothing to drain to.
+      SHUTDOWN_DRAIN_MS: '0',
       ...bus,
       ...spec.env?.(shop),
       ...env[spec.name],
