@@ -16,3 +16,7 @@ db_backup_retention_days  = 3
 redis_node_type           = "cache.t4g.small"
 redis_replicas            = 0
 keep_images               = 50
+
+admin_email         = "admin@dev.bazaar.example"
+admin_role_arns     = ["arn:aws:iam::000000000000:role/bazaar-dev-admin"]
+developer_role_arns = ["arn:aws:iam::000000000000:role/bazaar-dev-developer"]

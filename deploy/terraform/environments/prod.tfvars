@@ -16,3 +16,7 @@ db_backup_retention_days  = 14
 redis_node_type           = "cache.r7g.large"
 redis_replicas            = 2
 keep_images               = 200
+
+admin_email         = "admin@prod.bazaar.example"
+admin_role_arns     = ["arn:aws:iam::000000000000:role/bazaar-prod-admin"]
+developer_role_arns = ["arn:aws:iam::000000000000:role/bazaar-prod-developer"]

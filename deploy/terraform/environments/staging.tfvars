@@ -16,3 +16,7 @@ db_backup_retention_days  = 7
 redis_node_type           = "cache.t4g.medium"
 redis_replicas            = 1
 keep_images               = 100
+
+admin_email         = "admin@staging.bazaar.example"
+admin_role_arns     = ["arn:aws:iam::000000000000:role/bazaar-staging-admin"]
+developer_role_arns = ["arn:aws:iam::000000000000:role/bazaar-staging-developer"]

@@ -48,12 +48,13 @@ module "eks" {
   node_min              = var.node_min
   node_max              = var.node_max
   log_retention_days    = var.log_retention_days
+  admin_role_arns       = var.admin_role_arns
+  developer_role_arns   = var.developer_role_arns
 }
 
 module "rds" {
   source                = "../modules/rds"
   name                  = local.name
-  secret_prefix         = local.secret_prefix
   vpc_id                = module.network.vpc_id
   subnet_ids            = module.network.data_subnet_ids
   client_cidrs          = module.network.app_subnet_cidrs
@@ -65,14 +66,13 @@ module "rds" {
 }
 
 module "elasticache" {
-  source        = "../modules/elasticache"
-  name          = local.name
-  secret_prefix = local.secret_prefix
-  vpc_id        = module.network.vpc_id
-  subnet_ids    = module.network.data_subnet_ids
-  client_cidrs  = module.network.app_subnet_cidrs
-  node_type     = var.redis_node_type
-  replicas      = var.redis_replicas
+  source       = "../modules/elasticache"
+  name         = local.name
+  vpc_id       = module.network.vpc_id
+  subnet_ids   = module.network.data_subnet_ids
+  client_cidrs = module.network.app_subnet_cidrs
+  node_type    = var.redis_node_type
+  replicas     = var.redis_replicas
 }
 
 module "ecr" {
@@ -81,11 +81,24 @@ module "ecr" {
   keep_images = var.keep_images
 }
 
+module "secrets" {
+  source                  = "../modules/secrets"
+  name                    = local.name
+  secret_prefix           = local.secret_prefix
+  database_host           = module.rds.address
+  database_owner          = module.rds.master_username
+  database_owner_password = module.rds.master_password
+  redis_host              = module.elasticache.primary_endpoint
+  redis_auth_token        = module.elasticache.auth_token
+  admin_email             = var.admin_email
+}
+
 module "iam" {
-  source        = "../modules/iam"
-  name          = local.name
-  cluster_name  = module.eks.cluster_name
-  namespace     = "bazaar"
-  services      = ["gateway", "identity", "catalog", "inventory", "cart", "orders", "payments", "notifications"]
-  secret_prefix = local.secret_prefix
+  source              = "../modules/iam"
+  name                = local.name
+  cluster_name        = module.eks.cluster_name
+  namespace           = "bazaar"
+  services            = ["gateway", "identity", "catalog", "inventory", "cart", "orders", "payments", "notifications"]
+  secret_prefix       = local.secret_prefix
+  secrets_kms_key_arn = module.secrets.kms_key_arn
 }

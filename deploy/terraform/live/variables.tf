@@ -91,3 +91,23 @@ variable "keep_images" {
   type        = number
   description = "Images ECR keeps."
 }
+
+variable "admin_email" {
+  type        = string
+  description = "The shop administrator's sign-in (its password is generated into Secrets Manager)."
+  validation {
+    condition     = can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.admin_email))
+    error_message = "admin_email must be an e-mail address."
+  }
+}
+
+variable "admin_role_arns" {
+  type        = list(string)
+  description = "IAM roles that administer the cluster (SSO permission sets' roles, say)."
+}
+
+variable "developer_role_arns" {
+  type        = list(string)
+  default     = []
+  description = "IAM roles that may read the cluster: read and port-forward in dev and staging, read-only in prod."
+}

@@ -15,6 +15,43 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
   });
 }
 
+/**
+ * Makes the login role of `serviceUrl` (a service's own DATABASE_URL) with that URL's password,
+ * and lets it use that URL's database only: connect, and read and write the tables and sequences
+ * the migrations (run as the server's owner role, `serverUrl`) made there, now and later. It can
+ * change no schema and connect to no other service's database. Run again, it sets the password
+ * anew, so rotating it is writing a new URL and migrating.
+ */
+export async function ensureServiceRole(serverUrl: string, serviceUrl: string): Promise<void> {
+  const url = new URL(serviceUrl);
+  const [role, password, database] = [url.username, url.password, url.pathname.slice(1)].map(
+    decodeURIComponent,
+  ) as [string, string, string];
+  await withAdminClient(serverUrl, async (client) => {
+    const name = client.escapeIdentifier(role);
+    const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    const verb = rowCount === 0 ? 'CREATE' : 'ALTER';
+    await client.query(`${verb} ROLE ${name} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+    const db = client.escapeIdentifier(database);
+    await client.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
+    await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${name}`);
+  });
+  await withAdminClient(databaseUrl(serverUrl, database), async (client) => {
+    const name = client.escapeIdentifier(role);
+    const tables = 'SELECT, INSERT, UPDATE, DELETE';
+    const sequences = 'USAGE, SELECT, UPDATE';
+    await client.query(`GRANT USAGE ON SCHEMA public TO ${name}`);
+    await client.query(`GRANT ${tables} ON ALL TABLES IN SCHEMA public TO ${name}`);
+    await client.query(`GRANT ${sequences} ON ALL SEQUENCES IN SCHEMA public TO ${name}`);
+    await client.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ${tables} ON TABLES TO ${name}`,
+    );
+    await client.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ${sequences} ON SEQUENCES TO ${name}`,
+    );
+  });
+}
+
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   await withAdminClient(serverUrl, (client) =>
     client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),

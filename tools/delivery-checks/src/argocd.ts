@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { K8sObject } from './kubernetes.js';
+import { type K8sObject, renderKustomization } from './kubernetes.js';
 
 /**
  * Argo CD's rules: every Application syncs by itself, prunes and heals drift; a Helm chart is pinned
@@ -18,6 +18,65 @@ export function argoViolations(applications: readonly K8sObject[], root: URL): s
     }
     if (source.path && !existsSync(new URL(`${source.path}/`, root))) {
       violations.push(`${name}: path ${source.path} does not exist`);
+    }
+  }
+  return violations;
+}
+
+/** Kinds of no namespace that an application of Bazaar's could hold. */
+const clusterScoped = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ClusterSecretStore',
+  'ClusterIssuer',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+  'PersistentVolume',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+]);
+
+/**
+ * Every application is in `project`, from a source it allows, into a namespace it allows, and
+ * makes only the cluster-wide kinds it lists (as the application's path renders with kustomize).
+ */
+export function projectViolations(
+  project: K8sObject,
+  applications: readonly K8sObject[],
+  root: URL,
+): string[] {
+  const violations: string[] = [];
+  const { sourceRepos = [], destinations = [], clusterResourceWhitelist = [] } = project.spec;
+  const allowedKinds = new Set(
+    clusterResourceWhitelist.map((kind: K8sObject) => `${kind.group}/${kind.kind}`),
+  );
+  for (const application of applications) {
+    const name = `Application/${application.metadata.name}`;
+    const { source = {}, destination = {} } = application.spec ?? {};
+    if (application.spec?.project !== project.metadata.name) {
+      violations.push(`${name}: not in project ${project.metadata.name}`);
+    }
+    if (!sourceRepos.includes(source.repoURL)) {
+      violations.push(`${name}: comes from ${source.repoURL}, which the project does not allow`);
+    }
+    const allowed = destinations.some(
+      (to: K8sObject) => to.server === destination.server && to.namespace === destination.namespace,
+    );
+    if (!allowed) {
+      violations.push(
+        `${name}: goes to namespace ${destination.namespace}, which the project does not allow`,
+      );
+    }
+    if (!source.path || !existsSync(new URL(`${source.path}/kustomization.yaml`, root))) continue;
+    for (const object of renderKustomization(new URL(`${source.path}/`, root).pathname)) {
+      const group = String(object.apiVersion).includes('/') ? object.apiVersion.split('/')[0] : '';
+      if (clusterScoped.has(object.kind) && !allowedKinds.has(`${group}/${object.kind}`)) {
+        violations.push(
+          `${name}: makes ${object.kind}/${object.metadata.name}, a cluster-wide kind the project does not allow`,
+        );
+      }
     }
   }
   return violations;

@@ -83,6 +83,25 @@ export function terraformViolations(files: Array<{ file: string; hcl: Hcl }>): s
     if (block.image_scanning_configuration?.[0]?.scan_on_push !== true)
       violations.push(`${where}: images are not scanned on push`);
   }
+  for (const { where, block } of resources(files, 'aws_secretsmanager_secret')) {
+    if (!block.kms_key_id) violations.push(`${where}: not encrypted with a key of its own`);
+  }
+  // A secret under a key of its own is read only by whom that key lets decrypt it.
+  for (const { file, hcl } of files) {
+    const locals: Hcl = Object.assign({}, ...(hcl.locals ?? []));
+    const decrypting = Object.keys(locals).filter((name) =>
+      JSON.stringify(locals[name]).includes('kms:Decrypt'),
+    );
+    for (const [name, blocks] of Object.entries(hcl.resource?.aws_iam_role_policy ?? {})) {
+      const policy = String((blocks as Hcl[])[0]?.policy ?? '');
+      const decrypts =
+        policy.includes('kms:Decrypt') ||
+        decrypting.some((local) => policy.includes(`local.${local}`));
+      if (policy.includes('secretsmanager:GetSecretValue') && !decrypts) {
+        violations.push(`${file}: aws_iam_role_policy.${name}: reads secrets it may not decrypt`);
+      }
+    }
+  }
   const openRules = [
     ...resources(files, 'aws_security_group').flatMap(({ where, name, block }) =>
       (block.ingress ?? []).map((rule: Hcl) => ({ where, name, cidrs: rule.cidr_blocks })),
@@ -226,4 +245,30 @@ export function eksViolations(files: Array<{ file: string; hcl: Hcl }>): string[
       violations.push(`${where}: the API endpoint is not limited to the networks named`);
   }
   return violations;
+}
+
+/**
+ * What Terraform writes into Secrets Manager for `environment`: secret name → the variables it
+ * holds. Read from the `secrets` local of the module whose secrets are named
+ * `${var.secret_prefix}/${each.key}`, under the root's `secret_prefix`.
+ */
+export function writtenSecrets(
+  files: Array<{ file: string; hcl: Hcl }>,
+  environment: string,
+): Map<string, Set<string>> {
+  const localsOf = (file: string): Hcl =>
+    Object.assign({}, ...(files.find((candidate) => candidate.file === file)?.hcl.locals ?? []));
+  const prefix = String(localsOf('live/main.tf').secret_prefix ?? '').replace(
+    /\$\{var\.environment\}/,
+    environment,
+  );
+  const written = new Map<string, Set<string>>();
+  for (const { where, block } of resources(files, 'aws_secretsmanager_secret')) {
+    if (!/^\$\{var\.secret_prefix\}\/\$\{each\.key\}$/.test(block.name)) continue;
+    const secrets: Hcl = localsOf(where.split(':')[0] as string).secrets ?? {};
+    for (const [name, variables] of Object.entries(secrets)) {
+      written.set(`${prefix}/${name}`, new Set(Object.keys(variables as Hcl)));
+    }
+  }
+  return written;
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { argoViolations } from '../src/argocd.js';
+import { argoViolations, projectViolations } from '../src/argocd.js';
 import { type K8sObject, parseManifests, schemaErrors } from '../src/kubernetes.js';
 
 const root = new URL('../../../', import.meta.url);
@@ -8,6 +8,15 @@ const read = (directory: URL): K8sObject[] =>
   readdirSync(directory)
     .filter((name) => name.endsWith('.yaml'))
     .flatMap((name) => parseManifests(readFileSync(new URL(name, directory), 'utf8')));
+
+const [project] = parseManifests(
+  readFileSync(new URL('deploy/argocd/project.yaml', root), 'utf8'),
+) as [K8sObject];
+
+test('the project validates against the Argo CD schema', async () => {
+  expect(project.kind).toBe('AppProject');
+  expect(await schemaErrors([project])).toEqual([]);
+});
 
 describe.each(['dev', 'staging', 'prod'])('Argo CD for %s', (environment) => {
   const roots = read(new URL('deploy/argocd/roots/', root)).filter((app) =>
@@ -28,6 +37,10 @@ describe.each(['dev', 'staging', 'prod'])('Argo CD for %s', (environment) => {
     expect(await schemaErrors([...roots, ...applications])).toEqual([]);
     expect(argoViolations([...roots, ...applications], root)).toEqual([]);
   });
+
+  test('every application is in the bazaar project, which allows its source, its namespace and the cluster-wide kinds it makes', () => {
+    expect(projectViolations(project, [...roots, ...applications], root)).toEqual([]);
+  });
 });
 
 test('applications that break the rules are caught', async () => {
@@ -44,4 +57,22 @@ test('applications that break the rules are caught', async () => {
     'Application/bazaar: does not heal drift',
     'Application/bazaar: path deploy/k8s/overlays/qa does not exist',
   ]);
+});
+
+test('a project too narrow for its applications, or an application outside it, is caught', () => {
+  const [narrow] = parseManifests(
+    readFileSync(new URL('fixtures/argocd-project-broken.yaml', import.meta.url), 'utf8'),
+  ) as [K8sObject];
+  const prod = read(new URL('deploy/argocd/environments/prod/', root));
+  expect(projectViolations(narrow, prod, root)).toEqual([
+    'Application/bazaar: makes ClusterSecretStore/aws-secrets-manager, a cluster-wide kind the project does not allow',
+    'Application/nats: comes from https://nats-io.github.io/k8s/helm/charts/, which the project does not allow',
+    'Application/nats: goes to namespace nats, which the project does not allow',
+  ]);
+  const broken = parseManifests(
+    readFileSync(new URL('fixtures/argocd-broken.yaml', import.meta.url), 'utf8'),
+  );
+  expect(projectViolations(project, broken, root)).toEqual(
+    expect.arrayContaining(['Application/redis: not in project bazaar']),
+  );
 });

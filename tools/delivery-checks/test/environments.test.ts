@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { type K8sObject, parseManifests, renderKustomization } from '../src/kubernetes.js';
-import { dataStoreViolations, streamReplicaViolations } from '../src/kubernetes-policy.js';
-import { dataSubnetCidrs, readTerraform, readTfvars } from '../src/terraform.js';
+import {
+  dataStoreViolations,
+  externalSecretViolations,
+  streamReplicaViolations,
+} from '../src/kubernetes-policy.js';
+import { dataSubnetCidrs, readTerraform, readTfvars, writtenSecrets } from '../src/terraform.js';
 
 /** What one environment's Terraform makes and what its overlay expects of it agree. */
 const root = new URL('../../../', import.meta.url).pathname;
@@ -51,5 +55,29 @@ test('a data-store rule for another network than the environment is caught', () 
   expect(prod).toEqual(['10.20.128.0/20', '10.20.144.0/20', '10.20.160.0/20']);
   expect(dataStoreViolations(broken, prod)).toEqual([
     'NetworkPolicy/allow-data-stores: PostgreSQL and Redis at 10.0.128.0/18, but the data subnets are 10.20.128.0/20, 10.20.144.0/20, 10.20.160.0/20',
+  ]);
+});
+
+test.each(['staging', 'prod'])(
+  'every key the %s workloads read from Secrets Manager is one Terraform writes there',
+  (environment) => {
+    const written = writtenSecrets(terraform, environment);
+    expect([...written.keys()]).toHaveLength(9);
+    const objects = renderKustomization(`${root}deploy/k8s/overlays/${environment}`);
+    expect(externalSecretViolations(objects, written)).toEqual([]);
+  },
+);
+
+test('a secret Terraform does not write, or writes without a key a workload reads, is caught', async () => {
+  const broken = await readTerraform(
+    new URL('fixtures/terraform-secrets-broken/', import.meta.url).pathname,
+  );
+  const objects = renderKustomization(`${root}deploy/k8s/overlays/prod`);
+  expect(externalSecretViolations(objects, writtenSecrets(broken, 'prod'))).toEqual([
+    'ExternalSecret/bazaar-notifications: reads bazaar/prod/notifications, which Terraform does not write',
+    'Deployment/notifications: reads DATABASE_URL of Secret/bazaar-notifications, which Terraform does not write',
+    'Deployment/notifications: reads SMTP_URL of Secret/bazaar-notifications, which Terraform does not write',
+    'Deployment/payments: reads PAYMENT_WEBHOOK_SECRET of Secret/bazaar-payments, which Terraform does not write',
+    'Job/bazaar-migrate: reads ORDERS_DATABASE_URL of Secret/bazaar-migrate, which Terraform does not write',
   ]);
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseManifests, renderKustomization, schemaErrors } from '../src/kubernetes.js';
-import { kubernetesViolations } from '../src/kubernetes-policy.js';
+import { developersGroup, groupMay, kubernetesViolations } from '../src/kubernetes-policy.js';
 
 const root = new URL('../../../', import.meta.url);
 
@@ -45,6 +45,9 @@ test('manifests that break the rules are caught, each for its reason', async () 
       'Deployment/gateway: no metrics port apart from its service port',
       'Service/catalog: exposed as LoadBalancer',
       'Secret/bazaar-gateway: a plain Secret in prod; use an ExternalSecret',
+      'Deployment/gateway: secret bazaar-gateway has no TOKEN',
+      'Role/too-much: lets bazaar:developers * pods, secrets in prod',
+      'Role/too-much: lets bazaar:developers read Secrets',
       'prod: gateway may scale below 3 replicas',
       "Deployment/gateway: replicas kept in git while HorizontalPodAutoscaler/gateway scales it (Argo CD's self-heal would undo every scale)",
       'no migrations Job runs before each release',
@@ -63,4 +66,47 @@ test('a migrations Job that reads what Argo CD applies after it, or runs after a
       'Job/bazaar-migrate (PreSync, wave 0): reads ConfigMap/bazaar-settings, which Argo CD makes only later (ConfigMap in Sync, wave 0)',
     ]),
   );
+});
+
+/** What a developer could touch in the namespace: every kind the overlays render, and Secrets. */
+const resources: Array<[string, string]> = [
+  ['', 'pods'],
+  ['', 'secrets'],
+  ['', 'configmaps'],
+  ['', 'services'],
+  ['apps', 'deployments'],
+  ['batch', 'jobs'],
+  ['autoscaling', 'horizontalpodautoscalers'],
+  ['networking.k8s.io', 'networkpolicies'],
+  ['external-secrets.io', 'externalsecrets'],
+  ['rbac.authorization.k8s.io', 'roles'],
+];
+
+test('in prod a developer reads what runs, and can delete, change or create nothing, nor read a Secret', () => {
+  const prod = renderKustomization(new URL('deploy/k8s/overlays/prod', root).pathname);
+  const may = (verb: string, apiGroup: string, resource: string) =>
+    groupMay(prod, developersGroup, verb, apiGroup, resource);
+  for (const [apiGroup, resource] of resources) {
+    for (const verb of ['delete', 'deletecollection', 'create', 'update', 'patch']) {
+      expect(may(verb, apiGroup, resource), `${verb} ${resource}`).toBe(false);
+    }
+  }
+  expect(may('get', '', 'secrets')).toBe(false);
+  expect(may('list', '', 'secrets')).toBe(false);
+  expect(may('create', '', 'pods/portforward')).toBe(false);
+  expect(may('get', '', 'pods/log')).toBe(true);
+  expect(may('list', 'apps', 'deployments')).toBe(true);
+});
+
+test('in staging a developer may also port-forward, and still delete nothing', () => {
+  const staging = renderKustomization(new URL('deploy/k8s/overlays/staging', root).pathname);
+  expect(groupMay(staging, developersGroup, 'create', '', 'pods/portforward')).toBe(true);
+  expect(groupMay(staging, developersGroup, 'delete', '', 'pods')).toBe(false);
+});
+
+test('a Role that lets developers delete pods is seen to', () => {
+  const broken = parseManifests(
+    readFileSync(new URL('fixtures/k8s-broken.yaml', import.meta.url), 'utf8'),
+  );
+  expect(groupMay(broken, developersGroup, 'delete', '', 'pods')).toBe(true);
 });

@@ -18,7 +18,7 @@ test('the Terraform is formatted as `terraform fmt` wants', () => {
 test('modules and root keep the rules: typed and described variables, encryption, nothing public', async () => {
   const files = await readTerraform(terraform);
   expect(files.map(({ file }) => file.split('/')[1]).filter(Boolean)).toEqual(
-    expect.arrayContaining(['network', 'eks', 'rds', 'elasticache', 'ecr', 'iam']),
+    expect.arrayContaining(['network', 'eks', 'rds', 'elasticache', 'ecr', 'iam', 'secrets']),
   );
   expect(terraformViolations(files)).toEqual([]);
 });
@@ -68,6 +68,8 @@ test('Terraform that breaks each rule is caught', async () => {
     'modules/db/main.tf: aws_elasticache_replication_group.cache: no AUTH token',
     'modules/db/main.tf: aws_ecr_repository.images: tags can be overwritten',
     'modules/db/main.tf: aws_ecr_repository.images: images are not scanned on push',
+    'modules/db/main.tf: aws_secretsmanager_secret.password: not encrypted with a key of its own',
+    'modules/db/main.tf: aws_iam_role_policy.reader: reads secrets it may not decrypt',
     'modules/db/main.tf: aws_security_group.db: ingress open to 0.0.0.0/0',
     'modules/db: no outputs',
   ]);

@@ -46,3 +46,13 @@ variable "vpc_id" {
   type        = string
   description = "The VPC of the cluster, where the SSM-reached admin host runs."
 }
+
+variable "admin_role_arns" {
+  type        = list(string)
+  description = "IAM roles whose sessions administer the cluster (cluster-admin)."
+}
+
+variable "developer_role_arns" {
+  type        = list(string)
+  description = "IAM roles whose sessions may read the cluster (group bazaar:developers)."
+}

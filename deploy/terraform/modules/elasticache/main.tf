@@ -1,19 +1,8 @@
 # Redis for carts, rate limits and the catalog cache: TLS in transit, encrypted at rest, an AUTH
-# token generated here and kept in Secrets Manager, replicas in other zones when asked.
+# token generated here and kept in Secrets Manager (modules/secrets), replicas in other zones when asked.
 resource "random_password" "auth" {
   length  = 48
   special = false
-}
-
-resource "aws_secretsmanager_secret" "auth" {
-  name = "${var.secret_prefix}/redis"
-}
-
-resource "aws_secretsmanager_secret_version" "auth" {
-  secret_id = aws_secretsmanager_secret.auth.id
-  secret_string = jsonencode({
-    REDIS_URL = "rediss://:${random_password.auth.result}@${aws_elasticache_replication_group.this.primary_endpoint_address}:6379"
-  })
 }
 
 resource "aws_elasticache_subnet_group" "this" {

@@ -3,7 +3,8 @@ output "primary_endpoint" {
   value       = aws_elasticache_replication_group.this.primary_endpoint_address
 }
 
-output "secret_arn" {
-  description = "The Secrets Manager secret holding REDIS_URL."
-  value       = aws_secretsmanager_secret.auth.arn
+output "auth_token" {
+  description = "The AUTH token, for modules/secrets to keep in Secrets Manager."
+  value       = random_password.auth.result
+  sensitive   = true
 }

@@ -3,11 +3,6 @@ variable "name" {
   description = "Identifier of the replication group, e.g. bazaar-prod."
 }
 
-variable "secret_prefix" {
-  type        = string
-  description = "Secrets Manager path the connection URL goes under, e.g. bazaar/prod."
-}
-
 variable "vpc_id" {
   type        = string
   description = "The VPC Redis lives in."

@@ -1,5 +1,6 @@
 # One Pod Identity role per service, allowed to read only its own secrets; and one for the
-# External Secrets operator, which reads the environment's secrets into the cluster.
+# External Secrets operator, which reads the environment's secrets into the cluster. Both decrypt
+# with the secrets' key: reading a secret encrypted with a customer key needs kms:Decrypt on it.
 data "aws_iam_policy_document" "pod_identity_assume" {
   statement {
     actions = ["sts:AssumeRole", "sts:TagSession"]
@@ -15,6 +16,13 @@ data "aws_region" "current" {}
 
 locals {
   secrets_arn = "arn:aws:secretsmanager:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:secret:${var.secret_prefix}"
+  # Only through Secrets Manager: the key decrypts nothing asked of it directly.
+  decrypt_secrets = {
+    Effect    = "Allow"
+    Action    = ["kms:Decrypt"]
+    Resource  = var.secrets_kms_key_arn
+    Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${data.aws_region.current.region}.amazonaws.com" } }
+  }
 }
 
 resource "aws_iam_role" "service" {
@@ -29,11 +37,14 @@ resource "aws_iam_role_policy" "service" {
   role     = aws_iam_role.service[each.key].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-      Resource = "${local.secrets_arn}/${each.key}-*"
-    }]
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+        Resource = "${local.secrets_arn}/${each.key}-*"
+      },
+      local.decrypt_secrets,
+    ]
   })
 }
 
@@ -55,11 +66,14 @@ resource "aws_iam_role_policy" "external_secrets" {
   role = aws_iam_role.external_secrets.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-      Resource = "${local.secrets_arn}/*"
-    }]
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+        Resource = "${local.secrets_arn}/*"
+      },
+      local.decrypt_secrets,
+    ]
   })
 }
 

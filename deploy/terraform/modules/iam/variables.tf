@@ -22,3 +22,8 @@ variable "secret_prefix" {
   type        = string
   description = "Secrets Manager path of the environment's secrets, e.g. bazaar/prod."
 }
+
+variable "secrets_kms_key_arn" {
+  type        = string
+  description = "The key that encrypts the environment's secrets (modules/secrets)."
+}

@@ -1,5 +1,5 @@
 # PostgreSQL 16 for every service's database: private, encrypted with its own KMS key, the master
-# password generated here and kept only in Secrets Manager.
+# password generated here and kept only in Secrets Manager (modules/secrets writes it there).
 resource "aws_kms_key" "this" {
   description         = "${var.name}: RDS storage and Performance Insights"
   enable_key_rotation = true
@@ -8,18 +8,6 @@ resource "aws_kms_key" "this" {
 resource "random_password" "master" {
   length  = 32
   special = false
-}
-
-resource "aws_secretsmanager_secret" "master" {
-  name       = "${var.secret_prefix}/migrate"
-  kms_key_id = aws_kms_key.this.arn
-}
-
-resource "aws_secretsmanager_secret_version" "master" {
-  secret_id = aws_secretsmanager_secret.master.id
-  secret_string = jsonencode({
-    DATABASE_URL = "postgres://bazaar:${random_password.master.result}@${aws_db_instance.this.address}:5432/postgres?sslmode=require"
-  })
 }
 
 resource "aws_db_subnet_group" "this" {

@@ -3,11 +3,6 @@ variable "name" {
   description = "Identifier of the database instance, e.g. bazaar-prod."
 }
 
-variable "secret_prefix" {
-  type        = string
-  description = "Secrets Manager path the credentials go under, e.g. bazaar/prod."
-}
-
 variable "vpc_id" {
   type        = string
   description = "The VPC the database lives in."
