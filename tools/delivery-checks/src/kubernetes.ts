@@ -49,12 +49,56 @@ export async function schemaErrors(objects: readonly K8sObject[]): Promise<strin
       continue;
     }
     try {
-      new Model(asDecoded(object)).validate();
+      errors.push(
+        ...unknownFields(new Model(asDecoded(object))).map(
+          (path) => `${name}: unknown field ${path}`,
+        ),
+      );
     } catch (error) {
       errors.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
   return errors;
+}
+
+/**
+ * Validates `model` and returns the fields its schema does not know (`spec.replica`), which the
+ * models' validators let pass. The validator is run on a proxy that notes every property it looks
+ * up: a key of an object whose properties it looked up, but not that key, is unknown. An object
+ * it only enumerates (labels, a ConfigMap's data) or never looks into (a chart's free-form
+ * values) holds whatever keys it likes. A field whose schema checks nothing is never looked up
+ * either, so it is reported too (Argo CD's AppProject `description`): leave such fields out.
+ */
+function unknownFields(model: { validate: () => void }): string[] {
+  const lookedUp = new Map<object, Set<PropertyKey>>();
+  const enumerated = new Set<object>();
+  const watched = (value: unknown): unknown => {
+    if (!value || typeof value !== 'object') return value;
+    if (!lookedUp.has(value)) lookedUp.set(value, new Set());
+    return new Proxy(value, {
+      get: (target, key, receiver) => {
+        lookedUp.get(target)?.add(key);
+        return watched(Reflect.get(target, key, receiver));
+      },
+      ownKeys: (target) => {
+        enumerated.add(target);
+        return Reflect.ownKeys(target);
+      },
+    });
+  };
+  model.validate.call(watched(model));
+  const unknown: string[] = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (!value || typeof value !== 'object') return;
+    const keys = lookedUp.get(value);
+    for (const [key, child] of Object.entries(value)) {
+      const known = !keys?.size || enumerated.has(value) || keys.has(key);
+      if (!known) unknown.push([...path, key].join('.'));
+      walk(child, [...path, key]);
+    }
+  };
+  walk(model, []);
+  return unknown;
 }
 
 /**

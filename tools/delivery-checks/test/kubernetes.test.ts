@@ -24,6 +24,7 @@ test('manifests that break the rules are caught, each for its reason', async () 
   );
   expect(await schemaErrors(broken)).toEqual([
     expect.stringMatching(/^Deployment\/gateway: .*containerPort must be integer/),
+    'HorizontalPodAutoscaler/gateway: unknown field spec.behaviour',
   ]);
   expect(kubernetesViolations(broken, 'prod')).toEqual(
     expect.arrayContaining([
