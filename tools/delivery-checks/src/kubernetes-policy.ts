@@ -224,7 +224,7 @@ function secretKeyRefs(objects: readonly K8sObject[]) {
 }
 
 /**
- * Secrets in staging and prod come from AWS Secrets Manager: no Secret object, every reference
+ * Secrets in every environment come from its AWS Secrets Manager: no Secret object, every reference
  * met (by a Secret that holds the key, or by an ExternalSecret: what it holds is
  * `externalSecretViolations`' to check).
  */
@@ -239,10 +239,8 @@ function secretViolations(objects: readonly K8sObject[], environment: string): s
   const external = new Set(
     byKind(objects, 'ExternalSecret').map((secret) => secret.spec.target?.name),
   );
-  if (environment !== 'dev') {
-    for (const name of secrets.keys()) {
-      violations.push(`Secret/${name}: a plain Secret in ${environment}; use an ExternalSecret`);
-    }
+  for (const name of secrets.keys()) {
+    violations.push(`Secret/${name}: a plain Secret in ${environment}; use an ExternalSecret`);
   }
   for (const { where, name, key, optional } of secretKeyRefs(objects)) {
     if (optional || external.has(name)) continue;

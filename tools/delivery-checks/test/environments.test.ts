@@ -58,7 +58,7 @@ test('a data-store rule for another network than the environment is caught', () 
   ]);
 });
 
-test.each(['staging', 'prod'])(
+test.each(['dev', 'staging', 'prod'])(
   'every key the %s workloads read from Secrets Manager is one Terraform writes there',
   (environment) => {
     const written = writtenSecrets(terraform, environment);
