@@ -39,42 +39,49 @@ const clusterScoped = new Set([
 ]);
 
 /**
- * Every application is in `project`, from a source it allows, into a namespace it allows, and
- * makes only the cluster-wide kinds it lists (as the application's path renders with kustomize).
+ * Every application is in one of `projects`, from a source it allows, into a namespace it allows,
+ * and makes only the cluster-wide kinds it lists (as the application's path renders with
+ * kustomize; a chart cannot be rendered here).
  */
 export function projectViolations(
-  project: K8sObject,
+  projects: readonly K8sObject[],
   applications: readonly K8sObject[],
   root: URL,
 ): string[] {
   const violations: string[] = [];
-  const { sourceRepos = [], destinations = [], clusterResourceWhitelist = [] } = project.spec;
-  const allowedKinds = new Set(
-    clusterResourceWhitelist.map((kind: K8sObject) => `${kind.group}/${kind.kind}`),
-  );
   for (const application of applications) {
     const name = `Application/${application.metadata.name}`;
-    const { source = {}, destination = {} } = application.spec ?? {};
-    if (application.spec?.project !== project.metadata.name) {
-      violations.push(`${name}: not in project ${project.metadata.name}`);
+    const { source = {}, destination = {}, project: projectName } = application.spec ?? {};
+    const project = projects.find((candidate) => candidate.metadata.name === projectName);
+    if (!project) {
+      violations.push(`${name}: in project ${projectName}, which is not one of Bazaar's`);
+      continue;
     }
+    const { sourceRepos = [], destinations = [], clusterResourceWhitelist = [] } = project.spec;
     if (!sourceRepos.includes(source.repoURL)) {
-      violations.push(`${name}: comes from ${source.repoURL}, which the project does not allow`);
+      violations.push(`${name}: comes from ${source.repoURL}, which its project does not allow`);
     }
     const allowed = destinations.some(
       (to: K8sObject) => to.server === destination.server && to.namespace === destination.namespace,
     );
     if (!allowed) {
       violations.push(
-        `${name}: goes to namespace ${destination.namespace}, which the project does not allow`,
+        `${name}: goes to namespace ${destination.namespace}, which its project does not allow`,
       );
     }
     if (!source.path || !existsSync(new URL(`${source.path}/kustomization.yaml`, root))) continue;
+    const allows = (group: string, kind: string) =>
+      clusterResourceWhitelist.some(
+        (entry: K8sObject) =>
+          (entry.group === '*' || entry.group === group) &&
+          (entry.kind === '*' || entry.kind === kind),
+      );
     for (const object of renderKustomization(new URL(`${source.path}/`, root).pathname)) {
-      const group = String(object.apiVersion).includes('/') ? object.apiVersion.split('/')[0] : '';
-      if (clusterScoped.has(object.kind) && !allowedKinds.has(`${group}/${object.kind}`)) {
+      const [group = '', version] = String(object.apiVersion).split('/');
+      const apiGroup = version === undefined ? '' : group;
+      if (clusterScoped.has(object.kind) && !allows(apiGroup, object.kind)) {
         violations.push(
-          `${name}: makes ${object.kind}/${object.metadata.name}, a cluster-wide kind the project does not allow`,
+          `${name}: makes ${object.kind}/${object.metadata.name}, a cluster-wide kind its project does not allow`,
         );
       }
     }

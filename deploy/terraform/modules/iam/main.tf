@@ -83,3 +83,22 @@ resource "aws_eks_pod_identity_association" "external_secrets" {
   service_account = "external-secrets"
   role_arn        = aws_iam_role.external_secrets.arn
 }
+
+# The EBS CSI driver's controller (deploy/argocd/platform/aws-ebs-csi-driver.yaml) makes, attaches
+# and deletes the volumes NATS keeps its stream on.
+resource "aws_iam_role" "ebs_csi" {
+  name               = "${var.name}-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.pod_identity_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "ebs_csi" {
+  role       = aws_iam_role.ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_eks_pod_identity_association" "ebs_csi" {
+  cluster_name    = var.cluster_name
+  namespace       = "kube-system"
+  service_account = "ebs-csi-controller-sa"
+  role_arn        = aws_iam_role.ebs_csi.arn
+}
