@@ -43,9 +43,13 @@ export function unformatted(directory: string): string[] {
 const resources = (files: Array<{ file: string; hcl: Hcl }>, type: string) =>
   files.flatMap(({ file, hcl }) =>
     Object.entries(hcl.resource?.[type] ?? {}).flatMap(([name, blocks]) =>
-      (blocks as Hcl[]).map((block) => ({ where: `${file}: ${type}.${name}`, name, block })),
+      (blocks as Hcl[]).map((block) => ({ where: `${file}: ${type}.${name}`, file, name, block })),
     ),
   );
+
+/** One file's locals, from all its `locals` blocks. */
+const localsIn = (files: Array<{ file: string; hcl: Hcl }>, file: string): Hcl =>
+  Object.assign({}, ...(files.find((candidate) => candidate.file === file)?.hcl.locals ?? []));
 
 /**
  * The rules of the issue over parsed HCL: every variable typed and described; RDS encrypted and
@@ -87,19 +91,17 @@ export function terraformViolations(files: Array<{ file: string; hcl: Hcl }>): s
     if (!block.kms_key_id) violations.push(`${where}: not encrypted with a key of its own`);
   }
   // A secret under a key of its own is read only by whom that key lets decrypt it.
-  for (const { file, hcl } of files) {
-    const locals: Hcl = Object.assign({}, ...(hcl.locals ?? []));
-    const decrypting = Object.keys(locals).filter((name) =>
-      JSON.stringify(locals[name]).includes('kms:Decrypt'),
-    );
-    for (const [name, blocks] of Object.entries(hcl.resource?.aws_iam_role_policy ?? {})) {
-      const policy = String((blocks as Hcl[])[0]?.policy ?? '');
-      const decrypts =
-        policy.includes('kms:Decrypt') ||
-        decrypting.some((local) => policy.includes(`local.${local}`));
-      if (policy.includes('secretsmanager:GetSecretValue') && !decrypts) {
-        violations.push(`${file}: aws_iam_role_policy.${name}: reads secrets it may not decrypt`);
-      }
+  for (const { where, file, block } of resources(files, 'aws_iam_role_policy')) {
+    const locals = localsIn(files, file);
+    const policy = String(block.policy ?? '');
+    const decrypts =
+      policy.includes('kms:Decrypt') ||
+      Object.keys(locals).some(
+        (name) =>
+          policy.includes(`local.${name}`) && JSON.stringify(locals[name]).includes('kms:Decrypt'),
+      );
+    if (policy.includes('secretsmanager:GetSecretValue') && !decrypts) {
+      violations.push(`${where}: reads secrets it may not decrypt`);
     }
   }
   const openRules = [
@@ -256,16 +258,14 @@ export function writtenSecrets(
   files: Array<{ file: string; hcl: Hcl }>,
   environment: string,
 ): Map<string, Set<string>> {
-  const localsOf = (file: string): Hcl =>
-    Object.assign({}, ...(files.find((candidate) => candidate.file === file)?.hcl.locals ?? []));
-  const prefix = String(localsOf('live/main.tf').secret_prefix ?? '').replace(
+  const prefix = String(localsIn(files, 'live/main.tf').secret_prefix ?? '').replace(
     /\$\{var\.environment\}/,
     environment,
   );
   const written = new Map<string, Set<string>>();
-  for (const { where, block } of resources(files, 'aws_secretsmanager_secret')) {
+  for (const { file, block } of resources(files, 'aws_secretsmanager_secret')) {
     if (!/^\$\{var\.secret_prefix\}\/\$\{each\.key\}$/.test(block.name)) continue;
-    const secrets: Hcl = localsOf(where.split(':')[0] as string).secrets ?? {};
+    const secrets: Hcl = localsIn(files, file).secrets ?? {};
     for (const [name, variables] of Object.entries(secrets)) {
       written.set(`${prefix}/${name}`, new Set(Object.keys(variables as Hcl)));
     }

@@ -1,4 +1,4 @@
-# Every secret the cluster reads (deploy/k8s/overlays/{staging,prod}/external-secrets.yaml), generated
+# Every secret the cluster reads (deploy/k8s/components/aws-secrets/external-secrets.yaml), generated
 # here and kept only in Secrets Manager, encrypted with a key of the environment's own. Each service
 # connects to PostgreSQL as a role of its own that may use its own database only; the migrations
 # Job connects as the owner and makes those roles from the URLs it is given (tools/launcher
