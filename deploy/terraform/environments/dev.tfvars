@@ -18,5 +18,7 @@ redis_replicas            = 0
 keep_images               = 50
 
 admin_email         = "admin@dev.bazaar.example"
+alert_email         = "oncall@dev.bazaar.example"
+domain              = "dev.shop.example.com"
 admin_role_arns     = ["arn:aws:iam::000000000000:role/bazaar-dev-admin"]
 developer_role_arns = ["arn:aws:iam::000000000000:role/bazaar-dev-developer"]

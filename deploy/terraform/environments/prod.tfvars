@@ -18,5 +18,7 @@ redis_replicas            = 2
 keep_images               = 200
 
 admin_email         = "admin@prod.bazaar.example"
+alert_email         = "oncall@prod.bazaar.example"
+domain              = "shop.example.com"
 admin_role_arns     = ["arn:aws:iam::000000000000:role/bazaar-prod-admin"]
 developer_role_arns = ["arn:aws:iam::000000000000:role/bazaar-prod-developer"]

@@ -18,5 +18,7 @@ redis_replicas            = 1
 keep_images               = 100
 
 admin_email         = "admin@staging.bazaar.example"
+alert_email         = "oncall@staging.bazaar.example"
+domain              = "staging.shop.example.com"
 admin_role_arns     = ["arn:aws:iam::000000000000:role/bazaar-staging-admin"]
 developer_role_arns = ["arn:aws:iam::000000000000:role/bazaar-staging-developer"]

@@ -93,6 +93,14 @@ module "secrets" {
   admin_email             = var.admin_email
 }
 
+module "platform" {
+  source             = "../modules/platform"
+  name               = local.name
+  domain             = var.domain
+  log_retention_days = var.log_retention_days
+  alert_email        = var.alert_email
+}
+
 module "iam" {
   source              = "../modules/iam"
   name                = local.name
@@ -101,4 +109,7 @@ module "iam" {
   services            = ["gateway", "identity", "catalog", "inventory", "cart", "orders", "payments", "notifications"]
   secret_prefix       = local.secret_prefix
   secrets_kms_key_arn = module.secrets.kms_key_arn
+  zone_arn            = module.platform.zone_arn
+  log_group_arn       = module.platform.log_group_arn
+  alert_topic_arn     = module.platform.alert_topic_arn
 }

@@ -27,3 +27,13 @@ output "cluster_endpoint" {
   description = "The Kubernetes API endpoint (private unless eks_public_endpoint_cidrs names networks)."
   value       = module.eks.endpoint
 }
+
+output "name_servers" {
+  description = "Delegate the shop's domain to these (docs/runbooks/deploy.md); the ALB's certificate is issued once they answer."
+  value       = module.platform.name_servers
+}
+
+output "log_group_name" {
+  description = "The containers' logs in CloudWatch Logs."
+  value       = module.platform.log_group_name
+}

@@ -111,3 +111,13 @@ variable "developer_role_arns" {
   default     = []
   description = "IAM roles that may read the cluster: read and port-forward in dev and staging, read-only in prod."
 }
+
+variable "domain" {
+  type        = string
+  description = "The shop's host name; its Route53 zone, the ALB's certificate and the Ingress's host (the overlay names the same)."
+}
+
+variable "alert_email" {
+  type        = string
+  description = "The address Alertmanager's notifications are mailed to (through SNS)."
+}

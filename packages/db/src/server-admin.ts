@@ -28,10 +28,7 @@ export async function ensureServiceRole(serverUrl: string, serviceUrl: string): 
     decodeURIComponent,
   ) as [string, string, string];
   await withAdminClient(serverUrl, async (client) => {
-    const name = client.escapeIdentifier(role);
-    const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-    const verb = rowCount === 0 ? 'CREATE' : 'ALTER';
-    await client.query(`${verb} ROLE ${name} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+    const name = await ensureLoginRole(client, role, password);
     const db = client.escapeIdentifier(database);
     await client.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
     await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${name}`);
@@ -50,6 +47,34 @@ export async function ensureServiceRole(serverUrl: string, serviceUrl: string): 
       `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ${sequences} ON SEQUENCES TO ${name}`,
     );
   });
+}
+
+/**
+ * Makes the login role of `monitoringUrl` (the PostgreSQL exporter's) with that URL's password and
+ * the server's `pg_monitor` rights: every session and setting readable, no table of any service.
+ */
+export async function ensureMonitoringRole(
+  serverUrl: string,
+  monitoringUrl: string,
+): Promise<void> {
+  const url = new URL(monitoringUrl);
+  await withAdminClient(serverUrl, async (client) => {
+    const name = await ensureLoginRole(
+      client,
+      decodeURIComponent(url.username),
+      decodeURIComponent(url.password),
+    );
+    await client.query(`GRANT pg_monitor TO ${name}`);
+  });
+}
+
+/** Creates `role` with `password`, or sets the password of the role that exists; its quoted name. */
+async function ensureLoginRole(client: pg.Client, role: string, password: string): Promise<string> {
+  const name = client.escapeIdentifier(role);
+  const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  const verb = rowCount === 0 ? 'CREATE' : 'ALTER';
+  await client.query(`${verb} ROLE ${name} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+  return name;
 }
 
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, inject, test } from 'vitest';
 import { migrate } from '../src/migrations.js';
-import { ensureServiceRole } from '../src/server-admin.js';
+import { databaseUrl, ensureMonitoringRole, ensureServiceRole } from '../src/server-admin.js';
 import { createTestDatabase, type TestDatabase } from '../src/test-database.js';
 
 let own: TestDatabase;
@@ -14,6 +14,7 @@ let other: TestDatabase;
 let directory: string;
 const role = `bazaar_test_role_${randomBytes(4).toString('hex')}`;
 const otherRole = `${role}_other`;
+const monitor = `${role}_monitor`;
 
 /** `url` as a service's role would connect with it. */
 function asRole(url: string, name = role): string {
@@ -48,7 +49,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await own.drop();
   await other.drop();
-  await queryAs(inject('postgresUrl'), `DROP ROLE IF EXISTS ${role}, ${otherRole}`);
+  await queryAs(inject('postgresUrl'), `DROP ROLE IF EXISTS ${role}, ${otherRole}, ${monitor}`);
   await rm(directory, { recursive: true, force: true });
 });
 
@@ -79,4 +80,32 @@ test('tables a later migration makes are the role’s to use too, and running it
   expect((await queryAs(asRole(own.url), 'SELECT count(*)::int AS n FROM notes')).rows).toEqual([
     { n: 1 },
   ]);
+});
+
+test("the exporter's monitoring role sees every session and the server's settings, and no service's rows", async () => {
+  await ensureServiceRole(inject('postgresUrl'), asRole(own.url));
+  const monitoring = asRole(databaseUrl(own.url, 'postgres'), monitor);
+  await ensureMonitoringRole(inject('postgresUrl'), monitoring);
+  await ensureMonitoringRole(inject('postgresUrl'), monitoring);
+
+  const service = new pg.Client({ connectionString: asRole(own.url) });
+  await service.connect();
+  try {
+    const sessions = await queryAs(
+      monitoring,
+      `SELECT query FROM pg_stat_activity WHERE usename = '${role}'`,
+    );
+    // Without pg_monitor another role's query reads '<insufficient privilege>'.
+    expect(sessions.rows).toEqual([{ query: expect.not.stringMatching(/insufficient privilege/) }]);
+  } finally {
+    await service.end();
+  }
+  const settings = await queryAs(
+    monitoring,
+    "SELECT setting FROM pg_settings WHERE name = 'max_connections'",
+  );
+  expect(Number(settings.rows[0]?.setting)).toBeGreaterThan(0);
+  await expect(queryAs(asRole(own.url, monitor), 'SELECT * FROM items')).rejects.toThrow(
+    /permission denied/,
+  );
 });

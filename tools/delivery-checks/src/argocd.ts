@@ -13,7 +13,7 @@ export function argoViolations(applications: readonly K8sObject[], root: URL): s
     if (automated?.prune !== true) violations.push(`${name}: does not prune`);
     if (automated?.selfHeal !== true) violations.push(`${name}: does not heal drift`);
     const source = application.spec?.source ?? {};
-    if (source.chart && !/^\d+\.\d+\.\d+$/.test(String(source.targetRevision))) {
+    if (source.chart && !/^v?\d+\.\d+\.\d+$/.test(String(source.targetRevision))) {
       violations.push(`${name}: chart ${source.chart} is not pinned to a version`);
     }
     if (source.path && !existsSync(new URL(`${source.path}/`, root))) {

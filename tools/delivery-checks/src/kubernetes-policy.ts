@@ -145,28 +145,30 @@ function networkViolations(objects: readonly K8sObject[]): string[] {
 }
 
 /**
- * What other namespaces may reach: the scraper only the metrics port, the ingress controller only
- * the gateway's service port. Anything else would open an API, or the metrics, to them.
+ * What comes from outside the namespace: the scraper's namespace reaches only the metrics port,
+ * addresses (the load balancer's) only the gateway's service port. Anything else would open an
+ * API, or the metrics, to them.
  */
 function crossNamespaceViolations(policies: readonly K8sObject[]): string[] {
   const violations: string[] = [];
   for (const policy of policies) {
     const target = policy.spec.podSelector?.matchLabels?.['app.kubernetes.io/name'];
     for (const rule of policy.spec.ingress ?? []) {
+      const ports = (rule.ports ?? []).map((port: K8sObject) => port.port);
+      const only = (allowed: unknown[]) =>
+        ports.length > 0 && ports.every((port: unknown) => allowed.includes(port));
       for (const peer of rule.from ?? []) {
-        const namespace = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
-        if (!peer.namespaceSelector) continue;
-        const ports = (rule.ports ?? []).map((port: K8sObject) => port.port);
-        const allowed =
-          namespace === 'observability'
-            ? ports.length > 0 &&
-              ports.every((port: unknown) => port === 'metrics' || port === 9464)
-            : target === 'gateway' &&
-              ports.length > 0 &&
-              ports.every((port: unknown) => port === 8080 || port === 'http');
-        if (!allowed) {
+        const reaches = `reach port ${ports.join(', ') || '(every)'}`;
+        if (peer.ipBlock && !(target === 'gateway' && only([8080, 'http']))) {
           violations.push(
-            `NetworkPolicy/${policy.metadata.name}: lets namespace ${namespace ?? '(any)'} reach port ${ports.join(', ') || '(every)'}`,
+            `NetworkPolicy/${policy.metadata.name}: lets ${peer.ipBlock.cidr} ${reaches}`,
+          );
+        }
+        if (!peer.namespaceSelector) continue;
+        const namespace = peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'];
+        if (namespace !== 'observability' || !only(['metrics', 9464])) {
+          violations.push(
+            `NetworkPolicy/${policy.metadata.name}: lets namespace ${namespace ?? '(any)'} ${reaches}`,
           );
         }
       }
@@ -192,11 +194,23 @@ function exposureViolations(objects: readonly K8sObject[]): string[] {
         `Ingress/${ingress.metadata.name}: routes a port other than the gateway's http`,
       );
     }
-    if (!(ingress.spec.tls ?? []).length)
-      violations.push(`Ingress/${ingress.metadata.name}: no TLS`);
-    if (!ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']) {
-      violations.push(`Ingress/${ingress.metadata.name}: no cert-manager issuer`);
-    }
+    const at = `Ingress/${ingress.metadata.name}`;
+    const annotations = ingress.metadata.annotations ?? {};
+    const hosts = (ingress.spec.rules ?? []).map((rule: K8sObject) => rule.host);
+    const secured = new Set((ingress.spec.tls ?? []).flatMap((tls: K8sObject) => tls.hosts ?? []));
+    if (!hosts.length || hosts.some((host: string | undefined) => !host || !secured.has(host)))
+      violations.push(`${at}: no TLS`);
+    const listens = JSON.parse(annotations['alb.ingress.kubernetes.io/listen-ports'] ?? '[]');
+    const plain = listens.some((port: K8sObject) => 'HTTP' in port);
+    if (plain && !annotations['alb.ingress.kubernetes.io/ssl-redirect'])
+      violations.push(`${at}: serves plain HTTP`);
+    // The gateway's NetworkPolicy lets in the ALB's own addresses: an ALB that sent through the
+    // nodes' ports (target type instance) would come from the nodes and be refused.
+    if (
+      ingress.spec.ingressClassName !== 'alb' ||
+      annotations['alb.ingress.kubernetes.io/target-type'] !== 'ip'
+    )
+      violations.push(`${at}: not an ALB that sends to the pods' addresses`);
   }
   for (const service of byKind(objects, 'Service')) {
     if (['LoadBalancer', 'NodePort'].includes(service.spec.type)) {
@@ -361,6 +375,31 @@ function productionViolations(objects: readonly K8sObject[]): string[] {
 }
 
 /** Every rule of the delivery issue over one rendered environment; empty when all hold. */
+/** Every service's metrics port is one a ServiceMonitor scrapes: otherwise its alerts never fire. */
+function scrapeViolations(objects: readonly K8sObject[]): string[] {
+  const monitors = byKind(objects, 'ServiceMonitor');
+  return byKind(objects, 'Service')
+    .filter((service) =>
+      (service.spec.ports ?? []).some((port: K8sObject) => port.name === 'metrics'),
+    )
+    .filter(
+      (service) =>
+        !monitors.some(
+          (monitor) =>
+            Object.entries(monitor.spec.selector?.matchLabels ?? {}).every(
+              ([label, value]) => service.metadata.labels?.[label] === value,
+            ) &&
+            (monitor.spec.endpoints ?? []).some(
+              (endpoint: K8sObject) => endpoint.port === 'metrics',
+            ),
+        ),
+    )
+    .map(
+      (service) =>
+        `Service/${service.metadata.name}: its metrics port is scraped by no ServiceMonitor`,
+    );
+}
+
 export function kubernetesViolations(objects: readonly K8sObject[], environment: string): string[] {
   const orders = named(objects, 'HorizontalPodAutoscaler', 'orders');
   const violations = [
@@ -372,6 +411,7 @@ export function kubernetesViolations(objects: readonly K8sObject[], environment:
     ),
     ...networkViolations(objects),
     ...exposureViolations(objects),
+    ...scrapeViolations(objects),
     ...secretViolations(objects, environment),
     ...developerViolations(objects, environment),
     ...(environment === 'prod' ? productionViolations(objects) : []),
@@ -387,28 +427,44 @@ export function kubernetesViolations(objects: readonly K8sObject[], environment:
 }
 
 /**
- * The data-store rule of `allow-data-stores` must name exactly the data subnets of the
- * environment's network: a wider block lets pods reach more, a block of another VPC blocks the
- * databases.
+ * The NetworkPolicies that name the environment's subnets name exactly those Terraform makes:
+ * `allow-data-stores` the data subnets (PostgreSQL, Redis), `gateway-from-ingress` the public
+ * ones (the ALB). A wider block lets more in or out; a block of another VPC blocks the databases,
+ * or the shop.
  */
-export function dataStoreViolations(
+export function subnetViolations(
   objects: readonly K8sObject[],
-  dataSubnets: string[],
+  subnets: { data: string[]; public: string[] },
 ): string[] {
-  const policy = named(objects, 'NetworkPolicy', 'allow-data-stores');
-  const rule = (policy?.spec.egress ?? []).find((candidate: K8sObject) =>
-    (candidate.ports ?? []).some((port: K8sObject) => port.port === 5432),
+  const dataStores = named(objects, 'NetworkPolicy', 'allow-data-stores')?.spec.egress?.find(
+    (rule: K8sObject) => (rule.ports ?? []).some((port: K8sObject) => port.port === 5432),
   );
-  const blocks: string[] = (rule?.to ?? [])
-    .map((peer: K8sObject) => peer.ipBlock?.cidr)
-    .filter(Boolean)
-    .sort();
-  const expected = [...dataSubnets].sort();
-  return JSON.stringify(blocks) === JSON.stringify(expected)
-    ? []
-    : [
-        `NetworkPolicy/allow-data-stores: PostgreSQL and Redis at ${blocks.join(', ') || '(nowhere)'}, but the data subnets are ${expected.join(', ')}`,
-      ];
+  const loadBalancer = named(objects, 'NetworkPolicy', 'gateway-from-ingress')?.spec.ingress?.[0];
+  const cidrs = (peers: K8sObject[] = []) =>
+    peers
+      .map((peer) => peer.ipBlock?.cidr)
+      .filter(Boolean)
+      .sort();
+  const compare = (what: string, named: string[], tier: string, expected: string[]) =>
+    JSON.stringify(named) === JSON.stringify([...expected].sort())
+      ? []
+      : [
+          `${what} at ${named.join(', ') || '(nowhere)'}, but the ${tier} subnets are ${[...expected].sort().join(', ')}`,
+        ];
+  return [
+    ...compare(
+      'NetworkPolicy/allow-data-stores: PostgreSQL and Redis',
+      cidrs(dataStores?.to),
+      'data',
+      subnets.data,
+    ),
+    ...compare(
+      'NetworkPolicy/gateway-from-ingress: the load balancer',
+      cidrs(loadBalancer?.from),
+      'public',
+      subnets.public,
+    ),
+  ];
 }
 
 /**

@@ -20,7 +20,10 @@ export function parseManifests(text: string): K8sObject[] {
     .filter((object): object is K8sObject => object !== null);
 }
 
-/** The model of each kind, from the published Kubernetes, External Secrets and Argo CD schemas. */
+/**
+ * The model of each kind, from the published Kubernetes, External Secrets, Argo CD, Prometheus
+ * Operator and cert-manager schemas.
+ */
 async function modelOf(object: K8sObject) {
   const [group, version] = object.apiVersion.includes('/')
     ? object.apiVersion.split('/')
@@ -28,6 +31,8 @@ async function modelOf(object: K8sObject) {
   const extensions: Record<string, string> = {
     'external-secrets.io': '@kubernetes-models/external-secrets',
     'argoproj.io': '@kubernetes-models/argo-cd',
+    'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+    'cert-manager.io': '@kubernetes-models/cert-manager',
   };
   const specifier = extensions[group ?? '']
     ? `${extensions[group ?? '']}/${group}/${version}/${object.kind}`

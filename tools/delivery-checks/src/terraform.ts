@@ -184,17 +184,19 @@ function declaredType(files: Array<{ file: string; hcl: Hcl }>, directory: strin
 const bare = (expression: string) => expression.replace(/^\$\{([\s\S]*)\}$/, '$1');
 
 /**
- * The CIDRs of the data subnets (PostgreSQL, Redis) the network module makes from `vpcCidr`, by
- * Terraform's own evaluation of their `cidr_block` for each `count.index`.
+ * The CIDRs of one tier of subnets (`data`: PostgreSQL and Redis; `public`: the load balancers)
+ * the network module makes from `vpcCidr`, by Terraform's own evaluation of their `cidr_block`
+ * for each `count.index`.
  */
-export function dataSubnetCidrs(
+export function subnetCidrs(
   files: Array<{ file: string; hcl: Hcl }>,
+  tier: 'data' | 'public',
   vpcCidr: string,
 ): string[] {
   const subnet = resources(files, 'aws_subnet').find(({ where }) =>
-    where.endsWith('aws_subnet.data'),
+    where.endsWith(`aws_subnet.${tier}`),
   );
-  if (!subnet) throw new Error('no aws_subnet.data in the Terraform');
+  if (!subnet) throw new Error(`no aws_subnet.${tier} in the Terraform`);
   const input = /var\.(\w+)/.exec(String(subnet.block.cidr_block))?.[1] ?? 'cidr';
   const expressions = Array.from({ length: Number(subnet.block.count) }, (_, index) =>
     bare(String(subnet.block.cidr_block)).replaceAll('count.index', String(index)),
@@ -271,4 +273,28 @@ export function writtenSecrets(
     }
   }
   return written;
+}
+
+/**
+ * The names an environment's Terraform gives what the cluster's platform layer refers to, worked
+ * out by `terraform console` from the root's `name` local and the platform module's expressions,
+ * with the environment's tfvars.
+ */
+export function environmentNames(
+  files: Array<{ file: string; hcl: Hcl }>,
+  tfvars: Hcl,
+): { cluster: string; domain: string; region: string; logGroup: string; alertTopic: string } {
+  // hcl2json gives a template such as "bazaar-${var.environment}" as its text: quoted, it is one.
+  const template = (value: unknown) =>
+    /^\$\{[\s\S]*\}$/.test(String(value)) ? bare(String(value)) : JSON.stringify(value);
+  const [cluster] = evaluateTerraform([template(localsIn(files, 'live/main.tf').name)], {
+    environment: { type: 'string', value: tfvars.environment },
+  }) as [string];
+  const platform = 'modules/platform/main.tf';
+  const topic = resources(files, 'aws_sns_topic').find(({ file }) => file === platform);
+  const [logGroup, alertTopic] = evaluateTerraform(
+    [template(localsIn(files, platform).log_group), template(topic?.block.name)],
+    { name: { type: 'string', value: cluster } },
+  ) as [string, string];
+  return { cluster, domain: tfvars.domain, region: tfvars.region, logGroup, alertTopic };
 }

@@ -1,7 +1,18 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { argoViolations, projectViolations } from '../src/argocd.js';
-import { type K8sObject, parseManifests, schemaErrors } from '../src/kubernetes.js';
+import {
+  type K8sObject,
+  parseManifests,
+  renderKustomization,
+  schemaErrors,
+} from '../src/kubernetes.js';
+import {
+  alertmanagerRoutes,
+  environmentNameViolations,
+  monitoringStackViolations,
+} from '../src/platform.js';
+import { environmentNames, readTerraform, readTfvars } from '../src/terraform.js';
 
 const root = new URL('../../../', import.meta.url);
 const read = (directory: URL): K8sObject[] =>
@@ -9,8 +20,16 @@ const read = (directory: URL): K8sObject[] =>
     .filter((name) => name.endsWith('.yaml'))
     .flatMap((name) => parseManifests(readFileSync(new URL(name, directory), 'utf8')));
 
+const terraform = await readTerraform(new URL('deploy/terraform', root).pathname);
+const amtool = ['/usr/bin/amtool', '/usr/local/bin/amtool'].some((path) => existsSync(path));
+if (!amtool && process.env.BAZAAR_PROMTOOL === 'required') {
+  throw new Error('BAZAAR_PROMTOOL=required but amtool is not installed');
+}
 const projects = parseManifests(readFileSync(new URL('deploy/argocd/project.yaml', root), 'utf8'));
-const platform = read(new URL('deploy/argocd/platform/', root));
+const platformOf = (environment: string) =>
+  renderKustomization(new URL(`deploy/argocd/platform/${environment}`, root).pathname).filter(
+    (object) => object.kind === 'Application',
+  );
 
 test('the projects validate against the Argo CD schema', async () => {
   expect(projects.map((project) => `${project.kind}/${project.metadata.name}`)).toEqual([
@@ -20,18 +39,104 @@ test('the projects validate against the Argo CD schema', async () => {
   expect(await schemaErrors(projects)).toEqual([]);
 });
 
-test('the platform layer: External Secrets, metrics-server and the EBS CSI driver with a default StorageClass, from pinned charts, before Bazaar', async () => {
-  expect(platform.map((app) => app.metadata.name).sort()).toEqual([
-    'aws-ebs-csi-driver',
-    'external-secrets',
-    'metrics-server',
+describe.each(['dev', 'staging', 'prod'])('the platform layer of %s', (environment) => {
+  const platform = platformOf(environment);
+
+  test("every controller, driver and monitor from a pinned chart, in its project, before Bazaar, under the environment's names", async () => {
+    expect(platform.map((app) => app.metadata.name).sort()).toEqual(
+      [
+        'aws-ebs-csi-driver',
+        'aws-for-fluent-bit',
+        'aws-load-balancer-controller',
+        'cert-manager',
+        'cluster-issuers',
+        'external-dns',
+        'external-secrets',
+        'kube-prometheus-stack',
+        'metrics-server',
+        'otel-collector',
+        'prometheus-adapter',
+        ...(environment === 'dev' ? ['loki'] : []),
+      ].sort(),
+    );
+    expect(await schemaErrors(platform)).toEqual([]);
+    expect(argoViolations(platform, root)).toEqual([]);
+    expect(projectViolations(projects, platform, root)).toEqual([]);
+    const wave = (app: K8sObject) =>
+      Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    for (const app of platform) expect(wave(app)).toBeLessThan(0);
+    const named = (name: string) => platform.find((app) => app.metadata.name === name) as K8sObject;
+    // Issuers once cert-manager runs; the charts whose webhooks they sign after them.
+    expect(wave(named('cert-manager'))).toBeLessThan(wave(named('cluster-issuers')));
+    expect(wave(named('cluster-issuers'))).toBeLessThan(
+      wave(named('aws-load-balancer-controller')),
+    );
+    expect(wave(named('kube-prometheus-stack'))).toBeLessThan(wave(named('prometheus-adapter')));
+    expect(JSON.stringify(platform)).not.toMatch(/CLUSTER|DOMAIN|ALERT_TOPIC_ARN/);
+  });
+
+  test('names what its Terraform makes: the cluster, its VPC, the zone, the log group, the alert topic, the region', async () => {
+    const tfvars = await readTfvars(
+      new URL(`deploy/terraform/environments/${environment}.tfvars`, root).pathname,
+    );
+    const names = environmentNames(terraform, tfvars);
+    expect(names.cluster).toBe(`bazaar-${environment}`);
+    expect(environmentNameViolations(platform, names)).toEqual([]);
+  });
+
+  test("takes Bazaar's ServiceMonitors and alert rules, serves orders' autoscaler its metric, and collects the spans where the services send them", () => {
+    const bazaar = [
+      ...renderKustomization(new URL(`deploy/k8s/overlays/${environment}`, root).pathname),
+      ...renderKustomization(new URL('deploy/observability', root).pathname),
+    ];
+    expect(bazaar.filter((object) => object.kind === 'ServiceMonitor')).toHaveLength(1);
+    expect(monitoringStackViolations(platform, bazaar)).toEqual([]);
+  });
+
+  test.skipIf(!amtool)(
+    "Alertmanager's configuration holds (amtool), and pages for Bazaar's page alerts only",
+    () => {
+      const stack = platform.find(
+        (app) => app.metadata.name === 'kube-prometheus-stack',
+      ) as K8sObject;
+      const routed = alertmanagerRoutes(stack, [
+        { alertname: 'OutboxStale', severity: 'page' },
+        { alertname: 'ConsumerLagging', severity: 'ticket' },
+        { alertname: 'KubePodCrashLooping', severity: 'critical' },
+        { alertname: 'Watchdog', severity: 'none' },
+      ]);
+      expect(routed.output).toContain('SUCCESS');
+      expect(routed.receivers).toEqual(['page', 'ticket', 'page', 'null']);
+    },
+  );
+});
+
+test('a platform layer that would leave Bazaar unmonitored, or name another environment, is caught', async () => {
+  const broken = parseManifests(
+    readFileSync(new URL('fixtures/platform-broken.yaml', import.meta.url), 'utf8'),
+  );
+  const prod = renderKustomization(new URL('deploy/k8s/overlays/prod', root).pathname);
+  expect(monitoringStackViolations(broken, prod)).toEqual([
+    'ServiceMonitor/bazaar: Prometheus takes only those labelled with its release (serviceMonitorSelectorNilUsesHelmValues is not false)',
+    'HorizontalPodAutoscaler/orders: scales on bazaar_checkouts_in_flight, which the Prometheus Adapter does not serve',
+    expect.stringMatching(
+      /^ConfigMap\/bazaar-settings-\w+: spans go to http:\/\/otel-collector.observability.svc:4318, where no collector listens$/,
+    ),
   ]);
-  expect(await schemaErrors(platform)).toEqual([]);
-  expect(argoViolations(platform, root)).toEqual([]);
-  expect(projectViolations(projects, platform, root)).toEqual([]);
-  const wave = (app: K8sObject) =>
-    Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
-  for (const app of platform) expect(wave(app)).toBeLessThan(0);
+  const tfvars = await readTfvars(
+    new URL('deploy/terraform/environments/prod.tfvars', root).pathname,
+  );
+  expect(environmentNameViolations(broken, environmentNames(terraform, tfvars))).toEqual([
+    'aws-load-balancer-controller: clusterName is bazaar-staging, but Terraform makes bazaar-prod',
+    'aws-load-balancer-controller: the VPC tagged Name is undefined, but Terraform makes bazaar-prod',
+    'Alertmanager: a topic is bazaar-alerts, but Terraform makes bazaar-prod-alerts',
+    'kube-prometheus-stack: the region is us-east-1, but Terraform makes eu-west-1',
+  ]);
+  if (!amtool) return;
+  const stack = broken.find((app) => app.metadata.name === 'kube-prometheus-stack') as K8sObject;
+  const routed = alertmanagerRoutes(stack, [{ severity: 'page' }]);
+  expect(routed.ok).toBe(false);
+  expect(routed.output).toContain('undefined receiver "pager"');
 });
 
 describe.each(['dev', 'staging', 'prod'])('Argo CD for %s', (environment) => {
@@ -93,6 +198,7 @@ test('a project too narrow for its applications, or an application outside it, i
     'Application/bazaar: makes ClusterSecretStore/aws-secrets-manager, a cluster-wide kind its project does not allow',
     'Application/nats: comes from https://nats-io.github.io/k8s/helm/charts/, which its project does not allow',
     'Application/nats: goes to namespace nats, which its project does not allow',
+    'Application/postgres-exporter: comes from https://prometheus-community.github.io/helm-charts, which its project does not allow',
   ]);
   const broken = parseManifests(
     readFileSync(new URL('fixtures/argocd-broken.yaml', import.meta.url), 'utf8'),

@@ -1,8 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, test } from 'vitest';
-import { renderKustomization } from '../src/kubernetes.js';
+import {
+  type K8sObject,
+  parseManifests,
+  renderKustomization,
+  schemaErrors,
+} from '../src/kubernetes.js';
 
 /**
  * The Prometheus configuration and alert rules, checked and unit-tested with promtool (Debian's
@@ -25,14 +30,30 @@ const run = (args: string[], cwd = observability) => {
   }
 };
 
+/**
+ * The alert rules are a PrometheusRule; its spec's groups, as a rules file beside their unit tests
+ * in a directory of their own, are what promtool checks.
+ */
+const [alertRules] = parseManifests(readFileSync(`${observability}alerts.yaml`, 'utf8')) as [
+  K8sObject,
+];
+const rulesDirectory = mkdtempSync(`${tmpdir()}/bazaar-rules-`);
+writeFileSync(`${rulesDirectory}/alerts.yaml`, JSON.stringify({ groups: alertRules.spec.groups }));
+copyFileSync(`${observability}alerts.test.yaml`, `${rulesDirectory}/alerts.test.yaml`);
+
+test('the alert rules are a PrometheusRule that validates against its schema', async () => {
+  expect(alertRules.kind).toBe('PrometheusRule');
+  expect(await schemaErrors([alertRules])).toEqual([]);
+});
+
 describe.skipIf(!promtool)('promtool', () => {
   test('the scrape configuration and the rules are valid', () => {
     expect(run(['check', 'config', 'prometheus.yaml'])).toMatchObject({ ok: true });
-    expect(run(['check', 'rules', 'alerts.yaml'])).toMatchObject({ ok: true });
+    expect(run(['check', 'rules', 'alerts.yaml'], rulesDirectory)).toMatchObject({ ok: true });
   });
 
   test('every alert fires in its unit test when it should, and only then', () => {
-    const result = run(['test', 'rules', 'alerts.test.yaml']);
+    const result = run(['test', 'rules', 'alerts.test.yaml'], rulesDirectory);
     expect(result.output).toContain('SUCCESS');
     expect(result.ok).toBe(true);
   });
@@ -97,8 +118,12 @@ describe('the Grafana dashboards', () => {
     expect(run(['check', 'rules', file], tmpdir())).toMatchObject({ ok: true });
   });
 
-  test('kustomize packs them (and the alert rules) into ConfigMaps Grafana and Prometheus load', () => {
+  test('kustomize packs them into a ConfigMap Grafana loads, beside the alert rules', () => {
     const objects = renderKustomization(observability);
+    expect(objects.map((object) => `${object.kind}/${object.metadata.name}`).sort()).toEqual([
+      'ConfigMap/bazaar-dashboards',
+      'PrometheusRule/bazaar-alerts',
+    ]);
     const dashboardsMap = objects.find((object) => object.metadata.name === 'bazaar-dashboards');
     expect(dashboardsMap?.metadata.labels).toEqual({ grafana_dashboard: '1' });
     expect(Object.keys(dashboardsMap?.data ?? {}).sort()).toEqual(

@@ -84,7 +84,7 @@ resource "aws_eks_pod_identity_association" "external_secrets" {
   role_arn        = aws_iam_role.external_secrets.arn
 }
 
-# The EBS CSI driver's controller (deploy/argocd/platform/aws-ebs-csi-driver.yaml) makes, attaches
+# The EBS CSI driver's controller (deploy/argocd/platform/base/aws-ebs-csi-driver.yaml) makes, attaches
 # and deletes the volumes NATS keeps its stream on.
 resource "aws_iam_role" "ebs_csi" {
   name               = "${var.name}-ebs-csi"
@@ -101,4 +101,128 @@ resource "aws_eks_pod_identity_association" "ebs_csi" {
   namespace       = "kube-system"
   service_account = "ebs-csi-controller-sa"
   role_arn        = aws_iam_role.ebs_csi.arn
+}
+
+# The platform layer's controllers (deploy/argocd/platform), each a Pod Identity role of its own
+# with what it does to AWS and no more.
+locals {
+  platform_roles = {
+    # Makes the ALB for the gateway's Ingress, its target groups and security groups, all tagged
+    # with the cluster, and changes or deletes only what carries that tag.
+    aws-load-balancer-controller = {
+      namespace       = "kube-system"
+      service_account = "aws-load-balancer-controller"
+      statements = [
+        {
+          Effect    = "Allow"
+          Action    = ["iam:CreateServiceLinkedRole"]
+          Resource  = "*"
+          Condition = { StringEquals = { "iam:AWSServiceName" = "elasticloadbalancing.amazonaws.com" } }
+        },
+        {
+          Effect = "Allow"
+          Action = [
+            "ec2:Describe*", "ec2:GetCoipPoolUsage", "ec2:GetSecurityGroupsForVpc",
+            "elasticloadbalancing:Describe*", "acm:ListCertificates", "acm:DescribeCertificate",
+            "iam:ListServerCertificates", "iam:GetServerCertificate", "cognito-idp:DescribeUserPoolClient",
+            "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
+            "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection",
+          ]
+          Resource = "*"
+        },
+        {
+          Effect    = "Allow"
+          Action    = ["ec2:CreateSecurityGroup", "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"]
+          Resource  = "*"
+          Condition = { Null = { "aws:RequestTag/elbv2.k8s.aws/cluster" = "false" } }
+        },
+        {
+          Effect    = "Allow"
+          Action    = ["ec2:CreateTags"]
+          Resource  = "arn:aws:ec2:*:*:security-group/*"
+          Condition = { StringEquals = { "ec2:CreateAction" = "CreateSecurityGroup" } }
+        },
+        {
+          Effect = "Allow"
+          Action = [
+            "ec2:CreateTags", "ec2:DeleteTags", "ec2:AuthorizeSecurityGroupIngress",
+            "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup",
+            "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+            "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType",
+            "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets",
+            "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
+            "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
+            "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+          ]
+          Resource  = "*"
+          Condition = { Null = { "aws:ResourceTag/elbv2.k8s.aws/cluster" = "false" } }
+        },
+        {
+          # Listeners and rules carry no tag of their own: they live on the tagged load balancer.
+          Effect = "Allow"
+          Action = [
+            "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener",
+            "elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyListenerAttributes",
+            "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
+            "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule",
+            "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
+            "elasticloadbalancing:SetWebAcl",
+          ]
+          Resource = "*"
+        },
+      ]
+    }
+    # Writes the gateway's record (and its ownership TXT record) into the shop's zone only.
+    external-dns = {
+      namespace       = "external-dns"
+      service_account = "external-dns"
+      statements = [
+        { Effect = "Allow", Action = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"], Resource = var.zone_arn },
+        { Effect = "Allow", Action = ["route53:ListHostedZones"], Resource = "*" },
+      ]
+    }
+    aws-for-fluent-bit = {
+      namespace       = "logging"
+      service_account = "aws-for-fluent-bit"
+      statements = [
+        { Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource = "${var.log_group_arn}:*" },
+        { Effect = "Allow", Action = ["logs:DescribeLogGroups"], Resource = "*" },
+      ]
+    }
+    otel-collector = {
+      namespace       = "observability"
+      service_account = "otel-collector"
+      statements = [
+        { Effect = "Allow", Action = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource = "*" },
+      ]
+    }
+    alertmanager = {
+      namespace       = "observability"
+      service_account = "alertmanager"
+      statements = [
+        { Effect = "Allow", Action = ["sns:Publish"], Resource = var.alert_topic_arn },
+      ]
+    }
+  }
+}
+
+resource "aws_iam_role" "platform" {
+  for_each           = local.platform_roles
+  name               = "${var.name}-${each.key}"
+  assume_role_policy = data.aws_iam_policy_document.pod_identity_assume.json
+}
+
+resource "aws_iam_role_policy" "platform" {
+  for_each = local.platform_roles
+  name     = each.key
+  role     = aws_iam_role.platform[each.key].id
+  policy   = jsonencode({ Version = "2012-10-17", Statement = each.value.statements })
+}
+
+resource "aws_eks_pod_identity_association" "platform" {
+  for_each        = local.platform_roles
+  cluster_name    = var.cluster_name
+  namespace       = each.value.namespace
+  service_account = each.value.service_account
+  role_arn        = aws_iam_role.platform[each.key].arn
 }

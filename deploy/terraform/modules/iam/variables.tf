@@ -27,3 +27,18 @@ variable "secrets_kms_key_arn" {
   type        = string
   description = "The key that encrypts the environment's secrets (modules/secrets)."
 }
+
+variable "zone_arn" {
+  type        = string
+  description = "The shop's Route53 zone, the only one ExternalDNS may change (modules/platform)."
+}
+
+variable "log_group_arn" {
+  type        = string
+  description = "The log group Fluent Bit writes the containers' logs to (modules/platform)."
+}
+
+variable "alert_topic_arn" {
+  type        = string
+  description = "The SNS topic Alertmanager publishes to (modules/platform)."
+}

@@ -1,4 +1,4 @@
-# Every secret the cluster reads (deploy/k8s/components/aws-secrets/external-secrets.yaml), generated
+# Every secret the cluster reads (deploy/k8s/components/aws/external-secrets.yaml), generated
 # here and kept only in Secrets Manager, encrypted with a key of the environment's own. Each service
 # connects to PostgreSQL as a role of its own that may use its own database only; the migrations
 # Job connects as the owner and makes those roles from the URLs it is given (tools/launcher
@@ -19,6 +19,8 @@ locals {
     for service in local.database_services :
     service => "postgres://bazaar_${service}:${random_password.database[service].result}@${var.database_host}:5432/bazaar_${service}?sslmode=require"
   }
+  # The PostgreSQL exporter's role (pg_monitor), which the migrations Job makes too.
+  monitoring_url = "postgres://bazaar_monitoring:${random_password.monitoring.result}@${var.database_host}:5432/postgres?sslmode=require"
   # Secret name (under var.secret_prefix) => the variables it holds.
   secrets = {
     migrate = {
@@ -30,6 +32,7 @@ locals {
       ORDERS_DATABASE_URL        = local.database_url["orders"]
       PAYMENTS_DATABASE_URL      = local.database_url["payments"]
       NOTIFICATIONS_DATABASE_URL = local.database_url["notifications"]
+      MONITORING_DATABASE_URL    = local.monitoring_url
     }
     identity = {
       DATABASE_URL       = local.database_url["identity"]
@@ -57,16 +60,22 @@ locals {
       # Amazon SES's SMTP interface, signed in as the sending user below.
       SMTP_URL = "smtps://${aws_iam_access_key.smtp.id}:${urlencode(aws_iam_access_key.smtp.ses_smtp_password_v4)}@email-smtp.${data.aws_region.current.region}.amazonaws.com:465"
     }
-    redis = { REDIS_URL = "rediss://:${var.redis_auth_token}@${var.redis_host}:6379" }
+    redis             = { REDIS_URL = "rediss://:${var.redis_auth_token}@${var.redis_host}:6379" }
+    postgres-exporter = { DATA_SOURCE_NAME = local.monitoring_url }
   }
   # for_each may not range over values derived from secrets: the names, spelled out.
-  secret_names = ["migrate", "identity", "catalog", "inventory", "cart", "orders", "payments", "notifications", "redis"]
+  secret_names = ["migrate", "identity", "catalog", "inventory", "cart", "orders", "payments", "notifications", "redis", "postgres-exporter"]
 }
 
 resource "random_password" "database" {
   for_each = toset(local.database_services)
   length   = 32
   special  = false
+}
+
+resource "random_password" "monitoring" {
+  length  = 32
+  special = false
 }
 
 resource "random_password" "signing_key" {

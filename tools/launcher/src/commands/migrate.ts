@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ensureServiceRole } from '@bazaar/db/server-admin';
+import { ensureMonitoringRole, ensureServiceRole } from '@bazaar/db/server-admin';
 import { busConfig } from '@bazaar/events/bus';
 import { parseConfig, postgresUrlSetting } from '@bazaar/service-kit/config';
 import { Type } from 'typebox';
@@ -12,7 +12,8 @@ import { services } from '../services.js';
  * `bus` database unless events travel on NATS, then applies their migrations. `--seed` also loads
  * the demo catalog and stock, as `npm start` does. Given a service's own URL (`ORDERS_DATABASE_URL`,
  * the DATABASE_URL that service is given), it also makes that URL's role, which may read and write
- * that service's database only; DATABASE_URL is then the owner's, used by migrations alone.
+ * that service's database only; DATABASE_URL is then the owner's, used by migrations alone. Given
+ * MONITORING_DATABASE_URL, it makes that URL's role for the PostgreSQL exporter (`pg_monitor`).
  */
 const { values } = parseArgs({ options: { seed: { type: 'boolean', default: false } } });
 // This file runs as tools/launcher/dist/commands/migrate.js: the checkout (or image) is 4 levels up.
@@ -31,6 +32,7 @@ try {
         description: 'a lower-case prefix for the per-service database names',
       }),
       NATS_URL: busConfig.NATS_URL,
+      MONITORING_DATABASE_URL: Type.Optional(postgresUrlSetting()),
       ...Object.fromEntries(
         owned.map((name) => [serviceUrlSetting(name), Type.Optional(postgresUrlSetting())]),
       ),
@@ -63,6 +65,10 @@ try {
     await ensureServiceRole(config.DATABASE_URL, url.toString());
   }
   if (roles.length > 0) say(`${roles.length} service roles, each on its own database only`);
+  if (config.MONITORING_DATABASE_URL) {
+    await ensureMonitoringRole(config.DATABASE_URL, config.MONITORING_DATABASE_URL);
+    say('the monitoring role, which reads sessions and settings only');
+  }
 } catch (error) {
   process.stderr.write(`migrate: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

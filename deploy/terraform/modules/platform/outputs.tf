@@ -1,0 +1,29 @@
+output "zone_arn" {
+  description = "The shop's Route53 zone, which ExternalDNS may change."
+  value       = aws_route53_zone.shop.arn
+}
+
+output "name_servers" {
+  description = "The zone's name servers, to delegate the domain to."
+  value       = aws_route53_zone.shop.name_servers
+}
+
+output "certificate_arn" {
+  description = "The ALB's certificate (the controller finds it by host; named here for the operator)."
+  value       = aws_acm_certificate.shop.arn
+}
+
+output "log_group_name" {
+  description = "Where Fluent Bit ships the containers' logs."
+  value       = aws_cloudwatch_log_group.containers.name
+}
+
+output "log_group_arn" {
+  description = "The containers' log group, which Fluent Bit may write to."
+  value       = aws_cloudwatch_log_group.containers.arn
+}
+
+output "alert_topic_arn" {
+  description = "The topic Alertmanager publishes to."
+  value       = aws_sns_topic.alerts.arn
+}
