@@ -25,7 +25,7 @@ const named = (objects: readonly K8sObject[], kind: string, name: string) =>
  * name for its spans, since the shared settings turn tracing on (the preload refuses to start
  * without one).
  */
-function podViolations(where: string, spec: K8sObject): string[] {
+function podViolations(where: string, spec: K8sObject, traced = true): string[] {
   const violations: string[] = [];
   if (spec.securityContext?.runAsNonRoot !== true)
     violations.push(`${where}: runAsNonRoot is not true`);
@@ -46,6 +46,7 @@ function podViolations(where: string, spec: K8sObject): string[] {
     }
     if (!container.resources?.limits?.memory) violations.push(`${at}: no memory limit`);
     if (
+      traced &&
       !(container.env ?? []).some((variable: K8sObject) => variable.name === 'OTEL_SERVICE_NAME')
     ) {
       violations.push(`${at}: no OTEL_SERVICE_NAME for its spans`);
@@ -253,8 +254,15 @@ function secretViolations(objects: readonly K8sObject[], environment: string): s
   const external = new Set(
     byKind(objects, 'ExternalSecret').map((secret) => secret.spec.target?.name),
   );
-  for (const name of secrets.keys()) {
-    violations.push(`Secret/${name}: a plain Secret in ${environment}; use an ExternalSecret`);
+  // A laptop's cluster has no Secrets Manager: its Secrets are in git, each marked dev-only.
+  for (const secret of byKind(objects, 'Secret')) {
+    const devOnly = secret.metadata.labels?.['bazaar.dev/dev-only'] === 'true';
+    if (environment !== 'local')
+      violations.push(
+        `Secret/${secret.metadata.name}: a plain Secret in ${environment}; use an ExternalSecret`,
+      );
+    else if (!devOnly)
+      violations.push(`Secret/${secret.metadata.name}: a plain Secret not marked dev-only`);
   }
   for (const { where, name, key, optional } of secretKeyRefs(objects)) {
     if (optional || external.has(name)) continue;
@@ -409,9 +417,14 @@ export function kubernetesViolations(objects: readonly K8sObject[], environment:
     ...byKind(objects, 'Job').flatMap((job) =>
       podViolations(`Job/${job.metadata.name}`, job.spec.template.spec),
     ),
+    // The data stores a laptop's cluster runs itself: hardened too, though they send no spans.
+    ...byKind(objects, 'StatefulSet').flatMap((set) =>
+      podViolations(`StatefulSet/${set.metadata.name}`, set.spec.template.spec, false),
+    ),
     ...networkViolations(objects),
     ...exposureViolations(objects),
-    ...scrapeViolations(objects),
+    // A laptop's cluster runs no Prometheus.
+    ...(environment === 'local' ? [] : scrapeViolations(objects)),
     ...secretViolations(objects, environment),
     ...developerViolations(objects, environment),
     ...(environment === 'prod' ? productionViolations(objects) : []),
@@ -546,6 +559,44 @@ function syncOrderViolations(objects: readonly K8sObject[]): string[] {
       violations.push(
         `${where}: reads ${kind}/${name}, which Argo CD makes only later (${source.kind} in ${describeStep(sourceStep)})`,
       );
+    }
+  }
+  return violations;
+}
+
+/**
+ * Every in-cluster address the settings and Secrets give (`http://identity:8081`,
+ * `redis://redis.data.svc:6379`) is a Service of the render with that port: a name that differs
+ * leaves a service retrying a host that does not resolve.
+ */
+export function addressViolations(objects: readonly K8sObject[]): string[] {
+  const violations: string[] = [];
+  const services = new Map(
+    byKind(objects, 'Service').map((service) => [
+      `${service.metadata.name}.${service.metadata.namespace ?? 'bazaar'}`,
+      (service.spec.ports ?? []).map((port: K8sObject) => port.port),
+    ]),
+  );
+  const settings = [...byKind(objects, 'ConfigMap'), ...byKind(objects, 'Secret')].flatMap(
+    (holder) =>
+      Object.entries({ ...holder.data, ...holder.stringData }).map(([key, value]) => ({
+        where: `${holder.kind}/${holder.metadata.name} ${key}`,
+        value:
+          holder.stringData?.[key] !== undefined || holder.kind === 'ConfigMap'
+            ? String(value)
+            : Buffer.from(String(value), 'base64').toString('utf8'),
+      })),
+  );
+  for (const { where, value } of settings) {
+    for (const address of value.split(',')) {
+      if (!/^[a-z]+:\/\//.test(address)) continue;
+      const url = new URL(address);
+      const [name, namespace = 'bazaar', svc] = url.hostname.split('.');
+      if (url.hostname.includes('.') && svc !== 'svc') continue;
+      const ports = services.get(`${name}.${namespace}`);
+      if (!ports?.includes(Number(url.port))) {
+        violations.push(`${where}: ${url.hostname}:${url.port} is no Service of the cluster`);
+      }
     }
   }
   return violations;

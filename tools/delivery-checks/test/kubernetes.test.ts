@@ -1,11 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { parseManifests, renderKustomization, schemaErrors } from '../src/kubernetes.js';
-import { developersGroup, groupMay, kubernetesViolations } from '../src/kubernetes-policy.js';
+import {
+  type K8sObject,
+  parseManifests,
+  renderKustomization,
+  schemaErrors,
+} from '../src/kubernetes.js';
+import {
+  addressViolations,
+  developersGroup,
+  groupMay,
+  kubernetesViolations,
+} from '../src/kubernetes-policy.js';
 
 const root = new URL('../../../', import.meta.url);
 
-describe.each(['dev', 'staging', 'prod'])('the %s overlay', (environment) => {
+describe.each(['dev', 'staging', 'prod', 'local'])('the %s overlay', (environment) => {
   const objects = renderKustomization(new URL(`deploy/k8s/overlays/${environment}`, root).pathname);
 
   test('renders with kustomize and every object validates against its Kubernetes schema', async () => {
@@ -16,6 +26,42 @@ describe.each(['dev', 'staging', 'prod'])('the %s overlay', (environment) => {
   test('keeps every rule: hardening, probes, resources, zones, budgets, network, secrets', () => {
     expect(kubernetesViolations(objects, environment)).toEqual([]);
   });
+
+  test('runs the image the overlay names (the one the release workflow sets), in every service and the migrations Job', () => {
+    const overlay = parseManifests(
+      readFileSync(new URL(`deploy/k8s/overlays/${environment}/kustomization.yaml`, root), 'utf8'),
+    )[0] as K8sObject;
+    const named = overlay.images.find((image: K8sObject) => image.name === 'bazaar');
+    const images = objects
+      .filter((object) => object.kind === 'Deployment' || object.kind === 'Job')
+      .map((object) => object.spec.template.spec.containers[0].image);
+    expect(images).toHaveLength(9);
+    expect(new Set(images)).toEqual(new Set([`${named.newName}:${named.newTag}`]));
+  });
+});
+
+test('the local overlay holds the whole shop: PostgreSQL, Redis and NATS are Services of its own, where the settings and secrets send the services', () => {
+  const objects = renderKustomization(new URL('deploy/k8s/overlays/local', root).pathname);
+  const stores = objects
+    .filter((object) => object.kind === 'StatefulSet')
+    .map((set) => `${set.metadata.namespace}/${set.metadata.name}`);
+  expect(stores.sort()).toEqual(['data/postgres', 'data/redis', 'nats/nats']);
+  expect(addressViolations(objects)).toEqual([]);
+  // The images compose.yaml names, which `npm run images:offline` builds where none can be pulled.
+  const compose = readFileSync(new URL('compose.yaml', root), 'utf8');
+  for (const set of objects.filter((object) => object.kind === 'StatefulSet')) {
+    expect(compose).toContain(`image: ${set.spec.template.spec.containers[0].image}\n`);
+  }
+  expect(objects.some((object) => object.kind === 'ServiceMonitor')).toBe(false);
+});
+
+test('an address no Service of the cluster provides is caught', () => {
+  const broken = parseManifests(
+    readFileSync(new URL('fixtures/k8s-broken.yaml', import.meta.url), 'utf8'),
+  );
+  expect(addressViolations(broken)).toEqual([
+    'ConfigMap/bazaar-settings NATS_URL: nats.messaging.svc:4222 is no Service of the cluster',
+  ]);
 });
 
 test('manifests that break the rules are caught, each for its reason', async () => {
