@@ -33,7 +33,9 @@ function runArguments(objects: readonly K8sObject[], pod: K8sObject): string[] {
     if (!secret?.data?.[key]) throw new Error(`no ${key} in Secret/${name}`);
     return Buffer.from(secret.data[key], 'base64').toString('utf8');
   };
-  const volumes = new Map((pod.volumes ?? []).map((volume: K8sObject) => [volume.name, volume]));
+  const volumes = new Map<string, K8sObject>(
+    (pod.volumes ?? []).map((volume: K8sObject) => [volume.name, volume]),
+  );
   return [
     ...['--network', network, '--user', `${runAsUser}:${runAsGroup}`],
     ...(context.readOnlyRootFilesystem ? ['--read-only'] : []),
