@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import './auth.js';
+import { beginDraining, isDraining } from './draining.js';
 import { commonProblemStatuses, problemType } from './errors.js';
 import { installFiniteNumbers } from './finite-numbers.js';
 import { installHealthRoutes, type ReadinessChecks } from './health.js';
@@ -46,16 +47,6 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
  * make that drain as long.
  */
 export const keepAliveTimeoutMs = 5_000;
-
-const draining = new WeakSet<FastifyInstance>();
-
-/**
- * From now on every answer carries `connection: close`: a kept-alive client reconnects (to another
- * replica) after its next answer instead of holding a connection the service is about to close.
- */
-export function beginDraining(app: FastifyInstance): void {
-  draining.add(app);
-}
 
 /**
  * A Fastify app with everything a Bazaar service shares: JSON logs with request ids, problem+json
@@ -107,7 +98,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   // A keep-alive client would hold its connection open and stall a graceful shutdown.
   app.addHook('preClose', async () => beginDraining(app));
   app.addHook('onSend', async (request, reply) => {
-    if (draining.has(app)) reply.header('connection', 'close');
+    if (isDraining(app)) reply.header('connection', 'close');
     // An API answer is personal (an account, a cart, orders, tokens) unless its route says it
     // may be kept (catalog's reads do): no browser or proxy keeps it otherwise.
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isDraining } from './draining.js';
 import { problemType } from './errors.js';
 import { sendProblem } from './problem-handler.js';
 
@@ -7,11 +8,26 @@ export type ReadinessChecks = Readonly<Record<string, () => Promise<unknown>>>;
 
 const checkTimeoutMs = 2000;
 
-/** `/healthz` says the process is alive; `/readyz` says every dependency answered in time. */
+/**
+ * `/healthz` says the process is alive; `/readyz` says every dependency answered in time and the
+ * service is not stopping.
+ */
 export function installHealthRoutes(app: FastifyInstance, checks: ReadinessChecks): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    // A load balancer that checks readiness (HAProxy under compose, an ALB's target group) takes a
+    // stopping replica out within a check or two, well before its drain ends.
+    if (isDraining(app)) {
+      return sendProblem(reply, {
+        type: problemType('not_ready'),
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'Not ready: stopping',
+        code: 'not_ready',
+        requestId: request.id,
+      });
+    }
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         try {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { beginDraining } from './app.js';
+import { beginDraining } from './draining.js';
 import { type MetricsServer, serveMetrics } from './metrics.js';
 import { flushSpans } from './trace-context.js';
 

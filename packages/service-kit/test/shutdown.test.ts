@@ -51,7 +51,7 @@ function post(address: string, agent: Agent): Promise<{ status?: number; connect
   });
 }
 
-test('a stopping service serves on for its drain period: a POST on a kept-alive connection is answered, and the connection then closed', async () => {
+test('a stopping service says it is not ready and serves on for its drain period: a POST on a kept-alive connection is answered, and the connection then closed', async () => {
   const app = await createServiceApp({ name: 'demo', logLevel: 'silent', bodyLimitBytes: 1024 });
   app.post('/slow', async () => ({ done: true }));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -60,6 +60,8 @@ test('a stopping service serves on for its drain period: a POST on a kept-alive 
 
   const stopped = stopServing(app, { drainMs: 400, timeoutMs: 1000 });
   await sleep(100);
+  // Not ready any more, so a load balancer's check takes it out; the requests still come in.
+  expect((await fetch(`${address}/readyz`)).status).toBe(503);
   expect(await post(address, agent)).toEqual({ status: 200, connection: 'close' });
   expect(await post(address, agent)).toEqual({ status: 200, connection: 'close' });
 
