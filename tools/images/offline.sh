@@ -10,6 +10,7 @@
 #   redis:<compose tag>       Debian bookworm's Redis (7.0)
 #   nats:<compose tag>        Debian bookworm's nats-server (2.9, JetStream)
 #   prom/prometheus:<tag>     Debian bookworm's Prometheus (2.42)
+#   haproxy:<compose tag>     Debian bookworm's HAProxy (2.6)
 # Grafana, Jaeger and the OpenTelemetry Collector have no such source: compose.offline.yaml drops
 # the first two and stands the project's own OTLP receiver in for the Collector.
 set -euo pipefail
@@ -26,7 +27,8 @@ postgres_tag="$(image_in_compose postgres)"
 redis_tag="$(image_in_compose redis)"
 nats_tag="$(image_in_compose nats)"
 prometheus_tag="$(image_in_compose prometheus)"
-for tag in "$node_tag" "$postgres_tag" "$redis_tag" "$nats_tag" "$prometheus_tag"; do
+haproxy_tag="$(image_in_compose edge)"
+for tag in "$node_tag" "$postgres_tag" "$redis_tag" "$nats_tag" "$prometheus_tag" "$haproxy_tag"; do
   [ -n "$tag" ] || { echo "images: could not read every image name from the Dockerfile and compose.yaml" >&2; exit 1; }
 done
 build() {
@@ -70,7 +72,7 @@ node -e '
 cp tools/images/postgres-entrypoint.sh "$work/"
 build -f tools/images/postgres.Dockerfile -t "$postgres_tag" "$work"
 
-for server in redis nats prometheus; do
+for server in redis nats prometheus haproxy; do
   tag_variable="${server}_tag"
   say "${!tag_variable}: Debian's $server"
   build -f "tools/images/$server.Dockerfile" -t "${!tag_variable}" tools/images
@@ -86,4 +88,4 @@ build -t bazaar-otlp-receiver:offline "$work/receiver"
 
 say "built in $((SECONDS - started)) s:"
 docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' \
-  | grep -F -e "$node_tag" -e "$postgres_tag" -e "$redis_tag" -e "$nats_tag" -e "$prometheus_tag" -e bazaar-otlp-receiver
+  | grep -F -e "$node_tag" -e "$postgres_tag" -e "$redis_tag" -e "$nats_tag" -e "$prometheus_tag" -e "$haproxy_tag" -e bazaar-otlp-receiver

@@ -89,6 +89,17 @@ describe.skipIf(!engine)('the shop as containers', () => {
         readOnly: 'true',
       });
     }
+    // The load balancer in front of the gateway: unprivileged too, on a read-only root.
+    const [edgeUser, edgeReadOnly] = (
+      await docker(
+        'inspect',
+        '--format',
+        '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}}',
+        await project.container('edge'),
+      )
+    ).split(' ');
+    expect(edgeUser).not.toMatch(/^(|root|0)(:|$)/);
+    expect(edgeReadOnly).toBe('true');
   }, 180_000);
 
   test.skipIf(!existsSync(chromiumPath))(

@@ -5,12 +5,13 @@ import { shoppersThrough } from '../src/shoppers.js';
 import { suiteShop } from '../src/suite-shop.js';
 
 /**
- * Every service behind the gateway at two replicas, each replaced as a Deployment rolls (one more
- * replica first, then an old one stopped) while twenty shoppers buy. The gateway itself is one
- * container here: compose publishes its port from one container only (docs/resilience.md).
+ * Every service at two replicas, the gateway behind compose's load balancer (HAProxy, `edge`) and
+ * the rest behind the gateway, each replaced as a Deployment rolls (one more replica first, then
+ * an old one stopped) while twenty shoppers buy (docs/resilience.md).
  */
 const engine = dockerEngine();
 const services = [
+  'gateway',
   'identity',
   'catalog',
   'inventory',
@@ -24,6 +25,7 @@ const suite = suiteShop(engine, {
   services: { orders: { environment: { PENDING_GRACE_SECONDS: '10' } } },
 });
 const ports: Record<string, number> = {
+  gateway: 8080,
   identity: 8081,
   catalog: 8082,
   inventory: 8083,
