@@ -48,6 +48,7 @@ module "eks" {
   node_min              = var.node_min
   node_max              = var.node_max
   log_retention_days    = var.log_retention_days
+  log_kms_key_arn       = module.platform.logs_kms_key_arn
   admin_role_arns       = var.admin_role_arns
   developer_role_arns   = var.developer_role_arns
 }

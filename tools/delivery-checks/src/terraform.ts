@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed HCL is plain data, checked field by field
-type Hcl = Record<string, any>;
+export type Hcl = Record<string, any>;
 
 /** Every .tf file under `directory`, parsed to JSON with HashiCorp's own HCL parser (WebAssembly). */
 export async function readTerraform(directory: string): Promise<Array<{ file: string; hcl: Hcl }>> {
@@ -40,7 +40,8 @@ export function unformatted(directory: string): string[] {
   }
 }
 
-const resources = (files: Array<{ file: string; hcl: Hcl }>, type: string) =>
+/** Every resource of `type`, each block with where it is (`modules/rds/main.tf: aws_db_instance.this`). */
+export const resources = (files: Array<{ file: string; hcl: Hcl }>, type: string) =>
   files.flatMap(({ file, hcl }) =>
     Object.entries(hcl.resource?.[type] ?? {}).flatMap(([name, blocks]) =>
       (blocks as Hcl[]).map((block) => ({ where: `${file}: ${type}.${name}`, file, name, block })),

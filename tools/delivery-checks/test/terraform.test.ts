@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import {
   eksViolations,
+  evaluateTerraform,
   readTerraform,
   readTfvars,
+  resources,
   terraformViolations,
   unformatted,
 } from '../src/terraform.js';
+import { hardeningViolations } from '../src/terraform-hardening.js';
 
 const terraform = new URL('../../../deploy/terraform/', import.meta.url).pathname;
 const broken = new URL('fixtures/terraform-broken/', import.meta.url).pathname;
@@ -48,11 +51,19 @@ test('prod is multi-AZ with a NAT per zone and deletion protection; dev shares o
   expect(dev).toMatchObject({ nat_per_zone: false });
 });
 
-test('each environment keeps its state in S3, encrypted and locked', () => {
-  for (const environment of ['dev', 'prod']) {
+test('each environment keeps its state in S3, encrypted and locked, in the bucket the bootstrap makes for it', async () => {
+  const files = await readTerraform(terraform);
+  const [bucket] = resources(files, 'aws_s3_bucket').filter(
+    ({ file }) => file === 'bootstrap/main.tf',
+  );
+  for (const environment of ['dev', 'staging', 'prod']) {
     const backend = readFileSync(`${terraform}environments/${environment}.s3.tfbackend`, 'utf8');
     expect(backend).toMatch(/^encrypt\s*=\s*true$/m);
     expect(backend).toMatch(/^use_lockfile\s*=\s*true$/m);
+    const [made] = evaluateTerraform([JSON.stringify(bucket?.block.bucket)], {
+      environment: { type: 'string', value: environment },
+    });
+    expect(backend).toMatch(new RegExp(`^bucket\\s*=\\s*"${made}"$`, 'm'));
   }
 });
 
@@ -78,4 +89,28 @@ test('Terraform that breaks each rule is caught', async () => {
 test('a file laid out otherwise than `terraform fmt` would is caught', () => {
   const unformattedDirectory = new URL('fixtures/terraform-unformatted/', import.meta.url).pathname;
   expect(unformatted(unformattedDirectory)).toEqual([expect.stringMatching(/main\.tf$/)]);
+});
+
+test('the AWS edge and hardening: a key per kind of store, rules as resources, IMDSv2 one hop away, a web ACL in front of the ALB, VPC endpoints, private versioned buckets', async () => {
+  const files = await readTerraform(terraform);
+  expect(files.map(({ file }) => file)).toContain('bootstrap/main.tf');
+  expect(hardeningViolations(files)).toEqual([]);
+});
+
+test('Terraform that breaks each hardening rule is caught', async () => {
+  const fixture = new URL('fixtures/terraform-hardening-broken/', import.meta.url).pathname;
+  expect(hardeningViolations(await readTerraform(fixture))).toEqual([
+    'modules/edge/main.tf: aws_elasticache_replication_group.cache: not encrypted with a KMS key',
+    'modules/edge/main.tf: aws_ecr_repository.images: not encrypted with a KMS key',
+    'modules/edge: aws_kms_key.shared: encrypts aws_db_instance and aws_s3_bucket',
+    'modules/edge/main.tf: aws_security_group.db: rules inline; make each an ingress or egress rule resource',
+    'modules/edge/main.tf: aws_launch_template.node: the metadata service answers without a token',
+    'modules/edge/main.tf: aws_launch_template.node: the metadata service answers beyond one hop',
+    'modules/edge/main.tf: aws_eks_node_group.default: nodes launched from no template of ours',
+    'modules/edge/main.tf: aws_wafv2_web_acl.edge: no AWSManagedRulesKnownBadInputsRuleSet',
+    'modules/edge/main.tf: aws_wafv2_web_acl.edge: no rate limit per address',
+    'no VPC endpoint for logs',
+    'modules/edge/main.tf: aws_s3_bucket.images: public access not blocked',
+    'modules/edge/main.tf: aws_s3_bucket.images: no versions kept',
+  ]);
 });

@@ -1,5 +1,10 @@
 # The image repository: tags cannot be overwritten (a git SHA names one image forever), every push
-# is scanned, untagged layers and old images expire.
+# is scanned, untagged layers and old images expire; layers are encrypted with a key of its own.
+resource "aws_kms_key" "this" {
+  description         = "${var.name}: images in ECR"
+  enable_key_rotation = true
+}
+
 resource "aws_ecr_repository" "this" {
   name                 = var.name
   image_tag_mutability = "IMMUTABLE"
@@ -10,6 +15,7 @@ resource "aws_ecr_repository" "this" {
 
   encryption_configuration {
     encryption_type = "KMS"
+    kms_key         = aws_kms_key.this.arn
   }
 }
 

@@ -24,13 +24,15 @@ resource "aws_security_group" "admin_host" {
   name        = "${var.name}-admin-host"
   description = "SSM-reached admin host: nothing inbound; HTTPS out to SSM and the cluster API"
   vpc_id      = var.vpc_id
-  egress {
-    description = "SSM, and the API endpoint through the cluster security group"
-    from_port   = 443
-    to_port     = 443
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "admin_host_https" {
+  description       = "SSM, and the API endpoint through the cluster security group"
+  security_group_id = aws_security_group.admin_host.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
 }
 
 resource "aws_vpc_security_group_ingress_rule" "api_from_admin_host" {
@@ -49,7 +51,8 @@ resource "aws_instance" "admin_host" {
   vpc_security_group_ids = [aws_security_group.admin_host.id]
   iam_instance_profile   = aws_iam_instance_profile.admin_host.name
   metadata_options {
-    http_tokens = "required"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
   }
   root_block_device {
     encrypted = true

@@ -38,6 +38,7 @@ resource "aws_kms_key" "secrets" {
 resource "aws_cloudwatch_log_group" "cluster" {
   name              = "/aws/eks/${var.name}/cluster"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
 }
 
 resource "aws_eks_cluster" "this" {
@@ -85,6 +86,25 @@ resource "aws_iam_role_policy_attachment" "node" {
   policy_arn = each.value
 }
 
+# The nodes answer the instance metadata service only with a session token (IMDSv2), and only one
+# network hop away: a pod cannot borrow the node's role (pods have Pod Identity roles of their own).
+resource "aws_launch_template" "node" {
+  name_prefix = "${var.name}-node-"
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size = 50
+      volume_type = "gp3"
+      encrypted   = true
+    }
+  }
+}
+
 resource "aws_eks_node_group" "default" {
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = "default"
@@ -92,6 +112,11 @@ resource "aws_eks_node_group" "default" {
   subnet_ids      = var.subnet_ids
   instance_types  = var.instance_types
   capacity_type   = "ON_DEMAND"
+
+  launch_template {
+    id      = aws_launch_template.node.id
+    version = aws_launch_template.node.latest_version
+  }
 
   scaling_config {
     min_size     = var.node_min

@@ -56,3 +56,8 @@ variable "developer_role_arns" {
   type        = list(string)
   description = "IAM roles whose sessions may read the cluster (group bazaar:developers)."
 }
+
+variable "log_kms_key_arn" {
+  type        = string
+  description = "The key the control plane's log group is encrypted with (modules/platform)."
+}

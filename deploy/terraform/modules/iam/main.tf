@@ -126,6 +126,7 @@ locals {
             "elasticloadbalancing:Describe*", "acm:ListCertificates", "acm:DescribeCertificate",
             "iam:ListServerCertificates", "iam:GetServerCertificate", "cognito-idp:DescribeUserPoolClient",
             "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
+            "wafv2:ListWebACLs",
             "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection",
           ]
           Resource = "*"

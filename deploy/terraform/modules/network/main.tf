@@ -100,3 +100,42 @@ resource "aws_route_table_association" "data" {
   subnet_id      = aws_subnet.data[count.index].id
   route_table_id = aws_route_table.data.id
 }
+
+data "aws_region" "current" {}
+
+# The AWS APIs the nodes and pods call, inside the VPC: images from ECR (its layers from S3),
+# credentials (STS), secrets, logs. Their traffic stays off the NAT gateways: cheaper, and still
+# working while a NAT gateway or its zone is out.
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${data.aws_region.current.region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = aws_route_table.app[*].id
+  tags              = { Name = "${var.name}-s3" }
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each            = toset(["ecr.api", "ecr.dkr", "sts", "secretsmanager", "logs"])
+  vpc_id              = aws_vpc.this.id
+  service_name        = "com.amazonaws.${data.aws_region.current.region}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = aws_subnet.app[*].id
+  security_group_ids  = [aws_security_group.endpoints.id]
+  private_dns_enabled = true
+  tags                = { Name = "${var.name}-${each.key}" }
+}
+
+resource "aws_security_group" "endpoints" {
+  name        = "${var.name}-endpoints"
+  description = "HTTPS to the AWS API endpoints from inside the VPC"
+  vpc_id      = aws_vpc.this.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints" {
+  description       = "HTTPS from the VPC"
+  security_group_id = aws_security_group.endpoints.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.cidr
+}

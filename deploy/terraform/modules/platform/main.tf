@@ -1,7 +1,8 @@
 # What the cluster's platform layer (deploy/argocd/platform) needs from AWS: the shop's DNS zone
 # (ExternalDNS writes the gateway's record there), the certificate the ALB presents (the AWS Load
-# Balancer Controller finds it by the Ingress's host), the log group Fluent Bit ships containers'
-# logs to, and the topic Alertmanager pages through.
+# Balancer Controller finds it by the Ingress's host), the web ACL in front of the ALB (the
+# controller attaches it by name), the log group Fluent Bit ships containers' logs to (and the key
+# of every log group), the topic Alertmanager pages through, and the bucket of product images.
 resource "aws_route53_zone" "shop" {
   name = var.domain
 }
@@ -28,7 +29,7 @@ resource "aws_route53_record" "certificate_validation" {
 }
 
 resource "aws_kms_key" "logs" {
-  description         = "${var.name}: containers' logs in CloudWatch Logs"
+  description         = "${var.name}: the environment's log groups in CloudWatch Logs"
   enable_key_rotation = true
   policy = jsonencode({
     Version = "2012-10-17"
@@ -44,7 +45,11 @@ resource "aws_kms_key" "logs" {
         Principal = { Service = "logs.${data.aws_region.current.region}.amazonaws.com" }
         Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
         Resource  = "*"
-        Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group}" } }
+        # The environment's log groups: the containers' and the EKS control plane's.
+        Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = [
+          "arn:aws:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group}",
+          "arn:aws:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/eks/${var.name}/*",
+        ] } }
       },
     ]
   })
@@ -72,4 +77,123 @@ resource "aws_sns_topic_subscription" "alerts" {
   topic_arn = aws_sns_topic.alerts.arn
   protocol  = "email"
   endpoint  = var.alert_email
+}
+
+# In front of the ALB (deploy/k8s/components/aws/ingress.yaml names it): AWS's managed rules for
+# common exploits, known bad inputs and addresses of bad reputation, and a rate limit per client
+# address, above what the gateway's own limits let through.
+resource "aws_wafv2_web_acl" "edge" {
+  name  = "${var.name}-edge"
+  scope = "REGIONAL"
+
+  default_action {
+    allow {}
+  }
+
+  dynamic "rule" {
+    for_each = {
+      AWSManagedRulesAmazonIpReputationList = 1
+      AWSManagedRulesCommonRuleSet          = 2
+      AWSManagedRulesKnownBadInputsRuleSet  = 3
+    }
+    content {
+      name     = rule.key
+      priority = rule.value
+      override_action {
+        none {}
+      }
+      statement {
+        managed_rule_group_statement {
+          vendor_name = "AWS"
+          name        = rule.key
+        }
+      }
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = rule.key
+        sampled_requests_enabled   = true
+      }
+    }
+  }
+
+  rule {
+    name     = "rate-per-address"
+    priority = 10
+    action {
+      block {}
+    }
+    statement {
+      rate_based_statement {
+        limit              = var.requests_per_address_per_5_minutes
+        aggregate_key_type = "IP"
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "rate-per-address"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "${var.name}-edge"
+    sampled_requests_enabled   = true
+  }
+}
+
+# Product images (the catalog's, through the S3 API): private, encrypted with a key of its own,
+# every version kept for a while so a deleted image can be brought back.
+resource "aws_kms_key" "images" {
+  description         = "${var.name}: product images in S3"
+  enable_key_rotation = true
+}
+
+resource "aws_s3_bucket" "images" {
+  bucket_prefix = "${var.name}-images-"
+}
+
+resource "aws_s3_bucket_public_access_block" "images" {
+  bucket                  = aws_s3_bucket.images.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "images" {
+  bucket = aws_s3_bucket.images.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "images" {
+  bucket = aws_s3_bucket.images.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.images.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_versioning" "images" {
+  bucket = aws_s3_bucket.images.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "images" {
+  bucket = aws_s3_bucket.images.id
+  rule {
+    id     = "old-versions"
+    status = "Enabled"
+    filter {}
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+  }
 }

@@ -27,3 +27,18 @@ output "alert_topic_arn" {
   description = "The topic Alertmanager publishes to."
   value       = aws_sns_topic.alerts.arn
 }
+
+output "logs_kms_key_arn" {
+  description = "The key of the environment's log groups (the EKS control plane's too)."
+  value       = aws_kms_key.logs.arn
+}
+
+output "images_bucket" {
+  description = "The bucket of product images."
+  value       = aws_s3_bucket.images.bucket
+}
+
+output "web_acl_name" {
+  description = "The web ACL in front of the ALB, which the Ingress names."
+  value       = aws_wafv2_web_acl.edge.name
+}

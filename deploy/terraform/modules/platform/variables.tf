@@ -17,3 +17,9 @@ variable "alert_email" {
   type        = string
   description = "Where Alertmanager's notifications go (an SNS email subscription, confirmed once by its owner)."
 }
+
+variable "requests_per_address_per_5_minutes" {
+  type        = number
+  description = "Requests one client address may make in 5 minutes before the web ACL blocks it."
+  default     = 3000
+}

@@ -19,14 +19,18 @@ resource "aws_security_group" "this" {
   name        = "${var.name}-postgres"
   description = "PostgreSQL from the app subnets only"
   vpc_id      = var.vpc_id
+}
 
-  ingress {
-    description = "PostgreSQL from the EKS nodes"
-    from_port   = 5432
-    to_port     = 5432
-    protocol    = "tcp"
-    cidr_blocks = var.client_cidrs
-  }
+# One rule a resource, so a rule added or removed is a change of its own, never a replacement of
+# the group's whole set.
+resource "aws_vpc_security_group_ingress_rule" "clients" {
+  for_each          = toset(var.client_cidrs)
+  security_group_id = aws_security_group.this.id
+  description       = "PostgreSQL from the EKS nodes in ${each.value}"
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  cidr_ipv4         = each.value
 }
 
 resource "aws_db_instance" "this" {
