@@ -110,6 +110,7 @@ const endpointServices = ['s3', 'ecr.api', 'ecr.dkr', 'sts', 'secretsmanager', '
 function endpointViolations(files: Files): string[] {
   const served = resources(files, 'aws_vpc_endpoint').flatMap(({ block }) => {
     const service = String(block.service_name ?? '');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's interpolation, as hcl2json gives it
     if (!service.includes('${each.key}')) return [service.split('.').slice(-1).join('.')];
     const listed = /toset\(\[([^\]]*)\]\)/.exec(String(block.for_each))?.[1] ?? '';
     return [...listed.matchAll(/"([^"]+)"/g)].map((match) => match[1]);
