@@ -111,10 +111,11 @@ function endpointViolations(files: Files): string[] {
   const served = resources(files, 'aws_vpc_endpoint').flatMap(({ block }) => {
     const service = String(block.service_name ?? '');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's interpolation, as hcl2json gives it
-    if (!service.includes('${each.key}')) return [service.split('.').slice(-1).join('.')];
+    if (!service.includes('${each.key}')) return [service];
     const listed = /toset\(\[([^\]]*)\]\)/.exec(String(block.for_each))?.[1] ?? '';
     return [...listed.matchAll(/"([^"]+)"/g)].map((match) => match[1]);
   });
+  // `com.amazonaws.<region>.ecr.api` serves ecr.api; a for_each's key is the service itself.
   const names = (service: string) =>
     served.some((name) => name === service || name?.endsWith(`.${service}`));
   return endpointServices
