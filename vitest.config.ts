@@ -9,5 +9,12 @@ export default defineConfig({
     globalSetup: ['tools/testing/src/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // `npm test -- --coverage` (the GitHub ci workflow): the TypeScript the tests run in process.
+    // Services and tools started as processes run their bundles, which this does not see.
+    coverage: {
+      provider: 'v8',
+      include: ['{packages,services,tools,web}/*/src/**/*.{ts,tsx}'],
+      reporter: ['text-summary', 'json-summary', 'html'],
+    },
   },
 });

@@ -8,7 +8,12 @@ import { build as buildStorefront } from 'vite';
 
 const root = new URL('..', import.meta.url);
 const services = readdirSync(new URL('services/', root));
-const entries = [...services.map((name) => `services/${name}`), 'tools/launcher', 'tools/bench'];
+const entries = [
+  ...services.map((name) => `services/${name}`),
+  'tools/launcher',
+  'tools/bench',
+  'tools/smoke',
+];
 /** `src/main.ts` of each, and the one-off commands of `src/commands/` (run by operators). */
 const entryPointsOf = (entry) => {
   const commands = new URL(`${entry}/src/commands/`, root);

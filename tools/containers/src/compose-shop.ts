@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CartCheckout } from '@bazaar/faults/ledger';
+import { services } from '@bazaar/launcher/services';
 import { freePort } from '@bazaar/testing/free-port';
 import { scrapeMetric } from '@bazaar/testing/shop';
 import { type SmtpSink, startSmtpSink } from '@bazaar/testing/smtp-sink';
@@ -63,7 +64,8 @@ export async function runtimeBase(): Promise<string> {
 /**
  * compose.yaml (with compose.offline.yaml: no registry here) up as a project of its own, its
  * published ports free ones, its mail going to an SMTP server of the test's; once the gateway
- * serves the product list. `files` (the project's own, such as deploy/docker/compose.nats-cluster.yaml)
+ * serves the product list and every replica of every service says it is ready. `files` (the
+ * project's own, such as deploy/docker/compose.nats-cluster.yaml)
  * are laid over compose.yaml, then `services`, as one more compose file; `scale` runs that many
  * replicas of a service.
  */
@@ -120,6 +122,7 @@ export async function startComposeShop(
     await rm(scratch, { recursive: true, force: true });
   };
   const up = Date.now();
+  let firstAnswer = up;
   try {
     await project.run(
       'up',
@@ -139,6 +142,26 @@ export async function startComposeShop(
       (status) => status === 200,
       { timeoutMs: 180_000 },
     );
+    firstAnswer = Date.now();
+    // The product list answers once the gateway and catalog are ready; another service may still
+    // be starting (identity waits for every server of a NATS cluster): wait for each replica's
+    // /readyz, as a load balancer would before sending it anything.
+    for (const { name, portOffset } of services) {
+      for (const id of await project.containers(name)) {
+        const address = await project.addressOfContainer(id);
+        await waitFor(
+          () =>
+            fetch(`http://${address}:${8080 + portOffset}/readyz`, {
+              signal: AbortSignal.timeout(2000),
+            }).then(
+              (response) => response.ok,
+              () => false,
+            ),
+          (ready) => ready,
+          { timeoutMs: 120_000 },
+        );
+      }
+    }
   } catch (error) {
     await down();
     throw error;
@@ -149,7 +172,7 @@ export async function startComposeShop(
     url: `http://localhost:${httpPort}`,
     prometheusUrl: `http://127.0.0.1:${prometheusPort}`,
     smtp,
-    startSeconds: (Date.now() - up) / 1000,
+    startSeconds: (firstAnswer - up) / 1000,
     db: (service) => {
       let pool = pools.get(service);
       if (!pool) {

@@ -60,3 +60,57 @@ export function silentSkips(path: string): string[] {
     ),
   );
 }
+
+type Job = {
+  needs?: string | string[];
+  environment?: string | { name?: string };
+  steps?: Array<Step & { uses?: string }>;
+};
+
+/**
+ * The release path's gates: the image CI scanned is the one shipped (no build here), its
+ * provenance attested; prod is changed only by a job that needs a smoke test of staging that
+ * buys, that waits for the `production` environment's approval, that changes prod alone and
+ * checks prod after.
+ */
+export function releaseViolations(path: string): string[] {
+  const { jobs = {} } = parse(readFileSync(path, 'utf8')) as { jobs?: Record<string, Job> };
+  const violations: string[] = [];
+  const steps = (job: Job) => job.steps ?? [];
+  const runs = (job: Job, pattern: RegExp) =>
+    steps(job).some((step) => pattern.test(step.run ?? ''));
+  const all = Object.values(jobs);
+  if (all.some((job) => runs(job, /\bdocker build\b/)))
+    violations.push('builds an image again instead of shipping the one CI scanned');
+  if (
+    !all.some((job) =>
+      steps(job).some((step) => step.uses?.startsWith('actions/attest-build-provenance@')),
+    )
+  )
+    violations.push("attests no image's provenance");
+  const smokesBuying = (name: string) => {
+    const job = jobs[name];
+    return job !== undefined && runs(job, /npm run smoke\b.*--buy/);
+  };
+  const setsProd = (run = '') => /kustomize edit set image/.test(run) && /\bprod\b/.test(run);
+  for (const [name, job] of Object.entries(jobs)) {
+    const prodStep = steps(job).findIndex((step) => setsProd(step.run));
+    if (prodStep === -1) continue;
+    const needs = [job.needs ?? []].flat();
+    const environment =
+      typeof job.environment === 'string' ? job.environment : job.environment?.name;
+    if (!needs.some(smokesBuying))
+      violations.push(`${name}: changes prod without a smoke test of staging before it`);
+    if (environment !== 'production')
+      violations.push(`${name}: changes prod without the production environment's approval`);
+    if (/\b(dev|staging)\b/.test(steps(job)[prodStep]?.run ?? ''))
+      violations.push(`${name}: changes prod together with other environments`);
+    if (
+      !steps(job)
+        .slice(prodStep + 1)
+        .some((step) => /npm run smoke\b/.test(step.run ?? ''))
+    )
+      violations.push(`${name}: checks nothing of prod after changing it`);
+  }
+  return violations;
+}

@@ -36,7 +36,11 @@ describe.each(['dev', 'staging', 'prod', 'local'])('the %s overlay', (environmen
       .filter((object) => object.kind === 'Deployment' || object.kind === 'Job')
       .map((object) => object.spec.template.spec.containers[0].image);
     expect(images).toHaveLength(9);
-    expect(new Set(images)).toEqual(new Set([`${named.newName}:${named.newTag}`]));
+    // By digest once the release has promoted one (kustomize edit set image name@sha256:…).
+    const image = named.digest
+      ? `${named.newName}@${named.digest}`
+      : `${named.newName}:${named.newTag}`;
+    expect(new Set(images)).toEqual(new Set([image]));
   });
 });
 

@@ -28,7 +28,10 @@ export type ShopClient = ReturnType<typeof shopClient>;
  * for tests, the fault and security suites and the benchmark. Steps that must succeed throw with
  * the answer when they do not.
  */
-export function shopClient(baseUrl: string) {
+export function shopClient(
+  baseUrl: string,
+  administrator: { email: string; password: string } = devAdmin,
+) {
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<Answer> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -65,10 +68,13 @@ export function shopClient(baseUrl: string) {
       'sign in',
     ).body as { accessToken: string; refreshToken: string };
 
-  // The mail log, read as the dev admin: where a shop without SMTP keeps what it would have sent.
+  // The mail log, read as the administrator (the dev admin unless given): every message the shop
+  // sent, or would have sent without SMTP.
   let admin: Promise<string> | undefined;
   const mailTo = async (email: string, kind: string) => {
-    admin ??= signIn(devAdmin.email, devAdmin.password).then((session) => session.accessToken);
+    admin ??= signIn(administrator.email, administrator.password).then(
+      (session) => session.accessToken,
+    );
     const bearer = await admin;
     for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
       const log = expectStatus(
