@@ -382,7 +382,6 @@ function productionViolations(objects: readonly K8sObject[]): string[] {
   return violations;
 }
 
-/** Every rule of the delivery issue over one rendered environment; empty when all hold. */
 /** Every service's metrics port is one a ServiceMonitor scrapes: otherwise its alerts never fire. */
 function scrapeViolations(objects: readonly K8sObject[]): string[] {
   const monitors = byKind(objects, 'ServiceMonitor');
@@ -408,6 +407,7 @@ function scrapeViolations(objects: readonly K8sObject[]): string[] {
     );
 }
 
+/** Every rule of the delivery issue over one rendered environment; empty when all hold. */
 export function kubernetesViolations(objects: readonly K8sObject[], environment: string): string[] {
   const orders = named(objects, 'HorizontalPodAutoscaler', 'orders');
   const violations = [

@@ -1,8 +1,6 @@
-import { type Hcl, resources } from './terraform.js';
+import { directoryOf, type Hcl, resources } from './terraform.js';
 
 type Files = Array<{ file: string; hcl: Hcl }>;
-
-const directoryOf = (file: string) => file.split('/').slice(0, -1).join('/');
 
 /** The `aws_kms_key` an expression names (`${aws_kms_key.this.arn}` → `this`), if any. */
 const keyNamed = (expression: unknown) => /aws_kms_key\.(\w+)\./.exec(String(expression))?.[1];

@@ -207,7 +207,8 @@ export function subnetCidrs(
   }) as string[];
 }
 
-const directoryOf = (where: string) =>
+/** The module directory of a file or of a resource's `where` (`modules/rds`). */
+export const directoryOf = (where: string) =>
   (where.split(':')[0] ?? '').split('/').slice(0, -1).join('/');
 
 /**

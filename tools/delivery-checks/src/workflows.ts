@@ -16,17 +16,24 @@ export async function actionlintFindings(path: string): Promise<string[]> {
 
 /** Every `uses:` names an exact release (`@v1.2.3`, `@1.2.3`) or a commit, never a branch or major. */
 export function unpinnedActions(path: string): string[] {
-  const workflow = parse(readFileSync(path, 'utf8')) as {
-    jobs?: Record<string, { steps?: Array<{ uses?: string }> }>;
-  };
-  return Object.values(workflow.jobs ?? {})
+  return Object.values(jobsOf(path))
     .flatMap((job) => job.steps ?? [])
     .map((step) => step.uses)
     .filter((uses): uses is string => uses !== undefined && !uses.startsWith('./'))
     .filter((uses) => !/@(v?\d+\.\d+\.\d+|[0-9a-f]{40})$/.test(uses));
 }
 
-type Step = { name?: string; run?: string; env?: Record<string, string> };
+type Step = { name?: string; run?: string; env?: Record<string, string>; uses?: string };
+
+type Job = {
+  needs?: string | string[];
+  environment?: string | { name?: string };
+  steps?: Step[];
+};
+
+/** A workflow's jobs, by name. */
+const jobsOf = (path: string): Record<string, Job> =>
+  (parse(readFileSync(path, 'utf8')) as { jobs?: Record<string, Job> }).jobs ?? {};
 
 /**
  * The switches that turn a suite's skip into a failure, by what the step runs and sets: a suite
@@ -47,10 +54,7 @@ function switchesFor(step: Step): string[] {
 
 /** Steps that run a suite without requiring what it would otherwise skip. */
 export function silentSkips(path: string): string[] {
-  const workflow = parse(readFileSync(path, 'utf8')) as {
-    jobs?: Record<string, { steps?: Step[] }>;
-  };
-  return Object.entries(workflow.jobs ?? {}).flatMap(([job, { steps = [] }]) =>
+  return Object.entries(jobsOf(path)).flatMap(([job, { steps = [] }]) =>
     steps.flatMap((step) =>
       switchesFor(step)
         .filter((name) => step.env?.[name] !== 'required')
@@ -61,12 +65,6 @@ export function silentSkips(path: string): string[] {
   );
 }
 
-type Job = {
-  needs?: string | string[];
-  environment?: string | { name?: string };
-  steps?: Array<Step & { uses?: string }>;
-};
-
 /**
  * The release path's gates: the image CI scanned is the one shipped (no build here), its
  * provenance attested; prod is changed only by a job that needs a smoke test of staging that
@@ -74,7 +72,7 @@ type Job = {
  * checks prod after.
  */
 export function releaseViolations(path: string): string[] {
-  const { jobs = {} } = parse(readFileSync(path, 'utf8')) as { jobs?: Record<string, Job> };
+  const jobs = jobsOf(path);
   const violations: string[] = [];
   const steps = (job: Job) => job.steps ?? [];
   const runs = (job: Job, pattern: RegExp) =>

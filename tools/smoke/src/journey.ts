@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { goodCard, shippingAddress, shopClient } from '@bazaar/testing/shop-client';
+import { shopClient } from '@bazaar/testing/shop-client';
 
 export type SmokeOptions = {
   /** Buy too: sign up (the link read from the mail log as `administrator`), add to cart, pay. */
@@ -24,34 +24,27 @@ export async function smokeJourney(
     report(name, performance.now() - started);
     return result;
   };
-  const expectOk = (answer: { status: number; body: unknown }, what: string) => {
-    if (answer.status !== 200) {
-      throw new Error(`${what}: expected 200, got ${answer.status} ${JSON.stringify(answer.body)}`);
-    }
-    return answer.body as Record<string, unknown>;
-  };
-
   const list = await step('the catalog', async () =>
-    expectOk(await shop.call('GET', '/api/products?inStock=true&limit=5'), 'the catalog'),
+    shop.expectStatus(
+      await shop.call('GET', '/api/products?inStock=true&limit=5'),
+      200,
+      'the catalog',
+    ),
   );
-  const [first] = (list.items ?? []) as Array<{ slug: string }>;
+  const [first] = (list.body.items ?? []) as Array<{ slug: string }>;
   if (!first) throw new Error('the catalog: no product in stock');
   const product = await step('a product page', async () =>
-    expectOk(await shop.call('GET', `/api/products/${first.slug}`), 'a product page'),
+    shop.expectStatus(await shop.call('GET', `/api/products/${first.slug}`), 200, 'a product page'),
   );
   if (!options.buy) return;
 
-  const variants = product.variants as Array<{ sku: string; inStock: boolean }>;
+  const variants = product.body.variants as Array<{ sku: string; inStock: boolean }>;
   const sku = variants.find((variant) => variant.inStock)?.sku;
   if (!sku) throw new Error(`a product page: ${first.slug} lists no variant in stock`);
   const customer = await step('sign up and confirm the address', () => shop.newCustomer());
   await step('add to cart', () => shop.cartWith(customer.token, sku, 1));
   const order = await step('check out with the test card', async () => {
-    const answer = await shop.call('POST', '/api/checkout', {
-      bearer: customer.token,
-      headers: { 'idempotency-key': randomUUID() },
-      body: { shippingAddress, payment: goodCard },
-    });
+    const answer = await shop.checkout(customer.token, randomUUID());
     if (answer.status !== 201 || answer.body.status !== 'confirmed') {
       throw new Error(
         `checkout: expected 201 confirmed, got ${answer.status} ${JSON.stringify(answer.body)}`,

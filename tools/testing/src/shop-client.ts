@@ -170,6 +170,7 @@ export function shopClient(
 
   return {
     call,
+    expectStatus,
     signIn,
     newCustomer,
     mailTo,
