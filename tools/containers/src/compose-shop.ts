@@ -28,6 +28,8 @@ export type ComposeShop = {
   metric: (service: string, name: string, labels?: string) => Promise<number>;
   /** What each checkout took from a cart: compose keeps carts in Redis (`cart:<owner>:checkouts`). */
   cartCheckouts: () => Promise<CartCheckout[]>;
+  /** Whether the container `id` of `service` answers its /readyz. */
+  ready: (service: string, id: string) => Promise<boolean>;
   /** Seconds from `up` to the first 200 on /api/products. */
   startSeconds: number;
   down: () => Promise<void>;
@@ -121,6 +123,18 @@ export async function startComposeShop(
     await smtp.close();
     await rm(scratch, { recursive: true, force: true });
   };
+  /** Whether a service's container answers /readyz on its port (compose.yaml's, the launcher's). */
+  const ready = async (service: string, id: string) => {
+    const spec = services.find((candidate) => candidate.name === service);
+    if (!spec) throw new Error(`${service} is not a service of the shop`);
+    const address = await project.addressOfContainer(id);
+    return fetch(`http://${address}:${8080 + spec.portOffset}/readyz`, {
+      signal: AbortSignal.timeout(2000),
+    }).then(
+      (response) => response.ok,
+      () => false,
+    );
+  };
   const up = Date.now();
   let firstAnswer = up;
   try {
@@ -146,18 +160,11 @@ export async function startComposeShop(
     // The product list answers once the gateway and catalog are ready; another service may still
     // be starting (identity waits for every server of a NATS cluster): wait for each replica's
     // /readyz, as a load balancer would before sending it anything.
-    for (const { name, portOffset } of services) {
+    for (const { name } of services) {
       for (const id of await project.containers(name)) {
-        const address = await project.addressOfContainer(id);
         await waitFor(
-          () =>
-            fetch(`http://${address}:${8080 + portOffset}/readyz`, {
-              signal: AbortSignal.timeout(2000),
-            }).then(
-              (response) => response.ok,
-              () => false,
-            ),
-          (ready) => ready,
+          () => ready(name, id),
+          (yes) => yes,
           { timeoutMs: 120_000 },
         );
       }
@@ -173,6 +180,7 @@ export async function startComposeShop(
     prometheusUrl: `http://127.0.0.1:${prometheusPort}`,
     smtp,
     startSeconds: (firstAnswer - up) / 1000,
+    ready,
     db: (service) => {
       let pool = pools.get(service);
       if (!pool) {

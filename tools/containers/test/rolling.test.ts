@@ -24,17 +24,6 @@ const suite = suiteShop(engine, {
   scale: Object.fromEntries(services.map((service) => [service, 2])),
   services: { orders: { environment: { PENDING_GRACE_SECONDS: '10' } } },
 });
-const ports: Record<string, number> = {
-  gateway: 8080,
-  identity: 8081,
-  catalog: 8082,
-  inventory: 8083,
-  cart: 8084,
-  orders: 8085,
-  payments: 8086,
-  notifications: 8087,
-};
-
 /** Requests each replica of each service has answered, probes left out, by `<service> <container>`. */
 async function requestsPerReplica(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -58,15 +47,6 @@ async function requestsPerReplica(): Promise<Record<string, number>> {
 const prefixed = (prefix: string, answers: Record<string, number>) =>
   Object.fromEntries(
     Object.entries(answers).map(([status, count]) => [`${prefix} ${status}`, count]),
-  );
-
-/** Whether a container's service says it is ready (every dependency answered). */
-const ready = async (service: string, id: string) =>
-  fetch(`http://${await suite.shop.project.addressOfContainer(id)}:${ports[service]}/readyz`, {
-    signal: AbortSignal.timeout(2000),
-  }).then(
-    (response) => response.ok,
-    () => false,
   );
 
 /**
@@ -93,7 +73,7 @@ async function replace(service: string): Promise<void> {
     );
     if (!fresh) throw new Error(`no new replica of ${service}`);
     await waitFor(
-      () => ready(service, fresh),
+      () => suite.shop.ready(service, fresh),
       (yes) => yes,
       { timeoutMs: 120_000 },
     );
