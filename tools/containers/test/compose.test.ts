@@ -174,7 +174,7 @@ describe.skipIf(!engine)('the shop as containers', () => {
       expect(new Set(scraped.map(([service]) => service))).toEqual(
         new Set(services.map((spec) => spec.name)),
       );
-      // The alert rules, cut out of the PrometheusRule at start, are loaded and evaluated.
+      // The alert rules, cut out of the PrometheusRules at start, are loaded and evaluated.
       type Rules = { data: { groups: Array<{ name: string; rules: Array<{ name: string }> }> } };
       const rules = (await (await fetch(`${shop.prometheusUrl}/api/v1/rules`)).json()) as Rules;
       expect(rules.data.groups.flatMap((group) => group.rules.map((rule) => rule.name))).toEqual(
@@ -182,6 +182,7 @@ describe.skipIf(!engine)('the shop as containers', () => {
           'GatewayErrorRatioHigh',
           'OutboxStale',
           'DatabaseConnectionsSaturated',
+          'CheckoutAvailabilityBudgetBurnFast',
         ]),
       );
 
