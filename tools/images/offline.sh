@@ -11,6 +11,7 @@
 #   nats:<compose tag>        Debian bookworm's nats-server (2.9, JetStream)
 #   prom/prometheus:<tag>     Debian bookworm's Prometheus (2.42)
 #   haproxy:<compose tag>     Debian bookworm's HAProxy (2.6)
+#   debian:bookworm           the same root filesystem as the rest (debootstrap, minbase)
 # Grafana, Jaeger and the OpenTelemetry Collector have no such source: compose.offline.yaml drops
 # the first two and stands the project's own OTLP receiver in for the Collector.
 set -euo pipefail
@@ -44,6 +45,8 @@ if ! docker image inspect bazaar-offline/bookworm >/dev/null 2>&1; then
   tar -C "$work/rootfs" -c . | docker import - bazaar-offline/bookworm >/dev/null
   rm -rf "$work/rootfs"
 fi
+# What the container suite's stand-in for the admin host starts from.
+docker tag bazaar-offline/bookworm debian:bookworm
 
 say "$node_tag: Node.js $node_version and npm 11 from the npm registry"
 mkdir -p "$work/node"

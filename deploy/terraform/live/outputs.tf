@@ -23,6 +23,11 @@ output "admin_host_id" {
   value       = module.eks.admin_host_id
 }
 
+output "ansible_bucket" {
+  description = "Where Ansible's SSM connection to the admin host passes files (deploy/ansible)."
+  value       = module.eks.ansible_bucket
+}
+
 output "cluster_endpoint" {
   description = "The Kubernetes API endpoint (private unless eks_public_endpoint_cidrs names networks)."
   value       = module.eks.endpoint

@@ -17,3 +17,8 @@ output "admin_host_id" {
   description = "The instance to start an SSM port-forwarding session to the private API endpoint through."
   value       = aws_instance.admin_host.id
 }
+
+output "ansible_bucket" {
+  description = "The bucket Ansible's SSM connection passes files to the admin host through."
+  value       = module.ansible_bucket.id
+}

@@ -142,58 +142,11 @@ resource "aws_wafv2_web_acl" "edge" {
   }
 }
 
-# Product images (the catalog's, through the S3 API): private, encrypted with a key of its own,
-# every version kept for a while so a deleted image can be brought back.
-resource "aws_kms_key" "images" {
-  description         = "${var.name}: product images in S3"
-  enable_key_rotation = true
-}
-
-resource "aws_s3_bucket" "images" {
-  bucket_prefix = "${var.name}-images-"
-}
-
-resource "aws_s3_bucket_public_access_block" "images" {
-  bucket                  = aws_s3_bucket.images.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "images" {
-  bucket = aws_s3_bucket.images.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "images" {
-  bucket = aws_s3_bucket.images.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.images.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_versioning" "images" {
-  bucket = aws_s3_bucket.images.id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "images" {
-  bucket = aws_s3_bucket.images.id
-  rule {
-    id     = "old-versions"
-    status = "Enabled"
-    filter {}
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-  }
+# Product images (the catalog's, through the S3 API): every version kept for a month, so a deleted
+# image can be brought back.
+module "images" {
+  source          = "../bucket"
+  prefix          = "${var.name}-images-"
+  description     = "${var.name}: product images in S3"
+  noncurrent_days = 30
 }

@@ -35,7 +35,7 @@ output "logs_kms_key_arn" {
 
 output "images_bucket" {
   description = "The bucket of product images."
-  value       = aws_s3_bucket.images.bucket
+  value       = module.images.id
 }
 
 output "web_acl_name" {
