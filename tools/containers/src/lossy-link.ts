@@ -5,8 +5,11 @@ import { type ComposeProject, docker } from './docker.js';
 const image = 'bazaar-netfaults:test';
 let built: Promise<void> | undefined;
 
-/** iptables and nfq-delay in a container of their own (tools/containers/netfaults). */
-function buildImage(): Promise<void> {
+/**
+ * iptables and nfq-delay in a container of their own (tools/containers/netfaults), built once a
+ * process: a suite may start it early, beside its other setup.
+ */
+export function buildNetfaultsImage(): Promise<void> {
   built ??= docker(
     'build',
     '--network=host',
@@ -54,7 +57,7 @@ export async function lossyLink(
   to: string,
   fault: { lossPercent: number; delayMs: number; jitterMs: number },
 ): Promise<LossyLink> {
-  await buildImage();
+  await buildNetfaultsImage();
   // `to` is on several networks, and its name resolves to each of its addresses.
   const peer = (await project.addressesOf(to)).join(',');
   const rules = [

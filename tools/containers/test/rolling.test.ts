@@ -52,11 +52,16 @@ const prefixed = (prefix: string, answers: Record<string, number>) =>
 /**
  * A service's replicas replaced one at a time, as a Deployment rolls with one surge and none
  * unavailable: a new replica started and ready, then an old one stopped (SIGTERM, its grace
- * period) and removed; twice.
+ * period) and removed; twice. The last old replica is still draining when this returns: `drained`
+ * ends with its stop and removal.
  */
-async function replace(service: string): Promise<void> {
+async function replace(service: string): Promise<{ drained: Promise<void> }> {
   const old = await suite.shop.project.containers(service);
+  let draining = Promise.resolve();
   for (const leaving of old) {
+    // compose's --scale would start a replica stopped but not yet removed: each old one is gone
+    // before the next new one is asked for.
+    await draining;
     const before = await suite.shop.project.containers(service);
     await suite.shop.project.run(
       'up',
@@ -77,13 +82,13 @@ async function replace(service: string): Promise<void> {
       (yes) => yes,
       { timeoutMs: 120_000 },
     );
-    await docker('stop', '--time', '20', leaving);
-    await docker('rm', leaving);
+    draining = docker('stop', '--time', '20', leaving).then(() => docker('rm', leaving).then());
   }
+  return { drained: draining };
 }
 
 test.skipIf(!engine)(
-  'every service replaced one replica at a time while 20 shoppers check out: no order lost, hardly a request failed, and only with a clean 503',
+  'every service replaced one replica at a time while 20 shoppers check out: not one request failed, no order lost',
   async ({ annotate }) => {
     let spread: Record<string, number> = {};
     const { tally, violations } = await shoppersThrough(
@@ -94,8 +99,11 @@ test.skipIf(!engine)(
         await confirmed(40);
         spread = await requestsPerReplica();
         // One service at a time: seven (or two) replicas starting together on two cores slowed
-        // checkouts past the gateway's 10 s (measured).
-        for (const service of services) await replace(service);
+        // checkouts past the gateway's 10 s (measured). A service's last old replica drains while
+        // the next service's first new one starts.
+        const drained: Array<Promise<void>> = [];
+        for (const service of services) drained.push((await replace(service)).drained);
+        await Promise.all(drained);
         await confirmed(load.confirmed() + 40);
       },
       20,
@@ -111,14 +119,9 @@ test.skipIf(!engine)(
     // The old replicas are gone, two new ones serve.
     expect(Object.keys(replicas)).toHaveLength(services.length * 2);
     expect(Object.keys(replicas).filter((replica) => replica in spread)).toEqual([]);
-    // The issue asks that not one request fail. Runs here: 0 of 3661 checkouts one at a time, 1
-    // clean 503 of 2871 two services at a time (its cause not found yet). Held: nothing but a
-    // clean 503 (never a lost cart add, a 502, a 504 or a hang), at most 1 in 1000.
+    // Not one request failed: every checkout and every cart add was answered 201 or 200.
     const answers = { ...tally.statuses, ...prefixed('cart', tally.cartAnswers) };
-    const failures = Object.entries(answers).filter(([status]) => !/^(cart )?20[01]$/.test(status));
-    expect(failures.filter(([status]) => !/^(cart )?503$/.test(status))).toEqual([]);
-    const failed = failures.reduce((sum, [, count]) => sum + count, 0);
-    expect(failed).toBeLessThanOrEqual(tally.accepted.length / 1000);
+    expect(Object.keys(answers).filter((status) => !/^(cart )?20[01]$/.test(status))).toEqual([]);
     expect(violations).toEqual([]);
   },
   900_000,
