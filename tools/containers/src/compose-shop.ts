@@ -11,9 +11,10 @@ import { waitFor } from '@bazaar/testing/until';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type ComposeProject, composeProject, docker } from './docker.js';
+import { buildSuiteImage, suiteImages } from './images.js';
 
 export const root = new URL('../../../', import.meta.url).pathname;
-export const image = 'bazaar:local';
+export const image = suiteImages.shop.tag;
 /** compose.yaml's dev-only superuser password. */
 const postgresPassword = 'dev-only-postgres-password';
 
@@ -34,26 +35,6 @@ export type ComposeShop = {
   startSeconds: number;
   down: () => Promise<void>;
 };
-
-let built: Promise<number> | undefined;
-
-/** Builds the image from the Dockerfile as it is (once per process); the seconds it took. */
-export function buildImage(): Promise<number> {
-  built ??= (async () => {
-    const started = Date.now();
-    await docker(
-      'build',
-      '--network=host',
-      '-f',
-      `${root}deploy/docker/Dockerfile`,
-      '-t',
-      image,
-      root,
-    );
-    return (Date.now() - started) / 1000;
-  })();
-  return built;
-}
 
 /** The base image the Dockerfile's runtime stage starts from. */
 export async function runtimeBase(): Promise<string> {
@@ -78,7 +59,7 @@ export async function startComposeShop(
     scale?: Record<string, number>;
   } = {},
 ): Promise<ComposeShop> {
-  await buildImage();
+  await buildSuiteImage('shop');
   // Where containers reach the host: host.docker.internal, as a container resolves it.
   const [hostAddress = ''] = (
     await docker(

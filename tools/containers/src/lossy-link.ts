@@ -1,24 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { waitFor } from '@bazaar/testing/until';
 import { type ComposeProject, docker } from './docker.js';
+import { buildSuiteImage, suiteImages } from './images.js';
 
-const image = 'bazaar-netfaults:test';
-let built: Promise<void> | undefined;
-
-/**
- * iptables and nfq-delay in a container of their own (tools/containers/netfaults), built once a
- * process: a suite may start it early, beside its other setup.
- */
-export function buildNetfaultsImage(): Promise<void> {
-  built ??= docker(
-    'build',
-    '--network=host',
-    '-t',
-    image,
-    fileURLToPath(new URL('../netfaults', import.meta.url)),
-  ).then(() => undefined);
-  return built;
-}
+const image = suiteImages.netfaults.tag;
 
 /** `docker run` of `command` in the network namespace of `service`'s container, with NET_ADMIN. */
 async function inNetworkOf(
@@ -57,7 +41,7 @@ export async function lossyLink(
   to: string,
   fault: { lossPercent: number; delayMs: number; jitterMs: number },
 ): Promise<LossyLink> {
-  await buildNetfaultsImage();
+  await buildSuiteImage('netfaults');
   // `to` is on several networks, and its name resolves to each of its addresses.
   const peer = (await project.addressesOf(to)).join(',');
   const rules = [

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { docker, dockerEngine } from '../src/docker.js';
+import { buildSuiteImage, suiteImages } from '../src/images.js';
 
 /**
  * The admin host's Ansible (deploy/ansible/admin-host.yml) run for real, over Ansible's docker
@@ -13,7 +14,6 @@ import { docker, dockerEngine } from '../src/docker.js';
  */
 const engine = dockerEngine();
 const root = new URL('../../../', import.meta.url).pathname;
-const image = 'bazaar-test/admin-host';
 let host = '';
 let scratch = '';
 
@@ -55,15 +55,7 @@ async function listening(): Promise<number[]> {
 
 describe.skipIf(!engine)('the admin host, configured by Ansible', () => {
   beforeAll(async () => {
-    await docker(
-      'build',
-      '--network=host',
-      '-f',
-      `${root}tools/containers/images/admin-host.Dockerfile`,
-      '-t',
-      image,
-      `${root}tools/containers/images`,
-    );
+    await buildSuiteImage('adminHost');
     host = await docker(
       'run',
       '-d',
@@ -73,7 +65,7 @@ describe.skipIf(!engine)('the admin host, configured by Ansible', () => {
       '/run/lock',
       '-v',
       '/sys/fs/cgroup:/sys/fs/cgroup:ro',
-      image,
+      suiteImages.adminHost.tag,
     );
     await waitFor(
       () => docker('exec', host, 'systemctl', 'is-system-running').catch((error) => String(error)),

@@ -5,14 +5,9 @@ import type { ReceivedSpan } from '@bazaar/testing/otlp-receiver';
 import { waitFor } from '@bazaar/testing/until';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  buildImage,
-  type ComposeShop,
-  image,
-  runtimeBase,
-  startComposeShop,
-} from '../src/compose-shop.js';
+import { type ComposeShop, image, runtimeBase, startComposeShop } from '../src/compose-shop.js';
 import { docker, dockerEngine } from '../src/docker.js';
+import { buildSuiteImage } from '../src/images.js';
 
 /**
  * The shop as a user of `docker compose up` gets it: the image built from the Dockerfile as it is,
@@ -36,7 +31,7 @@ afterAll(async () => {
 
 describe.skipIf(!engine)('the shop as containers', () => {
   test('the image builds and holds only what runs, within its budget', async ({ annotate }) => {
-    const buildSeconds = await buildImage();
+    const buildSeconds = await buildSuiteImage('shop');
     const baseImage = await runtimeBase();
     const sizeOf = async (tag: string) =>
       Number(await docker('image', 'inspect', '--format', '{{.Size}}', tag)) / 2 ** 20;

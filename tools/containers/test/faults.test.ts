@@ -6,7 +6,8 @@ import { signUpBuyers } from '@bazaar/testing/tuned-shop';
 import { waitFor } from '@bazaar/testing/until';
 import { describe, expect, test } from 'vitest';
 import { docker, dockerEngine } from '../src/docker.js';
-import { buildNetfaultsImage, lossyLink } from '../src/lossy-link.js';
+import { buildSuiteImage } from '../src/images.js';
+import { lossyLink } from '../src/lossy-link.js';
 import { shoppersThrough } from '../src/shoppers.js';
 import { suiteShop } from '../src/suite-shop.js';
 
@@ -26,7 +27,7 @@ const reservationTtlSeconds = 60;
 const gatewayTimeoutMs = 10_000;
 const partitionSeconds = 30;
 // Built while the shop starts; a failure surfaces in the test that needs it.
-if (engine) buildNetfaultsImage().catch(() => undefined);
+if (engine) buildSuiteImage('netfaults').catch(() => undefined);
 const suite = suiteShop(engine, {
   files: ['deploy/docker/compose.nats-cluster.yaml'],
   services: {
