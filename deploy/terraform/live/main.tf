@@ -113,4 +113,8 @@ module "iam" {
   zone_arn            = module.platform.zone_arn
   log_group_arn       = module.platform.log_group_arn
   alert_topic_arn     = module.platform.alert_topic_arn
+  cluster_arn         = module.eks.cluster_arn
+  node_role_arn       = module.eks.node_role_arn
+  # The queue Karpenter reads (modules/eks/karpenter.tf).
+  interruption_queue_arn = module.eks.interruption_queue_arn
 }

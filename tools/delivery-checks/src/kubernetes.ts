@@ -22,7 +22,7 @@ export function parseManifests(text: string): K8sObject[] {
 
 /**
  * The model of each kind, from the published Kubernetes, External Secrets, Argo CD, Prometheus
- * Operator and cert-manager schemas.
+ * Operator, cert-manager and Karpenter schemas.
  */
 async function modelOf(object: K8sObject) {
   const [group, version] = object.apiVersion.includes('/')
@@ -33,6 +33,8 @@ async function modelOf(object: K8sObject) {
     'argoproj.io': '@kubernetes-models/argo-cd',
     'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
     'cert-manager.io': '@kubernetes-models/cert-manager',
+    'karpenter.sh': '@kubernetes-models/karpenter',
+    'karpenter.k8s.aws': '@kubernetes-models/karpenter',
   };
   const specifier = extensions[group ?? '']
     ? `${extensions[group ?? '']}/${group}/${version}/${object.kind}`

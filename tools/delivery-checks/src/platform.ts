@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { K8sObject } from './kubernetes.js';
+import type { EnvironmentNames } from './terraform.js';
 
 /** The Helm values an Application gives its chart. */
 const valuesOf = (applications: readonly K8sObject[], name: string): K8sObject | undefined =>
@@ -18,31 +19,46 @@ function valuesNamed(values: unknown, key: string): unknown[] {
   ]);
 }
 
-/** What an environment's Terraform makes, by the names the platform layer refers to it. */
-export type EnvironmentNames = {
-  cluster: string;
-  domain: string;
-  region: string;
-  logGroup: string;
-  alertTopic: string;
-};
-
 /**
  * The platform layer names the environment's AWS resources as its Terraform makes them: the
- * cluster and its VPC's Name tag (the load balancer controller), the zone's domain and the
- * cluster as owner (ExternalDNS), the log group (Fluent Bit), the alert topic (Alertmanager),
- * the region (everywhere a chart is told one). A name that differs leaves a controller with
- * nothing to act on.
+ * cluster and its interruption queue (Karpenter), the nodes' role and the discovery tag of their
+ * subnets and security group (the EC2NodeClass), the cluster and its VPC's Name tag (the load
+ * balancer controller), the zone's domain and the cluster as owner (ExternalDNS), the log group
+ * (Fluent Bit), the alert topic (Alertmanager), the region (everywhere a chart is told one). A
+ * name that differs leaves a controller with nothing to act on.
  */
 export function environmentNameViolations(
-  applications: readonly K8sObject[],
+  platform: readonly K8sObject[],
   names: EnvironmentNames,
 ): string[] {
+  const applications = platform.filter((object) => object.kind === 'Application');
   const violations: string[] = [];
   const expect = (what: string, actual: unknown, expected: string) => {
     if (actual !== expected)
       violations.push(`${what} is ${actual}, but Terraform makes ${expected}`);
   };
+  const karpenter = valuesOf(applications, 'karpenter')?.settings;
+  if (karpenter) {
+    expect('karpenter: clusterName', karpenter.clusterName, names.cluster);
+    expect(
+      'karpenter: the interruption queue',
+      karpenter.interruptionQueue,
+      names.interruptionQueue,
+    );
+  }
+  for (const nodeClass of platform.filter((object) => object.kind === 'EC2NodeClass')) {
+    const where = `EC2NodeClass/${nodeClass.metadata.name}`;
+    expect(`${where}: the nodes' role`, nodeClass.spec.role, names.nodeRole);
+    for (const terms of ['subnetSelectorTerms', 'securityGroupSelectorTerms']) {
+      for (const term of nodeClass.spec[terms] ?? []) {
+        expect(
+          `${where}: ${terms}' discovery tag`,
+          term.tags?.['karpenter.sh/discovery'],
+          names.cluster,
+        );
+      }
+    }
+  }
   const alb = valuesOf(applications, 'aws-load-balancer-controller');
   expect('aws-load-balancer-controller: clusterName', alb?.clusterName, names.cluster);
   expect('aws-load-balancer-controller: the VPC tagged Name', alb?.vpcTags?.Name, names.cluster);

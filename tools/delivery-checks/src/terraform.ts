@@ -277,15 +277,26 @@ export function writtenSecrets(
   return written;
 }
 
+/** What an environment's Terraform makes, by the names the platform layer refers to it. */
+export type EnvironmentNames = {
+  cluster: string;
+  domain: string;
+  region: string;
+  logGroup: string;
+  alertTopic: string;
+  interruptionQueue: string;
+  nodeRole: string;
+};
+
 /**
  * The names an environment's Terraform gives what the cluster's platform layer refers to, worked
- * out by `terraform console` from the root's `name` local and the platform module's expressions,
- * with the environment's tfvars.
+ * out by `terraform console` from the root's `name` local and the platform and EKS modules'
+ * expressions, with the environment's tfvars.
  */
 export function environmentNames(
   files: Array<{ file: string; hcl: Hcl }>,
   tfvars: Hcl,
-): { cluster: string; domain: string; region: string; logGroup: string; alertTopic: string } {
+): EnvironmentNames {
   // hcl2json gives a template such as "bazaar-${var.environment}" as its text: quoted, it is one.
   const template = (value: unknown) =>
     /^\$\{[\s\S]*\}$/.test(String(value)) ? bare(String(value)) : JSON.stringify(value);
@@ -298,5 +309,24 @@ export function environmentNames(
     [template(localsIn(files, platform).log_group), template(topic?.block.name)],
     { name: { type: 'string', value: cluster } },
   ) as [string, string];
-  return { cluster, domain: tfvars.domain, region: tfvars.region, logGroup, alertTopic };
+  const inEks = (type: string, name: string) =>
+    resources(files, type).find(
+      (each) => each.file.startsWith('modules/eks/') && each.name === name,
+    )?.block;
+  const [interruptionQueue, nodeRole] = evaluateTerraform(
+    [
+      template(inEks('aws_sqs_queue', 'interruptions')?.name),
+      template(inEks('aws_iam_role', 'node')?.name),
+    ],
+    { name: { type: 'string', value: cluster } },
+  ) as [string, string];
+  return {
+    cluster,
+    domain: tfvars.domain,
+    region: tfvars.region,
+    logGroup,
+    alertTopic,
+    interruptionQueue,
+    nodeRole,
+  };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { argoViolations, projectViolations } from '../src/argocd.js';
+import { karpenterViolations } from '../src/karpenter.js';
 import {
   type K8sObject,
   parseManifests,
@@ -26,10 +27,11 @@ if (!amtool && process.env.BAZAAR_PROMTOOL === 'required') {
   throw new Error('BAZAAR_PROMTOOL=required but amtool is not installed');
 }
 const projects = parseManifests(readFileSync(new URL('deploy/argocd/project.yaml', root), 'utf8'));
+/** An environment's platform layer as rendered: its Applications, and Karpenter's nodes. */
+const platformRender = (environment: string) =>
+  renderKustomization(new URL(`deploy/argocd/platform/${environment}`, root).pathname);
 const platformOf = (environment: string) =>
-  renderKustomization(new URL(`deploy/argocd/platform/${environment}`, root).pathname).filter(
-    (object) => object.kind === 'Application',
-  );
+  platformRender(environment).filter((object) => object.kind === 'Application');
 
 test('the projects validate against the Argo CD schema', async () => {
   expect(projects.map((project) => `${project.kind}/${project.metadata.name}`)).toEqual([
@@ -52,6 +54,7 @@ describe.each(['dev', 'staging', 'prod'])('the platform layer of %s', (environme
         'cluster-issuers',
         'external-dns',
         'external-secrets',
+        'karpenter',
         'kube-prometheus-stack',
         'metrics-server',
         'otel-collector',
@@ -72,16 +75,36 @@ describe.each(['dev', 'staging', 'prod'])('the platform layer of %s', (environme
       wave(named('aws-load-balancer-controller')),
     );
     expect(wave(named('kube-prometheus-stack'))).toBeLessThan(wave(named('prometheus-adapter')));
+    // Nodes come first: every other controller's pods need somewhere to run.
+    for (const app of platform.filter((each) => each.metadata.name !== 'karpenter')) {
+      expect(wave(named('karpenter'))).toBeLessThan(wave(app));
+    }
     expect(JSON.stringify(platform)).not.toMatch(/CLUSTER|DOMAIN|ALERT_TOPIC_ARN/);
   });
 
-  test('names what its Terraform makes: the cluster, its VPC, the zone, the log group, the alert topic, the region', async () => {
+  test('names what its Terraform makes: the cluster, its interruption queue and nodes, its VPC, the zone, the log group, the alert topic, the region', async () => {
     const tfvars = await readTfvars(
       new URL(`deploy/terraform/environments/${environment}.tfvars`, root).pathname,
     );
     const names = environmentNames(terraform, tfvars);
     expect(names.cluster).toBe(`bazaar-${environment}`);
-    expect(environmentNameViolations(platform, names)).toEqual([]);
+    expect(environmentNameViolations(platformRender(environment), names)).toEqual([]);
+  });
+
+  test("puts Bazaar's services on Spot across instance families, the rest on demand, with headroom, and Terraform feeds Karpenter EC2's warnings", async () => {
+    const nodes = platformRender(environment).filter((object) => object.kind !== 'Application');
+    expect(nodes.map((object) => `${object.kind}/${object.metadata.name}`).sort()).toEqual([
+      'Deployment/headroom',
+      'EC2NodeClass/default',
+      'NodePool/services',
+      'NodePool/system',
+      'PriorityClass/headroom',
+    ]);
+    expect(await schemaErrors(nodes)).toEqual([]);
+    const bazaar = renderKustomization(
+      new URL(`deploy/k8s/overlays/${environment}`, root).pathname,
+    );
+    expect(karpenterViolations(nodes, bazaar, terraform)).toEqual([]);
   });
 
   test("takes Bazaar's ServiceMonitors and alert rules, serves orders' autoscaler its metric, and collects the spans where the services send them", () => {
@@ -206,4 +229,45 @@ test('a project too narrow for its applications, or an application outside it, i
   expect(projectViolations(projects, broken, root)).toEqual(
     expect.arrayContaining(["Application/redis: in project default, which is not one of Bazaar's"]),
   );
+});
+
+test('nodes that would put stateful pods on Spot, services on one family without headroom, or miss a warning, are caught', async () => {
+  const broken = parseManifests(
+    readFileSync(new URL('fixtures/karpenter-broken.yaml', import.meta.url), 'utf8'),
+  );
+  const bazaar = renderKustomization(new URL('deploy/k8s/overlays/prod', root).pathname);
+  const brokenTerraform = await readTerraform(
+    new URL('fixtures/karpenter-broken', import.meta.url).pathname,
+  );
+  expect(karpenterViolations(broken, bazaar, brokenTerraform)).toEqual([
+    'NodePool/system: takes every untolerating pod, stateful ones too, on spot or on-demand',
+    ...[
+      'cart',
+      'catalog',
+      'gateway',
+      'identity',
+      'inventory',
+      'notifications',
+      'orders',
+      'payments',
+    ].map(
+      (name) => `Deployment/${name}: its NodePool services has 1 instance families, fewer than 3`,
+    ),
+    'EC2NodeClass/default: instance metadata not IMDSv2-only one hop away',
+    'EC2NodeClass/default: a volume not encrypted',
+    expect.stringMatching(
+      /^NodePool\/services: may grow to 8 CPUs, but the services at their maximum with a surge pod each ask [\d.]+$/,
+    ),
+    'Terraform: no rule sends "EC2 Spot Instance Interruption Warning" to Karpenter\'s queue',
+    'Terraform: no rule sends "AWS Health Event" to Karpenter\'s queue',
+    'Terraform: the security group carry no karpenter.sh/discovery tag',
+  ]);
+  const tfvars = await readTfvars(
+    new URL('deploy/terraform/environments/prod.tfvars', root).pathname,
+  );
+  const withApplications = [...platformOf('prod'), ...broken];
+  expect(environmentNameViolations(withApplications, environmentNames(terraform, tfvars))).toEqual([
+    "EC2NodeClass/default: the nodes' role is bazaar-staging-node, but Terraform makes bazaar-prod-node",
+    "EC2NodeClass/default: subnetSelectorTerms' discovery tag is bazaar-staging, but Terraform makes bazaar-prod",
+  ]);
 });

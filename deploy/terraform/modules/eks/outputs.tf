@@ -22,3 +22,18 @@ output "ansible_bucket" {
   description = "The bucket Ansible's SSM connection passes files to the admin host through."
   value       = module.ansible_bucket.id
 }
+
+output "cluster_arn" {
+  description = "The cluster's ARN, for roles that may describe it."
+  value       = aws_eks_cluster.this.arn
+}
+
+output "node_role_arn" {
+  description = "The nodes' role: the managed node group's and Karpenter's."
+  value       = aws_iam_role.node.arn
+}
+
+output "interruption_queue_arn" {
+  description = "The queue Karpenter reads EC2's interruption warnings from."
+  value       = aws_sqs_queue.interruptions.arn
+}

@@ -204,6 +204,63 @@ locals {
         { Effect = "Allow", Action = ["sns:Publish"], Resource = var.alert_topic_arn },
       ]
     }
+    # Starts instances, fleets and launch templates only tagged as the cluster's, ends only those
+    # it tagged for a NodePool, passes only the nodes' role, reads only its interruption queue.
+    karpenter = {
+      namespace       = "kube-system"
+      service_account = "karpenter"
+      statements = [
+        {
+          Effect    = "Allow"
+          Action    = ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"]
+          Resource  = "*"
+          Condition = { StringEquals = { "aws:RequestTag/kubernetes.io/cluster/${var.cluster_name}" = "owned" } }
+        },
+        {
+          Effect   = "Allow"
+          Action   = ["ec2:RunInstances", "ec2:CreateFleet"]
+          Resource = ["arn:aws:ec2:*::image/*", "arn:aws:ec2:*::snapshot/*", "arn:aws:ec2:*:*:subnet/*", "arn:aws:ec2:*:*:security-group/*", "arn:aws:ec2:*:*:launch-template/*", "arn:aws:ec2:*:*:capacity-reservation/*"]
+        },
+        {
+          Effect    = "Allow"
+          Action    = ["ec2:CreateTags"]
+          Resource  = "*"
+          Condition = { StringEquals = { "ec2:CreateAction" = ["RunInstances", "CreateFleet", "CreateLaunchTemplate"] } }
+        },
+        {
+          Effect    = "Allow"
+          Action    = ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate", "ec2:CreateTags"]
+          Resource  = "*"
+          Condition = { StringEquals = { "aws:ResourceTag/kubernetes.io/cluster/${var.cluster_name}" = "owned" }, StringLike = { "aws:ResourceTag/karpenter.sh/nodepool" = "*" } }
+        },
+        {
+          Effect = "Allow"
+          Action = [
+            "ec2:DescribeAvailabilityZones", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceTypeOfferings",
+            "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory",
+            "ec2:DescribeSubnets", "ec2:DescribeCapacityReservations", "pricing:GetProducts",
+          ]
+          Resource = "*"
+        },
+        { Effect = "Allow", Action = ["ssm:GetParameter"], Resource = "arn:aws:ssm:*::parameter/aws/service/*" },
+        { Effect = "Allow", Action = ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], Resource = var.interruption_queue_arn },
+        {
+          Effect    = "Allow"
+          Action    = ["iam:PassRole"]
+          Resource  = var.node_role_arn
+          Condition = { StringEquals = { "iam:PassedToService" = "ec2.amazonaws.com" } }
+        },
+        {
+          Effect = "Allow"
+          Action = [
+            "iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile",
+            "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:ListInstanceProfiles",
+          ]
+          Resource = "*"
+        },
+        { Effect = "Allow", Action = ["eks:DescribeCluster"], Resource = var.cluster_arn },
+      ]
+    }
   }
 }
 

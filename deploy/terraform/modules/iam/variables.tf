@@ -42,3 +42,18 @@ variable "alert_topic_arn" {
   type        = string
   description = "The SNS topic Alertmanager publishes to (modules/platform)."
 }
+
+variable "cluster_arn" {
+  type        = string
+  description = "The cluster's ARN (Karpenter describes it)."
+}
+
+variable "node_role_arn" {
+  type        = string
+  description = "The nodes' role, which Karpenter passes to the instances it starts (modules/eks)."
+}
+
+variable "interruption_queue_arn" {
+  type        = string
+  description = "The queue Karpenter reads EC2's interruption warnings from (modules/eks)."
+}
