@@ -105,6 +105,15 @@ describe.each(['dev', 'staging', 'prod'])('the platform layer of %s', (environme
       new URL(`deploy/k8s/overlays/${environment}`, root).pathname,
     );
     expect(karpenterViolations(nodes, bazaar, terraform)).toEqual([]);
+    // Prod holds its replicas to every zone strictly; the others where they can.
+    const zoneRules = bazaar
+      .filter((object) => object.kind === 'Deployment')
+      .flatMap((deployment) => deployment.spec.template.spec.topologySpreadConstraints)
+      .filter((constraint) => constraint.topologyKey === 'topology.kubernetes.io/zone')
+      .map((constraint) => constraint.whenUnsatisfiable);
+    expect(new Set(zoneRules)).toEqual(
+      new Set([environment === 'prod' ? 'DoNotSchedule' : 'ScheduleAnyway']),
+    );
   });
 
   test("takes Bazaar's ServiceMonitors and alert rules, serves orders' autoscaler its metric, and collects the spans where the services send them", () => {
