@@ -11,9 +11,8 @@ import { waitFor } from '@bazaar/testing/until';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type ComposeProject, composeProject, docker } from './docker.js';
-import { buildSuiteImage, suiteImages } from './images.js';
+import { buildSuiteImage, root, suiteImages } from './images.js';
 
-export const root = new URL('../../../', import.meta.url).pathname;
 export const image = suiteImages.shop.tag;
 /** compose.yaml's dev-only superuser password. */
 const postgresPassword = 'dev-only-postgres-password';

@@ -1,6 +1,7 @@
 import { docker } from './docker.js';
 
-const root = new URL('../../../', import.meta.url).pathname;
+/** The repository's directory, with a trailing slash. */
+export const root = new URL('../../../', import.meta.url).pathname;
 
 /**
  * The images the container suite builds, from files of the repository: the shop's own image from

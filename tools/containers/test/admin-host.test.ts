@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { docker, dockerEngine } from '../src/docker.js';
-import { buildSuiteImage, suiteImages } from '../src/images.js';
+import { buildSuiteImage, root, suiteImages } from '../src/images.js';
 
 /**
  * The admin host's Ansible (deploy/ansible/admin-host.yml) run for real, over Ansible's docker
@@ -13,7 +13,6 @@ import { buildSuiteImage, suiteImages } from '../src/images.js';
  * the SSM agent's check is skipped (tag `aws`): the agent comes from an AWS bucket no test reaches.
  */
 const engine = dockerEngine();
-const root = new URL('../../../', import.meta.url).pathname;
 let host = '';
 let scratch = '';
 

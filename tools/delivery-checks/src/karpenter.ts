@@ -1,13 +1,10 @@
-import type { K8sObject } from './kubernetes.js';
+import { autoscalerOf, cpuCores, type K8sObject } from './kubernetes.js';
 import { type Hcl, resources } from './terraform.js';
 
 type Files = Array<{ file: string; hcl: Hcl }>;
 
-/** Kubernetes CPU quantities in cores (`250m` → 0.25). */
-const cores = (quantity: unknown) =>
-  String(quantity).endsWith('m') ? Number.parseFloat(String(quantity)) / 1000 : Number(quantity);
-
-const valuesOf = (pool: K8sObject, key: string): string[] =>
+/** The values a NodePool's requirement on `key` allows. */
+const requirementValues = (pool: K8sObject, key: string): string[] =>
   (pool.spec.template.spec.requirements ?? []).find(
     (requirement: { key: string }) => requirement.key === key,
   )?.values ?? [];
@@ -63,7 +60,7 @@ export function karpenterViolations(
 
   for (const pool of pools) {
     const where = `NodePool/${pool.metadata.name}`;
-    const capacity = valuesOf(pool, 'karpenter.sh/capacity-type');
+    const capacity = requirementValues(pool, 'karpenter.sh/capacity-type');
     const tainted = (pool.spec.template.spec.taints ?? []).length > 0;
     if (!tainted && capacity.join() !== 'on-demand') {
       violations.push(
@@ -78,10 +75,10 @@ export function karpenterViolations(
     if (!pool) {
       violations.push(`${where}: selects no NodePool whose taints it tolerates`);
     } else {
-      if (!valuesOf(pool, 'karpenter.sh/capacity-type').includes('spot')) {
+      if (!requirementValues(pool, 'karpenter.sh/capacity-type').includes('spot')) {
         violations.push(`${where}: its NodePool ${pool.metadata.name} takes no Spot`);
       }
-      const families = valuesOf(pool, 'karpenter.k8s.aws/instance-family');
+      const families = requirementValues(pool, 'karpenter.k8s.aws/instance-family');
       if (families.length < 3) {
         violations.push(
           `${where}: its NodePool ${pool.metadata.name} has ${families.length} instance families, fewer than 3`,
@@ -113,7 +110,6 @@ export function karpenterViolations(
   }
 
   // Headroom: the services' pool at full stretch.
-  const autoscalers = bazaar.filter((object) => object.kind === 'HorizontalPodAutoscaler');
   const headroom = platform.filter(
     (object) => object.kind === 'Deployment' && object.spec.template.spec.priorityClassName,
   );
@@ -122,20 +118,19 @@ export function karpenterViolations(
     const pod = deployment.spec.template.spec;
     const pool = poolOf(pod);
     if (!pool) continue;
-    const autoscaler = autoscalers.find(
-      (each) => each.spec.scaleTargetRef.name === deployment.metadata.name,
-    );
+    const autoscaler = autoscalerOf(bazaar, deployment.metadata.name);
     const replicas =
       (autoscaler?.spec.maxReplicas ?? deployment.spec.replicas ?? 1) +
       (autoscaler ? Number(deployment.spec.strategy?.rollingUpdate?.maxSurge ?? 1) : 0);
     const cpu = pod.containers.reduce(
-      (sum: number, container: K8sObject) => sum + cores(container.resources?.requests?.cpu ?? 0),
+      (sum: number, container: K8sObject) =>
+        sum + cpuCores(container.resources?.requests?.cpu ?? 0),
       0,
     );
     needed.set(pool.metadata.name, (needed.get(pool.metadata.name) ?? 0) + replicas * cpu);
   }
   for (const [name, cpu] of needed) {
-    const limit = cores(pools.find((pool) => pool.metadata.name === name)?.spec.limits?.cpu);
+    const limit = cpuCores(pools.find((pool) => pool.metadata.name === name)?.spec.limits?.cpu);
     if (!(limit >= cpu)) {
       violations.push(
         `NodePool/${name}: may grow to ${limit} CPUs, but the services at their maximum with a surge pod each ask ${cpu}`,

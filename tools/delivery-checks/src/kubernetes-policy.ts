@@ -1,4 +1,4 @@
-import type { K8sObject } from './kubernetes.js';
+import { autoscalerOf, type K8sObject } from './kubernetes.js';
 
 /** The calls the architecture makes between services (caller → callees); nothing else may talk. */
 export const serviceCalls: Readonly<Record<string, readonly string[]>> = {
@@ -84,11 +84,7 @@ function deploymentViolations(objects: readonly K8sObject[], deployment: K8sObje
   for (const kind of ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
     if (!named(objects, kind, name)) violations.push(`${where}: no ${kind}`);
   }
-  const scaledBy = byKind(objects, 'HorizontalPodAutoscaler').find(
-    (autoscaler) =>
-      autoscaler.spec.scaleTargetRef?.kind === 'Deployment' &&
-      autoscaler.spec.scaleTargetRef?.name === name,
-  );
+  const scaledBy = autoscalerOf(objects, name);
   if (scaledBy && deployment.spec.replicas !== undefined) {
     violations.push(
       `${where}: replicas kept in git while HorizontalPodAutoscaler/${scaledBy.metadata.name} scales it (Argo CD's self-heal would undo every scale)`,

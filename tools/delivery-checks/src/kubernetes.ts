@@ -14,6 +14,28 @@ export function renderKustomization(directory: string): K8sObject[] {
   return parseManifests(execFileSync('kubectl', ['kustomize', directory], { encoding: 'utf8' }));
 }
 
+/** A CPU quantity in cores (`250m` → 0.25, `2` → 2). */
+export const cpuCores = (quantity: unknown): number =>
+  String(quantity).endsWith('m') ? Number.parseFloat(String(quantity)) / 1000 : Number(quantity);
+
+/** A memory quantity in MiB (`192Mi` → 192, `2Gi` → 2048). */
+export const mebibytes = (quantity: unknown): number =>
+  String(quantity).endsWith('Gi')
+    ? Number.parseFloat(String(quantity)) * 1024
+    : Number.parseFloat(String(quantity));
+
+/** The HorizontalPodAutoscaler that scales a Deployment, if one does. */
+export const autoscalerOf = (
+  objects: readonly K8sObject[],
+  deployment: string,
+): K8sObject | undefined =>
+  objects.find(
+    (object) =>
+      object.kind === 'HorizontalPodAutoscaler' &&
+      object.spec.scaleTargetRef?.kind === 'Deployment' &&
+      object.spec.scaleTargetRef?.name === deployment,
+  );
+
 export function parseManifests(text: string): K8sObject[] {
   return parseAllDocuments(text)
     .map((document) => document.toJS() as K8sObject | null)

@@ -1,5 +1,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { type K8sObject, renderKustomization } from '@bazaar/delivery-checks/kubernetes';
+import {
+  autoscalerOf,
+  cpuCores,
+  type K8sObject,
+  mebibytes,
+  renderKustomization,
+} from '@bazaar/delivery-checks/kubernetes';
 import { readTfvars } from '@bazaar/delivery-checks/terraform';
 import {
   type CostLine,
@@ -31,11 +37,6 @@ const bench = JSON.parse(readFileSync(benchFile, 'utf8')) as {
   memory: { underLoad: { byProcess: Record<string, number> } };
 };
 
-const cores = (quantity: string) =>
-  quantity.endsWith('m') ? Number.parseFloat(quantity) / 1000 : Number(quantity);
-const megabytes = (quantity: string) =>
-  quantity.endsWith('Gi') ? Number.parseFloat(quantity) * 1024 : Number.parseFloat(quantity);
-
 /** Each service as an overlay runs it: its first container's requests and its autoscaler. */
 function servicesOf(overlay: string): ServiceSpec[] {
   const objects = renderKustomization(new URL(`deploy/k8s/overlays/${overlay}`, root).pathname);
@@ -43,18 +44,14 @@ function servicesOf(overlay: string): ServiceSpec[] {
     .filter((object) => object.kind === 'Deployment')
     .map((deployment) => {
       const requests = deployment.spec.template.spec.containers[0].resources.requests;
-      const autoscaler = objects.find(
-        (object: K8sObject) =>
-          object.kind === 'HorizontalPodAutoscaler' &&
-          object.spec.scaleTargetRef.name === deployment.metadata.name,
-      );
+      const autoscaler = autoscalerOf(objects, deployment.metadata.name);
       const cpuTarget = autoscaler?.spec.metrics?.find(
         (metric: K8sObject) => metric.resource?.name === 'cpu',
       )?.resource.target.averageUtilization;
       return {
         name: deployment.metadata.name,
-        cpuRequest: cores(requests.cpu),
-        memoryRequestMb: megabytes(requests.memory),
+        cpuRequest: cpuCores(requests.cpu),
+        memoryRequestMb: mebibytes(requests.memory),
         minReplicas: autoscaler?.spec.minReplicas ?? deployment.spec.replicas ?? 1,
         maxReplicas: autoscaler?.spec.maxReplicas ?? deployment.spec.replicas ?? 1,
         targetUtilisation: (cpuTarget ?? 100) / 100,
