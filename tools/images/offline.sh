@@ -12,6 +12,7 @@
 #   prom/prometheus:<tag>     Debian bookworm's Prometheus (2.42)
 #   haproxy:<compose tag>     Debian bookworm's HAProxy (2.6)
 #   debian:bookworm           the same root filesystem as the rest (debootstrap, minbase)
+#   debian:trixie-slim        Debian trixie (debootstrap, minbase), for PgBouncer 1.24
 # Grafana, Jaeger and the OpenTelemetry Collector have no such source: compose.offline.yaml drops
 # the first two and stands the project's own OTLP receiver in for the Collector.
 set -euo pipefail
@@ -39,18 +40,24 @@ build() {
   docker build --network=host --cpu-shares 2 "$@" >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; exit 1; }
 }
 
-started=$SECONDS
-if ! docker image inspect bazaar-offline/bookworm >/dev/null 2>&1; then
-  say "Debian bookworm root filesystem (debootstrap --variant=minbase)"
-  debootstrap --variant=minbase bookworm "$work/rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 \
+# A Debian release's root filesystem as an image, unless there is one already.
+debian_image() {
+  local suite="$1" tag="$2"
+  docker image inspect "$tag" >/dev/null 2>&1 && return
+  say "Debian $suite root filesystem (debootstrap --variant=minbase)"
+  debootstrap --variant=minbase "$suite" "$work/rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 \
     || { tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
   rm -rf "$work"/rootfs/var/lib/apt/lists/* "$work"/rootfs/var/cache/apt/*.bin
   # As in Debian's official images: dpkg in a build need not fsync (a failed build is built again),
   # which spares whatever else the machine is writing.
   echo force-unsafe-io >"$work/rootfs/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
-  tar -C "$work/rootfs" -c . | docker import - bazaar-offline/bookworm >/dev/null
+  tar -C "$work/rootfs" -c . | docker import - "$tag" >/dev/null
   rm -rf "$work/rootfs"
-fi
+}
+
+started=$SECONDS
+debian_image bookworm bazaar-offline/bookworm
+debian_image trixie debian:trixie-slim
 # What the container suite's stand-in for the admin host starts from.
 docker tag bazaar-offline/bookworm debian:bookworm
 

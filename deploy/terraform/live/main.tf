@@ -82,6 +82,12 @@ module "ecr" {
   keep_images = var.keep_images
 }
 
+module "ecr_pgbouncer" {
+  source      = "../modules/ecr"
+  name        = "bazaar-pgbouncer"
+  keep_images = var.keep_images
+}
+
 module "secrets" {
   source                  = "../modules/secrets"
   name                    = local.name

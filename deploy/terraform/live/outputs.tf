@@ -8,6 +8,11 @@ output "repository_url" {
   value       = module.ecr.repository_url
 }
 
+output "pgbouncer_repository_url" {
+  description = "The ECR repository of the PgBouncer image the release workflow pushes beside it."
+  value       = module.ecr_pgbouncer.repository_url
+}
+
 output "database_address" {
   description = "The RDS host."
   value       = module.rds.address

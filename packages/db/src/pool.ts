@@ -19,12 +19,15 @@ export type PoolOptions = {
   onIdleClientError: (error: Error) => void;
 };
 
+/** Connections a service's pool opens at most, unless told otherwise. */
+export const defaultPoolSize = 10;
+
 export function createPool(url: string, options: PoolOptions): pg.Pool {
   const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
   const pool = new pg.Pool({
     connectionString: url,
     application_name: options.applicationName,
-    max: options.max ?? 10,
+    max: options.max ?? defaultPoolSize,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
     ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),

@@ -52,6 +52,9 @@ export const busConfig = {
       'copies JetStream keeps of the stream, one per server (3 on a three-node cluster: one node may fail)',
   }),
   BUS_DATABASE_URL: Type.Optional(postgresUrlSetting()),
+  // The service's database itself, for the outbox relay's LISTEN, when DATABASE_URL goes through a
+  // transaction pooler (PgBouncer), which cannot carry one. DATABASE_URL when unset.
+  DATABASE_LISTEN_URL: Type.Optional(postgresUrlSetting()),
   OUTBOX_RELAY_INTERVAL_MS: Type.Integer({
     default: 200,
     minimum: 10,

@@ -59,6 +59,8 @@ export const outboxChannel = 'bazaar_outbox';
  */
 export function startOutboxRelay(options: {
   db: Pool;
+  /** Where the relay LISTENs: `db`, unless that is a transaction pooler's (which cannot LISTEN). */
+  listenDb: Pool;
   bus: Pick<EventBus, 'publish' | 'transport'>;
   source: string;
   intervalMs: number;
@@ -71,7 +73,7 @@ export function startOutboxRelay(options: {
   let listener: PoolClient | undefined;
   const listen = async () => {
     try {
-      listener = await options.db.connect();
+      listener = await options.listenDb.connect();
       listener.on('notification', () => {
         notified = true;
         wake();

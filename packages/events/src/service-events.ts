@@ -1,4 +1,4 @@
-import type { Pool } from '@bazaar/db/pool';
+import { createPool, type Pool } from '@bazaar/db/pool';
 import type { Registry } from 'prom-client';
 import { type BusConfig, connectBus } from './bus.js';
 import type { CloudEvent } from './cloud-event.js';
@@ -39,11 +39,22 @@ export async function startServiceEvents(options: {
     publishes: options.publishes !== false,
     consumer: options.handlers && { bus, name, types: Object.keys(options.handlers) },
   });
+  // One connection that only waits for NOTIFY, straight to the database when a pooler stands
+  // between the service and it.
+  const listenDb =
+    options.publishes !== false && options.config.DATABASE_LISTEN_URL
+      ? createPool(options.config.DATABASE_LISTEN_URL, {
+          applicationName: `${name}-outbox-listener`,
+          max: 1,
+          onIdleClientError: (error) => log.warn({ err: error }, 'idle listen connection failed'),
+        })
+      : undefined;
   const stopRelay =
     options.publishes === false
       ? async () => {}
       : startOutboxRelay({
           db: options.db,
+          listenDb: listenDb ?? options.db,
           bus,
           source: name,
           intervalMs: options.config.OUTBOX_RELAY_INTERVAL_MS,
@@ -68,6 +79,6 @@ export async function startServiceEvents(options: {
     : async () => {};
   return async () => {
     await Promise.all([stopConsumer(), stopRelay()]);
-    await bus.close();
+    await Promise.all([bus.close(), listenDb?.end()]);
   };
 }

@@ -28,11 +28,24 @@ export type ComposeShop = {
   metric: (service: string, name: string, labels?: string) => Promise<number>;
   /** What each checkout took from a cart: compose keeps carts in Redis (`cart:<owner>:checkouts`). */
   cartCheckouts: () => Promise<CartCheckout[]>;
+  /** Who holds PostgreSQL's connections now, and how many of the services' PgBouncer serves. */
+  connections: () => Promise<Connections>;
   /** Whether the container `id` of `service` answers its /readyz. */
   ready: (service: string, id: string) => Promise<boolean>;
   /** Seconds from `up` to the first 200 on /api/products. */
   startSeconds: number;
   down: () => Promise<void>;
+};
+
+export type Connections = {
+  /** PostgreSQL's client connections, all told. */
+  total: number;
+  /** Those PgBouncer holds, by database. */
+  pooled: Record<string, number>;
+  /** Those the outbox relays LISTEN on (one a replica, straight to PostgreSQL). */
+  listeners: number;
+  /** The services' connections to PgBouncer, by database. */
+  clients: Record<string, number>;
 };
 
 /** The base image the Dockerfile's runtime stage starts from. */
@@ -58,7 +71,7 @@ export async function startComposeShop(
     scale?: Record<string, number>;
   } = {},
 ): Promise<ComposeShop> {
-  await buildSuiteImage('shop');
+  await Promise.all([buildSuiteImage('shop'), buildSuiteImage('pgbouncer')]);
   // Where containers reach the host: host.docker.internal, as a container resolves it.
   const [hostAddress = ''] = (
     await docker(
@@ -164,6 +177,12 @@ export async function startComposeShop(
     throw error;
   }
   const postgres = await project.addressOf('postgres', 'database');
+  const pgbouncer = await project.addressOf('pgbouncer', 'database');
+  const server = new pg.Pool({
+    connectionString: `postgres://postgres:${postgresPassword}@${postgres}:5432/postgres`,
+    max: 1,
+  });
+  pools.set('postgres', server);
   return {
     project,
     url: `http://localhost:${httpPort}`,
@@ -181,6 +200,44 @@ export async function startComposeShop(
         pools.set(service, pool);
       }
       return pool;
+    },
+    connections: async () => {
+      const { rows } = await server.query<{
+        datname: string;
+        pooled: number;
+        listeners: number;
+        total: number;
+      }>(
+        `SELECT datname,
+                count(*) FILTER (WHERE client_addr = $1::inet)::int AS pooled,
+                count(*) FILTER (WHERE application_name LIKE '%-outbox-listener')::int AS listeners,
+                count(*)::int AS total
+           FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname IS NOT NULL
+          GROUP BY datname`,
+        [pgbouncer],
+      );
+      // PgBouncer's console speaks the simple protocol only: a query without parameters.
+      const admin = new pg.Client(
+        `postgres://postgres:${postgresPassword}@${pgbouncer}:6432/pgbouncer`,
+      );
+      await admin.connect();
+      const shown = await admin
+        .query<{ database: string; cl_active: string; cl_waiting: string }>('SHOW POOLS')
+        .finally(() => admin.end());
+      const sum = (key: 'pooled' | 'listeners' | 'total') =>
+        rows.reduce((total, row) => total + row[key], 0);
+      return {
+        total: sum('total'),
+        listeners: sum('listeners'),
+        pooled: Object.fromEntries(
+          rows.filter((row) => row.pooled > 0).map((row) => [row.datname, row.pooled]),
+        ),
+        clients: Object.fromEntries(
+          shown.rows
+            .filter((row) => row.database !== 'pgbouncer')
+            .map((row) => [row.database, Number(row.cl_active) + Number(row.cl_waiting)]),
+        ),
+      };
     },
     cartCheckouts: async () => {
       redis ??= new Redis(`redis://${await project.addressOf('redis')}:6379`);

@@ -5,10 +5,16 @@ export const root = new URL('../../../', import.meta.url).pathname;
 
 /**
  * The images the container suite builds, from files of the repository: the shop's own image from
- * its Dockerfile as a user builds it, the network-fault helper, and the admin host's stand-in.
+ * its Dockerfile as a user builds it and the PgBouncer in front of its database, the network-fault
+ * helper, and the admin host's stand-in.
  */
 export const suiteImages = {
   shop: { tag: 'bazaar:local', dockerfile: 'deploy/docker/Dockerfile', context: '' },
+  pgbouncer: {
+    tag: 'bazaar-pgbouncer:local',
+    dockerfile: 'deploy/docker/pgbouncer.Dockerfile',
+    context: 'deploy/docker',
+  },
   netfaults: {
     tag: 'bazaar-netfaults:test',
     dockerfile: 'tools/containers/netfaults/Dockerfile',

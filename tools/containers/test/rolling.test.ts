@@ -1,13 +1,17 @@
+import { readFile } from 'node:fs/promises';
 import { waitFor } from '@bazaar/testing/until';
 import { expect, test } from 'vitest';
+import type { Connections } from '../src/compose-shop.js';
 import { docker, dockerEngine } from '../src/docker.js';
+import { root } from '../src/images.js';
 import { shoppersThrough } from '../src/shoppers.js';
 import { suiteShop } from '../src/suite-shop.js';
 
 /**
  * Every service at two replicas, the gateway behind compose's load balancer (HAProxy, `edge`) and
  * the rest behind the gateway, each replaced as a Deployment rolls (one more replica first, then
- * an old one stopped) while twenty shoppers buy (docs/resilience.md).
+ * an old one stopped) while twenty shoppers buy (docs/resilience.md). Their queries go through
+ * PgBouncer to a PostgreSQL of 100 connections, fewer than the services' pools may open.
  */
 const engine = dockerEngine();
 const services = [
@@ -84,10 +88,35 @@ async function replace(service: string): Promise<void> {
   }
 }
 
+/** PostgreSQL's connections, sampled every half second until stopped; the largest of each figure. */
+function sampleConnections(): () => Promise<Connections> {
+  const peak: Connections = { total: 0, listeners: 0, pooled: {}, clients: {} };
+  const most = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [key, value] of Object.entries(from)) into[key] = Math.max(into[key] ?? 0, value);
+  };
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      const now = await suite.shop.connections();
+      peak.total = Math.max(peak.total, now.total);
+      peak.listeners = Math.max(peak.listeners, now.listeners);
+      most(peak.pooled, now.pooled);
+      most(peak.clients, now.clients);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
+  return async () => {
+    running = false;
+    await sampling;
+    return peak;
+  };
+}
+
 test.skipIf(!engine)(
-  'every service replaced one replica at a time while 20 shoppers check out: not one request failed, no order lost',
+  'every service replaced one replica at a time while 20 shoppers check out: not one request failed, no order lost, PostgreSQL within its connection budget',
   async ({ annotate }) => {
     let spread: Record<string, number> = {};
+    const peakConnections = sampleConnections();
     const { tally, violations } = await shoppersThrough(
       suite,
       async (load) => {
@@ -103,6 +132,11 @@ test.skipIf(!engine)(
       20,
     );
     const replicas = await requestsPerReplica();
+    const peak = await peakConnections();
+    const settled = await suite.shop.connections();
+    await annotate(
+      `PostgreSQL connections at most: ${peak.total} in all, through PgBouncer ${JSON.stringify(peak.pooled)}, LISTEN ${peak.listeners}; the services' connections to PgBouncer at most ${JSON.stringify(peak.clients)}`,
+    );
     await annotate(
       `checkouts: ${JSON.stringify(tally.statuses)} ${JSON.stringify(tally.problems)}, cart: ${JSON.stringify(tally.cartAnswers)}, slowest checkout ${tally.slowestMs} ms; requests per replica before: ${JSON.stringify(spread)}`,
     );
@@ -117,6 +151,16 @@ test.skipIf(!engine)(
     const answers = { ...tally.statuses, ...prefixed('cart', tally.cartAnswers) };
     expect(Object.keys(answers).filter((status) => !/^(cart )?20[01]$/.test(status))).toEqual([]);
     expect(violations).toEqual([]);
+
+    // The budget (compose.yaml, deploy/docker/pgbouncer.ini): PgBouncer never held more than its
+    // cap on any database, and every replica that publishes (all but cart and notifications,
+    // which have no outbox) holds one LISTEN of its own.
+    const ini = await readFile(`${root}deploy/docker/pgbouncer.ini`, 'utf8');
+    const cap = Number(/^max_db_connections = (\d+)$/m.exec(ini)?.[1]);
+    expect(Object.keys(peak.pooled)).toHaveLength(7);
+    expect(Object.entries(peak.pooled).filter(([, held]) => held > cap)).toEqual([]);
+    expect(settled.listeners).toBe(5 * 2);
+    expect(peak.total).toBeLessThanOrEqual(100 - 3);
   },
   900_000,
 );

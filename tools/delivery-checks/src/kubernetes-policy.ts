@@ -93,6 +93,34 @@ function deploymentViolations(objects: readonly K8sObject[], deployment: K8sObje
   return violations;
 }
 
+/**
+ * A Deployment of the platform's beside the services (PgBouncer): hardened, probed, spread over
+ * zones, with a Service and a disruption budget; no spans, metrics port or autoscaler of Bazaar's.
+ */
+function supportViolations(objects: readonly K8sObject[], deployment: K8sObject): string[] {
+  const name = deployment.metadata.name;
+  const where = `Deployment/${name}`;
+  const spec = deployment.spec.template.spec;
+  const violations = podViolations(where, spec, false);
+  const container = spec.containers?.[0] ?? {};
+  if (!container.readinessProbe) violations.push(`${where}: no readiness probe`);
+  if (!container.livenessProbe) violations.push(`${where}: no liveness probe`);
+  if (
+    !(spec.topologySpreadConstraints ?? []).some(
+      (constraint: K8sObject) => constraint.topologyKey === 'topology.kubernetes.io/zone',
+    )
+  )
+    violations.push(`${where}: not spread across zones`);
+  if ((deployment.spec.replicas ?? 1) < 2) violations.push(`${where}: fewer than 2 replicas`);
+  for (const kind of ['Service', 'PodDisruptionBudget']) {
+    if (!named(objects, kind, name)) violations.push(`${where}: no ${kind}`);
+  }
+  return violations;
+}
+
+/** Whether a Deployment runs one of Bazaar's services (rather than something beside them). */
+const isService = (deployment: K8sObject) => deployment.metadata.name in serviceCalls;
+
 /** Who may reach whom, as the NetworkPolicies' pod-to-pod ingress rules allow. */
 export function allowedCalls(objects: readonly K8sObject[]): Set<string> {
   const calls = new Set<string>();
@@ -408,7 +436,9 @@ export function kubernetesViolations(objects: readonly K8sObject[], environment:
   const orders = named(objects, 'HorizontalPodAutoscaler', 'orders');
   const violations = [
     ...byKind(objects, 'Deployment').flatMap((deployment) =>
-      deploymentViolations(objects, deployment),
+      isService(deployment)
+        ? deploymentViolations(objects, deployment)
+        : supportViolations(objects, deployment),
     ),
     ...byKind(objects, 'Job').flatMap((job) =>
       podViolations(`Job/${job.metadata.name}`, job.spec.template.spec),

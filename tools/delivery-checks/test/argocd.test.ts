@@ -259,6 +259,7 @@ test('nodes that would put stateful pods on Spot, services on one family without
       'notifications',
       'orders',
       'payments',
+      'pgbouncer',
     ].map(
       (name) => `Deployment/${name}: its NodePool services has 1 instance families, fewer than 3`,
     ),

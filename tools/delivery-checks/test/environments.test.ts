@@ -86,7 +86,7 @@ test.each(['dev', 'staging', 'prod'])(
   'every key the %s workloads read from Secrets Manager is one Terraform writes there',
   (environment) => {
     const written = writtenSecrets(terraform, environment);
-    expect([...written.keys()]).toHaveLength(10);
+    expect([...written.keys()]).toHaveLength(11);
     const objects = renderKustomization(`${root}deploy/k8s/overlays/${environment}`);
     expect(externalSecretViolations(objects, written)).toEqual([]);
     // The PostgreSQL exporter's chart reads its URL from the Secret of its ExternalSecret.

@@ -15,9 +15,16 @@ resource "aws_kms_alias" "secrets" {
 
 locals {
   database_services = ["identity", "catalog", "inventory", "cart", "orders", "payments", "notifications"]
+  # RDS itself: for the migrations Job, which makes the roles, and the outbox relays' LISTEN.
   database_url = {
     for service in local.database_services :
     service => "postgres://bazaar_${service}:${random_password.database[service].result}@${var.database_host}:5432/bazaar_${service}?sslmode=require"
+  }
+  # Through PgBouncer (deploy/k8s/components/aws/pgbouncer.yaml), what the services query: inside
+  # the cluster, its NetworkPolicy letting only the services in; PgBouncer speaks TLS to RDS.
+  pooled_url = {
+    for service in local.database_services :
+    service => "postgres://bazaar_${service}:${random_password.database[service].result}@pgbouncer:6432/bazaar_${service}"
   }
   # The PostgreSQL exporter's role (pg_monitor), which the migrations Job makes too.
   monitoring_url = "postgres://bazaar_monitoring:${random_password.monitoring.result}@${var.database_host}:5432/postgres?sslmode=require"
@@ -34,37 +41,53 @@ locals {
       NOTIFICATIONS_DATABASE_URL = local.database_url["notifications"]
       MONITORING_DATABASE_URL    = local.monitoring_url
     }
+    # The services that publish events LISTEN for their outbox's commits on RDS itself.
     identity = {
-      DATABASE_URL       = local.database_url["identity"]
-      SIGNING_KEY_SECRET = random_password.signing_key.result
-      ADMIN_EMAIL        = var.admin_email
-      ADMIN_PASSWORD     = random_password.admin.result
-      SERVICE_CLIENTS    = "cart:${random_password.service_client["cart"].result},orders:${random_password.service_client["orders"].result}"
+      DATABASE_URL        = local.pooled_url["identity"]
+      DATABASE_LISTEN_URL = local.database_url["identity"]
+      SIGNING_KEY_SECRET  = random_password.signing_key.result
+      ADMIN_EMAIL         = var.admin_email
+      ADMIN_PASSWORD      = random_password.admin.result
+      SERVICE_CLIENTS     = "cart:${random_password.service_client["cart"].result},orders:${random_password.service_client["orders"].result}"
     }
-    catalog   = { DATABASE_URL = local.database_url["catalog"] }
-    inventory = { DATABASE_URL = local.database_url["inventory"] }
+    catalog = {
+      DATABASE_URL        = local.pooled_url["catalog"]
+      DATABASE_LISTEN_URL = local.database_url["catalog"]
+    }
+    inventory = {
+      DATABASE_URL        = local.pooled_url["inventory"]
+      DATABASE_LISTEN_URL = local.database_url["inventory"]
+    }
     cart = {
-      DATABASE_URL          = local.database_url["cart"]
+      DATABASE_URL          = local.pooled_url["cart"]
       SERVICE_CLIENT_SECRET = random_password.service_client["cart"].result
     }
     orders = {
-      DATABASE_URL          = local.database_url["orders"]
+      DATABASE_URL          = local.pooled_url["orders"]
+      DATABASE_LISTEN_URL   = local.database_url["orders"]
       SERVICE_CLIENT_SECRET = random_password.service_client["orders"].result
     }
     payments = {
-      DATABASE_URL           = local.database_url["payments"]
+      DATABASE_URL           = local.pooled_url["payments"]
+      DATABASE_LISTEN_URL    = local.database_url["payments"]
       PAYMENT_WEBHOOK_SECRET = random_password.webhook.result
     }
     notifications = {
-      DATABASE_URL = local.database_url["notifications"]
+      DATABASE_URL = local.pooled_url["notifications"]
       # Amazon SES's SMTP interface, signed in as the sending user below.
       SMTP_URL = "smtps://${aws_iam_access_key.smtp.id}:${urlencode(aws_iam_access_key.smtp.ses_smtp_password_v4)}@email-smtp.${data.aws_region.current.region}.amazonaws.com:465"
+    }
+    # PgBouncer's files: each service's role and password (it signs in to RDS with them, by
+    # SCRAM), and RDS as the home of every database.
+    pgbouncer = {
+      "userlist.txt"  = join("", [for service in local.database_services : "\"bazaar_${service}\" \"${random_password.database[service].result}\"\n"])
+      "databases.ini" = "[databases]\n* = host=${var.database_host} port=5432\n"
     }
     redis             = { REDIS_URL = "rediss://:${var.redis_auth_token}@${var.redis_host}:6379" }
     postgres-exporter = { DATA_SOURCE_NAME = local.monitoring_url }
   }
   # for_each may not range over values derived from secrets: the names, spelled out.
-  secret_names = ["migrate", "identity", "catalog", "inventory", "cart", "orders", "payments", "notifications", "redis", "postgres-exporter"]
+  secret_names = ["migrate", "identity", "catalog", "inventory", "cart", "orders", "payments", "notifications", "pgbouncer", "redis", "postgres-exporter"]
 }
 
 resource "random_password" "database" {
