@@ -24,17 +24,30 @@ export const mebibytes = (quantity: unknown): number =>
     ? Number.parseFloat(String(quantity)) * 1024
     : Number.parseFloat(String(quantity));
 
-/** The HorizontalPodAutoscaler that scales a Deployment, if one does. */
+/**
+ * The HorizontalPodAutoscaler that scales a Deployment's pods, if one does: the Deployment itself,
+ * or the Argo Rollout that runs its pods from its template (`workloadRef`).
+ */
 export const autoscalerOf = (
   objects: readonly K8sObject[],
   deployment: string,
-): K8sObject | undefined =>
-  objects.find(
+): K8sObject | undefined => {
+  const rollout = objects.find(
+    (object) =>
+      object.kind === 'Rollout' &&
+      object.spec.workloadRef?.kind === 'Deployment' &&
+      object.spec.workloadRef?.name === deployment,
+  );
+  const target = rollout
+    ? { kind: 'Rollout', name: rollout.metadata.name }
+    : { kind: 'Deployment', name: deployment };
+  return objects.find(
     (object) =>
       object.kind === 'HorizontalPodAutoscaler' &&
-      object.spec.scaleTargetRef?.kind === 'Deployment' &&
-      object.spec.scaleTargetRef?.name === deployment,
+      object.spec.scaleTargetRef?.kind === target.kind &&
+      object.spec.scaleTargetRef?.name === target.name,
   );
+};
 
 export function parseManifests(text: string): K8sObject[] {
   return parseAllDocuments(text)
@@ -43,8 +56,8 @@ export function parseManifests(text: string): K8sObject[] {
 }
 
 /**
- * The model of each kind, from the published Kubernetes, External Secrets, Argo CD, Prometheus
- * Operator, cert-manager and Karpenter schemas.
+ * The model of each kind, from the published Kubernetes, External Secrets, Argo CD, Argo Rollouts,
+ * Prometheus Operator, cert-manager and Karpenter schemas.
  */
 async function modelOf(object: K8sObject) {
   const [group, version] = object.apiVersion.includes('/')
@@ -58,8 +71,13 @@ async function modelOf(object: K8sObject) {
     'karpenter.sh': '@kubernetes-models/karpenter',
     'karpenter.k8s.aws': '@kubernetes-models/karpenter',
   };
-  const specifier = extensions[group ?? '']
-    ? `${extensions[group ?? '']}/${group}/${version}/${object.kind}`
+  // argoproj.io is Argo CD's group and Argo Rollouts' alike.
+  const rollouts = ['Rollout', 'AnalysisTemplate'].includes(object.kind)
+    ? '@kubernetes-models/argo-rollouts'
+    : undefined;
+  const library = rollouts ?? extensions[group ?? ''];
+  const specifier = library
+    ? `${library}/${group}/${version}/${object.kind}`
     : `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`;
   const module = (await import(specifier).catch(() => undefined)) as
     | Record<string, new (data: unknown) => { validate: () => void }>

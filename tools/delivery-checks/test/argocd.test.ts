@@ -48,6 +48,7 @@ describe.each(['dev', 'staging', 'prod'])('the platform layer of %s', (environme
     expect(platform.map((app) => app.metadata.name).sort()).toEqual(
       [
         'aws-ebs-csi-driver',
+        'argo-rollouts',
         'aws-for-fluent-bit',
         'aws-load-balancer-controller',
         'cert-manager',

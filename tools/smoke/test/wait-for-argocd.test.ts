@@ -86,3 +86,15 @@ test('a healthy application still on the old image, or a token Argo CD refuses, 
     refused.stderr.endsWith(`argocd: bazaar does not run ${next} after 2 s (last: no answer)\n`),
   ).toBe(true);
 });
+
+test('a rollout rolled back by its analysis (Degraded on the new image) fails it at once', async () => {
+  const url = await argocd([
+    ['Synced', 'Progressing', next],
+    ['Synced', 'Degraded', next],
+  ]);
+  const failed = await wait(url);
+  expect(failed).toMatchObject({ code: 1 });
+  expect(failed.stderr).toContain(
+    `argocd: bazaar is Degraded on ${next}: a rollout's analysis failed`,
+  );
+});
