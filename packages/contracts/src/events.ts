@@ -1,11 +1,8 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Sku } from './internal-api.js';
+import { Money } from './money.js';
 
 const Uuid = Type.String({ format: 'uuid' });
-const Money = Type.Object({
-  amount: Type.Integer(),
-  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-});
 
 /** The data of every event Bazaar publishes, one schema per versioned type (the event catalog). */
 export const eventSchemas = {

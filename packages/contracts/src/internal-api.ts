@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Money } from './money.js';
 
 /** A stock-keeping unit: upper-case letters and digits in dash-separated groups (`LGT-05-SND`). */
 export const Sku = Type.String({
@@ -18,10 +19,7 @@ export const SkuPrice = Type.Object({
   /** "Oak Desk Lamp (Sand)": what a cart line or a receipt calls the SKU. */
   name: Type.String(),
   image: Type.Union([Type.String(), Type.Null()]),
-  price: Type.Object({
-    amount: Type.Integer({ description: 'minor units' }),
-    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-  }),
+  price: Money,
   /** On sale: the product is active. */
   active: Type.Boolean(),
 });

@@ -8,7 +8,6 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import type { EventBus } from './bus.js';
 import type { CloudEvent } from './cloud-event.js';
 
 // Spans follow OpenTelemetry's messaging conventions: `send <type>` by the relay that publishes an
@@ -16,7 +15,7 @@ import type { CloudEvent } from './cloud-event.js';
 // event announces. Without the SDK (tracing off) every call here is a no-op.
 const tracer = trace.getTracer('@bazaar/events');
 
-export type Transport = EventBus['transport'];
+export type Transport = 'nats' | 'postgres';
 
 function traceparentOf(within: Context): string | undefined {
   const carrier: { traceparent?: string } = {};

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventData, EventType } from '@bazaar/contracts/events';
 import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
 import { isUnavailable } from '@bazaar/db/unavailable';
 import { type CloudEvent, contractViolation } from './cloud-event.js';
@@ -7,13 +8,27 @@ import { inProcessSpan, type Transport } from './event-tracing.js';
 /** Applies one event inside the consumer's transaction, which also records it in the inbox. */
 export type EventHandler = (trx: PoolClient, event: CloudEvent) => Promise<void>;
 
+/**
+ * A service's handlers, by the event types it consumes: each is given its type's data as the
+ * contract (`@bazaar/contracts/events`) describes it, which every event is checked against before
+ * any handler runs (`rejection`).
+ */
+export type EventHandlers = {
+  readonly [T in EventType]?: (trx: PoolClient, event: CloudEvent<EventData<T>>) => Promise<void>;
+};
+
+/** The handler of an event's type, given the event as checked against that type's contract. */
+function handlerOf(subscription: Subscription, type: string): EventHandler | undefined {
+  return (subscription.handlers as Readonly<Record<string, EventHandler>>)[type];
+}
+
 /** What a service subscribes with, whichever transport carries the events. */
 export type Subscription = {
   /** The consumer's name: one position (PostgreSQL) or durable consumer (NATS) per service. */
   consumer: string;
   /** The consuming service's database, with its `inbox (consumer, event_id)` table. */
   db: Pool;
-  handlers: Readonly<Record<string, EventHandler>>;
+  handlers: EventHandlers;
   /** Attempts before an event becomes a dead letter (default 5). */
   maxAttempts?: number;
   /** Wait before the second attempt; doubled before each further one (default 500 ms). */
@@ -37,7 +52,7 @@ export function retryDelay(subscription: Subscription, attempt: number): number 
 
 /** Why an event cannot be handled at all (no retry would help), or undefined. */
 export function rejection(subscription: Subscription, event: CloudEvent): string | undefined {
-  if (!subscription.handlers[event.type]) return `no handler for ${event.type}`;
+  if (!handlerOf(subscription, event.type)) return `no handler for ${event.type}`;
   return contractViolation(event.type, event.data);
 }
 
@@ -50,7 +65,7 @@ export async function applyOnce(
   event: CloudEvent,
   transport: Transport,
 ): Promise<void> {
-  const handler = subscription.handlers[event.type];
+  const handler = handlerOf(subscription, event.type);
   if (!handler) throw new Error(`no handler for ${event.type}`);
   await inProcessSpan(event, { name: subscription.consumer, transport }, async () => {
     const applied = await withTransaction(subscription.db, async (trx) => {

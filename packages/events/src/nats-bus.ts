@@ -1,6 +1,6 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import type { DeadLetter, EventBus } from './bus.js';
 import type { CloudEvent } from './cloud-event.js';
+import type { DeadLetter, EventBus } from './event-bus.js';
 import {
   applyOnceThroughOutages,
   defaultMaxAttempts,

@@ -1,6 +1,6 @@
 import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
-import type { EventBus } from './bus.js';
 import { toCloudEvent } from './cloud-event.js';
+import type { EventBus } from './event-bus.js';
 import { startSendSpans } from './event-tracing.js';
 
 type OutboxRow = {

@@ -1,6 +1,6 @@
 import type { Pool } from '@bazaar/db/pool';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { EventBus } from './bus.js';
+import type { EventBus } from './event-bus.js';
 
 export type PipelineMetrics = {
   applied: (type: string) => void;

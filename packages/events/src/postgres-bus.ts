@@ -1,10 +1,7 @@
 import { createPool, type Pool } from '@bazaar/db/pool';
-import type { DeadLetter, EventBus } from './bus.js';
 import type { CloudEvent } from './cloud-event.js';
-import { startPostgresConsumer } from './postgres-consumer.js';
-
-/** The channel on which a publish (or a replay) wakes the consumers up. */
-export const busChannel = 'bazaar_bus';
+import type { DeadLetter, EventBus } from './event-bus.js';
+import { busChannel, startPostgresConsumer } from './postgres-consumer.js';
 
 export const busMigrations = new URL('../migrations/bus/', import.meta.url);
 

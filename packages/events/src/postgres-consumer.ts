@@ -8,7 +8,9 @@ import {
   retryDelay,
   type Subscription,
 } from './inbox.js';
-import { busChannel } from './postgres-bus.js';
+
+/** The channel on which a publish (or a replay) wakes the consumers up. */
+export const busChannel = 'bazaar_bus';
 
 /** How long a consumer waits for a NOTIFY before it looks at the log anyway. */
 const pollIntervalMs = 1000;

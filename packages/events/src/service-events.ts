@@ -2,7 +2,7 @@ import { createPool, type Pool } from '@bazaar/db/pool';
 import type { Registry } from 'prom-client';
 import { type BusConfig, connectBus } from './bus.js';
 import type { CloudEvent } from './cloud-event.js';
-import type { EventHandler } from './inbox.js';
+import type { EventHandlers } from './inbox.js';
 import { startOutboxRelay } from './outbox-relay.js';
 import { pipelineMetrics } from './pipeline-metrics.js';
 
@@ -23,7 +23,7 @@ export async function startServiceEvents(options: {
   log: Log;
   /** False for a service that publishes nothing (it has no outbox table). */
   publishes?: boolean;
-  handlers?: Readonly<Record<string, EventHandler>>;
+  handlers?: EventHandlers;
   afterApplied?: (event: CloudEvent) => Promise<void>;
   /** Where the pipeline's metrics go: the service's /metrics registry. */
   metrics: Registry;

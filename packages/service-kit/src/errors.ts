@@ -29,6 +29,15 @@ export const commonProblemStatuses = {
   upstream_unavailable: 503,
 } as const;
 
+/**
+ * The codes a service may throw: its own (`statuses`, each with its HTTP status) and the common
+ * ones. A service's error class takes these, so a mistyped code fails the typecheck instead of
+ * answering 500.
+ */
+export type ErrorCodeOf<Statuses> =
+  | Extract<keyof Statuses, string>
+  | keyof typeof commonProblemStatuses;
+
 export type FieldError = { field: string; in: string; message: string };
 
 export type Problem = {

@@ -1,4 +1,9 @@
+import { Type } from 'typebox';
 import { DomainError } from './errors.js';
+
+/** A list's `limit` query parameter: 1 to 100 items a page, `size` when not given. */
+export const pageLimit = (size: number) =>
+  Type.Integer({ minimum: 1, maximum: 100, default: size });
 
 /**
  * Where a page of a sorted list ends: the sort key of its last row, as text, and that row's id,

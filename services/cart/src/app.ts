@@ -5,6 +5,7 @@ import type { ServiceClient } from '@bazaar/service-kit/service-client';
 import cookie from '@fastify/cookie';
 import type { CartConfig } from './config.js';
 import type { CartStore } from './domain/cart.js';
+import { problemStatuses } from './domain/errors.js';
 import { cartRoutes } from './routes/cart-routes.js';
 
 export type CartDeps = {
@@ -30,7 +31,7 @@ export async function buildApp(deps: CartDeps): Promise<ServiceApp> {
       postgres: () => db.query('SELECT 1'),
       ...(deps.storeReady ? { redis: deps.storeReady } : {}),
     },
-    problemStatuses: { sku_unavailable: 422, quantity_limit: 422, cart_in_checkout: 409 },
+    problemStatuses: problemStatuses,
   });
   await app.register(cookie);
   cartRoutes(app, { ...deps, ttlSeconds: config.CART_TTL_DAYS * 86_400 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { migrationsDirectory } from '../src/config.js';
 import type { CartStore } from '../src/domain/cart.js';
-import { cartEventHandlers } from '../src/domain/order-events.js';
+import { eventHandlers as cartEventHandlers } from '../src/events/index.js';
 import { postgresCartStore } from '../src/store/postgres-cart-store.js';
 import { redisCartStore } from '../src/store/redis-cart-store.js';
 

@@ -3,6 +3,7 @@ import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import etag from '@fastify/etag';
 import type { CatalogConfig } from './config.js';
+import { problemStatuses } from './domain/errors.js';
 import { noReadCache, type ReadCache } from './domain/read-cache.js';
 import { adminProductRoutes } from './routes/admin-product-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
@@ -32,13 +33,7 @@ export async function buildApp({
     logLevel: config.LOG_LEVEL,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     readiness: { postgres: () => db.query('SELECT 1') },
-    problemStatuses: {
-      invalid_price_range: 400,
-      unknown_category: 400,
-      invalid_product: 422,
-      slug_taken: 409,
-      sku_taken: 409,
-    },
+    problemStatuses: problemStatuses,
   });
   // A strong ETag over each response body: a client that has it gets a 304 and no body.
   await app.register(etag);

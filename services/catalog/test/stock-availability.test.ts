@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { migrate } from '@bazaar/db/migrations';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
-import type { EventBus } from '@bazaar/events/bus';
 import type { CloudEvent } from '@bazaar/events/cloud-event';
+import type { EventBus } from '@bazaar/events/event-bus';
 import { busMigrations, postgresBus } from '@bazaar/events/postgres-bus';
 import { until } from '@bazaar/testing/until';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { catalogEventHandlers } from '../src/domain/stock-events.js';
+import { eventHandlers as catalogEventHandlers } from '../src/events/index.js';
 import { catalogSeed } from '../src/seed/seed-catalog.js';
 import { type RunningCatalog, startCatalog } from './catalog-fixture.js';
 

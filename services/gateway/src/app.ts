@@ -2,6 +2,7 @@ import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
+import { problemStatuses } from './domain/errors.js';
 import { edgeProtection } from './routes/edge-protection.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
 import { storefrontRoutes } from './routes/storefront-routes.js';
@@ -17,7 +18,7 @@ export async function buildApp({ config, verify, redis }: GatewayDeps): Promise<
     // No dependency gates readiness: with Redis away the rate limiter lets requests through, and
     // a gateway taken out of rotation for it would take the whole shop down with it.
     readiness: {},
-    problemStatuses: { length_required: 411, body_too_large: 413 },
+    problemStatuses: problemStatuses,
   });
   await edgeProtection(app, { config, verify, redis });
   await proxyRoutes(app, config);

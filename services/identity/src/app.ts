@@ -1,6 +1,7 @@
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import type { IdentityConfig } from './config.js';
+import { problemStatuses } from './domain/errors.js';
 import type { ServiceClients } from './domain/service-clients.js';
 import type { IdentityDeps } from './domain/sessions.js';
 import { accountRoutes } from './routes/account-routes.js';
@@ -25,15 +26,7 @@ export async function buildApp(deps: IdentityAppDeps): Promise<ServiceApp> {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxyHops: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => db.query('SELECT 1') },
-    problemStatuses: {
-      weak_password: 422,
-      invalid_verification_token: 400,
-      email_not_verified: 403,
-      invalid_credentials: 401,
-      invalid_refresh_token: 401,
-      invalid_client: 401,
-      too_many_attempts: 429,
-    },
+    problemStatuses: problemStatuses,
   });
   authRoutes(app, deps);
   accountRoutes(app, deps);

@@ -2,6 +2,7 @@ import type { Pool } from '@bazaar/db/pool';
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import type { InventoryConfig } from './config.js';
+import { problemStatuses } from './domain/errors.js';
 import { startReservationSweeper } from './domain/reservation-sweeper.js';
 import { reservationRoutes } from './routes/reservation-routes.js';
 import { stockRoutes } from './routes/stock-routes.js';
@@ -26,12 +27,7 @@ export async function buildApp(deps: InventoryDeps): Promise<ServiceApp> {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxyHops: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => db.query('SELECT 1') },
-    problemStatuses: {
-      unknown_sku: 404,
-      out_of_stock: 409,
-      reservation_not_held: 409,
-      below_reserved: 409,
-    },
+    problemStatuses: problemStatuses,
   });
   stockRoutes(app, deps);
   reservationRoutes(app, deps);

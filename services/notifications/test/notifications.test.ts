@@ -10,8 +10,8 @@ import { until } from '@bazaar/testing/until';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { migrationsDirectory } from '../src/config.js';
-import { notificationHandlers } from '../src/domain/notify.js';
 import { smtpMailer } from '../src/domain/smtp-mailer.js';
+import { eventHandlers as notificationHandlers } from '../src/events/index.js';
 
 let database: TestDatabase;
 let smtp: SmtpSink;

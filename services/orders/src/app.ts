@@ -4,6 +4,7 @@ import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import type { OrdersConfig } from './config.js';
 import { checkoutMetrics } from './domain/checkout-metrics.js';
 import type { Collaborators } from './domain/collaborators.js';
+import { problemStatuses } from './domain/errors.js';
 import { startOrderSweeper } from './domain/recover-orders.js';
 import { orderRoutes } from './routes/order-routes.js';
 
@@ -31,21 +32,7 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxyHops: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => db.query('SELECT 1') },
-    problemStatuses: {
-      cart_empty: 422,
-      sku_unavailable: 422,
-      idempotency_key_reused: 422,
-      checkout_in_progress: 409,
-      cart_in_checkout: 409,
-      checkout_interrupted: 409,
-      invalid_transition: 409,
-      out_of_stock: 409,
-      unknown_sku: 409,
-      reservation_expired: 409,
-      card_declined: 402,
-      insufficient_funds: 402,
-      invalid_card: 400,
-    },
+    problemStatuses: problemStatuses,
   });
   const metrics = checkoutMetrics(app.metrics);
   orderRoutes(app, {

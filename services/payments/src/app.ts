@@ -2,6 +2,7 @@ import type { Pool } from '@bazaar/db/pool';
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import type { PaymentsConfig } from './config.js';
+import { problemStatuses } from './domain/errors.js';
 import { paymentRoutes } from './routes/payment-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 
@@ -26,15 +27,7 @@ export async function buildApp({ config, db, verifyService }: PaymentsDeps): Pro
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxyHops: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => db.query('SELECT 1') },
-    problemStatuses: {
-      card_declined: 402,
-      insufficient_funds: 402,
-      invalid_card: 400,
-      invalid_payment_state: 409,
-      invalid_signature: 400,
-      order_closed: 409,
-      webhook_replayed: 400,
-    },
+    problemStatuses: problemStatuses,
   });
   paymentRoutes(app, { db, verifyService });
   webhookRoutes(app, {

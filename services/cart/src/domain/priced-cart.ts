@@ -1,9 +1,8 @@
 import type { PricesResponse, SkuPrice } from '@bazaar/contracts/internal-api';
-import { DomainError } from '@bazaar/service-kit/errors';
+import type { Money } from '@bazaar/contracts/money';
 import type { ServiceClient } from '@bazaar/service-kit/service-client';
 import { type CartLine, type CartOwner, type CartStore, maxQuantity } from './cart.js';
-
-type Money = { amount: number; currency: string };
+import { CartError } from './errors.js';
 
 export type PricedLine = Omit<SkuPrice, 'price' | 'active'> & {
   quantity: number;
@@ -50,13 +49,13 @@ export async function addToCart(
     ...new Set([...lines.map((existing) => existing.sku), line.sku]),
   ]);
   if (!prices.get(line.sku)?.active) {
-    throw new DomainError('sku_unavailable', `${line.sku} is not for sale`, {
+    throw new CartError('sku_unavailable', `${line.sku} is not for sale`, {
       errors: [{ field: 'sku', in: 'body', message: 'is not a SKU on sale' }],
     });
   }
   const quantity = await store.add(owner, line);
   if (quantity === undefined) {
-    throw new DomainError('quantity_limit', `A cart line holds at most ${maxQuantity} units`, {
+    throw new CartError('quantity_limit', `A cart line holds at most ${maxQuantity} units`, {
       errors: [{ field: 'quantity', in: 'body', message: `would pass ${maxQuantity} in the cart` }],
     });
   }

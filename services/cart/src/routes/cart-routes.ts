@@ -1,17 +1,17 @@
 import { CartClaim, CheckoutCart, Sku } from '@bazaar/contracts/internal-api';
+import { Money } from '@bazaar/contracts/money';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
-import { DomainError } from '@bazaar/service-kit/errors';
 import type { ServiceClient } from '@bazaar/service-kit/service-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type CartOwner, type CartStore, maxQuantity } from '../domain/cart.js';
+import { CartError } from '../domain/errors.js';
 import { guestTokenPattern, newGuestToken } from '../domain/guest-token.js';
 import { addToCart, pricedCart } from '../domain/priced-cart.js';
 
 const cookieName = 'cart_token';
 const Quantity = Type.Integer({ minimum: 1, maximum: maxQuantity });
-const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() });
 
 const Cart = Type.Object({
   items: Type.Array(
@@ -119,7 +119,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
       const owner = await ownerOf(request, reply, { create: false });
       const line = { sku: request.params.sku, quantity: request.body.quantity };
       if (!owner || !(await deps.store.set(owner, line))) {
-        throw new DomainError('not_found', `The cart holds no ${request.params.sku}`);
+        throw new CartError('not_found', `The cart holds no ${request.params.sku}`);
       }
       return respond(owner);
     },
@@ -161,7 +161,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     async (request, reply) => {
       const token = request.body?.cartToken ?? guestTokenOf(request);
       if (!token) {
-        throw new DomainError('invalid_request', 'There is no guest cart to merge', {
+        throw new CartError('invalid_request', 'There is no guest cart to merge', {
           errors: [{ field: 'cartToken', in: 'body', message: 'or X-Cart-Token is required' }],
         });
       }
@@ -214,7 +214,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
       const { orderId, lines } = request.body;
       const outcome = await deps.store.claim(user(request.params.userId), orderId, lines);
       if (!outcome.claimed) {
-        throw new DomainError(
+        throw new CartError(
           'cart_in_checkout',
           'The cart no longer holds these lines: another checkout took them',
           { heldBy: outcome.heldBy },
@@ -248,7 +248,7 @@ function guestTokenOf(request: FastifyRequest): string | undefined {
   const token = (Array.isArray(header) ? header[0] : header) ?? request.cookies[cookieName];
   if (token === undefined) return undefined;
   if (!new RegExp(guestTokenPattern).test(token)) {
-    throw new DomainError('invalid_request', 'The cart token is malformed', {
+    throw new CartError('invalid_request', 'The cart token is malformed', {
       errors: [{ field: 'x-cart-token', in: 'header', message: 'is not a cart token' }],
     });
   }

@@ -8,6 +8,7 @@ import {
   maxQuantity,
   ownerKey,
 } from '../domain/cart.js';
+import { CartError } from '../domain/errors.js';
 import { hashGuestToken } from '../domain/guest-token.js';
 
 // Adds to a line only while the result stays within the limit, and renews the cart's TTL; atomic.
@@ -93,7 +94,7 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
       return await work();
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      throw new DomainError('upstream_unavailable', 'The cart store is not answering', {
+      throw new CartError('upstream_unavailable', 'The cart store is not answering', {
         retryAfterSeconds: 2,
       });
     }

@@ -1,9 +1,9 @@
 import type { Queryable } from '@bazaar/db/pool';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { decodeCursor, keyShapes, type Page, toPage } from '@bazaar/service-kit/keyset-cursor';
 import { selectCategories } from '../store/category-store.js';
 import { selectCategoryCounts, selectProductPage } from '../store/product-listing-store.js';
 import { type CategoryFacet, categoryFacets } from './category-facets.js';
+import { CatalogError } from './errors.js';
 import {
   type ListingFilters,
   type ProductSort,
@@ -67,7 +67,7 @@ export async function listProducts(db: Queryable, query: ListingQuery): Promise<
     filters.category !== undefined &&
     !categories.some((category) => category.slug === filters.category)
   ) {
-    throw new DomainError('unknown_category', `There is no category ${filters.category}`, {
+    throw new CatalogError('unknown_category', `There is no category ${filters.category}`, {
       errors: [{ field: 'category', in: 'querystring', message: 'is not a category of this shop' }],
     });
   }
@@ -81,7 +81,7 @@ export async function listProducts(db: Queryable, query: ListingQuery): Promise<
 function assertPriceRange(filters: ListingFilters): void {
   if (filters.minPrice === undefined || filters.maxPrice === undefined) return;
   if (filters.minPrice <= filters.maxPrice) return;
-  throw new DomainError('invalid_price_range', 'minPrice is above maxPrice', {
+  throw new CatalogError('invalid_price_range', 'minPrice is above maxPrice', {
     errors: [{ field: 'minPrice', in: 'querystring', message: 'must not be above maxPrice' }],
   });
 }

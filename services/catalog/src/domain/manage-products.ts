@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { selectProductDetail } from '../store/product-store.js';
 import {
   replaceVariants,
@@ -9,6 +8,7 @@ import {
   selectCategoryId,
   setProductStatus,
 } from '../store/product-write-store.js';
+import { CatalogError } from './errors.js';
 import type { ProductDetail } from './product.js';
 import { assertValidVariants, type ProductInput, productUpdated } from './product-changes.js';
 import type { ReadCache } from './read-cache.js';
@@ -97,14 +97,14 @@ async function announce(trx: Queryable, before: ProductDetail | undefined, id: s
 
 async function existingProduct(trx: Queryable, id: string): Promise<ProductDetail> {
   const product = await selectProductDetail(trx, { id });
-  if (!product) throw new DomainError('not_found', `There is no product ${id}`);
+  if (!product) throw new CatalogError('not_found', `There is no product ${id}`);
   return product;
 }
 
 async function categoryIdOf(trx: Queryable, slug: string): Promise<string> {
   const id = await selectCategoryId(trx, slug);
   if (id) return id;
-  throw new DomainError('unknown_category', `There is no category ${slug}`, {
+  throw new CatalogError('unknown_category', `There is no category ${slug}`, {
     errors: [{ field: 'category', in: 'body', message: 'is not a category of this shop' }],
   });
 }

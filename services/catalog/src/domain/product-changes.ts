@@ -1,5 +1,6 @@
-import { DomainError } from '@bazaar/service-kit/errors';
-import type { Money, ProductDetail } from './product.js';
+import type { Money } from '@bazaar/contracts/money';
+import { CatalogError } from './errors.js';
+import type { ProductDetail } from './product.js';
 
 export type VariantInput = { sku: string; options: Record<string, string>; price: Money };
 
@@ -40,7 +41,7 @@ export function assertValidVariants(variants: readonly VariantInput[]): void {
     seen.add(variant.sku);
   });
   if (errors.length > 0) {
-    throw new DomainError(
+    throw new CatalogError(
       'invalid_product',
       errors.map((error) => `${error.field} ${error.message}`).join('; '),
       {

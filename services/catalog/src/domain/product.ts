@@ -1,5 +1,5 @@
+import type { Money } from '@bazaar/contracts/money';
 /** An amount in minor units (cents) and its ISO 4217 currency. */
-export type Money = { amount: number; currency: string };
 
 export type ProductSummary = {
   id: string;

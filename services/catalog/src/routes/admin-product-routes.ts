@@ -2,8 +2,8 @@ import { Sku } from '@bazaar/contracts/internal-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
+import { CatalogError } from '../domain/errors.js';
 import { listProducts } from '../domain/list-products.js';
 import { archiveProduct, createProduct, updateProduct } from '../domain/manage-products.js';
 import { slugify } from '../domain/product.js';
@@ -104,7 +104,7 @@ export function adminProductRoutes(
     },
     async (request) => {
       const product = await selectProductDetail(deps.db, { id: request.params.id });
-      if (!product) throw new DomainError('not_found', `There is no product ${request.params.id}`);
+      if (!product) throw new CatalogError('not_found', `There is no product ${request.params.id}`);
       return product;
     },
   );

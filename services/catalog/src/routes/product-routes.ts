@@ -1,7 +1,7 @@
 import type { Queryable } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
+import { CatalogError } from '../domain/errors.js';
 import { listProducts } from '../domain/list-products.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import { selectProductDetail } from '../store/product-store.js';
@@ -59,7 +59,7 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: Rea
         );
         return found?.status === 'active' ? toCachedResponse(reply, found) : undefined;
       });
-      if (!product) throw new DomainError('not_found', `There is no product ${idOrSlug}`);
+      if (!product) throw new CatalogError('not_found', `There is no product ${idOrSlug}`);
       return sendCached(reply, product);
     },
   );

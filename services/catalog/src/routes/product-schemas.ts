@@ -1,10 +1,7 @@
+import { Money } from '@bazaar/contracts/money';
+import { pageLimit } from '@bazaar/service-kit/keyset-cursor';
 import { Type } from 'typebox';
 import { productSorts } from '../domain/product.js';
-
-export const Money = Type.Object({
-  amount: Type.Integer({ description: 'minor units, e.g. cents' }),
-  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
-});
 
 /** The highest price a filter may name, in minor units (PostgreSQL's integer holds 2^31 - 1). */
 const maxPrice = 2_147_483_647;
@@ -71,7 +68,7 @@ export const ListQuery = Type.Object(
     sort: Type.Optional(
       Type.Enum([...productSorts], { description: 'default: relevance with q, else newest' }),
     ),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }),
+    limit: pageLimit(24),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
   },
   { additionalProperties: false },

@@ -1,26 +1,14 @@
 import { createHash } from 'node:crypto';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { slugify } from '../domain/product.js';
-import { insertCategories, insertProducts } from '../store/product-store.js';
+import {
+  insertCategories,
+  insertProducts,
+  type NewCategory,
+  type NewProduct,
+  type NewVariant,
+} from '../store/product-store.js';
 import { type Aisle, assortment, type OptionScheme } from './seed-assortment.js';
-
-export type SeedCategory = { id: string; slug: string; name: string; parentId: string | null };
-export type SeedVariant = {
-  sku: string;
-  options: Record<string, string>;
-  priceAmount: number;
-  currency: string;
-};
-export type SeedProduct = {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  categoryId: string;
-  images: string[];
-  createdAt: Date;
-  variants: SeedVariant[];
-};
 
 const currency = 'USD';
 const firstDay = Date.parse('2026-01-01T00:00:00Z');
@@ -36,9 +24,9 @@ const colours = [
 ] as const;
 
 /** The same categories, products and SKUs on every machine: ids are derived from slugs. */
-export function catalogSeed(): { categories: SeedCategory[]; products: SeedProduct[] } {
-  const categories: SeedCategory[] = [];
-  const products: SeedProduct[] = [];
+export function catalogSeed(): { categories: NewCategory[]; products: NewProduct[] } {
+  const categories: NewCategory[] = [];
+  const products: NewProduct[] = [];
   const aisles = assortment.flatMap((department) => department.aisles);
   for (const department of assortment) {
     const departmentId = stableUuid(`category:${department.slug}`);
@@ -75,7 +63,7 @@ export async function seedCatalog(pool: Pool): Promise<{ products: number }> {
 
 function aisleProducts(aisle: Aisle, categoryId: string, aisleIndex: number, aisleCount: number) {
   return aisle.modifiers.flatMap((modifier, modifierIndex) =>
-    aisle.items.map((item, itemIndex): SeedProduct => {
+    aisle.items.map((item, itemIndex): NewProduct => {
       const number = modifierIndex * aisle.items.length + itemIndex;
       const name = `${modifier.name} ${item.name}`;
       const slug = slugify(name);
@@ -105,7 +93,7 @@ function aisleProducts(aisle: Aisle, categoryId: string, aisleIndex: number, ais
 }
 
 function variantsOf(scheme: OptionScheme, skuStem: string, priceAmount: number, seed: number) {
-  const variant = (suffix: string[], options: Record<string, string>): SeedVariant => ({
+  const variant = (suffix: string[], options: Record<string, string>): NewVariant => ({
     sku: [skuStem, ...suffix].join('-'),
     options,
     priceAmount,

@@ -1,6 +1,24 @@
 import type { Queryable } from '@bazaar/db/pool';
 import type { ProductDetail, Variant } from '../domain/product.js';
-import type { SeedCategory, SeedProduct } from '../seed/seed-catalog.js';
+
+/** What `insertCategories` and `insertProducts` write (the seed's catalog). */
+export type NewCategory = { id: string; slug: string; name: string; parentId: string | null };
+export type NewVariant = {
+  sku: string;
+  options: Record<string, string>;
+  priceAmount: number;
+  currency: string;
+};
+export type NewProduct = {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  categoryId: string;
+  images: string[];
+  createdAt: Date;
+  variants: NewVariant[];
+};
 
 type ProductDetailRow = {
   id: string;
@@ -67,7 +85,7 @@ export async function selectProductDetail(
   return rows[0] && toProductDetail(rows[0]);
 }
 
-export async function insertCategories(db: Queryable, categories: SeedCategory[]): Promise<void> {
+export async function insertCategories(db: Queryable, categories: NewCategory[]): Promise<void> {
   await db.query(
     `INSERT INTO categories (id, slug, name, parent_id, position)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::int[])`,
@@ -81,7 +99,7 @@ export async function insertCategories(db: Queryable, categories: SeedCategory[]
   );
 }
 
-export async function insertProducts(db: Queryable, products: SeedProduct[]): Promise<void> {
+export async function insertProducts(db: Queryable, products: NewProduct[]): Promise<void> {
   await db.query(
     `INSERT INTO products (id, slug, name, description, category_id, status, images,
                           price_from, currency, created_at, updated_at)

@@ -1,5 +1,5 @@
 import type { Queryable } from '@bazaar/db/pool';
-import { DomainError } from '@bazaar/service-kit/errors';
+import { CatalogError } from '../domain/errors.js';
 import type { ProductInput, VariantInput } from '../domain/product-changes.js';
 
 export async function selectCategoryId(db: Queryable, slug: string): Promise<string | undefined> {
@@ -78,7 +78,7 @@ export async function replaceVariants(db: Queryable, productId: string, variants
     written.has(variant.sku) ? [] : [{ variant, index }],
   );
   if (taken.length > 0) {
-    throw new DomainError(
+    throw new CatalogError(
       'sku_taken',
       `SKU ${taken.map(({ variant }) => variant.sku).join(', ')} belongs to another product`,
       {
@@ -98,7 +98,7 @@ function lowestPrice(variants: readonly VariantInput[]): number {
 
 function rethrowTakenSlug(error: unknown): never {
   if ((error as { constraint?: string }).constraint === 'products_slug_key') {
-    throw new DomainError('slug_taken', 'Another product has this slug', {
+    throw new CatalogError('slug_taken', 'Another product has this slug', {
       errors: [{ field: 'slug', in: 'body', message: 'is taken by another product' }],
     });
   }

@@ -1,11 +1,11 @@
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, type TokenVerifier } from '@bazaar/service-kit/auth';
-import { DomainError } from '@bazaar/service-kit/errors';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../config.js';
+import { GatewayError } from '../domain/errors.js';
 
 const unlimitedPaths = new Set(['/healthz', '/readyz']);
 
@@ -68,10 +68,10 @@ export async function edgeProtection(
     const length = request.headers['content-length'];
     if (length === undefined) {
       if (request.headers['transfer-encoding'] === undefined) return;
-      throw new DomainError('length_required', 'A request body must come with a Content-Length');
+      throw new GatewayError('length_required', 'A request body must come with a Content-Length');
     }
     if (Number(length) > config.BODY_LIMIT_BYTES) {
-      throw new DomainError(
+      throw new GatewayError(
         'body_too_large',
         `Request bodies are limited to ${config.BODY_LIMIT_BYTES} bytes`,
       );

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceApp } from '@bazaar/service-kit/app';
-import { DomainError } from '@bazaar/service-kit/errors';
 import fastifyStatic from '@fastify/static';
+import { GatewayError } from '../domain/errors.js';
 
 /** Paths that belong to the API and the platform, never to the single-page app. */
 const notPages = /^\/(api|internal|\.well-known|healthz|readyz|metrics|openapi\.json)(\/|$)/;
@@ -31,7 +31,7 @@ export async function storefrontRoutes(app: ServiceApp, directory: string): Prom
     const path = request.url.split('?')[0] ?? '/';
     // A path with an extension is a file that is not there, not a page.
     if (notPages.test(path) || /\.[a-z0-9]+$/i.test(path)) {
-      throw new DomainError('not_found', `No route for GET ${path}`);
+      throw new GatewayError('not_found', `No route for GET ${path}`);
     }
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });

@@ -1,7 +1,7 @@
 import { withTransaction } from '@bazaar/db/pool';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { clearFailures, recordFailure, secondsLocked } from '../store/login-failure-store.js';
 import { findCredentials } from '../store/user-store.js';
+import { IdentityError } from './errors.js';
 import { type IdentityDeps, type Session, startSession } from './sessions.js';
 import { normalizeEmail } from './user.js';
 
@@ -32,9 +32,13 @@ export async function login(
   const account = found ? found.user.role : 'unknown';
   if (wait > 0) {
     failed({ account, outcome: 'throttled' });
-    throw new DomainError('too_many_attempts', `Too many failed sign-ins; try again in ${wait} s`, {
-      retryAfterSeconds: wait,
-    });
+    throw new IdentityError(
+      'too_many_attempts',
+      `Too many failed sign-ins; try again in ${wait} s`,
+      {
+        retryAfterSeconds: wait,
+      },
+    );
   }
   const valid = await deps.hasher.verify(found?.passwordHash, input.password);
   if (!found || !valid) {
@@ -51,12 +55,12 @@ export async function login(
       maxDelaySeconds: windowSeconds,
       windowSeconds,
     });
-    throw new DomainError('invalid_credentials', 'Email or password is incorrect');
+    throw new IdentityError('invalid_credentials', 'Email or password is incorrect');
   }
   await clearFailures(deps.db, pair);
   // Only the one who knows the password learns that the account waits for its address.
   if (!found.verified) {
-    throw new DomainError(
+    throw new IdentityError(
       'email_not_verified',
       'Confirm your email address with the link we sent first; signing up again sends a new one',
     );

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DomainError } from '@bazaar/service-kit/errors';
+import { IdentityError } from './errors.js';
 
 /**
  * Reads `data/common-passwords.txt`: the common passwords of 10 or more characters (shorter ones
@@ -30,7 +30,7 @@ export function assertAcceptablePassword(
             ? 'must not be your email address'
             : undefined;
   if (problem) {
-    throw new DomainError('weak_password', `password ${problem}`, {
+    throw new IdentityError('weak_password', `password ${problem}`, {
       errors: [{ field: 'password', in: 'body', message: problem }],
     });
   }

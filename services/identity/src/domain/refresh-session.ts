@@ -1,11 +1,11 @@
 import { withTransaction } from '@bazaar/db/pool';
-import { DomainError } from '@bazaar/service-kit/errors';
 import {
   lockRefreshToken,
   markRefreshTokenUsed,
   revokeFamily,
 } from '../store/refresh-token-store.js';
 import { findUser } from '../store/user-store.js';
+import { IdentityError } from './errors.js';
 import { continueSession, hashRefreshToken, type IdentityDeps, type Session } from './sessions.js';
 
 /**
@@ -29,7 +29,7 @@ export async function refreshSession(deps: IdentityDeps, refreshToken: string): 
     return continueSession(deps, trx, user, stored.familyId);
   });
   if (typeof outcome === 'string') {
-    throw new DomainError('invalid_refresh_token', `Refresh token is ${outcome}`);
+    throw new IdentityError('invalid_refresh_token', `Refresh token is ${outcome}`);
   }
   return outcome;
 }

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { replaceVerification, spendVerification } from '../store/email-verification-store.js';
 import { markEmailVerified, upsertUnverifiedUser } from '../store/user-store.js';
+import { IdentityError } from './errors.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { type IdentityDeps, type Session, startSession } from './sessions.js';
 import { normalizeEmail } from './user.js';
@@ -62,7 +62,7 @@ export async function verifyEmail(deps: IdentityDeps, token: string): Promise<Se
     const userId = await spendVerification(trx, hashVerificationToken(token));
     const user = userId && (await markEmailVerified(trx, userId));
     if (!user) {
-      throw new DomainError(
+      throw new IdentityError(
         'invalid_verification_token',
         'This confirmation link is unknown, used or expired; sign up again for a new one',
         { errors: [{ field: 'token', in: 'body', message: 'is unknown, used or expired' }] },

@@ -1,20 +1,21 @@
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
-import { DomainError } from '@bazaar/service-kit/errors';
-import { decodeCursor, keyShapes, toPage } from '@bazaar/service-kit/keyset-cursor';
+import { decodeCursor, keyShapes, pageLimit, toPage } from '@bazaar/service-kit/keyset-cursor';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { IdentityError } from '../domain/errors.js';
 import { findUser, selectUsers, updateUserName } from '../store/user-store.js';
 import { IgnoredRole, Name, User } from './schemas.js';
 
 function signedInUserId(request: FastifyRequest): string {
   const principal = request.principal;
-  if (!principal) throw new DomainError('unauthorized', 'Unauthorized: a bearer token is required');
+  if (!principal)
+    throw new IdentityError('unauthorized', 'Unauthorized: a bearer token is required');
   return principal.subject;
 }
 
-const accountGone = () => new DomainError('not_found', 'This account no longer exists');
+const accountGone = () => new IdentityError('not_found', 'This account no longer exists');
 
 export function accountRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }): void {
   const signedIn = requireRole(deps.verify, 'customer', 'admin');
@@ -59,7 +60,7 @@ export function accountRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVe
         tags: ['admin'],
         querystring: Type.Object(
           {
-            limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+            limit: pageLimit(50),
             cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
           },
           { additionalProperties: false },

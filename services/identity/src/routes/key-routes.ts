@@ -1,7 +1,7 @@
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
+import { IdentityError } from '../domain/errors.js';
 import { isServiceClient, type ServiceClients } from '../domain/service-clients.js';
 import type { TokenSigner } from '../domain/signing-keys.js';
 import { selectRevokedSessions } from '../store/refresh-token-store.js';
@@ -90,7 +90,7 @@ export function keyRoutes(
     async (request) => {
       const { clientId, clientSecret } = request.body;
       if (!isServiceClient(deps.clients, clientId, clientSecret)) {
-        throw new DomainError('invalid_client', 'Unknown client or wrong secret');
+        throw new IdentityError('invalid_client', 'Unknown client or wrong secret');
       }
       const accessToken = await deps.signer.sign(
         {

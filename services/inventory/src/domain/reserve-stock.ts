@@ -1,7 +1,7 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { insertLines, insertReservation, selectReservation } from '../store/reservation-store.js';
 import { holdStock, selectStocks } from '../store/stock-store.js';
+import { InventoryError } from './errors.js';
 import { normalizeLines, type Reservation, type ReservationLine } from './stock.js';
 import { announceStockChange, availableBeforeChange } from './stock-events.js';
 
@@ -28,7 +28,7 @@ export async function reserveStock(
     const known = new Set(stocked.map((stock) => stock.sku));
     const unknown = lines.filter((line) => !known.has(line.sku)).map((line) => line.sku);
     if (unknown.length > 0) {
-      throw new DomainError('unknown_sku', `No stock is kept for ${unknown.join(', ')}`, {
+      throw new InventoryError('unknown_sku', `No stock is kept for ${unknown.join(', ')}`, {
         skus: unknown,
       });
     }
@@ -43,7 +43,7 @@ export async function reserveStock(
     }
     if (short.length > 0) {
       const levels = await selectStocks(trx, short);
-      throw new DomainError('out_of_stock', `Not enough stock for ${short.join(', ')}`, {
+      throw new InventoryError('out_of_stock', `Not enough stock for ${short.join(', ')}`, {
         skus: short,
         available: Object.fromEntries(levels.map((level) => [level.sku, level.available])),
       });

@@ -1,6 +1,6 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { selectStock, upsertStock } from '../store/stock-store.js';
+import { InventoryError } from './errors.js';
 import type { StockLevel } from './stock.js';
 import { announceStockChange } from './stock-events.js';
 
@@ -12,7 +12,7 @@ export async function setStock(
   return withTransaction(db, async (trx) => {
     const current = await selectStock(trx, change.sku, { forUpdate: true });
     if (current && change.onHand < current.reserved) {
-      throw new DomainError(
+      throw new InventoryError(
         'below_reserved',
         `${current.reserved} units of ${change.sku} are held for orders; on hand cannot be less`,
         {

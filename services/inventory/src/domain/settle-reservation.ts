@@ -1,5 +1,4 @@
 import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
-import { DomainError } from '@bazaar/service-kit/errors';
 import {
   expireOverdue,
   insertReleased,
@@ -7,6 +6,7 @@ import {
   updateStatus,
 } from '../store/reservation-store.js';
 import { adjustStock } from '../store/stock-store.js';
+import { InventoryError } from './errors.js';
 import { normalizeLines, type Reservation, type ReservationLine } from './stock.js';
 import { announceStockChange, availableBeforeChange } from './stock-events.js';
 
@@ -16,7 +16,7 @@ export async function commitReservation(db: Pool, orderId: string): Promise<Rese
     const reservation = await lockedReservation(trx, orderId);
     if (reservation.status === 'committed') return reservation;
     if (reservation.status !== 'held') {
-      throw new DomainError('reservation_not_held', `The reservation is ${reservation.status}`, {
+      throw new InventoryError('reservation_not_held', `The reservation is ${reservation.status}`, {
         reservationStatus: reservation.status,
       });
     }
@@ -82,6 +82,6 @@ async function moveStock(
 
 async function lockedReservation(trx: Queryable, orderId: string) {
   const reservation = await selectReservation(trx, orderId, { forUpdate: true });
-  if (!reservation) throw new DomainError('not_found', `No reservation for order ${orderId}`);
+  if (!reservation) throw new InventoryError('not_found', `No reservation for order ${orderId}`);
   return reservation;
 }

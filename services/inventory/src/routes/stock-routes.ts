@@ -2,8 +2,8 @@ import { Sku } from '@bazaar/contracts/internal-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
+import { InventoryError } from '../domain/errors.js';
 import { setStock } from '../domain/set-stock.js';
 import { selectStock } from '../store/stock-store.js';
 import { StockLevel } from './schemas.js';
@@ -22,7 +22,7 @@ export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVeri
     async (request) => {
       const stock = await selectStock(deps.db, request.params.sku);
       if (!stock)
-        throw new DomainError('unknown_sku', `No stock is kept for ${request.params.sku}`);
+        throw new InventoryError('unknown_sku', `No stock is kept for ${request.params.sku}`);
       return { sku: stock.sku, available: stock.available };
     },
   );
@@ -41,7 +41,7 @@ export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVeri
     async (request) => {
       const stock = await selectStock(deps.db, request.params.sku);
       if (!stock)
-        throw new DomainError('unknown_sku', `No stock is kept for ${request.params.sku}`);
+        throw new InventoryError('unknown_sku', `No stock is kept for ${request.params.sku}`);
       return stock;
     },
   );

@@ -1,8 +1,7 @@
 import type { EventData } from '@bazaar/contracts/events';
+import type { Money } from '@bazaar/contracts/money';
 
 export type Rendered = { subject: string; text: string; html: string };
-
-type Money = { amount: number; currency: string };
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);

@@ -1,7 +1,7 @@
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
-import { decodeCursor, keyShapes, toPage } from '@bazaar/service-kit/keyset-cursor';
+import { decodeCursor, keyShapes, pageLimit, toPage } from '@bazaar/service-kit/keyset-cursor';
 import { Type } from 'typebox';
 import { selectMessages } from '../store/message-store.js';
 
@@ -32,7 +32,7 @@ export function notificationRoutes(app: ServiceApp, deps: { db: Pool; verify: To
             to: Type.Optional(
               Type.String({ minLength: 3, maxLength: 254, description: 'one recipient only' }),
             ),
-            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            limit: pageLimit(20),
             cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
           },
           { additionalProperties: false },

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from '@bazaar/db/pool';
-import { DomainError } from '@bazaar/service-kit/errors';
 import {
   insertOrder,
   type StoredOrder,
@@ -9,6 +8,7 @@ import {
   selectOrderByKey,
 } from '../store/order-store.js';
 import { type Card, type Collaborators, isRefusal } from './collaborators.js';
+import { OrdersError } from './errors.js';
 import { type OrderFailure, type OrderLine, type ShippingAddress, totals } from './order.js';
 import { completeOrder, failOrder } from './settle-order.js';
 
@@ -115,16 +115,16 @@ async function priceCart(services: Collaborators, userId: string): Promise<Order
   const cart = await services.cart(userId);
   if (cart.lines.length === 0) {
     if (cart.checkoutsInProgress.length > 0) {
-      const { code, detail, ...details } = cartInCheckout(cart.checkoutsInProgress);
-      throw new DomainError(code, detail, details);
+      const { detail, ...details } = cartInCheckout(cart.checkoutsInProgress);
+      throw new OrdersError('cart_in_checkout', detail, details);
     }
-    throw new DomainError('cart_empty', 'The cart is empty');
+    throw new OrdersError('cart_empty', 'The cart is empty');
   }
   const prices = await services.prices(cart.lines.map((line) => line.sku));
   const unavailable = cart.lines.filter((line) => !prices.get(line.sku)?.active);
   if (unavailable.length > 0) {
     const skus = unavailable.map((line) => line.sku);
-    throw new DomainError('sku_unavailable', `No longer for sale: ${skus.join(', ')}`, { skus });
+    throw new OrdersError('sku_unavailable', `No longer for sale: ${skus.join(', ')}`, { skus });
   }
   return cart.lines.map((line) => {
     const price = prices.get(line.sku) as NonNullable<ReturnType<typeof prices.get>>;
@@ -158,7 +158,7 @@ async function sameRequest(
   fingerprint: string,
 ): Promise<StoredOrder> {
   if (first.fingerprint !== fingerprint) {
-    throw new DomainError(
+    throw new OrdersError(
       'idempotency_key_reused',
       'This Idempotency-Key was used for a different checkout',
       { orderId: first.id },
@@ -175,7 +175,7 @@ async function sameRequest(
 
 function cardOf(payment: CheckoutRequest['payment']): Card {
   if ((payment.cardNumber === undefined) === (payment.token === undefined)) {
-    throw new DomainError('invalid_request', 'Give either a card number or a token', {
+    throw new OrdersError('invalid_request', 'Give either a card number or a token', {
       errors: [{ field: 'payment', in: 'body', message: 'needs exactly one of cardNumber, token' }],
     });
   }

@@ -1,6 +1,6 @@
 import type { CheckoutCart, PricesResponse, SkuPrice } from '@bazaar/contracts/internal-api';
+import type { Money } from '@bazaar/contracts/money';
 import type { ServiceClient, ServiceResponse } from '@bazaar/service-kit/service-client';
-import type { Money } from './order.js';
 
 type Problem = { code: string; detail: string; [extension: string]: unknown };
 

@@ -1,9 +1,9 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
 import type { Principal } from '@bazaar/service-kit/auth';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { type StoredOrder, selectOrder, updateOrderStatus } from '../store/order-store.js';
 import type { Collaborators } from './collaborators.js';
+import { OrdersError } from './errors.js';
 import { assertTransition } from './order.js';
 
 /** The order if `principal` may see it: its owner or an admin. Anyone else learns nothing: 404. */
@@ -14,7 +14,7 @@ export async function visibleOrder(
 ): Promise<StoredOrder> {
   const order = await selectOrder(db, orderId);
   if (!order || (principal.role !== 'admin' && order.userId !== principal.subject)) {
-    throw new DomainError('not_found', `There is no order ${orderId}`);
+    throw new OrdersError('not_found', `There is no order ${orderId}`);
   }
   return order;
 }
@@ -36,7 +36,7 @@ export async function cancelOrder(
   assertTransition(order.status, 'cancelled');
   // Refunded after it shipped: the goods are with the shopper, the stock must not come back.
   if (order.shipment) {
-    throw new DomainError('invalid_transition', 'A shipped order cannot be cancelled', {
+    throw new OrdersError('invalid_transition', 'A shipped order cannot be cancelled', {
       orderStatus: order.status,
     });
   }
@@ -50,7 +50,7 @@ export async function cancelOrder(
         failure: { code: 'cancelled', detail: reason },
       }))
     ) {
-      throw new DomainError('invalid_transition', 'The order changed meanwhile; try again');
+      throw new OrdersError('invalid_transition', 'The order changed meanwhile; try again');
     }
     await addToOutbox(trx, {
       type: 'order.cancelled.v1',
@@ -69,7 +69,7 @@ export async function shipOrder(
 ): Promise<StoredOrder> {
   await withTransaction(db, async (trx) => {
     const order = await selectOrder(trx, orderId, { forUpdate: true });
-    if (!order) throw new DomainError('not_found', `There is no order ${orderId}`);
+    if (!order) throw new OrdersError('not_found', `There is no order ${orderId}`);
     assertTransition(order.status, 'shipped');
     await updateOrderStatus(trx, orderId, { from: 'confirmed', to: 'shipped', shipment });
     await addToOutbox(trx, {

@@ -1,6 +1,4 @@
-import { DomainError } from '@bazaar/service-kit/errors';
-
-export type Money = { amount: number; currency: string };
+import type { Money } from '@bazaar/contracts/money';
 
 export type OrderStatus =
   | 'pending'
@@ -57,7 +55,7 @@ const next: Record<OrderStatus, readonly OrderStatus[]> = {
 
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!next[from].includes(to)) {
-    throw new DomainError('invalid_transition', `A ${from} order cannot become ${to}`, {
+    throw new OrdersError('invalid_transition', `A ${from} order cannot become ${to}`, {
       orderStatus: from,
     });
   }
@@ -78,3 +76,5 @@ export function totals(
     currency: [...currencies][0] as string,
   };
 }
+
+import { OrdersError } from './errors.js';

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { type CheckoutDeps, checkout } from '../domain/checkout.js';
 import type { CheckoutMetrics } from '../domain/checkout-metrics.js';
 import type { Collaborators } from '../domain/collaborators.js';
+import { OrdersError } from '../domain/errors.js';
 import { cancelOrder, shipOrder, visibleOrder } from '../domain/manage-orders.js';
 import { type StoredOrder, selectHistory, selectOrders } from '../store/order-store.js';
 import { CheckoutBody, Order, OrderPage, OrderParams, OrderStatus, PageQuery } from './schemas.js';
@@ -26,13 +27,15 @@ function publicOrder({
  */
 function checkoutAnswer(order: StoredOrder) {
   if (order.status === 'pending') {
-    throw new DomainError('checkout_in_progress', 'This checkout is still being processed', {
+    throw new OrdersError('checkout_in_progress', 'This checkout is still being processed', {
       orderId: order.id,
       retryAfterSeconds: 2,
     });
   }
   if (order.status === 'rejected' || order.status === 'payment_failed') {
     const { code, detail, ...details } = order.failure ?? { code: 'conflict', detail: 'Failed' };
+    // The problem recorded when the order failed, often a neighbour's (inventory's out_of_stock,
+    // payments' card_declined): its code is passed on as it was.
     throw new DomainError(code, detail, { ...details, orderId: order.id });
   }
   return publicOrder(order);

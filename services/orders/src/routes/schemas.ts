@@ -1,6 +1,6 @@
+import { Money } from '@bazaar/contracts/money';
+import { pageLimit } from '@bazaar/service-kit/keyset-cursor';
 import { Type } from 'typebox';
-
-const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() });
 
 export const ShippingAddress = Type.Object(
   {
@@ -74,7 +74,7 @@ export const OrderPage = Type.Object({
 });
 
 export const PageQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  limit: pageLimit(20),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
 };
 

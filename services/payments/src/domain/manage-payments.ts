@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
-import { DomainError } from '@bazaar/service-kit/errors';
+import type { DomainError } from '@bazaar/service-kit/errors';
 import {
   insertClosedOrder,
   insertPayment,
@@ -10,6 +10,7 @@ import {
   selectPayment,
   updateStatus,
 } from '../store/payment-store.js';
+import { PaymentsError } from './errors.js';
 import type { Payment, PaymentStatus } from './payment.js';
 import { authorizeWithTestProvider, type CardInput } from './test-provider.js';
 
@@ -79,7 +80,7 @@ export async function authorizePayment(
 }
 
 function orderClosed(orderId: string): DomainError {
-  return new DomainError(
+  return new PaymentsError(
     'order_closed',
     `Order ${orderId} was closed without a payment; nothing was charged`,
   );
@@ -119,7 +120,7 @@ export async function settlePayment(
 ): Promise<Payment> {
   return withTransaction(db, async (trx) => {
     const payment = await selectPayment(trx, orderId, { forUpdate: true });
-    if (!payment) throw new DomainError('not_found', `No payment for order ${orderId}`);
+    if (!payment) throw new PaymentsError('not_found', `No payment for order ${orderId}`);
     const effective = action === 'refund' && payment.status === 'authorized' ? 'void' : action;
     return applyTransition(trx, payment, effective);
   });
@@ -133,9 +134,13 @@ export async function applyTransition(
   const { from, to } = transitions[action];
   if (payment.status === to) return payment;
   if (!(from as readonly PaymentStatus[]).includes(payment.status)) {
-    throw new DomainError('invalid_payment_state', `A ${payment.status} payment cannot be ${to}`, {
-      paymentStatus: payment.status,
-    });
+    throw new PaymentsError(
+      'invalid_payment_state',
+      `A ${payment.status} payment cannot be ${to}`,
+      {
+        paymentStatus: payment.status,
+      },
+    );
   }
   const updated = await updateStatus(trx, payment.orderId, to);
   if (to === 'refunded') {

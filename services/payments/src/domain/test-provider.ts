@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@bazaar/service-kit/errors';
+import type { DomainError } from '@bazaar/service-kit/errors';
+import { PaymentsError } from './errors.js';
 
 /** What a shopper pays with: a card number typed in, or a token a payment form made of one. */
 export type CardInput = { number?: string | undefined; token?: string | undefined };
@@ -52,7 +53,7 @@ function cardNumberOf(card: CardInput): string {
 }
 
 function invalidCard(field: 'number' | 'token', message: string): DomainError {
-  return new DomainError('invalid_card', `The card ${field} ${message}`, {
+  return new PaymentsError('invalid_card', `The card ${field} ${message}`, {
     errors: [{ field: `card.${field}`, in: 'body', message }],
   });
 }

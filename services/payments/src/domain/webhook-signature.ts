@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DomainError } from '@bazaar/service-kit/errors';
+import type { DomainError } from '@bazaar/service-kit/errors';
+import { PaymentsError } from './errors.js';
 
 /**
  * The signature a provider sends in `Bazaar-Signature: t=<unix seconds>,v1=<hex>`: an HMAC-SHA256
@@ -38,5 +39,5 @@ function hmac(secret: string, timestamp: number, body: string): string {
 }
 
 function badSignature(message: string): DomainError {
-  return new DomainError('invalid_signature', message);
+  return new PaymentsError('invalid_signature', message);
 }

@@ -1,6 +1,6 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { recordWebhookEvent, selectPayment } from '../store/payment-store.js';
+import { PaymentsError } from './errors.js';
 import { applyTransition, type PaymentAction } from './manage-payments.js';
 
 export type WebhookEvent = { id: string; type: string; data: { orderId: string } };
@@ -22,7 +22,7 @@ export async function handleWebhook(
 ): Promise<{ applied: boolean }> {
   return withTransaction(db, async (trx) => {
     if (!(await recordWebhookEvent(trx, { provider, id: event.id, type: event.type }))) {
-      throw new DomainError('webhook_replayed', `Event ${event.id} was already received`);
+      throw new PaymentsError('webhook_replayed', `Event ${event.id} was already received`);
     }
     const action = actions[event.type];
     const payment = action && (await selectPayment(trx, event.data.orderId, { forUpdate: true }));

@@ -1,9 +1,10 @@
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
-import { DomainError } from '@bazaar/service-kit/errors';
+import type { DomainError } from '@bazaar/service-kit/errors';
 import { Counter } from 'prom-client';
 import { Type } from 'typebox';
+import { PaymentsError } from '../domain/errors.js';
 import {
   authorizePayment,
   closeOrderPayment,
@@ -17,7 +18,7 @@ import { OrderParams, Payment } from './schemas.js';
 function declined(payment: PaymentRecord): DomainError {
   const code =
     payment.declineCode === 'insufficient_funds' ? 'insufficient_funds' : 'card_declined';
-  return new DomainError(
+  return new PaymentsError(
     code,
     code === 'insufficient_funds' ? 'The card has insufficient funds' : 'The card was declined',
     { paymentId: payment.paymentId, declineCode: payment.declineCode },

@@ -1,8 +1,8 @@
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp, TypeBoxTypeProvider } from '@bazaar/service-kit/app';
-import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { PaymentsError } from '../domain/errors.js';
 import { verifyWebhookSignature } from '../domain/webhook-signature.js';
 import { handleWebhook } from '../domain/webhooks.js';
 
@@ -37,7 +37,7 @@ export function webhookRoutes(
       },
       async (request) => {
         if (request.params.provider !== 'test') {
-          throw new DomainError(
+          throw new PaymentsError(
             'not_found',
             `There is no payment provider ${request.params.provider}`,
           );
@@ -54,7 +54,7 @@ export function webhookRoutes(
           event = undefined;
         }
         if (!Value.Check(WebhookEvent, event)) {
-          throw new DomainError('invalid_request', 'The body is not a webhook event', {
+          throw new PaymentsError('invalid_request', 'The body is not a webhook event', {
             errors: [{ field: 'body', in: 'body', message: 'must be {id, type, data: {orderId}}' }],
           });
         }

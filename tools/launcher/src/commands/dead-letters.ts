@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { databaseUrl } from '@bazaar/db/server-admin';
-import { busConfig, connectBus, type DeadLetter } from '@bazaar/events/bus';
+import { busConfig, connectBus } from '@bazaar/events/bus';
+import type { DeadLetter } from '@bazaar/events/event-bus';
 import { parseConfig } from '@bazaar/service-kit/config';
 import { Type } from 'typebox';
 import { databaseNameOf, readConfig, serverUrlOf } from '../config.js';

@@ -1,4 +1,7 @@
-export type Money = { amount: number; currency: string };
+import type { Money } from '@bazaar/contracts/money';
+
+// The API's type, from its contract (erased from the bundle: a type only).
+export type { Money };
 
 const formats = new Map<string, Intl.NumberFormat>();
 

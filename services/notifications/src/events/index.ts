@@ -1,7 +1,5 @@
-import type { EventData } from '@bazaar/contracts/events';
 import type { PoolClient } from '@bazaar/db/pool';
-import type { EventHandler } from '@bazaar/events/inbox';
-import { insertMessage, selectRecipientEmail, upsertRecipient } from '../store/message-store.js';
+import type { EventHandlers } from '@bazaar/events/inbox';
 import {
   cancelled,
   confirmEmail,
@@ -11,7 +9,8 @@ import {
   shipped,
   signUpRepeated,
   welcome,
-} from './templates.js';
+} from '../domain/templates.js';
+import { insertMessage, selectRecipientEmail, upsertRecipient } from '../store/message-store.js';
 
 export type NotifyOptions = { shopUrl: string; alertEmail: string | undefined; sending: boolean };
 
@@ -20,7 +19,7 @@ export type NotifyOptions = { shopUrl: string; alertEmail: string | undefined; s
  * `recorded` when there is no SMTP server, `undeliverable` when no address is known. The sender
  * takes it from there, so an SMTP failure never loses the event.
  */
-export function notificationHandlers(options: NotifyOptions): Record<string, EventHandler> {
+export function eventHandlers(options: NotifyOptions): EventHandlers {
   const record = async (
     trx: PoolClient,
     eventId: string,
@@ -40,7 +39,7 @@ export function notificationHandlers(options: NotifyOptions): Record<string, Eve
   };
   return {
     'identity.email.verification_requested.v1': async (trx, event) => {
-      const data = event.data as EventData<'identity.email.verification_requested.v1'>;
+      const { data } = event;
       await record(
         trx,
         event.id,
@@ -50,16 +49,16 @@ export function notificationHandlers(options: NotifyOptions): Record<string, Eve
       );
     },
     'identity.sign_up.repeated.v1': async (trx, event) => {
-      const data = event.data as EventData<'identity.sign_up.repeated.v1'>;
+      const { data } = event;
       await record(trx, event.id, 'sign_up_repeated', data.email, signUpRepeated(options.shopUrl));
     },
     'identity.user.registered.v1': async (trx, event) => {
-      const data = event.data as EventData<'identity.user.registered.v1'>;
+      const { data } = event;
       await upsertRecipient(trx, data);
       await record(trx, event.id, 'welcome', data.email, welcome(data, options.shopUrl));
     },
     'order.confirmed.v1': async (trx, event) => {
-      const data = event.data as EventData<'order.confirmed.v1'>;
+      const { data } = event;
       if (data.email) await upsertRecipient(trx, { userId: data.userId, email: data.email });
       await record(
         trx,
@@ -70,17 +69,17 @@ export function notificationHandlers(options: NotifyOptions): Record<string, Eve
       );
     },
     'order.shipped.v1': async (trx, event) => {
-      const data = event.data as EventData<'order.shipped.v1'>;
+      const { data } = event;
       const to = await selectRecipientEmail(trx, data.userId);
       await record(trx, event.id, 'shipped', to, shipped(data, options.shopUrl));
     },
     'order.cancelled.v1': async (trx, event) => {
-      const data = event.data as EventData<'order.cancelled.v1'>;
+      const { data } = event;
       const to = await selectRecipientEmail(trx, data.userId);
       await record(trx, event.id, 'cancelled', to, cancelled(data, options.shopUrl));
     },
     'inventory.stock.low.v1': async (trx, event) => {
-      const data = event.data as EventData<'inventory.stock.low.v1'>;
+      const { data } = event;
       await record(trx, event.id, 'low_stock', options.alertEmail, lowStock(data));
     },
   };

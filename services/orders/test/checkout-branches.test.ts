@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import type { SkuPrice } from '@bazaar/contracts/internal-api';
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import { createTokenVerifier } from '@bazaar/service-kit/auth';
+import { DomainError } from '@bazaar/service-kit/errors';
+import { goodCard, shippingAddress } from '@bazaar/testing/shop-client';
+import { createTestTokens, type TestTokens } from '@bazaar/testing/test-tokens';
+import { waitFor } from '@bazaar/testing/until';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { migrationsDirectory } from '../src/config.js';
+import type { Collaborators, PaymentState, Refusal } from '../src/domain/collaborators.js';
+
+/**
+ * Orders alone: its app on a real PostgreSQL, its neighbours (cart, catalog, inventory, payments)
+ * stood in for behind the port checkout calls them through, each answering as the test says. The
+ * branches here are the ones a whole shop reaches only by luck of timing.
+ */
+type Neighbours = Collaborators & {
+  /** What each call did, in order: `reserve`, `settlePayment capture`, `giveBackCart`… */
+  calls: string[];
+  set: (behaviour: Partial<Behaviour>) => void;
+};
+type Behaviour = {
+  active: boolean;
+  committed: boolean;
+  authorize: () => Promise<PaymentState | Refusal>;
+  payment: PaymentState | undefined;
+};
+
+const authorized: PaymentState = { status: 'authorized', cardBrand: 'visa', cardLast4: '4242' };
+
+function neighbours(): Neighbours {
+  const calls: string[] = [];
+  let behaviour: Behaviour = {
+    active: true,
+    committed: true,
+    authorize: async () => authorized,
+    payment: undefined,
+  };
+  const price = (sku: string): SkuPrice => ({
+    sku,
+    productId: randomUUID(),
+    slug: sku.toLowerCase(),
+    name: `Mug ${sku}`,
+    image: null,
+    price: { amount: 1250, currency: 'USD' },
+    active: behaviour.active,
+  });
+  return {
+    calls,
+    set: (change) => {
+      behaviour = { ...behaviour, ...change };
+    },
+    cart: async (userId) => ({
+      userId,
+      lines: [{ sku: 'MUG-1', quantity: 2 }],
+      checkoutsInProgress: [],
+    }),
+    claimCart: async () => {
+      calls.push('claimCart');
+      return { claimed: true };
+    },
+    giveBackCart: async () => {
+      calls.push('giveBackCart');
+    },
+    prices: async (skus) => new Map(skus.map((sku) => [sku, price(sku)])),
+    reserve: async () => {
+      calls.push('reserve');
+      return undefined;
+    },
+    commitReservation: async () => {
+      calls.push('commitReservation');
+      return behaviour.committed;
+    },
+    releaseReservation: async () => {
+      calls.push('releaseReservation');
+    },
+    authorize: async () => {
+      calls.push('authorize');
+      return behaviour.authorize();
+    },
+    closePayment: async () => {
+      calls.push('closePayment');
+      return behaviour.payment;
+    },
+    settlePayment: async (_orderId, action) => {
+      calls.push(`settlePayment ${action}`);
+    },
+  };
+}
+
+let database: TestDatabase;
+let tokens: TestTokens;
+let fake: Neighbours;
+let app: Awaited<ReturnType<typeof buildApp>>;
+
+/** An orders replica whose sweeper settles checkouts pending for `graceSeconds`. */
+const ordersApp = (graceSeconds: number) =>
+  buildApp({
+    config: {
+      LOG_LEVEL: 'silent',
+      BODY_LIMIT_BYTES: 1_048_576,
+      TRUST_PROXY_HOPS: 0,
+      SHIPPING_FLAT_RATE: 500,
+      RESERVATION_TTL_SECONDS: 60,
+      ORDER_SWEEP_INTERVAL_MS: 100,
+      PENDING_GRACE_SECONDS: graceSeconds,
+    },
+    db: database.pool,
+    services: fake,
+    verify: createTokenVerifier({ keys: tokens.keys, issuer: tokens.issuer, audience: 'bazaar' }),
+  });
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  tokens = await createTestTokens();
+  fake = neighbours();
+  // Its sweeper leaves a checkout alone for a minute: the tests' checkouts end as they would.
+  app = await ordersApp(60);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await database?.drop();
+});
+
+beforeEach(() => {
+  fake.calls.length = 0;
+  fake.set({
+    active: true,
+    committed: true,
+    authorize: async () => authorized,
+    payment: undefined,
+  });
+});
+
+const shopper = async () => {
+  const subject = randomUUID();
+  const token = await tokens.sign({
+    subject,
+    role: 'customer',
+    email: 'ada@example.com',
+    audience: 'bazaar',
+  });
+  return { subject, token };
+};
+const checkout = (token: string, key: string, payment: object = goodCard) =>
+  app.inject({
+    method: 'POST',
+    url: '/api/checkout',
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+    payload: { shippingAddress, payment },
+  });
+const ordersOf = async (token: string) =>
+  (
+    await app.inject({
+      method: 'GET',
+      url: '/api/orders',
+      headers: { authorization: `Bearer ${token}` },
+    })
+  ).json().items as Array<{ id: string; status: string }>;
+
+describe('checkout against stand-ins for its neighbours', () => {
+  test('the stock hold ran out before payment finished: 409 reservation_expired, the authorization voided, stock and cart given back', async () => {
+    fake.set({ committed: false });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID());
+    expect(answer.statusCode).toBe(409);
+    expect(answer.json()).toMatchObject({ code: 'reservation_expired' });
+    expect(fake.calls).toEqual(
+      expect.arrayContaining(['settlePayment void', 'releaseReservation', 'giveBackCart']),
+    );
+    expect(fake.calls).not.toContain('settlePayment capture');
+    expect((await ordersOf(token)).map((order) => order.status)).toEqual(['rejected']);
+  });
+
+  test('the same key again while the first checkout is still paying: 409 checkout_in_progress with Retry-After, then the first one answers 201', async () => {
+    let pay = () => {};
+    fake.set({
+      authorize: () =>
+        new Promise((resolve) => {
+          pay = () => resolve(authorized);
+        }),
+    });
+    const { token } = await shopper();
+    const key = randomUUID();
+    const first = checkout(token, key);
+    await waitFor(
+      async () => fake.calls.includes('authorize'),
+      (yes) => yes,
+      { timeoutMs: 5000 },
+    );
+    const again = await checkout(token, key);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'checkout_in_progress' });
+    expect(again.headers['retry-after']).toBe('2');
+    pay();
+    expect((await first).statusCode).toBe(201);
+    expect((await checkout(token, key)).statusCode).toBe(201);
+  });
+
+  test('a card number payments refuses as invalid: 400 invalid_card naming payment.cardNumber, nothing held', async () => {
+    fake.set({
+      authorize: async () => ({
+        status: 400,
+        problem: {
+          code: 'invalid_card',
+          detail: 'The card number is not valid',
+          errors: [{ field: 'card.number', in: 'body', message: 'fails the Luhn check' }],
+        },
+      }),
+    });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID(), {
+      method: 'card',
+      cardNumber: '4242 4242 4242 4241',
+    });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json()).toMatchObject({
+      code: 'invalid_card',
+      errors: [{ field: 'payment.cardNumber', in: 'body' }],
+    });
+    expect(fake.calls).toEqual(expect.arrayContaining(['releaseReservation', 'giveBackCart']));
+  });
+
+  test('a SKU taken off sale since it went into the cart: 422 sku_unavailable, before any order is made', async () => {
+    fake.set({ active: false });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID());
+    expect(answer.statusCode).toBe(422);
+    expect(answer.json()).toMatchObject({ code: 'sku_unavailable' });
+    expect(fake.calls).toEqual([]);
+    expect(await ordersOf(token)).toEqual([]);
+  });
+
+  test('payments stopped answering after it took the money: the sweeper finds the order pending and confirms it, without charging again', async () => {
+    fake.set({
+      authorize: async () => {
+        throw new DomainError('upstream_unavailable', 'payments is not answering');
+      },
+      payment: { status: 'captured', cardBrand: 'visa', cardLast4: '4242' },
+    });
+    const { token } = await shopper();
+    expect((await checkout(token, randomUUID())).statusCode).toBe(503);
+    expect((await ordersOf(token)).map((order) => order.status)).toEqual(['pending']);
+    // Another replica, whose sweeper takes checkouts pending for a second.
+    const sweeping = await ordersApp(1);
+    try {
+      const settled = await waitFor(
+        () => ordersOf(token),
+        (orders) => orders[0]?.status !== 'pending',
+        { timeoutMs: 10_000 },
+      );
+      expect(settled.map((order) => order.status)).toEqual(['confirmed']);
+    } finally {
+      await sweeping.close();
+    }
+    expect(fake.calls).toContain('closePayment');
+    expect(fake.calls.filter((call) => call.startsWith('settlePayment'))).toEqual([]);
+  });
+});

@@ -1,0 +1,227 @@
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { api } from '../api';
+import type { Money } from '../lib/money';
+import { fieldMessages } from '../lib/problem';
+import { Field, Loading, Problem, useAction, useApi } from '../ui';
+
+/** A variant as edited; `key` keeps React's rows apart while SKUs are typed. */
+type VariantRow = { key: string; sku: string; options: string; price: string };
+const newRow = (): VariantRow => ({ key: crypto.randomUUID(), sku: '', options: '', price: '' });
+type Detail = {
+  id: string;
+  name: string;
+  description: string;
+  status: 'draft' | 'active' | 'archived';
+  category: { slug: string };
+  images: string[];
+  variants: Array<{ sku: string; options: Record<string, string>; price: Money }>;
+};
+type Category = { slug: string; name: string; children: Category[] };
+
+/** "size=M, colour=Red" ↔ {size: "M", colour: "Red"} */
+const optionsText = (options: Record<string, string>) =>
+  Object.entries(options)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+const parseOptions = (text: string) =>
+  Object.fromEntries(
+    text
+      .split(',')
+      .map((pair) => pair.split('=').map((part) => part.trim()))
+      .filter(
+        (pair): pair is [string, string] =>
+          pair.length === 2 && Boolean(pair[0]) && Boolean(pair[1]),
+      ),
+  );
+
+/** A product and its variants: name, description, category, status, each SKU's options and price. */
+export function EditProduct() {
+  const { id = 'new' } = useParams();
+  const creating = id === 'new';
+  const navigate = useNavigate();
+  const existing = useApi<Detail>(creating ? undefined : `/api/admin/products/${id}`);
+  const categories = useApi<{ items: Category[] }>('/api/categories');
+  const [form, setForm] = useState<{
+    name: string;
+    description: string;
+    status: Detail['status'];
+    category: string;
+    image: string;
+    variants: VariantRow[];
+  }>();
+  const loaded = creating
+    ? {
+        name: '',
+        description: '',
+        status: 'draft' as const,
+        category: '',
+        image: '',
+        variants: [newRow()],
+      }
+    : existing.data && {
+        name: existing.data.name,
+        description: existing.data.description,
+        status: existing.data.status,
+        category: existing.data.category.slug,
+        image: existing.data.images[0] ?? '',
+        variants: existing.data.variants.map((variant) => ({
+          key: variant.sku,
+          sku: variant.sku,
+          options: optionsText(variant.options),
+          price: (variant.price.amount / 100).toFixed(2),
+        })),
+      };
+  const values = form ?? loaded;
+  const save = useAction(async () => {
+    if (!values) return;
+    const body = {
+      name: values.name,
+      description: values.description,
+      status: values.status,
+      category: values.category,
+      images: values.image ? [values.image] : [],
+      variants: values.variants.map((variant) => ({
+        sku: variant.sku.trim(),
+        options: parseOptions(variant.options),
+        price: { amount: Math.round(Number(variant.price) * 100), currency: 'USD' },
+      })),
+    };
+    const saved = await api<{ id: string }>(
+      creating ? '/api/admin/products' : `/api/admin/products/${id}`,
+      {
+        method: creating ? 'POST' : 'PATCH',
+        body,
+      },
+    );
+    setForm(undefined);
+    if (creating) navigate(`/admin/products/${saved.id}`, { replace: true });
+    else await existing.reload();
+  });
+  const archive = useAction(async () => {
+    await api(`/api/admin/products/${id}`, { method: 'DELETE' });
+    navigate('/admin/products');
+  });
+  if (existing.error) return <Problem error={existing.error} />;
+  if (!values) return <Loading />;
+  const errors = fieldMessages(save.error);
+  const update = (change: Partial<typeof values>) => setForm({ ...values, ...change });
+  const updateVariant = (index: number, change: Partial<VariantRow>) =>
+    update({
+      variants: values.variants.map((row, at) => (at === index ? { ...row, ...change } : row)),
+    });
+
+  return (
+    <form
+      className="edit"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save.run();
+      }}
+    >
+      <h1>{creating ? 'New product' : values.name}</h1>
+      <Field
+        label="Name"
+        name="name"
+        required
+        value={values.name}
+        onChange={(event) => update({ name: event.target.value })}
+        error={errors.name}
+      />
+      <div className="field">
+        <label htmlFor="field-description">Description</label>
+        <textarea
+          id="field-description"
+          value={values.description}
+          onChange={(event) => update({ description: event.target.value })}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="field-category">Category</label>
+        <select
+          id="field-category"
+          required
+          value={values.category}
+          onChange={(event) => update({ category: event.target.value })}
+        >
+          <option value="">Choose…</option>
+          {categories.data?.items.map((department) => (
+            <optgroup key={department.slug} label={department.name}>
+              {department.children.map((aisle) => (
+                <option key={aisle.slug} value={aisle.slug}>
+                  {aisle.name}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="field-status">Status</label>
+        <select
+          id="field-status"
+          value={values.status}
+          onChange={(event) => update({ status: event.target.value as Detail['status'] })}
+        >
+          <option value="draft">draft (hidden)</option>
+          <option value="active">active (on sale)</option>
+          <option value="archived">archived</option>
+        </select>
+      </div>
+      <Field
+        label="Image URL (https:// or /)"
+        name="image"
+        value={values.image}
+        onChange={(event) => update({ image: event.target.value })}
+      />
+      <fieldset>
+        <legend>Variants</legend>
+        {values.variants.map((variant, index) => (
+          <div className="variant-row" key={variant.key}>
+            <Field
+              label="SKU"
+              name={`sku-${index}`}
+              required
+              value={variant.sku}
+              onChange={(event) => updateVariant(index, { sku: event.target.value.toUpperCase() })}
+              error={errors[`variants.${index}.sku`]}
+            />
+            <Field
+              label="Options (size=M, colour=Red)"
+              name={`options-${index}`}
+              value={variant.options}
+              onChange={(event) => updateVariant(index, { options: event.target.value })}
+            />
+            <Field
+              label="Price (USD)"
+              name={`price-${index}`}
+              inputMode="decimal"
+              required
+              value={variant.price}
+              onChange={(event) => updateVariant(index, { price: event.target.value })}
+              error={errors[`variants.${index}.price.amount`]}
+            />
+          </div>
+        ))}
+        <button type="button" onClick={() => update({ variants: [...values.variants, newRow()] })}>
+          Add a variant
+        </button>
+      </fieldset>
+      <Problem error={save.error} />
+      <button type="submit" disabled={save.busy}>
+        {save.busy ? 'Saving…' : 'Save'}
+      </button>
+      {!creating && values.status !== 'archived' && (
+        <button
+          type="button"
+          className="danger"
+          disabled={archive.busy}
+          onClick={() => void archive.run()}
+        >
+          Archive
+        </button>
+      )}
+      <Problem error={archive.error} />
+    </form>
+  );
+}
