@@ -1,11 +1,11 @@
 import type { Pool } from '@bazaar/db/pool';
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
-import type { ServiceClient } from '@bazaar/service-kit/service-client';
 import cookie from '@fastify/cookie';
 import type { CartConfig } from './config.js';
 import type { CartStore } from './domain/cart.js';
 import { problemStatuses } from './domain/errors.js';
+import type { CatalogPrices } from './domain/ports.js';
 import { cartRoutes } from './routes/cart-routes.js';
 
 export type CartDeps = {
@@ -13,7 +13,7 @@ export type CartDeps = {
   /** The service's database: the inbox, and the carts when there is no Redis. */
   db: Pool;
   store: CartStore;
-  catalog: ServiceClient;
+  catalogPrices: CatalogPrices;
   verify: TokenVerifier;
   verifyService: TokenVerifier;
   /** Checked by /readyz besides PostgreSQL: Redis, when carts live there. */

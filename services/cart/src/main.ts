@@ -4,6 +4,7 @@ import { connectRedis } from '@bazaar/service-kit/redis';
 import { serviceClient } from '@bazaar/service-kit/service-client';
 import { serviceTokenSource } from '@bazaar/service-kit/service-token';
 import { buildApp } from './app.js';
+import { catalogPrices } from './clients/catalog.js';
 import { migrationsDirectory, readConfig } from './config.js';
 import { eventHandlers } from './events/index.js';
 import { postgresCartStore } from './store/postgres-cart-store.js';
@@ -30,7 +31,9 @@ await runDatabaseService('cart', {
         config,
         db,
         store,
-        catalog: serviceClient({ name: 'catalog', baseUrl: config.CATALOG_URL, token }),
+        catalogPrices: catalogPrices(
+          serviceClient({ name: 'catalog', baseUrl: config.CATALOG_URL, token }),
+        ),
         ...identityVerifiers(config),
         ...(redis ? { storeReady: () => redis.ping() } : {}),
       }),

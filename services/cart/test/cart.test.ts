@@ -8,6 +8,7 @@ import { createTestTokens, type TestTokens } from '@bazaar/testing/test-tokens';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { catalogPrices } from '../src/clients/catalog.js';
 import { migrationsDirectory } from '../src/config.js';
 import type { CartStore } from '../src/domain/cart.js';
 import { eventHandlers as cartEventHandlers } from '../src/events/index.js';
@@ -56,11 +57,13 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
       },
       db: database.pool,
       store,
-      catalog: serviceClient({
-        name: 'catalog',
-        baseUrl: catalogUrl,
-        token: async () => catalog.serviceToken,
-      }),
+      catalogPrices: catalogPrices(
+        serviceClient({
+          name: 'catalog',
+          baseUrl: catalogUrl,
+          token: async () => catalog.serviceToken,
+        }),
+      ),
       verify: verifier('bazaar'),
       verifyService: verifier('bazaar-internal'),
     });

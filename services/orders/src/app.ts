@@ -3,8 +3,8 @@ import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import type { OrdersConfig } from './config.js';
 import { checkoutMetrics } from './domain/checkout-metrics.js';
-import type { Collaborators } from './domain/collaborators.js';
 import { problemStatuses } from './domain/errors.js';
+import type { Neighbours } from './domain/ports.js';
 import { startOrderSweeper } from './domain/recover-orders.js';
 import { orderRoutes } from './routes/order-routes.js';
 
@@ -20,7 +20,7 @@ export type OrdersDeps = {
     | 'PENDING_GRACE_SECONDS'
   >;
   db: Pool;
-  services: Collaborators;
+  services: Neighbours;
   verify: TokenVerifier;
 };
 

@@ -3,8 +3,8 @@ import { runDatabaseService } from '@bazaar/service-kit/database-service';
 import { serviceClient } from '@bazaar/service-kit/service-client';
 import { serviceTokenSource } from '@bazaar/service-kit/service-token';
 import { buildApp } from './app.js';
+import { neighbours } from './clients/index.js';
 import { migrationsDirectory, readConfig } from './config.js';
-import { collaborators } from './domain/collaborators.js';
 import { eventHandlers } from './events/index.js';
 
 await runDatabaseService('orders', {
@@ -21,7 +21,7 @@ await runDatabaseService('orders', {
       app: await buildApp({
         config,
         db,
-        services: collaborators({
+        services: neighbours({
           cart: client('cart', config.CART_URL),
           catalog: client('catalog', config.CATALOG_URL),
           inventory: client('inventory', config.INVENTORY_URL),

@@ -9,14 +9,14 @@ import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { migrationsDirectory } from '../src/config.js';
-import type { Collaborators, PaymentState, Refusal } from '../src/domain/collaborators.js';
+import type { Authorization, Neighbours, PaymentState } from '../src/domain/ports.js';
 
 /**
  * Orders alone: its app on a real PostgreSQL, its neighbours (cart, catalog, inventory, payments)
  * stood in for behind the port checkout calls them through, each answering as the test says. The
  * branches here are the ones a whole shop reaches only by luck of timing.
  */
-type Neighbours = Collaborators & {
+type StandIns = Neighbours & {
   /** What each call did, in order: `reserve`, `settlePayment capture`, `giveBackCart`… */
   calls: string[];
   set: (behaviour: Partial<Behaviour>) => void;
@@ -24,13 +24,14 @@ type Neighbours = Collaborators & {
 type Behaviour = {
   active: boolean;
   committed: boolean;
-  authorize: () => Promise<PaymentState | Refusal>;
+  authorize: () => Promise<Authorization>;
   payment: PaymentState | undefined;
 };
 
-const authorized: PaymentState = { status: 'authorized', cardBrand: 'visa', cardLast4: '4242' };
+const payment: PaymentState = { status: 'authorized', cardBrand: 'visa', cardLast4: '4242' };
+const authorized: Authorization = { authorized: true, payment };
 
-function neighbours(): Neighbours {
+function standIns(): StandIns {
   const calls: string[] = [];
   let behaviour: Behaviour = {
     active: true,
@@ -67,7 +68,7 @@ function neighbours(): Neighbours {
     prices: async (skus) => new Map(skus.map((sku) => [sku, price(sku)])),
     reserve: async () => {
       calls.push('reserve');
-      return undefined;
+      return { held: true };
     },
     commitReservation: async () => {
       calls.push('commitReservation');
@@ -92,7 +93,7 @@ function neighbours(): Neighbours {
 
 let database: TestDatabase;
 let tokens: TestTokens;
-let fake: Neighbours;
+let fake: StandIns;
 let app: Awaited<ReturnType<typeof buildApp>>;
 
 /** An orders replica whose sweeper settles checkouts pending for `graceSeconds`. */
@@ -115,7 +116,7 @@ const ordersApp = (graceSeconds: number) =>
 beforeAll(async () => {
   database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
   tokens = await createTestTokens();
-  fake = neighbours();
+  fake = standIns();
   // Its sweeper leaves a checkout alone for a minute: the tests' checkouts end as they would.
   app = await ordersApp(60);
 });
@@ -203,12 +204,9 @@ describe('checkout against stand-ins for its neighbours', () => {
   test('a card number payments refuses as invalid: 400 invalid_card naming payment.cardNumber, nothing held', async () => {
     fake.set({
       authorize: async () => ({
-        status: 400,
-        problem: {
-          code: 'invalid_card',
-          detail: 'The card number is not valid',
-          errors: [{ field: 'card.number', in: 'body', message: 'fails the Luhn check' }],
-        },
+        authorized: false,
+        reason: 'invalid_card',
+        detail: 'The card number is not valid',
       }),
     });
     const { token } = await shopper();
@@ -222,6 +220,20 @@ describe('checkout against stand-ins for its neighbours', () => {
       errors: [{ field: 'payment.cardNumber', in: 'body' }],
     });
     expect(fake.calls).toEqual(expect.arrayContaining(['releaseReservation', 'giveBackCart']));
+  });
+
+  test('payments closed to this order meanwhile (the sweeper settled it without a payment): 409 checkout_interrupted, not a 500', async () => {
+    fake.set({
+      authorize: async () => ({
+        authorized: false,
+        reason: 'closed',
+        detail: 'This order was settled without a payment',
+      }),
+    });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID());
+    expect(answer.statusCode).toBe(409);
+    expect(answer.json()).toMatchObject({ code: 'checkout_interrupted' });
   });
 
   test('a SKU taken off sale since it went into the cart: 422 sku_unavailable, before any order is made', async () => {

@@ -1,8 +1,8 @@
-import type { PricesResponse, SkuPrice } from '@bazaar/contracts/internal-api';
+import type { SkuPrice } from '@bazaar/contracts/internal-api';
 import type { Money } from '@bazaar/contracts/money';
-import type { ServiceClient } from '@bazaar/service-kit/service-client';
 import { type CartLine, type CartOwner, type CartStore, maxQuantity } from './cart.js';
 import { CartError } from './errors.js';
+import type { CatalogPrices } from './ports.js';
 
 export type PricedLine = Omit<SkuPrice, 'price' | 'active'> & {
   quantity: number;
@@ -18,34 +18,18 @@ export type PricedCart = {
   removed: string[];
 };
 
-/** Current prices of `skus` from catalog, keyed by SKU; unknown SKUs are missing. */
-export async function fetchPrices(
-  catalog: ServiceClient,
-  skus: readonly string[],
-): Promise<Map<string, SkuPrice>> {
-  if (skus.length === 0) return new Map();
-  const response = await catalog.call<PricesResponse>({
-    method: 'POST',
-    path: '/internal/prices',
-    body: { skus },
-    idempotent: true,
-  });
-  if (response.status !== 200) throw new Error(`catalog answered ${response.status} for prices`);
-  return new Map(response.body.items.map((item) => [item.sku, item]));
-}
-
 /**
  * Adds a line and answers the cart as it is then, with one call to catalog for the new SKU and the
  * lines already there: unknown or off sale is a 422 naming the field, past the cap a 422 too.
  */
 export async function addToCart(
   store: CartStore,
-  catalog: ServiceClient,
+  catalogPrices: CatalogPrices,
   owner: CartOwner,
   line: CartLine,
 ): Promise<PricedCart> {
   const lines = await store.lines(owner);
-  const prices = await fetchPrices(catalog, [
+  const prices = await catalogPrices([
     ...new Set([...lines.map((existing) => existing.sku), line.sku]),
   ]);
   if (!prices.get(line.sku)?.active) {
@@ -70,14 +54,11 @@ export async function addToCart(
  */
 export async function pricedCart(
   store: CartStore,
-  catalog: ServiceClient,
+  catalogPrices: CatalogPrices,
   owner: CartOwner,
 ): Promise<PricedCart> {
   const lines = await store.lines(owner);
-  const prices = await fetchPrices(
-    catalog,
-    lines.map((line) => line.sku),
-  );
+  const prices = await catalogPrices(lines.map((line) => line.sku));
   return priceLines(store, owner, lines, prices);
 }
 

@@ -2,12 +2,12 @@ import { CartClaim, CheckoutCart, Sku } from '@bazaar/contracts/internal-api';
 import { Money } from '@bazaar/contracts/money';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
-import type { ServiceClient } from '@bazaar/service-kit/service-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type CartOwner, type CartStore, maxQuantity } from '../domain/cart.js';
 import { CartError } from '../domain/errors.js';
 import { guestTokenPattern, newGuestToken } from '../domain/guest-token.js';
+import type { CatalogPrices } from '../domain/ports.js';
 import { addToCart, pricedCart } from '../domain/priced-cart.js';
 
 const cookieName = 'cart_token';
@@ -36,7 +36,7 @@ const Cart = Type.Object({
 
 type Deps = {
   store: CartStore;
-  catalog: ServiceClient;
+  catalogPrices: CatalogPrices;
   verify: TokenVerifier;
   verifyService: TokenVerifier;
   ttlSeconds: number;
@@ -70,7 +70,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
 
   const respond = async (owner: CartOwner | undefined) => {
     if (!owner) return { items: [], itemCount: 0, subtotal: null, removed: [] };
-    const cart = await pricedCart(deps.store, deps.catalog, owner);
+    const cart = await pricedCart(deps.store, deps.catalogPrices, owner);
     return owner.kind === 'guest' ? { ...cart, cartToken: owner.token } : cart;
   };
 
@@ -99,7 +99,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     async (request, reply) => {
       const owner = await ownerOf(request, reply, { create: true });
       if (!owner) throw new Error('a cart owner is always made for a write');
-      const cart = await addToCart(deps.store, deps.catalog, owner, request.body);
+      const cart = await addToCart(deps.store, deps.catalogPrices, owner, request.body);
       return owner.kind === 'guest' ? { ...cart, cartToken: owner.token } : cart;
     },
   );

@@ -7,9 +7,9 @@ import {
   selectOrder,
   selectOrderByKey,
 } from '../store/order-store.js';
-import { type Card, type Collaborators, isRefusal } from './collaborators.js';
 import { OrdersError } from './errors.js';
 import { type OrderFailure, type OrderLine, type ShippingAddress, totals } from './order.js';
+import type { Authorization, Card, Neighbours } from './ports.js';
 import { completeOrder, failOrder } from './settle-order.js';
 
 export type CheckoutRequest = {
@@ -21,7 +21,7 @@ export type CheckoutRequest = {
 
 export type CheckoutDeps = {
   db: Pool;
-  services: Collaborators;
+  services: Neighbours;
   shippingRate: number;
   reservationTtlSeconds: number;
 };
@@ -70,48 +70,54 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
   if (!claim.claimed) {
     return failOrder(deps.db, deps.services, order, 'rejected', cartInCheckout(claim.heldBy));
   }
-  const shortage = await deps.services.reserve(
+  const reservation = await deps.services.reserve(
     order.id,
     quantities(lines),
     deps.reservationTtlSeconds,
   );
-  if (shortage) {
-    const {
-      code,
+  if (!reservation.held) {
+    const { reason, detail, skus, available } = reservation;
+    return failOrder(deps.db, deps.services, order, 'rejected', {
+      code: reason,
       detail,
-      type: _type,
-      title: _title,
-      status: _status,
-      requestId: _id,
-      ...rest
-    } = shortage.problem;
-    return failOrder(deps.db, deps.services, order, 'rejected', { ...rest, code, detail });
-  }
-  const payment = await deps.services.authorize(order.id, order.total, card);
-  if (isRefusal(payment)) {
-    const { code, detail, declineCode, errors } = payment.problem;
-    return failOrder(deps.db, deps.services, order, 'payment_failed', {
-      code,
-      detail,
-      ...(declineCode ? { declineCode } : {}),
-      // The field is the checkout body's, not the payments call's.
-      ...(errors
-        ? {
-            errors: [
-              { field: 'payment.cardNumber', in: 'body', message: 'is not a valid card number' },
-            ],
-          }
-        : {}),
+      skus,
+      ...(available ? { available } : {}),
     });
   }
-  return completeOrder(deps.db, deps.services, order, payment);
+  const authorization = await deps.services.authorize(order.id, order.total, card);
+  if (!authorization.authorized) {
+    return failOrder(deps.db, deps.services, order, 'payment_failed', refused(authorization));
+  }
+  return completeOrder(deps.db, deps.services, order, authorization.payment);
+}
+
+/** What the shopper is told of a payment payments refused. */
+function refused(refusal: Extract<Authorization, { authorized: false }>): OrderFailure {
+  const { reason, detail, declineCode } = refusal;
+  if (reason === 'closed') {
+    // Settled without a payment while this checkout waited: the sweeper's verdict stands.
+    return { code: 'checkout_interrupted', detail };
+  }
+  return {
+    code: reason,
+    detail,
+    ...(declineCode ? { declineCode } : {}),
+    // The field is the checkout body's, not the payments call's.
+    ...(reason === 'invalid_card'
+      ? {
+          errors: [
+            { field: 'payment.cardNumber', in: 'body', message: 'is not a valid card number' },
+          ],
+        }
+      : {}),
+  };
 }
 
 /**
  * The cart's lines at catalog's current prices; an empty cart, one whose lines another checkout
  * has taken, or a SKU off sale ends here, before any order is made.
  */
-async function priceCart(services: Collaborators, userId: string): Promise<OrderLine[]> {
+async function priceCart(services: Neighbours, userId: string): Promise<OrderLine[]> {
   const cart = await services.cart(userId);
   if (cart.lines.length === 0) {
     if (cart.checkoutsInProgress.length > 0) {

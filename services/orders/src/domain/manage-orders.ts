@@ -2,9 +2,9 @@ import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
 import type { Principal } from '@bazaar/service-kit/auth';
 import { type StoredOrder, selectOrder, updateOrderStatus } from '../store/order-store.js';
-import type { Collaborators } from './collaborators.js';
 import { OrdersError } from './errors.js';
 import { assertTransition } from './order.js';
+import type { Neighbours } from './ports.js';
 
 /** The order if `principal` may see it: its owner or an admin. Anyone else learns nothing: 404. */
 export async function visibleOrder(
@@ -26,7 +26,7 @@ export async function visibleOrder(
  */
 export async function cancelOrder(
   db: Pool,
-  services: Collaborators,
+  services: Neighbours,
   principal: Principal,
   orderId: string,
   reason: string,

@@ -2,7 +2,7 @@ import type { Pool } from '@bazaar/db/pool';
 import { runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
 import { claimStalePending, selectOrder } from '../store/order-store.js';
-import type { Collaborators } from './collaborators.js';
+import type { Neighbours } from './ports.js';
 import { completeOrder, failOrder } from './settle-order.js';
 
 /**
@@ -11,7 +11,7 @@ import { completeOrder, failOrder } from './settle-order.js';
  * stock, and payments takes none for it afterwards, though an authorization held up on the way may
  * still arrive. Nothing is charged that the shopper did not see authorized.
  */
-export async function recoverOrder(db: Pool, services: Collaborators, orderId: string) {
+export async function recoverOrder(db: Pool, services: Neighbours, orderId: string) {
   const order = await selectOrder(db, orderId);
   if (order?.status !== 'pending') return order;
   const payment = await services.closePayment(orderId);
@@ -30,7 +30,7 @@ export async function recoverOrder(db: Pool, services: Collaborators, orderId: s
 /** Every `intervalMs`, settles orders pending for longer than `graceSeconds`; returns a stop function. */
 export function startOrderSweeper(
   db: Pool,
-  services: Collaborators,
+  services: Neighbours,
   options: {
     intervalMs: number;
     graceSeconds: number;

@@ -1,8 +1,8 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
 import { type StoredOrder, selectOrder, updateOrderStatus } from '../store/order-store.js';
-import type { Collaborators, PaymentState } from './collaborators.js';
 import type { OrderFailure } from './order.js';
+import type { Neighbours, PaymentState } from './ports.js';
 
 /**
  * The last steps of a checkout, once the card is authorized: the stock leaves the shelf, the money
@@ -11,7 +11,7 @@ import type { OrderFailure } from './order.js';
  */
 export async function completeOrder(
   db: Pool,
-  services: Collaborators,
+  services: Neighbours,
   order: StoredOrder,
   payment: PaymentState,
 ): Promise<StoredOrder> {
@@ -58,7 +58,7 @@ export async function completeOrder(
  */
 export async function failOrder(
   db: Pool,
-  services: Collaborators,
+  services: Neighbours,
   order: StoredOrder,
   status: 'rejected' | 'payment_failed',
   failure: OrderFailure,

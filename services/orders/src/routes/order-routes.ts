@@ -5,9 +5,9 @@ import { decodeCursor, keyShapes, toPage } from '@bazaar/service-kit/keyset-curs
 import { Type } from 'typebox';
 import { type CheckoutDeps, checkout } from '../domain/checkout.js';
 import type { CheckoutMetrics } from '../domain/checkout-metrics.js';
-import type { Collaborators } from '../domain/collaborators.js';
 import { OrdersError } from '../domain/errors.js';
 import { cancelOrder, shipOrder, visibleOrder } from '../domain/manage-orders.js';
+import type { Neighbours } from '../domain/ports.js';
 import { type StoredOrder, selectHistory, selectOrders } from '../store/order-store.js';
 import { CheckoutBody, Order, OrderPage, OrderParams, OrderStatus, PageQuery } from './schemas.js';
 
@@ -44,7 +44,7 @@ function checkoutAnswer(order: StoredOrder) {
 export function orderRoutes(
   app: ServiceApp,
   deps: Omit<CheckoutDeps, 'services'> & {
-    services: Collaborators;
+    services: Neighbours;
     verify: TokenVerifier;
     metrics: CheckoutMetrics;
   },

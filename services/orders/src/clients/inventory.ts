@@ -1,0 +1,54 @@
+import type { ServiceClient } from '@bazaar/service-kit/service-client';
+import type { Neighbours } from '../domain/ports.js';
+import { body, type Problem } from './answers.js';
+
+/** Inventory's internal API: a reservation made, committed when the order is paid, or released. */
+export function inventoryClient(
+  inventory: ServiceClient,
+): Pick<Neighbours, 'reserve' | 'commitReservation' | 'releaseReservation'> {
+  return {
+    reserve: async (orderId, lines, ttlSeconds) => {
+      const response = await inventory.call<Problem>({
+        method: 'POST',
+        path: '/internal/reservations',
+        body: { orderId, lines, ttlSeconds },
+        idempotent: true,
+      });
+      // 409 out of stock, 404 a SKU inventory keeps no stock of.
+      if (response.status === 409 || response.status === 404) {
+        const { code, detail, skus, available } = response.body;
+        return {
+          held: false,
+          reason: code === 'unknown_sku' ? 'unknown_sku' : 'out_of_stock',
+          detail,
+          skus: Array.isArray(skus) ? skus.map(String) : [],
+          ...(available && typeof available === 'object'
+            ? { available: available as Record<string, number> }
+            : {}),
+        };
+      }
+      body(response, 'inventory', 200, 201);
+      return { held: true };
+    },
+    commitReservation: async (orderId) => {
+      const response = await inventory.call({
+        method: 'POST',
+        path: `/internal/reservations/${orderId}/commit`,
+        idempotent: true,
+      });
+      if (response.status === 409) return false;
+      body(response, 'inventory', 200);
+      return true;
+    },
+    releaseReservation: async (orderId) => {
+      const response = await inventory.call({
+        method: 'POST',
+        path: `/internal/reservations/${orderId}/release`,
+        idempotent: true,
+      });
+      // An order that never reserved is recorded released (200); an inventory from before that
+      // answers 404 (a rolling update): nothing to give back either way.
+      body(response, 'inventory', 200, 404);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { ServiceClient } from '@bazaar/service-kit/service-client';
+import type { Authorization, Neighbours, PaymentState } from '../domain/ports.js';
+import { body, type Problem } from './answers.js';
+
+/** Why payments refused an authorization, by its problem's code. */
+const refusals: Record<string, Extract<Authorization, { authorized: false }>['reason']> = {
+  card_declined: 'card_declined',
+  insufficient_funds: 'insufficient_funds',
+  invalid_card: 'invalid_card',
+  order_closed: 'closed',
+};
+
+/** Payments' internal API: an authorization, then its capture, void or refund; or none taken. */
+export function paymentsClient(
+  payments: ServiceClient,
+): Pick<Neighbours, 'authorize' | 'closePayment' | 'settlePayment'> {
+  return {
+    authorize: async (orderId, amount, card) => {
+      const response = await payments.call<PaymentState | Problem>({
+        method: 'POST',
+        path: '/internal/payments',
+        body: { orderId, amount: amount.amount, currency: amount.currency, card },
+        idempotent: true,
+      });
+      const problem = response.body as Problem;
+      const reason = [400, 402, 409].includes(response.status) ? refusals[problem.code] : undefined;
+      if (reason) {
+        return {
+          authorized: false,
+          reason,
+          detail: problem.detail,
+          ...(typeof problem.declineCode === 'string' ? { declineCode: problem.declineCode } : {}),
+        };
+      }
+      return {
+        authorized: true,
+        payment: body(response, 'payments', 200, 201) as PaymentState,
+      };
+    },
+    closePayment: async (orderId) => {
+      const response = await payments.call<PaymentState>({
+        method: 'POST',
+        path: `/internal/payments/${orderId}/close`,
+        idempotent: true,
+      });
+      if (response.status === 204) return undefined;
+      return body(response, 'payments', 200);
+    },
+    settlePayment: async (orderId, action) => {
+      body(
+        await payments.call({
+          method: 'POST',
+          path: `/internal/payments/${orderId}/${action}`,
+          idempotent: true,
+        }),
+        'payments',
+        200,
+      );
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { CheckoutCart, SkuPrice } from '@bazaar/contracts/internal-api';
+import type { Money } from '@bazaar/contracts/money';
+
+export type PaymentState = {
+  status: 'authorized' | 'declined' | 'captured' | 'voided' | 'refunded';
+  cardBrand: string;
+  cardLast4: string;
+};
+export type Card = { number: string } | { token: string };
+
+/** Inventory's answer to a hold: every line held, or none, and why. */
+export type Reservation =
+  | { held: true }
+  | {
+      held: false;
+      reason: 'out_of_stock' | 'unknown_sku';
+      detail: string;
+      skus: string[];
+      /** For `out_of_stock`: what each short SKU has left. */
+      available?: Record<string, number>;
+    };
+
+/** Payments' answer to an authorization: the payment held, or why none was. */
+export type Authorization =
+  | { authorized: true; payment: PaymentState }
+  | {
+      authorized: false;
+      /** `closed`: the order was settled without a payment meanwhile, and takes none now. */
+      reason: 'card_declined' | 'insufficient_funds' | 'invalid_card' | 'closed';
+      detail: string;
+      declineCode?: string;
+    };
+
+/**
+ * The other services checkout talks to, as the domain needs them (`src/clients` speaks HTTP to
+ * them); each call idempotent by order id where it changes anything.
+ */
+export type Neighbours = {
+  cart: (userId: string) => Promise<CheckoutCart>;
+  /**
+   * Takes the order's lines out of the user's cart, so no other checkout can buy them; false when
+   * the cart no longer holds them (another checkout took them), with the orders that did.
+   */
+  claimCart: (
+    userId: string,
+    orderId: string,
+    lines: ReadonlyArray<{ sku: string; quantity: number }>,
+  ) => Promise<{ claimed: true } | { claimed: false; heldBy: string[] }>;
+  /** The order was not placed: what it took from the cart goes back (nothing, if it took nothing). */
+  giveBackCart: (userId: string, orderId: string) => Promise<void>;
+  prices: (skus: readonly string[]) => Promise<Map<string, SkuPrice>>;
+  reserve: (
+    orderId: string,
+    lines: ReadonlyArray<{ sku: string; quantity: number }>,
+    ttlSeconds: number,
+  ) => Promise<Reservation>;
+  /** False when the reservation is no longer held (it expired or was released). */
+  commitReservation: (orderId: string) => Promise<boolean>;
+  releaseReservation: (orderId: string) => Promise<void>;
+  authorize: (orderId: string, amount: Money, card: Card) => Promise<Authorization>;
+  /**
+   * For an order being settled after its checkout was cut off: the payment it has, or none, and
+   * then none can be taken later (an authorization still on its way is refused).
+   */
+  closePayment: (orderId: string) => Promise<PaymentState | undefined>;
+  settlePayment: (orderId: string, action: 'capture' | 'void' | 'refund') => Promise<void>;
+};
