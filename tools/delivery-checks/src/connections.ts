@@ -1,5 +1,5 @@
 import { defaultPoolSize } from '@bazaar/db/pool';
-import { autoscalerOf, type K8sObject } from './kubernetes.js';
+import { type K8sObject, peakReplicas } from './kubernetes.js';
 
 /** The memory of the RDS classes the environments and the capacity plan use, in GiB. */
 const instanceMemoryGiB: Readonly<Record<string, number>> = {
@@ -88,11 +88,7 @@ export function connectionBudget(
       "PgBouncer keeps no prepared statements (max_prepared_statements): catalog's named ones would fail",
     );
   }
-  const peak = (deployment: K8sObject) => {
-    const autoscaler = autoscalerOf(objects, deployment.metadata.name);
-    const surge = Number(deployment.spec.strategy?.rollingUpdate?.maxSurge ?? 1);
-    return (autoscaler?.spec.maxReplicas ?? deployment.spec.replicas ?? 1) + surge;
-  };
+  const peak = (deployment: K8sObject) => peakReplicas(objects, deployment);
   const reads = (deployment: K8sObject, variable: string) =>
     (deployment.spec.template.spec.containers ?? []).some((container: K8sObject) =>
       (container.env ?? []).some((entry: K8sObject) => entry.name === variable),

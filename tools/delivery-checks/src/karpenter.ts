@@ -1,4 +1,4 @@
-import { autoscalerOf, cpuCores, type K8sObject } from './kubernetes.js';
+import { cpuCores, type K8sObject, peakReplicas } from './kubernetes.js';
 import { type Hcl, resources } from './terraform.js';
 
 type Files = Array<{ file: string; hcl: Hcl }>;
@@ -118,10 +118,7 @@ export function karpenterViolations(
     const pod = deployment.spec.template.spec;
     const pool = poolOf(pod);
     if (!pool) continue;
-    const autoscaler = autoscalerOf(bazaar, deployment.metadata.name);
-    const replicas =
-      (autoscaler?.spec.maxReplicas ?? deployment.spec.replicas ?? 1) +
-      (autoscaler ? Number(deployment.spec.strategy?.rollingUpdate?.maxSurge ?? 1) : 0);
+    const replicas = peakReplicas(bazaar, deployment);
     const cpu = pod.containers.reduce(
       (sum: number, container: K8sObject) =>
         sum + cpuCores(container.resources?.requests?.cpu ?? 0),

@@ -58,6 +58,18 @@ function podViolations(where: string, spec: K8sObject, traced = true): string[] 
   return violations;
 }
 
+/** Whether a pod spec spreads its replicas over zones. */
+const spreadsOverZones = (spec: K8sObject) =>
+  (spec.topologySpreadConstraints ?? []).some(
+    (constraint: K8sObject) => constraint.topologyKey === 'topology.kubernetes.io/zone',
+  );
+
+/** The kinds of which no object bears the Deployment's name, one line each. */
+const missing = (objects: readonly K8sObject[], name: string, kinds: readonly string[]) =>
+  kinds
+    .filter((kind) => !named(objects, kind, name))
+    .map((kind) => `Deployment/${name}: no ${kind}`);
+
 function deploymentViolations(objects: readonly K8sObject[], deployment: K8sObject): string[] {
   const name = deployment.metadata.name;
   const where = `Deployment/${name}`;
@@ -74,16 +86,13 @@ function deploymentViolations(objects: readonly K8sObject[], deployment: K8sObje
   if ((spec.terminationGracePeriodSeconds ?? 30) < drainSeconds) {
     violations.push(`${where}: terminationGracePeriodSeconds is shorter than the service's drain`);
   }
-  const zones = (spec.topologySpreadConstraints ?? []).some(
-    (constraint: K8sObject) => constraint.topologyKey === 'topology.kubernetes.io/zone',
-  );
-  if (!zones) violations.push(`${where}: not spread across zones`);
+  if (!spreadsOverZones(spec)) violations.push(`${where}: not spread across zones`);
   if (!spec.serviceAccountName || !named(objects, 'ServiceAccount', spec.serviceAccountName)) {
     violations.push(`${where}: no ServiceAccount of its own`);
   }
-  for (const kind of ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
-    if (!named(objects, kind, name)) violations.push(`${where}: no ${kind}`);
-  }
+  violations.push(
+    ...missing(objects, name, ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']),
+  );
   const scaledBy = autoscalerOf(objects, name);
   if (scaledBy && deployment.spec.replicas !== undefined) {
     violations.push(
@@ -105,16 +114,9 @@ function supportViolations(objects: readonly K8sObject[], deployment: K8sObject)
   const container = spec.containers?.[0] ?? {};
   if (!container.readinessProbe) violations.push(`${where}: no readiness probe`);
   if (!container.livenessProbe) violations.push(`${where}: no liveness probe`);
-  if (
-    !(spec.topologySpreadConstraints ?? []).some(
-      (constraint: K8sObject) => constraint.topologyKey === 'topology.kubernetes.io/zone',
-    )
-  )
-    violations.push(`${where}: not spread across zones`);
+  if (!spreadsOverZones(spec)) violations.push(`${where}: not spread across zones`);
   if ((deployment.spec.replicas ?? 1) < 2) violations.push(`${where}: fewer than 2 replicas`);
-  for (const kind of ['Service', 'PodDisruptionBudget']) {
-    if (!named(objects, kind, name)) violations.push(`${where}: no ${kind}`);
-  }
+  violations.push(...missing(objects, name, ['Service', 'PodDisruptionBudget']));
   return violations;
 }
 

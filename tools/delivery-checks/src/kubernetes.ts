@@ -24,6 +24,15 @@ export const mebibytes = (quantity: unknown): number =>
     ? Number.parseFloat(String(quantity)) * 1024
     : Number.parseFloat(String(quantity));
 
+/** The Argo Rollout that runs a Deployment's pods from its template (`workloadRef`), if one does. */
+export const rolloutOf = (objects: readonly K8sObject[], deployment: string) =>
+  objects.find(
+    (object) =>
+      object.kind === 'Rollout' &&
+      object.spec.workloadRef?.kind === 'Deployment' &&
+      object.spec.workloadRef?.name === deployment,
+  );
+
 /**
  * The HorizontalPodAutoscaler that scales a Deployment's pods, if one does: the Deployment itself,
  * or the Argo Rollout that runs its pods from its template (`workloadRef`).
@@ -32,12 +41,7 @@ export const autoscalerOf = (
   objects: readonly K8sObject[],
   deployment: string,
 ): K8sObject | undefined => {
-  const rollout = objects.find(
-    (object) =>
-      object.kind === 'Rollout' &&
-      object.spec.workloadRef?.kind === 'Deployment' &&
-      object.spec.workloadRef?.name === deployment,
-  );
+  const rollout = rolloutOf(objects, deployment);
   const target = rollout
     ? { kind: 'Rollout', name: rollout.metadata.name }
     : { kind: 'Deployment', name: deployment };
@@ -48,6 +52,18 @@ export const autoscalerOf = (
       object.spec.scaleTargetRef?.name === target.name,
   );
 };
+
+/**
+ * The most pods a Deployment may run at once: its autoscaler's maximum and a rollout's surge pod,
+ * or its fixed replicas. `objects` holds the autoscalers (`deployment` may come from elsewhere).
+ */
+export function peakReplicas(objects: readonly K8sObject[], deployment: K8sObject): number {
+  const autoscaler = autoscalerOf(objects, deployment.metadata.name);
+  if (!autoscaler) return deployment.spec.replicas ?? 1;
+  return (
+    autoscaler.spec.maxReplicas + Number(deployment.spec.strategy?.rollingUpdate?.maxSurge ?? 1)
+  );
+}
 
 export function parseManifests(text: string): K8sObject[] {
   return parseAllDocuments(text)

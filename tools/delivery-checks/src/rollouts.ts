@@ -1,4 +1,4 @@
-import type { K8sObject } from './kubernetes.js';
+import { type K8sObject, rolloutOf } from './kubernetes.js';
 import { serviceCalls } from './kubernetes-policy.js';
 
 type Analysis = { templates?: Array<{ templateName: string }>; args?: Array<{ name: string }> };
@@ -27,21 +27,15 @@ export function rolloutViolations(objects: readonly K8sObject[], prometheus: str
   const rollouts = of('Rollout');
   const templates = of('AnalysisTemplate');
   const services = of('Service');
-  const runnerOf = (deployment: string) =>
-    rollouts.find(
-      (rollout) =>
-        rollout.spec.workloadRef?.kind === 'Deployment' &&
-        rollout.spec.workloadRef?.name === deployment,
-    );
 
   for (const deployment of of('Deployment')) {
     const name = deployment.metadata.name;
     if (!(name in serviceCalls)) continue;
-    if (!runnerOf(name)) violations.push(`Deployment/${name}: no Rollout runs its pods`);
+    if (!rolloutOf(objects, name)) violations.push(`Deployment/${name}: no Rollout runs its pods`);
   }
   for (const autoscaler of of('HorizontalPodAutoscaler')) {
     const target = autoscaler.spec.scaleTargetRef ?? {};
-    const runner = target.kind === 'Deployment' ? runnerOf(target.name) : undefined;
+    const runner = target.kind === 'Deployment' ? rolloutOf(objects, target.name) : undefined;
     if (runner) {
       violations.push(
         `HorizontalPodAutoscaler/${autoscaler.metadata.name}: scales Deployment/${target.name}, whose pods Rollout/${runner.metadata.name} runs`,
