@@ -43,12 +43,15 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
     shippingRate: config.SHIPPING_FLAT_RATE,
     reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
   });
-  const stopSweeper = startOrderSweeper(db, services, {
-    onSettled: metrics.recovered,
-    intervalMs: config.ORDER_SWEEP_INTERVAL_MS,
-    graceSeconds: config.PENDING_GRACE_SECONDS,
-    log: app.log,
-  });
+  const stopSweeper = startOrderSweeper(
+    { db, services, reservationTtlSeconds: config.RESERVATION_TTL_SECONDS },
+    {
+      onRecovered: metrics.recovered,
+      intervalMs: config.ORDER_SWEEP_INTERVAL_MS,
+      graceSeconds: config.PENDING_GRACE_SECONDS,
+      log: app.log,
+    },
+  );
   app.addHook('onClose', stopSweeper);
   return app;
 }

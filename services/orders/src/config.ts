@@ -41,7 +41,7 @@ const OrdersConfig = Type.Object({
   PENDING_GRACE_SECONDS: Type.Integer({
     default: 30,
     minimum: 1,
-    description: 'seconds a checkout may stay pending before the sweeper settles it',
+    description: 'seconds a checkout may stay pending before the sweeper recovers it',
   }),
 });
 

@@ -17,7 +17,7 @@ import type { Authorization, Neighbours, PaymentState } from '../src/domain/port
  * branches here are the ones a whole shop reaches only by luck of timing.
  */
 type StandIns = Neighbours & {
-  /** What each call did, in order: `reserve`, `settlePayment capture`, `giveBackCart`… */
+  /** What each call did, in order: `reserve`, `capturePayment`, `giveBackCart`… */
   calls: string[];
   set: (behaviour: Partial<Behaviour>) => void;
 };
@@ -85,8 +85,14 @@ function standIns(): StandIns {
       calls.push('closePayment');
       return behaviour.payment;
     },
-    settlePayment: async (_orderId, action) => {
-      calls.push(`settlePayment ${action}`);
+    capturePayment: async () => {
+      calls.push('capturePayment');
+    },
+    voidPayment: async () => {
+      calls.push('voidPayment');
+    },
+    refundPayment: async () => {
+      calls.push('refundPayment');
     },
   };
 }
@@ -96,7 +102,7 @@ let tokens: TestTokens;
 let fake: StandIns;
 let app: Awaited<ReturnType<typeof buildApp>>;
 
-/** An orders replica whose sweeper settles checkouts pending for `graceSeconds`. */
+/** An orders replica whose sweeper recovers checkouts pending for `graceSeconds`. */
 const ordersApp = (graceSeconds: number) =>
   buildApp({
     config: {
@@ -169,10 +175,16 @@ describe('checkout against stand-ins for its neighbours', () => {
     const answer = await checkout(token, randomUUID());
     expect(answer.statusCode).toBe(409);
     expect(answer.json()).toMatchObject({ code: 'reservation_expired' });
-    expect(fake.calls).toEqual(
-      expect.arrayContaining(['settlePayment void', 'releaseReservation', 'giveBackCart']),
-    );
-    expect(fake.calls).not.toContain('settlePayment capture');
+    // What was done is undone newest first, and nothing is captured.
+    expect(fake.calls).toEqual([
+      'claimCart',
+      'reserve',
+      'authorize',
+      'commitReservation',
+      'voidPayment',
+      'releaseReservation',
+      'giveBackCart',
+    ]);
     expect((await ordersOf(token)).map((order) => order.status)).toEqual(['rejected']);
   });
 
@@ -222,12 +234,12 @@ describe('checkout against stand-ins for its neighbours', () => {
     expect(fake.calls).toEqual(expect.arrayContaining(['releaseReservation', 'giveBackCart']));
   });
 
-  test('payments closed to this order meanwhile (the sweeper settled it without a payment): 409 checkout_interrupted, not a 500', async () => {
+  test('payments closed to this order meanwhile (the sweeper recovered it without a payment): 409 checkout_interrupted, not a 500', async () => {
     fake.set({
       authorize: async () => ({
         authorized: false,
         reason: 'closed',
-        detail: 'This order was settled without a payment',
+        detail: 'This order was closed without a payment',
       }),
     });
     const { token } = await shopper();
@@ -259,16 +271,18 @@ describe('checkout against stand-ins for its neighbours', () => {
     // Another replica, whose sweeper takes checkouts pending for a second.
     const sweeping = await ordersApp(1);
     try {
-      const settled = await waitFor(
+      const recovered = await waitFor(
         () => ordersOf(token),
         (orders) => orders[0]?.status !== 'pending',
         { timeoutMs: 10_000 },
       );
-      expect(settled.map((order) => order.status)).toEqual(['confirmed']);
+      expect(recovered.map((order) => order.status)).toEqual(['confirmed']);
     } finally {
       await sweeping.close();
     }
     expect(fake.calls).toContain('closePayment');
-    expect(fake.calls.filter((call) => call.startsWith('settlePayment'))).toEqual([]);
+    expect(
+      fake.calls.filter((call) => call.endsWith('Payment') && call !== 'closePayment'),
+    ).toEqual([]);
   });
 });

@@ -54,7 +54,7 @@ function authorize(
   });
 }
 
-function settle(orderId: string, action: 'capture' | 'void' | 'refund') {
+function act(orderId: string, action: 'capture' | 'void' | 'refund') {
   return app.inject({
     method: 'POST',
     url: `/internal/payments/${orderId}/${action}`,
@@ -140,24 +140,24 @@ describe('capture, void and refund', () => {
   test('capture then refund; each again changes nothing; a refund is announced once', async () => {
     const orderId = randomUUID();
     await authorize({ token: 'tok_visa' }, orderId);
-    expect((await settle(orderId, 'capture')).json().status).toBe('captured');
-    expect((await settle(orderId, 'capture')).json().status).toBe('captured');
-    expect((await settle(orderId, 'refund')).json().status).toBe('refunded');
-    expect((await settle(orderId, 'refund')).json().status).toBe('refunded');
+    expect((await act(orderId, 'capture')).json().status).toBe('captured');
+    expect((await act(orderId, 'capture')).json().status).toBe('captured');
+    expect((await act(orderId, 'refund')).json().status).toBe('refunded');
+    expect((await act(orderId, 'refund')).json().status).toBe('refunded');
     expect(await outbox(orderId)).toEqual(['payment.authorized.v1', 'payment.refunded.v1']);
   });
 
   test('a refund of a payment only authorized voids it; a voided one cannot be captured', async () => {
     const orderId = randomUUID();
     await authorize({ token: 'tok_visa' }, orderId);
-    expect((await settle(orderId, 'refund')).json().status).toBe('voided');
-    const capture = await settle(orderId, 'capture');
+    expect((await act(orderId, 'refund')).json().status).toBe('voided');
+    const capture = await act(orderId, 'capture');
     expect(capture.statusCode).toBe(409);
     expect(capture.json().code).toBe('invalid_payment_state');
   });
 
   test('an order without a payment is a 404', async () => {
-    expect((await settle(randomUUID(), 'void')).statusCode).toBe(404);
+    expect((await act(randomUUID(), 'void')).statusCode).toBe(404);
   });
 });
 
@@ -174,7 +174,7 @@ describe('POST /api/payments/webhooks/test', () => {
   async function capturedOrder() {
     const orderId = randomUUID();
     await authorize({ token: 'tok_visa' }, orderId);
-    await settle(orderId, 'capture');
+    await act(orderId, 'capture');
     return orderId;
   }
 
@@ -254,7 +254,7 @@ describe('closing an order to payment (orders settling a checkout it lost track 
     const closed = await close(orderId);
     expect(closed.statusCode).toBe(200);
     expect(closed.json()).toMatchObject({ orderId, status: 'authorized' });
-    expect((await settle(orderId, 'capture')).json()).toMatchObject({ status: 'captured' });
+    expect((await act(orderId, 'capture')).json()).toMatchObject({ status: 'captured' });
   });
 
   test('an authorization and a close racing: whichever lands first decides, never both', async () => {

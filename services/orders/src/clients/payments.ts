@@ -13,7 +13,21 @@ const refusals: Record<string, Extract<Authorization, { authorized: false }>['re
 /** Payments' internal API: an authorization, then its capture, void or refund; or none taken. */
 export function paymentsClient(
   payments: ServiceClient,
-): Pick<Neighbours, 'authorize' | 'closePayment' | 'settlePayment'> {
+): Pick<
+  Neighbours,
+  'authorize' | 'closePayment' | 'capturePayment' | 'voidPayment' | 'refundPayment'
+> {
+  const act = (action: 'capture' | 'void' | 'refund') => async (orderId: string) => {
+    body(
+      await payments.call({
+        method: 'POST',
+        path: `/internal/payments/${orderId}/${action}`,
+        idempotent: true,
+      }),
+      'payments',
+      200,
+    );
+  };
   return {
     authorize: async (orderId, amount, card) => {
       const response = await payments.call<PaymentState | Problem>({
@@ -46,16 +60,8 @@ export function paymentsClient(
       if (response.status === 204) return undefined;
       return body(response, 'payments', 200);
     },
-    settlePayment: async (orderId, action) => {
-      body(
-        await payments.call({
-          method: 'POST',
-          path: `/internal/payments/${orderId}/${action}`,
-          idempotent: true,
-        }),
-        'payments',
-        200,
-      );
-    },
+    capturePayment: act('capture'),
+    voidPayment: act('void'),
+    refundPayment: act('refund'),
   };
 }

@@ -26,7 +26,7 @@ export function checkoutMetrics(registry: Registry) {
   });
   const recovered = new Counter({
     name: 'bazaar_checkouts_recovered_total',
-    help: 'Checkouts a crash left pending that the sweeper settled, by the status it gave them.',
+    help: 'Checkouts a crash left pending that the sweeper recovered, by the status it gave them.',
     labelNames: ['status'],
     registers: [registry],
   });

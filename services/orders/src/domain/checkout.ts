@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool } from '@bazaar/db/pool';
 import {
   insertOrder,
   type StoredOrder,
@@ -8,9 +7,9 @@ import {
   selectOrderByKey,
 } from '../store/order-store.js';
 import { OrdersError } from './errors.js';
-import { type OrderFailure, type OrderLine, type ShippingAddress, totals } from './order.js';
-import type { Authorization, Card, Neighbours } from './ports.js';
-import { completeOrder, failOrder } from './settle-order.js';
+import { type OrderLine, type ShippingAddress, totals } from './order.js';
+import { cartInCheckout, runOrderSaga, type SagaDeps } from './order-saga.js';
+import type { Card, Neighbours } from './ports.js';
 
 export type CheckoutRequest = {
   user: { id: string; email: string };
@@ -19,12 +18,7 @@ export type CheckoutRequest = {
   payment: { method: 'card'; cardNumber?: string | undefined; token?: string | undefined };
 };
 
-export type CheckoutDeps = {
-  db: Pool;
-  services: Neighbours;
-  shippingRate: number;
-  reservationTtlSeconds: number;
-};
+export type CheckoutDeps = SagaDeps & { shippingRate: number };
 
 /**
  * How long a repeated request waits for the first to finish: well inside the gateway's upstream
@@ -33,8 +27,9 @@ export type CheckoutDeps = {
 const repeatWaitMs = 5000;
 
 /**
- * The checkout saga (docs: ARCHITECTURE, Checkout). Returns the order in its final status; what the
- * shopper is told follows from it (`checkoutAnswer`), so a repeated request gets the same answer.
+ * A checkout: the order priced from the cart and recorded under its key, then the saga run
+ * (`order-saga.ts`). Returns the order in its final status; what the shopper is told follows from
+ * it (`checkoutAnswer`), so a repeated request gets the same answer.
  */
 export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Promise<StoredOrder> {
   const card = cardOf(request.payment);
@@ -63,54 +58,7 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
   }
   const order = await selectOrder(deps.db, orderId);
   if (!order) throw new Error(`order ${orderId} vanished`);
-
-  // The lines leave the cart before anything is held or charged: a second checkout of the same
-  // cart (a double click, another tab, a retry under a new key) finds them gone.
-  const claim = await deps.services.claimCart(order.userId, order.id, quantities(lines));
-  if (!claim.claimed) {
-    return failOrder(deps.db, deps.services, order, 'rejected', cartInCheckout(claim.heldBy));
-  }
-  const reservation = await deps.services.reserve(
-    order.id,
-    quantities(lines),
-    deps.reservationTtlSeconds,
-  );
-  if (!reservation.held) {
-    const { reason, detail, skus, available } = reservation;
-    return failOrder(deps.db, deps.services, order, 'rejected', {
-      code: reason,
-      detail,
-      skus,
-      ...(available ? { available } : {}),
-    });
-  }
-  const authorization = await deps.services.authorize(order.id, order.total, card);
-  if (!authorization.authorized) {
-    return failOrder(deps.db, deps.services, order, 'payment_failed', refused(authorization));
-  }
-  return completeOrder(deps.db, deps.services, order, authorization.payment);
-}
-
-/** What the shopper is told of a payment payments refused. */
-function refused(refusal: Extract<Authorization, { authorized: false }>): OrderFailure {
-  const { reason, detail, declineCode } = refusal;
-  if (reason === 'closed') {
-    // Settled without a payment while this checkout waited: the sweeper's verdict stands.
-    return { code: 'checkout_interrupted', detail };
-  }
-  return {
-    code: reason,
-    detail,
-    ...(declineCode ? { declineCode } : {}),
-    // The field is the checkout body's, not the payments call's.
-    ...(reason === 'invalid_card'
-      ? {
-          errors: [
-            { field: 'payment.cardNumber', in: 'body', message: 'is not a valid card number' },
-          ],
-        }
-      : {}),
-  };
+  return runOrderSaga({ ...deps, order, card });
 }
 
 /**
@@ -136,25 +84,6 @@ async function priceCart(services: Neighbours, userId: string): Promise<OrderLin
     const price = prices.get(line.sku) as NonNullable<ReturnType<typeof prices.get>>;
     return { sku: line.sku, name: price.name, quantity: line.quantity, unitPrice: price.price };
   });
-}
-
-function quantities(lines: readonly OrderLine[]): Array<{ sku: string; quantity: number }> {
-  return lines.map(({ sku, quantity }) => ({ sku, quantity }));
-}
-
-/** Another checkout of the same cart holds its lines: the shopper should look at that order. */
-function cartInCheckout(orderIds: readonly string[]): OrderFailure {
-  const [first] = orderIds;
-  return first
-    ? {
-        code: 'cart_in_checkout',
-        detail: `This cart is already being checked out (order ${first}); its contents can be bought once`,
-        checkoutOrderId: first,
-      }
-    : {
-        code: 'cart_in_checkout',
-        detail: 'This cart changed while it was being checked out; review it and try again',
-      };
 }
 
 /** The first request's order, once it finished; a different body under the same key is refused. */

@@ -4,7 +4,8 @@ import type { Principal } from '@bazaar/service-kit/auth';
 import { type StoredOrder, selectOrder, updateOrderStatus } from '../store/order-store.js';
 import { OrdersError } from './errors.js';
 import { assertTransition } from './order.js';
-import type { Neighbours } from './ports.js';
+import { orderSteps, type SagaDeps } from './order-saga.js';
+import { undoBetween } from './saga.js';
 
 /** The order if `principal` may see it: its owner or an admin. Anyone else learns nothing: 404. */
 export async function visibleOrder(
@@ -20,17 +21,17 @@ export async function visibleOrder(
 }
 
 /**
- * Cancels a confirmed order: the money goes back, the stock returns to the shelf, then the order is
- * cancelled and `order.cancelled.v1` written. Each step is idempotent: a cancel interrupted halfway
- * is finished by cancelling again.
+ * Cancels a confirmed order: its saga's capture and stock are undone (the money goes back, the
+ * stock returns to the shelf), then the order is cancelled and `order.cancelled.v1` written. Each
+ * step is idempotent: a cancel interrupted halfway is finished by cancelling again.
  */
 export async function cancelOrder(
-  db: Pool,
-  services: Neighbours,
+  deps: SagaDeps,
   principal: Principal,
   orderId: string,
   reason: string,
 ): Promise<StoredOrder> {
+  const { db } = deps;
   const order = await visibleOrder(db, principal, orderId);
   if (order.status === 'cancelled') return order;
   assertTransition(order.status, 'cancelled');
@@ -40,12 +41,14 @@ export async function cancelOrder(
       orderStatus: order.status,
     });
   }
-  await services.settlePayment(order.id, 'refund');
-  await services.releaseReservation(order.id);
+  await undoBetween(
+    orderSteps,
+    { ...deps, order },
+    { first: 'commit stock', last: 'capture payment' },
+  );
   await withTransaction(db, async (trx) => {
     if (
       !(await updateOrderStatus(trx, order.id, {
-        from: ['confirmed', 'refunded'],
         to: 'cancelled',
         failure: { code: 'cancelled', detail: reason },
       }))
@@ -71,7 +74,7 @@ export async function shipOrder(
     const order = await selectOrder(trx, orderId, { forUpdate: true });
     if (!order) throw new OrdersError('not_found', `There is no order ${orderId}`);
     assertTransition(order.status, 'shipped');
-    await updateOrderStatus(trx, orderId, { from: 'confirmed', to: 'shipped', shipment });
+    await updateOrderStatus(trx, orderId, { to: 'shipped', shipment });
     await addToOutbox(trx, {
       type: 'order.shipped.v1',
       subject: orderId,

@@ -53,6 +53,11 @@ const next: Record<OrderStatus, readonly OrderStatus[]> = {
   cancelled: [],
 };
 
+/** The statuses an order may be in to become `to`. */
+export function statusesBefore(to: OrderStatus): OrderStatus[] {
+  return (Object.keys(next) as OrderStatus[]).filter((from) => next[from].includes(to));
+}
+
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!next[from].includes(to)) {
     throw new OrdersError('invalid_transition', `A ${from} order cannot become ${to}`, {

@@ -25,7 +25,7 @@ export type Authorization =
   | { authorized: true; payment: PaymentState }
   | {
       authorized: false;
-      /** `closed`: the order was settled without a payment meanwhile, and takes none now. */
+      /** `closed`: the order was recovered without a payment meanwhile, and takes none now. */
       reason: 'card_declined' | 'insufficient_funds' | 'invalid_card' | 'closed';
       detail: string;
       declineCode?: string;
@@ -59,9 +59,13 @@ export type Neighbours = {
   releaseReservation: (orderId: string) => Promise<void>;
   authorize: (orderId: string, amount: Money, card: Card) => Promise<Authorization>;
   /**
-   * For an order being settled after its checkout was cut off: the payment it has, or none, and
+   * For an order being recovered after its checkout was cut off: the payment it has, or none, and
    * then none can be taken later (an authorization still on its way is refused).
    */
   closePayment: (orderId: string) => Promise<PaymentState | undefined>;
-  settlePayment: (orderId: string, action: 'capture' | 'void' | 'refund') => Promise<void>;
+  capturePayment: (orderId: string) => Promise<void>;
+  /** Lets an authorization go without taking the money. */
+  voidPayment: (orderId: string) => Promise<void>;
+  /** Gives captured money back (an authorization only held is voided). */
+  refundPayment: (orderId: string) => Promise<void>;
 };

@@ -29,6 +29,6 @@ export const eventHandlers: EventHandlers = {
   'payment.refunded.v1': async (trx, event) => {
     await recordInHistory(trx, event);
     const { orderId } = event.data;
-    await updateOrderStatus(trx, orderId, { from: ['confirmed', 'shipped'], to: 'refunded' });
+    await updateOrderStatus(trx, orderId, { to: 'refunded' });
   },
 };

@@ -7,7 +7,6 @@ import { type CheckoutDeps, checkout } from '../domain/checkout.js';
 import type { CheckoutMetrics } from '../domain/checkout-metrics.js';
 import { OrdersError } from '../domain/errors.js';
 import { cancelOrder, shipOrder, visibleOrder } from '../domain/manage-orders.js';
-import type { Neighbours } from '../domain/ports.js';
 import { type StoredOrder, selectHistory, selectOrders } from '../store/order-store.js';
 import { CheckoutBody, Order, OrderPage, OrderParams, OrderStatus, PageQuery } from './schemas.js';
 
@@ -43,8 +42,7 @@ function checkoutAnswer(order: StoredOrder) {
 
 export function orderRoutes(
   app: ServiceApp,
-  deps: Omit<CheckoutDeps, 'services'> & {
-    services: Neighbours;
+  deps: CheckoutDeps & {
     verify: TokenVerifier;
     metrics: CheckoutMetrics;
   },
@@ -157,9 +155,7 @@ export function orderRoutes(
       if (!principal) throw new Error('runs after authentication');
       const reason =
         principal.role === 'admin' ? 'cancelled by the shop' : 'cancelled by the customer';
-      return publicOrder(
-        await cancelOrder(deps.db, deps.services, principal, request.params.id, reason),
-      );
+      return publicOrder(await cancelOrder(deps, principal, request.params.id, reason));
     },
   );
 

@@ -1,12 +1,13 @@
 import type { Queryable } from '@bazaar/db/pool';
 import { SqlParams } from '@bazaar/db/sql-params';
 import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
-import type {
-  Order,
-  OrderFailure,
-  OrderLine,
-  OrderStatus,
-  ShippingAddress,
+import {
+  type Order,
+  type OrderFailure,
+  type OrderLine,
+  type OrderStatus,
+  type ShippingAddress,
+  statusesBefore,
 } from '../domain/order.js';
 
 type OrderRow = {
@@ -179,16 +180,14 @@ export async function selectOrders(
 }
 
 /**
- * Moves an order on, only from the status it is expected in, and notes it in its history, in one
- * statement; returns false when another process moved it first (the checkout and the sweeper may
- * race: one of them wins, once).
+ * Moves an order on, only from a status the status machine (`order.ts`) lets it leave for `to`,
+ * and notes it in its history, in one statement; returns false when the order is in no such status
+ * (another process moved it first: the checkout and the sweeper may race, one of them wins, once).
  */
 export async function updateOrderStatus(
   db: Queryable,
   id: string,
   change: {
-    /** The status, or one of the statuses, the order must be in. */
-    from: OrderStatus | readonly OrderStatus[];
     to: OrderStatus;
     payment?: Order['payment'];
     failure?: OrderFailure;
@@ -205,7 +204,7 @@ export async function updateOrderStatus(
      INSERT INTO order_history (order_id, entry, detail) SELECT id, $3, $8 FROM changed`,
     [
       id,
-      typeof change.from === 'string' ? [change.from] : change.from,
+      statusesBefore(change.to),
       change.to,
       change.payment ?? null,
       change.failure ?? null,

@@ -113,7 +113,7 @@ export type PaymentAction = keyof typeof transitions;
  * Captures, voids or refunds the payment of an order. A refund of a payment that was only
  * authorized voids it: the shopper gets the hold back either way.
  */
-export async function settlePayment(
+export async function performPaymentAction(
   db: Pool,
   orderId: string,
   action: PaymentAction,

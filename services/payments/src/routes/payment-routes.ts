@@ -9,7 +9,7 @@ import {
   authorizePayment,
   closeOrderPayment,
   type PaymentAction,
-  settlePayment,
+  performPaymentAction,
 } from '../domain/manage-payments.js';
 import type { Payment as PaymentRecord } from '../domain/payment.js';
 import { OrderParams, Payment } from './schemas.js';
@@ -114,7 +114,7 @@ export function paymentRoutes(
           response: { 200: Payment },
         },
       },
-      async (request) => settlePayment(deps.db, request.params.orderId, action),
+      async (request) => performPaymentAction(deps.db, request.params.orderId, action),
     );
   }
 }

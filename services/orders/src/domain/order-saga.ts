@@ -1,0 +1,210 @@
+import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { addToOutbox } from '@bazaar/events/outbox';
+import { type StoredOrder, selectOrder, updateOrderStatus } from '../store/order-store.js';
+import type { OrderFailure, OrderLine } from './order.js';
+import type { Authorization, Card, Neighbours, PaymentState } from './ports.js';
+import { runSaga, type Step } from './saga.js';
+
+export type SagaDeps = { db: Pool; services: Neighbours; reservationTtlSeconds: number };
+
+export type OrderSaga = SagaDeps & {
+  order: StoredOrder;
+  /** The shopper's card; none when the sweeper recovers an order, which takes what payments has. */
+  card?: Card;
+  /** The order's payment, once taken. */
+  payment?: PaymentState;
+};
+
+/** How a pending order ends when a step cannot go on. */
+type Ending = { status: 'rejected' | 'payment_failed'; failure: OrderFailure };
+
+/**
+ * The checkout saga (docs: ARCHITECTURE, Checkout), each step beside what undoes it. Every step is
+ * idempotent by order id, so the checkout and the recovery sweeper may both run it.
+ */
+export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
+  {
+    // The lines leave the cart before anything is held or charged: a second checkout of the same
+    // cart (a double click, another tab, a retry under a new key) finds them gone.
+    name: 'claim cart',
+    run: async ({ services, order }) => {
+      const claim = await services.claimCart(order.userId, order.id, quantities(order.lines));
+      return claim.claimed
+        ? undefined
+        : { status: 'rejected', failure: cartInCheckout(claim.heldBy) };
+    },
+    undo: ({ services, order }) => services.giveBackCart(order.userId, order.id),
+  },
+  {
+    name: 'reserve stock',
+    run: async ({ services, order, reservationTtlSeconds }) => {
+      const reservation = await services.reserve(
+        order.id,
+        quantities(order.lines),
+        reservationTtlSeconds,
+      );
+      if (reservation.held) return undefined;
+      const { reason, detail, skus, available } = reservation;
+      return {
+        status: 'rejected',
+        failure: { code: reason, detail, skus, ...(available ? { available } : {}) },
+      };
+    },
+    undo: ({ services, order }) => services.releaseReservation(order.id),
+  },
+  {
+    name: 'take payment',
+    run: async (saga) => {
+      const { services, order, card } = saga;
+      if (!card) return recoveredPayment(saga, await services.closePayment(order.id));
+      const authorization = await services.authorize(order.id, order.total, card);
+      if (!authorization.authorized) {
+        return { status: 'payment_failed', failure: refused(authorization) };
+      }
+      saga.payment = authorization.payment;
+      return undefined;
+    },
+    undo: ({ services, order, payment }) =>
+      payment?.status === 'captured'
+        ? services.refundPayment(order.id)
+        : services.voidPayment(order.id),
+  },
+  {
+    // The hold may have run out while the card was being charged: give the money back rather
+    // than oversell.
+    name: 'commit stock',
+    run: async ({ services, order }) =>
+      (await services.commitReservation(order.id))
+        ? undefined
+        : {
+            status: 'rejected',
+            failure: {
+              code: 'reservation_expired',
+              detail: 'The stock held for this order was released before payment completed',
+            },
+          },
+    // Committed stock released goes back on the shelf.
+    undo: ({ services, order }) => services.releaseReservation(order.id),
+  },
+  {
+    name: 'capture payment',
+    run: async ({ services, order, payment }) => {
+      if (payment?.status === 'authorized') await services.capturePayment(order.id);
+      return undefined;
+    },
+    undo: ({ services, order }) => services.refundPayment(order.id),
+  },
+  {
+    name: 'confirm order',
+    run: async ({ db, order, payment }) => {
+      await withTransaction(db, async (trx) => {
+        const confirmed = await updateOrderStatus(trx, order.id, {
+          to: 'confirmed',
+          ...(payment
+            ? { payment: { method: 'card', brand: payment.cardBrand, last4: payment.cardLast4 } }
+            : {}),
+        });
+        // The sweeper or the checkout confirmed it first: that one wrote the event.
+        if (!confirmed) return;
+        await addToOutbox(trx, {
+          type: 'order.confirmed.v1',
+          subject: order.id,
+          data: {
+            orderId: order.id,
+            userId: order.userId,
+            email: order.email,
+            lines: order.lines.map(({ sku, name, quantity, unitPrice }) => ({
+              sku,
+              name,
+              quantity,
+              unitPrice,
+            })),
+            total: order.total,
+          },
+        });
+      });
+      return undefined;
+    },
+  },
+];
+
+/**
+ * Runs the saga for a pending order, from the start or from `resumeAt`, and returns the order as it
+ * ended. A failed order is recorded only once what it held went back, so that a crash in between
+ * leaves it pending for the sweeper, not failed with stock held.
+ */
+export async function runOrderSaga(saga: OrderSaga, resumeAt?: string): Promise<StoredOrder> {
+  const outcome = await runSaga(orderSteps, saga, resumeAt);
+  if (!outcome.completed) {
+    await updateOrderStatus(saga.db, saga.order.id, {
+      to: outcome.failure.status,
+      failure: outcome.failure.failure,
+    });
+  }
+  const order = await selectOrder(saga.db, saga.order.id);
+  if (!order) throw new Error(`order ${saga.order.id} vanished`);
+  return order;
+}
+
+/**
+ * The payment a recovered order has, by what payments knows of it: one held or taken goes on to
+ * the stock; none, or a declined or released one, ends the order, and payments takes none for it
+ * afterwards. Nothing is charged that the shopper did not see authorized.
+ */
+function recoveredPayment(saga: OrderSaga, payment: PaymentState | undefined): Ending | undefined {
+  if (payment?.status === 'authorized' || payment?.status === 'captured') {
+    saga.payment = payment;
+    return undefined;
+  }
+  return {
+    status: 'payment_failed',
+    failure:
+      payment?.status === 'declined'
+        ? { code: 'card_declined', detail: 'The card was declined' }
+        : {
+            code: 'checkout_interrupted',
+            detail: 'The checkout was interrupted before payment; nothing was charged',
+          },
+  };
+}
+
+/** What the shopper is told of a payment payments refused. */
+function refused(refusal: Extract<Authorization, { authorized: false }>): OrderFailure {
+  const { reason, detail, declineCode } = refusal;
+  if (reason === 'closed') {
+    // Recovered without a payment while this checkout waited: the sweeper's verdict stands.
+    return { code: 'checkout_interrupted', detail };
+  }
+  return {
+    code: reason,
+    detail,
+    ...(declineCode ? { declineCode } : {}),
+    // The field is the checkout body's, not the payments call's.
+    ...(reason === 'invalid_card'
+      ? {
+          errors: [
+            { field: 'payment.cardNumber', in: 'body', message: 'is not a valid card number' },
+          ],
+        }
+      : {}),
+  };
+}
+
+/** Another checkout of the same cart holds its lines: the shopper should look at that order. */
+export function cartInCheckout(orderIds: readonly string[]): OrderFailure {
+  const [first] = orderIds;
+  return first
+    ? {
+        code: 'cart_in_checkout',
+        detail: `This cart is already being checked out (order ${first}); its contents can be bought once`,
+        checkoutOrderId: first,
+      }
+    : {
+        code: 'cart_in_checkout',
+        detail: 'This cart changed while it was being checked out; review it and try again',
+      };
+}
+
+function quantities(lines: readonly OrderLine[]): Array<{ sku: string; quantity: number }> {
+  return lines.map(({ sku, quantity }) => ({ sku, quantity }));
+}
