@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are read as plain data and checked field by field
+type Field = any;
 export type K8sObject = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; [key: string]: any };
-  [key: string]: any;
+  metadata: { name: string; [key: string]: Field };
+  [key: string]: Field;
 };
 
 /** The objects `kubectl kustomize <directory>` renders. */
