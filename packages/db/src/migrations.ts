@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 
 /** The database and this code disagree about the schema; the process must not start. */
@@ -15,12 +17,16 @@ const fileNamePattern = /^\d{4}_[a-z0-9_]+\.sql$/;
 const migrationLockKey = 7_265_611;
 
 /**
- * Applies the pending `NNNN_name.sql` files of `directory`, each in its own transaction, under an
+ * Applies the pending `NNNN_name.sql` files of `sets`, each in its own transaction, under an
  * advisory lock so two migrators never race. Refuses an edited or an unknown applied migration.
  * Returns the names it applied.
+ *
+ * The first set is the database's own, its migrations named by their files; the others are shared
+ * by several databases (the event tables every service keeps alike), named `<set>/<file>` after
+ * their directory, and applied after the own set's.
  */
-export async function migrate(pool: pg.Pool, directory: URL): Promise<string[]> {
-  const migrations = await readMigrations(directory);
+export async function migrate(pool: pg.Pool, sets: readonly URL[]): Promise<string[]> {
+  const migrations = await readMigrations(sets);
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
@@ -38,9 +44,9 @@ export async function migrate(pool: pg.Pool, directory: URL): Promise<string[]> 
   }
 }
 
-/** Refuses to go on unless the database holds exactly the migrations of `directory`. */
-export async function assertMigrated(pool: pg.Pool, directory: URL): Promise<void> {
-  const migrations = await readMigrations(directory);
+/** Refuses to go on unless the database holds exactly the migrations of `sets`. */
+export async function assertMigrated(pool: pg.Pool, sets: readonly URL[]): Promise<void> {
+  const migrations = await readMigrations(sets);
   const { rows } = await pool.query<{ exists: boolean }>(
     `SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`,
   );
@@ -53,17 +59,26 @@ export async function assertMigrated(pool: pg.Pool, directory: URL): Promise<voi
   }
 }
 
-async function readMigrations(directory: URL): Promise<Migration[]> {
-  const names = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
-  return Promise.all(
-    names.map(async (name) => {
-      if (!fileNamePattern.test(name)) {
-        throw new MigrationError(`migration file ${name} is not named like 0001_create_table.sql`);
-      }
-      const sql = await readFile(new URL(name, directory), 'utf8');
-      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+async function readMigrations(sets: readonly URL[]): Promise<Migration[]> {
+  const read = await Promise.all(
+    sets.map(async (directory, index) => {
+      const prefix = index === 0 ? '' : `${basename(fileURLToPath(directory))}/`;
+      const files = (await readdir(directory)).filter((file) => file.endsWith('.sql')).sort();
+      return Promise.all(
+        files.map(async (file) => {
+          if (!fileNamePattern.test(file)) {
+            throw new MigrationError(
+              `migration file ${file} is not named like 0001_create_table.sql`,
+            );
+          }
+          const sql = await readFile(new URL(file, directory), 'utf8');
+          const checksum = createHash('sha256').update(sql).digest('hex');
+          return { name: `${prefix}${file}`, sql, checksum };
+        }),
+      );
     }),
   );
+  return read.flat();
 }
 
 async function readApplied(db: pg.Pool | pg.PoolClient): Promise<AppliedMigration[]> {

@@ -12,7 +12,7 @@ export type TestDatabase = { url: string; pool: Pool; drop: () => Promise<void> 
  */
 export async function createTestDatabase(
   serverUrl: string,
-  options: { migrations?: URL } = {},
+  options: { migrations?: readonly URL[] } = {},
 ): Promise<TestDatabase> {
   const name = `bazaar_test_${randomBytes(6).toString('hex')}`;
   await ensureDatabase(serverUrl, name);

@@ -41,7 +41,7 @@ beforeEach(async () => {
     'CREATE TABLE items (id serial PRIMARY KEY, name text);',
   );
   own = await createTestDatabase(inject('postgresUrl'), {
-    migrations: pathToFileURL(`${directory}/`),
+    migrations: [pathToFileURL(`${directory}/`)],
   });
   other = await createTestDatabase(inject('postgresUrl'));
 });
@@ -73,7 +73,7 @@ test("a service's role reads and writes its own database's tables, and nothing m
 test('tables a later migration makes are the role’s to use too, and running it again keeps its rights', async () => {
   await ensureServiceRole(inject('postgresUrl'), asRole(own.url));
   await writeFile(join(directory, '0002_notes.sql'), 'CREATE TABLE notes (id serial PRIMARY KEY);');
-  await migrate(own.pool, pathToFileURL(`${directory}/`));
+  await migrate(own.pool, [pathToFileURL(`${directory}/`)]);
   await ensureServiceRole(inject('postgresUrl'), asRole(own.url));
 
   await queryAs(asRole(own.url), 'INSERT INTO notes DEFAULT VALUES');

@@ -26,7 +26,7 @@ beforeAll(async () => {
     createTestDatabase(inject('postgresUrl')),
     createTestDatabase(inject('postgresUrl')),
   ]);
-  await migrate(bus.pool, busMigrations);
+  await migrate(bus.pool, [busMigrations]);
   await producer.pool.query(`CREATE TABLE outbox (id uuid PRIMARY KEY, type text NOT NULL, subject text NOT NULL,
     data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz,
     traceparent text)`);

@@ -30,7 +30,7 @@ export type DatabaseServiceParts = {
 
 export type DatabaseServiceOptions<Config extends DatabaseServiceConfig> = {
   readConfig: () => Config;
-  migrationsDirectory: URL;
+  migrations: readonly URL[];
   build: (context: {
     config: Config;
     db: Pool;
@@ -55,7 +55,7 @@ export async function startDatabaseService<Config extends DatabaseServiceConfig>
     applicationName: name,
     onIdleClientError: (error) => warnings.warn(error, 'idle database connection failed'),
   });
-  await assertMigrated(db, options.migrationsDirectory);
+  await assertMigrated(db, options.migrations);
   const parts = await options.build({ config, db, warnings });
   const { app } = parts;
   warnings.attach(app.log);

@@ -15,7 +15,7 @@ const noMigrations = mkdtempSync(join(tmpdir(), 'bazaar-no-migrations-'));
 beforeAll(async () => {
   service = await createTestDatabase(inject('postgresUrl'));
   bus = await createTestDatabase(inject('postgresUrl'), {
-    migrations: new URL('../../events/migrations/bus/', import.meta.url),
+    migrations: [new URL('../../events/migrations/bus/', import.meta.url)],
   });
 });
 
@@ -46,7 +46,7 @@ test("a database connection lost while the service starts, before its app's log 
         SHUTDOWN_DRAIN_MS: 0,
         SHUTDOWN_TIMEOUT_MS: 1000,
       }),
-      migrationsDirectory: pathToFileURL(`${noMigrations}/`),
+      migrations: [pathToFileURL(`${noMigrations}/`)],
       build: async ({ db }) => {
         // The pool's idle connection is cut by the server (a restart, a failover) mid-start.
         await db.query('SELECT 1');

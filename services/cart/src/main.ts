@@ -5,14 +5,14 @@ import { serviceClient } from '@bazaar/service-kit/service-client';
 import { serviceTokenSource } from '@bazaar/service-kit/service-token';
 import { buildApp } from './app.js';
 import { catalogPrices } from './clients/catalog.js';
-import { migrationsDirectory, readConfig } from './config.js';
+import { migrations, readConfig } from './config.js';
 import { eventHandlers } from './events/index.js';
 import { postgresCartStore } from './store/postgres-cart-store.js';
 import { redisCartStore } from './store/redis-cart-store.js';
 
 await runDatabaseService('cart', {
   readConfig,
-  migrationsDirectory,
+  migrations,
   build: async ({ config, db, warnings }) => {
     const ttlSeconds = config.CART_TTL_DAYS * 86_400;
     const redis = config.REDIS_URL

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { catalogPrices } from '../src/clients/catalog.js';
-import { migrationsDirectory } from '../src/config.js';
+import { migrations } from '../src/config.js';
 import type { CartStore } from '../src/domain/cart.js';
 import { eventHandlers as cartEventHandlers } from '../src/events/index.js';
 import { postgresCartStore } from '../src/store/postgres-cart-store.js';
@@ -23,7 +23,7 @@ let tokens: TestTokens;
 beforeAll(async () => {
   catalog = await startCatalog(inject('postgresUrl'));
   catalogUrl = await catalog.app.listen({ port: 0, host: '127.0.0.1' });
-  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrations });
   tokens = await createTestTokens();
 });
 

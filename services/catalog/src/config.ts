@@ -1,4 +1,5 @@
 import { busConfig } from '@bazaar/events/bus';
+import { serviceMigrations } from '@bazaar/events/migrations';
 import {
   baseConfig,
   identityUrlConfig,
@@ -37,4 +38,4 @@ export function readConfig(): Readonly<CatalogConfig> {
   return parseConfig(CatalogConfig, process.env);
 }
 
-export const migrationsDirectory = new URL('../migrations/', import.meta.url);
+export const migrations = serviceMigrations(new URL('../', import.meta.url));

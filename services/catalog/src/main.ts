@@ -2,13 +2,13 @@ import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { runDatabaseService } from '@bazaar/service-kit/database-service';
 import { connectRedis } from '@bazaar/service-kit/redis';
 import { buildApp } from './app.js';
-import { migrationsDirectory, readConfig } from './config.js';
+import { migrations, readConfig } from './config.js';
 import { memoryReadCache, noReadCache, redisReadCache } from './domain/read-cache.js';
 import { eventHandlers } from './events/index.js';
 
 await runDatabaseService('catalog', {
   readConfig,
-  migrationsDirectory,
+  migrations,
   build: async ({ config, db, warnings }) => {
     const redis = config.REDIS_URL
       ? await connectRedis(config.REDIS_URL, (error) =>

@@ -4,7 +4,7 @@ import type { ServiceApp } from '@bazaar/service-kit/app';
 import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { createTestTokens } from '@bazaar/testing/test-tokens';
 import { buildApp } from '../src/app.js';
-import { migrationsDirectory } from '../src/config.js';
+import { migrations } from '../src/config.js';
 import type { ReadCache } from '../src/domain/read-cache.js';
 import { seedCatalog } from '../src/seed/seed-catalog.js';
 
@@ -23,7 +23,7 @@ export async function startCatalog(
   postgresUrl: string,
   options: { seed?: boolean; cache?: ReadCache } = {},
 ): Promise<RunningCatalog> {
-  const database = await createTestDatabase(postgresUrl, { migrations: migrationsDirectory });
+  const database = await createTestDatabase(postgresUrl, { migrations: migrations });
   if (options.seed ?? true) await seedCatalog(database.pool);
   const tokens = await createTestTokens();
   const app = await buildApp({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { migrationsDirectory } from '../src/config.js';
+import { migrations } from '../src/config.js';
 import type { PageRequest } from '../src/store/product-listing-store.js';
 import { productPageQuery } from '../src/store/product-listing-store.js';
 
@@ -11,7 +11,7 @@ let database: TestDatabase;
 
 /** 20,000 products: at this size a sequential scan costs more, so the planner shows its indexes. */
 beforeAll(async () => {
-  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrations });
   await database.pool.query(`
     INSERT INTO categories (id, slug, name) VALUES (gen_random_uuid(), 'things', 'Things');
     INSERT INTO products (id, slug, name, description, category_id, status, price_from, currency, created_at)

@@ -45,7 +45,7 @@ beforeAll(async () => {
   if (!partlyStocked || !soldOut) throw new Error('the seed lacks products with several variants');
   catalog = await startCatalog(inject('postgresUrl'));
   busDatabase = await createTestDatabase(inject('postgresUrl'));
-  await migrate(busDatabase.pool, busMigrations);
+  await migrate(busDatabase.pool, [busMigrations]);
   bus = postgresBus(busDatabase.url, { name: 'catalog', onIdleClientError: () => {} });
   stopConsumer = await bus.subscribe({
     consumer: 'catalog',

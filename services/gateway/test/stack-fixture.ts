@@ -1,5 +1,6 @@
 import { buildApp as buildCatalog } from '@bazaar/catalog/app';
 import { createTestDatabase } from '@bazaar/db/test-database';
+import { serviceMigrations } from '@bazaar/events/migrations';
 import { type RunningIdentity, startIdentity } from '@bazaar/identity/test-fixture';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { identityVerifiers } from '@bazaar/service-kit/auth';
@@ -25,7 +26,7 @@ export async function startStack(
   const identity = await startIdentity(postgresUrl);
   const identityUrl = await identity.app.listen({ port: 0, host });
   const catalogDatabase = await createTestDatabase(postgresUrl, {
-    migrations: new URL('../../catalog/migrations/', import.meta.url),
+    migrations: serviceMigrations(new URL('../../catalog/', import.meta.url)),
   });
   const catalog = await buildCatalog({
     config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },

@@ -1,4 +1,5 @@
 import { busConfig } from '@bazaar/events/bus';
+import { serviceMigrations } from '@bazaar/events/migrations';
 import {
   baseConfig,
   devOnlyDefault,
@@ -92,5 +93,5 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Ident
   return parseConfig(IdentityConfig, env);
 }
 
-export const migrationsDirectory = new URL('../migrations/', import.meta.url);
+export const migrations = serviceMigrations(new URL('../', import.meta.url));
 export const commonPasswordsFile = new URL('../data/common-passwords.txt', import.meta.url);

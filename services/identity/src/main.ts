@@ -1,10 +1,10 @@
 import { runDatabaseService } from '@bazaar/service-kit/database-service';
 import { buildApp } from './app.js';
-import { migrationsDirectory, readConfig } from './config.js';
+import { migrations, readConfig } from './config.js';
 import { prepareIdentity } from './prepare-identity.js';
 
 await runDatabaseService('identity', {
   readConfig,
-  migrationsDirectory,
+  migrations,
   build: async ({ config, db }) => ({ app: await buildApp(await prepareIdentity(config, db)) }),
 });

@@ -1,7 +1,7 @@
 import { createTestDatabase } from '@bazaar/db/test-database';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { buildApp } from '../src/app.js';
-import { type IdentityConfig, migrationsDirectory, readConfig } from '../src/config.js';
+import { type IdentityConfig, migrations, readConfig } from '../src/config.js';
 import type { TokenClaims } from '../src/domain/signing-keys.js';
 import { prepareIdentity } from '../src/prepare-identity.js';
 
@@ -22,7 +22,7 @@ export async function startIdentity(
   postgresUrl: string,
   env: Record<string, string> = {},
 ): Promise<RunningIdentity> {
-  const database = await createTestDatabase(postgresUrl, { migrations: migrationsDirectory });
+  const database = await createTestDatabase(postgresUrl, { migrations: migrations });
   const config = readConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',

@@ -1,4 +1,5 @@
 import { busConfig } from '@bazaar/events/bus';
+import { serviceMigrations } from '@bazaar/events/migrations';
 import {
   baseConfig,
   identityUrlConfig,
@@ -29,4 +30,4 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Inven
   return parseConfig(InventoryConfig, env);
 }
 
-export const migrationsDirectory = new URL('../migrations/', import.meta.url);
+export const migrations = serviceMigrations(new URL('../', import.meta.url));

@@ -1,11 +1,11 @@
 import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { runDatabaseService } from '@bazaar/service-kit/database-service';
 import { buildApp } from './app.js';
-import { migrationsDirectory, readConfig } from './config.js';
+import { migrations, readConfig } from './config.js';
 
 await runDatabaseService('inventory', {
   readConfig,
-  migrationsDirectory,
+  migrations,
   build: async ({ config, db }) => ({
     app: await buildApp({ config, db, ...identityVerifiers(config) }),
   }),

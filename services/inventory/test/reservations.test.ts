@@ -5,7 +5,7 @@ import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { createTestTokens, type TestTokens } from '@bazaar/testing/test-tokens';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { migrationsDirectory } from '../src/config.js';
+import { migrations } from '../src/config.js';
 import { insertStocks } from '../src/store/stock-store.js';
 
 let database: TestDatabase;
@@ -15,7 +15,7 @@ let serviceToken: string;
 let adminToken: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrations });
   tokens = await createTestTokens();
   const verifier = (audience: string) =>
     createTokenVerifier({ keys: tokens.keys, issuer: tokens.issuer, audience });

@@ -1,4 +1,5 @@
 import { busConfig } from '@bazaar/events/bus';
+import { serviceMigrations } from '@bazaar/events/migrations';
 import {
   baseConfig,
   httpUrlSetting,
@@ -48,4 +49,4 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Notif
   return parseConfig(NotificationsConfig, env);
 }
 
-export const migrationsDirectory = new URL('../migrations/', import.meta.url);
+export const migrations = serviceMigrations(new URL('../', import.meta.url));

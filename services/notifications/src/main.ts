@@ -1,13 +1,13 @@
 import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { runDatabaseService } from '@bazaar/service-kit/database-service';
 import { buildApp } from './app.js';
-import { migrationsDirectory, readConfig } from './config.js';
+import { migrations, readConfig } from './config.js';
 import { smtpMailer } from './domain/smtp-mailer.js';
 import { eventHandlers } from './events/index.js';
 
 await runDatabaseService('notifications', {
   readConfig,
-  migrationsDirectory,
+  migrations,
   build: async ({ config, db }) => {
     const smtp = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
     return {

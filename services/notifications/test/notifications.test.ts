@@ -9,7 +9,7 @@ import { createTestTokens, type TestTokens } from '@bazaar/testing/test-tokens';
 import { until } from '@bazaar/testing/until';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { migrationsDirectory } from '../src/config.js';
+import { migrations } from '../src/config.js';
 import { smtpMailer } from '../src/domain/smtp-mailer.js';
 import { eventHandlers as notificationHandlers } from '../src/events/index.js';
 
@@ -23,7 +23,7 @@ const handlers = () =>
   notificationHandlers({ shopUrl: 'http://shop.test', alertEmail: undefined, sending: true });
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrations });
   smtp = await startSmtpSink();
   tokens = await createTestTokens();
   const mailer = smtpMailer(smtp.url, 'Bazaar <shop@bazaar.test>');

@@ -1,4 +1,5 @@
 import { busConfig } from '@bazaar/events/bus';
+import { serviceMigrations } from '@bazaar/events/migrations';
 import {
   baseConfig,
   httpUrlSetting,
@@ -51,4 +52,4 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Order
   return parseConfig(OrdersConfig, env);
 }
 
-export const migrationsDirectory = new URL('../migrations/', import.meta.url);
+export const migrations = serviceMigrations(new URL('../', import.meta.url));

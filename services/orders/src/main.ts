@@ -4,12 +4,12 @@ import { serviceClient } from '@bazaar/service-kit/service-client';
 import { serviceTokenSource } from '@bazaar/service-kit/service-token';
 import { buildApp } from './app.js';
 import { neighbours } from './clients/index.js';
-import { migrationsDirectory, readConfig } from './config.js';
+import { migrations, readConfig } from './config.js';
 import { eventHandlers } from './events/index.js';
 
 await runDatabaseService('orders', {
   readConfig,
-  migrationsDirectory,
+  migrations,
   build: async ({ config, db }) => {
     const token = serviceTokenSource({
       identityUrl: config.IDENTITY_URL,

@@ -8,7 +8,7 @@ import { createTestTokens, type TestTokens } from '@bazaar/testing/test-tokens';
 import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { migrationsDirectory } from '../src/config.js';
+import { migrations } from '../src/config.js';
 import type { Authorization, Neighbours, PaymentState } from '../src/domain/ports.js';
 
 /**
@@ -120,7 +120,7 @@ const ordersApp = (graceSeconds: number) =>
   });
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrations });
   tokens = await createTestTokens();
   fake = standIns();
   // Its sweeper leaves a checkout alone for a minute: the tests' checkouts end as they would.

@@ -5,7 +5,7 @@ import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { createTestTokens } from '@bazaar/testing/test-tokens';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { migrationsDirectory } from '../src/config.js';
+import { migrations } from '../src/config.js';
 import { signWebhook } from '../src/domain/webhook-signature.js';
 
 const secret = 'webhook-secret-for-the-tests';
@@ -15,7 +15,7 @@ let serviceToken: string;
 let customerToken: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrationsDirectory });
+  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrations });
   const tokens = await createTestTokens();
   app = await buildApp({
     config: {

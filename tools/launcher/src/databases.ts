@@ -1,12 +1,13 @@
 import { migrate } from '@bazaar/db/migrations';
 import { createPool, type Pool } from '@bazaar/db/pool';
 import { databaseUrl, ensureDatabase } from '@bazaar/db/server-admin';
+import { serviceMigrations } from '@bazaar/events/migrations';
 
 /** Where a database's migrations are in a checkout or an image: `root` is its top directory. */
-export function migrationsOf(root: URL, name: string): URL {
+export function migrationsOf(root: URL, name: string): URL[] {
   return name === 'bus'
-    ? new URL('packages/events/migrations/bus/', root)
-    : new URL(`services/${name}/migrations/`, root);
+    ? [new URL('packages/events/migrations/bus/', root)]
+    : serviceMigrations(new URL(`services/${name}/`, root));
 }
 
 /**

@@ -11,7 +11,7 @@ let bus: TestDatabase;
 
 beforeAll(async () => {
   bus = await createTestDatabase(inject('postgresUrl'));
-  await migrate(bus.pool, busMigrations);
+  await migrate(bus.pool, [busMigrations]);
 });
 
 afterAll(() => bus.drop());

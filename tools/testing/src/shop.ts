@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { migrate } from '@bazaar/db/migrations';
 import type { Pool } from '@bazaar/db/pool';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import { migrationsOf } from '@bazaar/launcher/databases';
 import {
   type ServiceProcess,
   spawnService,
@@ -73,7 +74,7 @@ export async function startShop(
     bus = { NATS_URL: natsUrl, NATS_STREAM: stream };
   } else {
     const busDatabase = await createTestDatabase(postgresUrl);
-    await migrate(busDatabase.pool, new URL('packages/events/migrations/bus/', root));
+    await migrate(busDatabase.pool, migrationsOf(root, 'bus'));
     databases.set('bus', busDatabase);
     // An empty NATS_URL counts as unset: a NATS_URL the test run inherited must not win.
     bus = { BUS_DATABASE_URL: busDatabase.url, NATS_URL: '' };
@@ -95,7 +96,7 @@ export async function startShop(
     };
     if (spec.database) {
       const database = await createTestDatabase(postgresUrl, {
-        migrations: new URL(`services/${spec.name}/migrations/`, root),
+        migrations: migrationsOf(root, spec.name),
       });
       await spec.database.seed?.(database.pool);
       databases.set(spec.name, database);

@@ -1,7 +1,8 @@
+import type { Session } from '@bazaar/contracts/shop-api';
 import { ApiError, toApiError } from './lib/problem';
 
-export type User = { id: string; email: string; name: string; role: 'customer' | 'admin' };
-type Tokens = { accessToken: string; refreshToken: string; user: User };
+/** What the storefront keeps of a session between visits. */
+type Tokens = Pick<Session, 'accessToken' | 'refreshToken' | 'user'>;
 
 const sessionKey = 'bazaar.session';
 const cartTokenKey = 'bazaar.cartToken';
@@ -45,7 +46,7 @@ function refreshSession(): Promise<boolean> {
       window.dispatchEvent(new Event('bazaar:signed-out'));
       return false;
     }
-    const fresh = (await response.json()) as Tokens;
+    const fresh = (await response.json()) as Session;
     storeSession({
       accessToken: fresh.accessToken,
       refreshToken: fresh.refreshToken,

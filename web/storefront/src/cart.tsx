@@ -1,23 +1,6 @@
+import type { Cart } from '@bazaar/contracts/shop-api';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { api, guestCartToken, storedSession } from './api';
-import type { Money } from './lib/money';
-
-export type CartLine = {
-  sku: string;
-  slug: string;
-  name: string;
-  image: string | null;
-  quantity: number;
-  unitPrice: Money;
-  lineTotal: Money;
-};
-export type Cart = {
-  items: CartLine[];
-  itemCount: number;
-  subtotal: Money | null;
-  removed: string[];
-  cartToken?: string;
-};
 
 type CartState = {
   cart: Cart | undefined;

@@ -1,5 +1,6 @@
+import type { Session as SessionAnswer, User } from '@bazaar/contracts/shop-api';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { api, guestCartToken, storedSession, storeSession, type User } from './api';
+import { api, guestCartToken, storedSession, storeSession } from './api';
 
 type Session = {
   user: User | undefined;
@@ -10,8 +11,6 @@ type Session = {
   confirmEmail: (token: string) => Promise<void>;
   signOut: () => Promise<void>;
 };
-
-type SessionAnswer = { accessToken: string; refreshToken: string; user: User };
 
 const SessionContext = createContext<Session | undefined>(undefined);
 

@@ -1,5 +1,5 @@
 import { CartClaim, CheckoutCart, Sku } from '@bazaar/contracts/internal-api';
-import { Money } from '@bazaar/contracts/money';
+import { Cart } from '@bazaar/contracts/shop-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,27 +12,6 @@ import { addToCart, pricedCart } from '../domain/priced-cart.js';
 
 const cookieName = 'cart_token';
 const Quantity = Type.Integer({ minimum: 1, maximum: maxQuantity });
-
-const Cart = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      sku: Type.String(),
-      productId: Type.String(),
-      slug: Type.String(),
-      name: Type.String(),
-      image: Type.Union([Type.String(), Type.Null()]),
-      quantity: Type.Integer(),
-      unitPrice: Money,
-      lineTotal: Money,
-    }),
-  ),
-  itemCount: Type.Integer(),
-  subtotal: Type.Union([Money, Type.Null()]),
-  removed: Type.Array(Type.String(), { description: 'SKUs dropped because they are off sale' }),
-  cartToken: Type.Optional(
-    Type.String({ description: "a guest's cart token: send it back as X-Cart-Token" }),
-  ),
-});
 
 type Deps = {
   store: CartStore;

@@ -1,4 +1,5 @@
 import { Sku } from '@bazaar/contracts/internal-api';
+import { ProductDetail, ProductListing } from '@bazaar/contracts/shop-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
@@ -9,7 +10,7 @@ import { archiveProduct, createProduct, updateProduct } from '../domain/manage-p
 import { slugify } from '../domain/product.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import { selectProductDetail } from '../store/product-store.js';
-import { ListQuery, ProductDetail, ProductListing } from './product-schemas.js';
+import { ListQuery } from './product-schemas.js';
 
 const VariantInput = Type.Object(
   {

@@ -1,19 +1,9 @@
+import { CategoryNode } from '@bazaar/contracts/shop-api';
 import type { Queryable } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
 import { buildCategoryTree } from '../domain/category.js';
 import { selectCategories } from '../store/category-store.js';
-
-const CategoryNode = Type.Cyclic(
-  {
-    CategoryNode: Type.Object({
-      slug: Type.String(),
-      name: Type.String(),
-      children: Type.Array(Type.Ref('CategoryNode')),
-    }),
-  },
-  'CategoryNode',
-) as TSchema;
 
 export function categoryRoutes(app: ServiceApp, deps: { db: Queryable }): void {
   app.get(

@@ -1,3 +1,4 @@
+import { ProductDetail, ProductListing } from '@bazaar/contracts/shop-api';
 import type { Queryable } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { Type } from 'typebox';
@@ -6,7 +7,7 @@ import { listProducts } from '../domain/list-products.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import { selectProductDetail } from '../store/product-store.js';
 import { sendCached, toCachedResponse } from './cached-response.js';
-import { ListQuery, ProductDetail, ProductListing } from './product-schemas.js';
+import { ListQuery } from './product-schemas.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

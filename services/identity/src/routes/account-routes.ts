@@ -1,3 +1,4 @@
+import { User } from '@bazaar/contracts/shop-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
@@ -6,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { IdentityError } from '../domain/errors.js';
 import { findUser, selectUsers, updateUserName } from '../store/user-store.js';
-import { IgnoredRole, Name, User } from './schemas.js';
+import { IgnoredRole, Name } from './schemas.js';
 
 function signedInUserId(request: FastifyRequest): string {
   const principal = request.principal;

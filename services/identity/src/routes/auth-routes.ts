@@ -1,3 +1,4 @@
+import { Session } from '@bazaar/contracts/shop-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { Counter } from 'prom-client';
 import { Type } from 'typebox';
@@ -6,7 +7,7 @@ import { logout, refreshSession } from '../domain/refresh-session.js';
 import { register, verifyEmail } from '../domain/register.js';
 import type { IdentityDeps, Session as SessionData } from '../domain/sessions.js';
 import { normalizeEmail } from '../domain/user.js';
-import { Email, IgnoredRole, Name, Session } from './schemas.js';
+import { Email, IgnoredRole, Name } from './schemas.js';
 
 const RefreshBody = Type.Object(
   { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },

@@ -12,20 +12,3 @@ export const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }
 export const IgnoredRole = Type.Optional(
   Type.Unknown({ description: 'ignored: a role cannot be chosen, only granted' }),
 );
-
-export const User = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  email: Type.String(),
-  name: Type.String(),
-  role: Type.Enum(['customer', 'admin']),
-  createdAt: Type.String({ format: 'date-time' }),
-});
-
-export const Session = Type.Object({
-  user: User,
-  accessToken: Type.String(),
-  tokenType: Type.Literal('Bearer'),
-  expiresIn: Type.Integer({ description: 'seconds until the access token expires' }),
-  refreshToken: Type.String({ description: 'opaque; works once' }),
-  refreshTokenExpiresAt: Type.String({ format: 'date-time' }),
-});

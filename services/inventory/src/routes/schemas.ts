@@ -1,14 +1,5 @@
 import { Type } from 'typebox';
 
-export const StockLevel = Type.Object({
-  sku: Type.String(),
-  onHand: Type.Integer(),
-  reserved: Type.Integer(),
-  available: Type.Integer(),
-  lowStockThreshold: Type.Integer(),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
-
 export const Reservation = Type.Object({
   orderId: Type.String({ format: 'uuid' }),
   status: Type.Enum(['held', 'committed', 'released', 'expired', 'returned']),

@@ -1,4 +1,5 @@
 import { Sku } from '@bazaar/contracts/internal-api';
+import { StockLevel } from '@bazaar/contracts/shop-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
@@ -6,7 +7,6 @@ import { Type } from 'typebox';
 import { InventoryError } from '../domain/errors.js';
 import { setStock } from '../domain/set-stock.js';
 import { selectStock } from '../store/stock-store.js';
-import { StockLevel } from './schemas.js';
 
 export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }): void {
   app.get(

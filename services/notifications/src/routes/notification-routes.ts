@@ -1,23 +1,10 @@
+import { MailMessage } from '@bazaar/contracts/shop-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { decodeCursor, keyShapes, pageLimit, toPage } from '@bazaar/service-kit/keyset-cursor';
 import { Type } from 'typebox';
 import { selectMessages } from '../store/message-store.js';
-
-const Message = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  eventId: Type.String({ format: 'uuid' }),
-  kind: Type.String(),
-  to: Type.Union([Type.String(), Type.Null()]),
-  subject: Type.String(),
-  text: Type.String(),
-  status: Type.Enum(['queued', 'sent', 'recorded', 'undeliverable']),
-  attempts: Type.Integer(),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-  sentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
 
 export function notificationRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }) {
   app.get(
@@ -39,7 +26,7 @@ export function notificationRoutes(app: ServiceApp, deps: { db: Pool; verify: To
         ),
         response: {
           200: Type.Object({
-            items: Type.Array(Message),
+            items: Type.Array(MailMessage),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
         },

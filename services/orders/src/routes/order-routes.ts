@@ -1,3 +1,4 @@
+import { Order, OrderPage, OrderStatus } from '@bazaar/contracts/shop-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
@@ -8,7 +9,7 @@ import type { CheckoutMetrics } from '../domain/checkout-metrics.js';
 import { OrdersError } from '../domain/errors.js';
 import { cancelOrder, shipOrder, visibleOrder } from '../domain/manage-orders.js';
 import { type StoredOrder, selectHistory, selectOrders } from '../store/order-store.js';
-import { CheckoutBody, Order, OrderPage, OrderParams, OrderStatus, PageQuery } from './schemas.js';
+import { CheckoutBody, OrderParams, PageQuery } from './schemas.js';
 
 /** The order as its owner sees it; the request fingerprint stays inside. */
 function publicOrder({

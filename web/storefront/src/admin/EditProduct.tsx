@@ -1,3 +1,4 @@
+import type { CategoryNode, ProductDetail } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../api';
@@ -8,17 +9,6 @@ import { Field, Loading, Problem, useAction, useApi } from '../ui';
 /** A variant as edited; `key` keeps React's rows apart while SKUs are typed. */
 type VariantRow = { key: string; sku: string; options: string; price: string };
 const newRow = (): VariantRow => ({ key: crypto.randomUUID(), sku: '', options: '', price: '' });
-type Detail = {
-  id: string;
-  name: string;
-  description: string;
-  status: 'draft' | 'active' | 'archived';
-  category: { slug: string };
-  images: string[];
-  variants: Array<{ sku: string; options: Record<string, string>; price: Money }>;
-};
-type Category = { slug: string; name: string; children: Category[] };
-
 /** "size=M, colour=Red" ↔ {size: "M", colour: "Red"} */
 const optionsText = (options: Record<string, string>) =>
   Object.entries(options)
@@ -40,12 +30,12 @@ export function EditProduct() {
   const { id = 'new' } = useParams();
   const creating = id === 'new';
   const navigate = useNavigate();
-  const existing = useApi<Detail>(creating ? undefined : `/api/admin/products/${id}`);
-  const categories = useApi<{ items: Category[] }>('/api/categories');
+  const existing = useApi<ProductDetail>(creating ? undefined : `/api/admin/products/${id}`);
+  const categories = useApi<{ items: CategoryNode[] }>('/api/categories');
   const [form, setForm] = useState<{
     name: string;
     description: string;
-    status: Detail['status'];
+    status: ProductDetail['status'];
     category: string;
     image: string;
     variants: VariantRow[];
@@ -161,7 +151,7 @@ export function EditProduct() {
         <select
           id="field-status"
           value={values.status}
-          onChange={(event) => update({ status: event.target.value as Detail['status'] })}
+          onChange={(event) => update({ status: event.target.value as ProductDetail['status'] })}
         >
           <option value="draft">draft (hidden)</option>
           <option value="active">active (on sale)</option>

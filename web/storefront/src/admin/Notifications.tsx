@@ -1,20 +1,9 @@
+import type { MailMessage } from '@bazaar/contracts/shop-api';
 import { Loading, Problem, useApi } from '../ui';
-
-type Message = {
-  id: string;
-  kind: string;
-  to: string | null;
-  subject: string;
-  text: string;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-};
 
 /** The mail log: every message the shop sent or kept, with its status. */
 export function Notifications() {
-  const log = useApi<{ items: Message[] }>('/api/admin/notifications?limit=50');
+  const log = useApi<{ items: MailMessage[] }>('/api/admin/notifications?limit=50');
   if (log.error) return <Problem error={log.error} />;
   if (!log.data) return <Loading />;
   return (

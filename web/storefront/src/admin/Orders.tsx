@@ -1,8 +1,9 @@
+import type { Order } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api } from '../api';
 import { formatMoney } from '../lib/money';
-import { type Order, orderNumber, statusLabels } from '../pages/Orders';
+import { orderNumber, statusLabels } from '../pages/Orders';
 import { Loading, Problem, useAction, useApi } from '../ui';
 
 /** Every order, newest first, filtered by status; each one shipped or cancelled from here. */

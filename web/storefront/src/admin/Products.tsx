@@ -1,8 +1,7 @@
+import type { ProductListing, ProductSummary } from '@bazaar/contracts/shop-api';
 import { Link, useSearchParams } from 'react-router';
 import type { Money } from '../lib/money';
 import { Loading, Price, Problem, useApi } from '../ui';
-
-type Summary = { id: string; name: string; status: string; price: Money; variantCount: number };
 
 /** Every product, drafts and archived ones too, searchable and filtered by status. */
 export function Products() {
@@ -16,9 +15,7 @@ export function Products() {
     ...(q ? { q } : {}),
     ...(cursor ? { cursor } : {}),
   });
-  const list = useApi<{ items: Summary[]; nextCursor: string | null; total: number }>(
-    `/api/admin/products?${query}`,
-  );
+  const list = useApi<ProductListing>(`/api/admin/products?${query}`);
   return (
     <>
       <div className="toolbar">

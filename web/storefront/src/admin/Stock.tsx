@@ -1,14 +1,7 @@
+import type { StockLevel } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { api } from '../api';
 import { Problem, useAction, useApi } from '../ui';
-
-type StockLevel = {
-  sku: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  lowStockThreshold: number;
-};
 
 /** A SKU's stock looked up and its count on hand set (after a delivery or a count). */
 export function Stock() {

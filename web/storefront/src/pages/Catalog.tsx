@@ -1,3 +1,4 @@
+import type { CategoryNode, ProductListing, ProductSummary } from '@bazaar/contracts/shop-api';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import {
@@ -10,32 +11,14 @@ import {
 import type { Money } from '../lib/money';
 import { Loading, Price, Problem, useApi } from '../ui';
 
-type Summary = {
-  id: string;
-  slug: string;
-  name: string;
-  images: string[];
-  category: { name: string };
-  price: Money;
-  variantCount: number;
-  inStock: boolean;
-};
-type Page = {
-  items: Summary[];
-  nextCursor: string | null;
-  total: number;
-  facets: { categories: Array<{ slug: string; name: string; count: number }> };
-};
-type Category = { slug: string; name: string; children: Category[] };
-
 const pageSize = 24;
 
 export function Catalog() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const listing = readListing(params);
-  const page = useApi<Page>(`/api/products?${listingApiQuery(listing, pageSize)}`);
-  const categories = useApi<{ items: Category[] }>('/api/categories');
+  const page = useApi<ProductListing>(`/api/products?${listingApiQuery(listing, pageSize)}`);
+  const categories = useApi<{ items: CategoryNode[] }>('/api/categories');
   const [query, setQuery] = useState(listing.q);
 
   const show = (next: Listing, options: { replace?: boolean } = {}) =>

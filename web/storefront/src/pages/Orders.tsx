@@ -1,36 +1,8 @@
+import type { Order } from '@bazaar/contracts/shop-api';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api';
-import type { Money } from '../lib/money';
 import { useSession } from '../session';
 import { Loading, Price, Problem, useAction, useApi } from '../ui';
-
-export type Order = {
-  id: string;
-  status:
-    | 'pending'
-    | 'confirmed'
-    | 'rejected'
-    | 'payment_failed'
-    | 'shipped'
-    | 'cancelled'
-    | 'refunded';
-  email: string;
-  lines: Array<{ sku: string; name: string; quantity: number; unitPrice: Money; lineTotal: Money }>;
-  subtotal: Money;
-  shipping: Money;
-  total: Money;
-  shippingAddress: {
-    name: string;
-    line1: string;
-    line2?: string;
-    city: string;
-    postalCode: string;
-    country: string;
-  };
-  payment: { brand: string; last4: string } | null;
-  shipment: { carrier: string; trackingNumber: string } | null;
-  createdAt: string;
-};
 
 export const statusLabels: Record<Order['status'], string> = {
   pending: 'Being processed',

@@ -1,21 +1,13 @@
+import type { ProductDetail } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useCart } from '../cart';
 import type { Money } from '../lib/money';
 import { Loading, Price, Problem, useAction, useApi } from '../ui';
 
-type Variant = { sku: string; options: Record<string, string>; price: Money; inStock: boolean };
-type Product = {
-  name: string;
-  description: string;
-  images: string[];
-  category: { slug: string; name: string };
-  variants: Variant[];
-};
-
 export function ProductPage() {
   const { slug = '' } = useParams();
-  const product = useApi<Product>(`/api/products/${encodeURIComponent(slug)}`);
+  const product = useApi<ProductDetail>(`/api/products/${encodeURIComponent(slug)}`);
   const [chosen, setChosen] = useState<string>();
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState(false);

@@ -1,0 +1,202 @@
+import { type Static, type TSchema, Type } from 'typebox';
+import { Money } from './money.js';
+
+/**
+ * What the shop's public API answers, as the services declare their responses with it and the
+ * storefront reads it: one definition for both sides of the wire.
+ */
+
+// Identity
+
+export const User = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.Enum(['customer', 'admin']),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type User = Static<typeof User>;
+
+export const Session = Type.Object({
+  user: User,
+  accessToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer({ description: 'seconds until the access token expires' }),
+  refreshToken: Type.String({ description: 'opaque; works once' }),
+  refreshTokenExpiresAt: Type.String({ format: 'date-time' }),
+});
+export type Session = Static<typeof Session>;
+
+// Catalog
+
+export const CategoryRef = Type.Object({ slug: Type.String(), name: Type.String() });
+
+export type CategoryNode = { slug: string; name: string; children: CategoryNode[] };
+export const CategoryNode = Type.Cyclic(
+  {
+    CategoryNode: Type.Object({
+      slug: Type.String(),
+      name: Type.String(),
+      children: Type.Array(Type.Ref('CategoryNode')),
+    }),
+  },
+  'CategoryNode',
+) as TSchema;
+
+/** What a product's summary and its detail both say of it. */
+const productFields = {
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  status: Type.Enum(['draft', 'active', 'archived']),
+  category: CategoryRef,
+  images: Type.Array(Type.String()),
+  price: Money,
+  inStock: Type.Boolean({ description: 'at least one variant can be bought now' }),
+};
+
+export const ProductSummary = Type.Object({ ...productFields, variantCount: Type.Integer() });
+export type ProductSummary = Static<typeof ProductSummary>;
+
+export const ProductDetail = Type.Object({
+  ...productFields,
+  variants: Type.Array(
+    Type.Object({
+      sku: Type.String(),
+      options: Type.Record(Type.String(), Type.String()),
+      price: Money,
+      inStock: Type.Boolean(),
+    }),
+  ),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type ProductDetail = Static<typeof ProductDetail>;
+
+export const ProductListing = Type.Object({
+  items: Type.Array(ProductSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  total: Type.Integer(),
+  facets: Type.Object({
+    categories: Type.Array(
+      Type.Object({ slug: Type.String(), name: Type.String(), count: Type.Integer() }),
+    ),
+  }),
+});
+export type ProductListing = Static<typeof ProductListing>;
+
+// Inventory
+
+export const StockLevel = Type.Object({
+  sku: Type.String(),
+  onHand: Type.Integer(),
+  reserved: Type.Integer(),
+  available: Type.Integer(),
+  lowStockThreshold: Type.Integer(),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type StockLevel = Static<typeof StockLevel>;
+
+// Cart
+
+export const CartLine = Type.Object({
+  sku: Type.String(),
+  productId: Type.String(),
+  slug: Type.String(),
+  name: Type.String(),
+  image: Type.Union([Type.String(), Type.Null()]),
+  quantity: Type.Integer(),
+  unitPrice: Money,
+  lineTotal: Money,
+});
+export type CartLine = Static<typeof CartLine>;
+
+export const Cart = Type.Object({
+  items: Type.Array(CartLine),
+  itemCount: Type.Integer(),
+  subtotal: Type.Union([Money, Type.Null()]),
+  removed: Type.Array(Type.String(), { description: 'SKUs dropped because they are off sale' }),
+  cartToken: Type.Optional(
+    Type.String({ description: "a guest's cart token: send it back as X-Cart-Token" }),
+  ),
+});
+export type Cart = Static<typeof Cart>;
+
+// Orders
+
+export const ShippingAddress = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    line1: Type.String({ minLength: 1, maxLength: 200 }),
+    line2: Type.Optional(Type.String({ maxLength: 200 })),
+    city: Type.String({ minLength: 1, maxLength: 100 }),
+    postalCode: Type.String({ minLength: 1, maxLength: 20 }),
+    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+  },
+  { additionalProperties: false },
+);
+export type ShippingAddress = Static<typeof ShippingAddress>;
+
+export const OrderStatus = Type.Enum([
+  'pending',
+  'confirmed',
+  'rejected',
+  'payment_failed',
+  'shipped',
+  'cancelled',
+  'refunded',
+]);
+export type OrderStatus = Static<typeof OrderStatus>;
+
+export const Order = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  status: OrderStatus,
+  email: Type.String(),
+  lines: Type.Array(
+    Type.Object({
+      sku: Type.String(),
+      name: Type.String(),
+      quantity: Type.Integer(),
+      unitPrice: Money,
+      lineTotal: Money,
+    }),
+  ),
+  subtotal: Money,
+  shipping: Money,
+  total: Money,
+  shippingAddress: ShippingAddress,
+  payment: Type.Union([
+    Type.Object({ method: Type.Literal('card'), brand: Type.String(), last4: Type.String() }),
+    Type.Null(),
+  ]),
+  shipment: Type.Union([
+    Type.Object({ carrier: Type.String(), trackingNumber: Type.String() }),
+    Type.Null(),
+  ]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type Order = Static<typeof Order>;
+
+export const OrderPage = Type.Object({
+  items: Type.Array(Order),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type OrderPage = Static<typeof OrderPage>;
+
+// Notifications
+
+export const MailMessage = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  eventId: Type.String({ format: 'uuid' }),
+  kind: Type.String(),
+  to: Type.Union([Type.String(), Type.Null()]),
+  subject: Type.String(),
+  text: Type.String(),
+  status: Type.Enum(['queued', 'sent', 'recorded', 'undeliverable']),
+  attempts: Type.Integer(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  sentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type MailMessage = Static<typeof MailMessage>;
