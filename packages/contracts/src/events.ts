@@ -25,7 +25,16 @@ export const eventSchemas = {
   'identity.sign_up.repeated.v1': Type.Object({ email: Type.String({ minLength: 3 }) }),
   'catalog.product.updated.v1': Type.Object({
     productId: Uuid,
-    skus: Type.Array(Type.Object({ sku: Sku, price: Money, active: Type.Boolean() })),
+    skus: Type.Array(
+      Type.Object({
+        sku: Sku,
+        /** The first price of the SKU's price list. */
+        price: Money,
+        /** Its whole price list, one price per currency (added to v1: consumers may ignore it). */
+        prices: Type.Optional(Type.Array(Money)),
+        active: Type.Boolean(),
+      }),
+    ),
   }),
   'inventory.stock.low.v1': Type.Object({
     sku: Sku,

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Money } from './money.js';
+import { CartLine as ShownCartLine } from './shop-api.js';
 
 /** A stock-keeping unit: upper-case letters and digits in dash-separated groups (`LGT-05-SND`). */
 export const Sku = Type.String({
@@ -31,6 +32,77 @@ export type PricesResponse = Static<typeof PricesResponse>;
 
 const CartLine = Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 99 }) });
 
+const RegionId = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 32 });
+
+/**
+ * `POST /internal/quotes` (catalog): what lines cost in a region, shipped to a country (and a
+ * state, where its tax depends on one) by an option, with tax. No option: the first that serves
+ * the country. The rules are catalog's `domain/totals.ts`.
+ */
+export const QuoteRequest = Type.Object(
+  {
+    region: Type.Optional(RegionId),
+    country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+    state: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{1,3}$' })),
+    lines: Type.Array(CartLine, { minItems: 1, maxItems: 200 }),
+    shippingOptionId: Type.Optional(Type.String({ maxLength: 64 })),
+    /** A code the shopper applied; `customer` (a user id or a guest's e-mail) for its per-customer limit. */
+    promotion: Type.Optional(
+      Type.Object(
+        {
+          code: Type.String({ minLength: 1, maxLength: 40 }),
+          customer: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type QuoteRequest = Static<typeof QuoteRequest>;
+
+export const Quote = Type.Object({
+  region: Type.String(),
+  currency: Type.String(),
+  taxIncluded: Type.Boolean(),
+  country: Type.String(),
+  /** A cart's lines as it shows them, with each line's discount and tax. */
+  lines: Type.Array(
+    Type.Object({
+      ...ShownCartLine.properties,
+      discount: Money,
+      tax: Money,
+      taxRate: Type.Integer({ description: 'millionths: 20 % is 200000' }),
+    }),
+  ),
+  /** SKUs off sale, unknown, or without a price in the region's currency: left out of the sums. */
+  unavailable: Type.Array(Type.String()),
+  shippingOption: Type.Union([
+    Type.Object({ id: Type.String(), name: Type.String(), estimate: Type.String() }),
+    Type.Null(),
+  ]),
+  /** The code applied, when it applies: an ineligible one is the caller's 422, naming `code`. */
+  promotion: Type.Union([
+    Type.Object({ code: Type.String(), description: Type.String() }),
+    Type.Null(),
+  ]),
+  /** Every option that serves the country, with what it would cost these lines. */
+  shippingOptions: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      estimate: Type.String(),
+      price: Money,
+    }),
+  ),
+  subtotal: Money,
+  discount: Money,
+  shipping: Money,
+  tax: Money,
+  total: Money,
+});
+export type Quote = Static<typeof Quote>;
+
 /** `GET /internal/carts/:userId` (cart): the lines a checkout would buy, unpriced. */
 export const CheckoutCart = Type.Object({
   userId: Type.String(),
@@ -52,3 +124,28 @@ export const CartClaim = Type.Object(
   { additionalProperties: false },
 );
 export type CartClaim = Static<typeof CartClaim>;
+
+/**
+ * `POST /internal/promotion-uses` (catalog): a checkout holds one use of a code until it commits
+ * (`/:orderId/commit`) or releases (`/:orderId/release`) it, or the hold runs out; idempotent by
+ * `orderId`.
+ */
+export const PromotionHoldRequest = Type.Object(
+  {
+    orderId: Type.String({ format: 'uuid' }),
+    code: Type.String({ minLength: 1, maxLength: 40 }),
+    customer: Type.String({ minLength: 1, maxLength: 254 }),
+    ttlSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+  },
+  { additionalProperties: false },
+);
+export type PromotionHoldRequest = Static<typeof PromotionHoldRequest>;
+
+export const PromotionHold = Type.Union([
+  Type.Object({ held: Type.Literal(true) }),
+  Type.Object({
+    held: Type.Literal(false),
+    reason: Type.Enum(['unknown', 'used_up', 'customer_limit', 'released']),
+  }),
+]);
+export type PromotionHold = Static<typeof PromotionHold>;

@@ -65,7 +65,10 @@ export const ProductDetail = Type.Object({
     Type.Object({
       sku: Type.String(),
       options: Type.Record(Type.String(), Type.String()),
+      /** In the currency of the region asked for. */
       price: Money,
+      /** The variant's price list: its price in each currency the shop sells in. */
+      prices: Type.Array(Money),
       inStock: Type.Boolean(),
     }),
   ),
@@ -84,6 +87,77 @@ export const ProductListing = Type.Object({
   }),
 });
 export type ProductListing = Static<typeof ProductListing>;
+
+// Regions
+
+/** How an option's price follows from the goods' value (after any discount), in minor units. */
+export const ShippingRate = Type.Union([
+  Type.Object({ kind: Type.Literal('flat'), amount: Type.Integer({ minimum: 0 }) }),
+  Type.Object({
+    kind: Type.Literal('bands'),
+    bands: Type.Array(
+      Type.Object({
+        upTo: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+          description: 'the highest goods value of the band; null: no limit',
+        }),
+        amount: Type.Integer({ minimum: 0 }),
+      }),
+      { minItems: 1 },
+    ),
+  }),
+  Type.Object({
+    kind: Type.Literal('free_over'),
+    amount: Type.Integer({ minimum: 0 }),
+    threshold: Type.Integer({ minimum: 0, description: 'free from this goods value up' }),
+  }),
+]);
+export type ShippingRate = Static<typeof ShippingRate>;
+
+export const ShippingOption = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  estimate: Type.String({ description: 'the delivery time as the shopper is told it' }),
+  countries: Type.Array(Type.String(), {
+    description: 'the countries it serves; empty: every country of its region',
+  }),
+  rate: ShippingRate,
+});
+export type ShippingOption = Static<typeof ShippingOption>;
+
+export const Region = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  currency: Type.String({ description: 'ISO 4217: every price in the region is in it' }),
+  taxIncluded: Type.Boolean({
+    description: 'prices include tax (UK, EU) rather than tax being added to them (US)',
+  }),
+  defaultCountry: Type.String({ description: 'where tax is estimated before an address is given' }),
+  countries: Type.Array(Type.String({ description: 'ISO 3166-1 alpha-2' })),
+  shippingOptions: Type.Array(ShippingOption),
+});
+export type Region = Static<typeof Region>;
+
+// Promotions (admin)
+
+export const Promotion = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  code: Type.String({ description: 'upper-case; shoppers may type it in any case' }),
+  description: Type.String(),
+  kind: Type.Enum(['percentage', 'fixed', 'free_shipping']),
+  percent: Type.Union([Type.Integer(), Type.Null()]),
+  amount: Type.Union([Type.Integer({ description: 'minor units of currency' }), Type.Null()]),
+  currency: Type.Union([Type.String(), Type.Null()]),
+  category: Type.Union([Type.String(), Type.Null()]),
+  minSubtotal: Type.Union([Type.Integer(), Type.Null()]),
+  startsAt: Type.String({ format: 'date-time' }),
+  endsAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  usageLimit: Type.Union([Type.Integer(), Type.Null()]),
+  perCustomerLimit: Type.Union([Type.Integer(), Type.Null()]),
+  active: Type.Boolean(),
+  uses: Type.Integer({ description: 'held by checkouts in progress or committed by orders' }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type Promotion = Static<typeof Promotion>;
 
 // Inventory
 

@@ -4,14 +4,17 @@ import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import etag from '@fastify/etag';
 import type { CatalogConfig } from './config.js';
 import { problemStatuses } from './domain/errors.js';
+import { startPromotionSweeper } from './domain/promotion-uses.js';
 import { noReadCache, type ReadCache } from './domain/read-cache.js';
 import { adminProductRoutes } from './routes/admin-product-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
 import { priceRoutes } from './routes/price-routes.js';
 import { productRoutes } from './routes/product-routes.js';
+import { promotionRoutes } from './routes/promotion-routes.js';
+import { regionRoutes } from './routes/region-routes.js';
 
 export type CatalogDeps = {
-  config: Pick<CatalogConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>;
+  config: Pick<CatalogConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'PROMOTION_SWEEP_INTERVAL_MS'>;
   db: Pool;
   /** Checks admins' access tokens. */
   verify: TokenVerifier;
@@ -41,5 +44,12 @@ export async function buildApp({
   categoryRoutes(app, { db });
   adminProductRoutes(app, { db, cache, verify });
   priceRoutes(app, { db, verifyService });
+  regionRoutes(app, { db });
+  promotionRoutes(app, { db, verify, verifyService });
+  const stopSweeper = startPromotionSweeper(db, {
+    intervalMs: config.PROMOTION_SWEEP_INTERVAL_MS,
+    log: app.log,
+  });
+  app.addHook('onClose', stopSweeper);
   return app;
 }

@@ -30,6 +30,11 @@ const CatalogConfig = Type.Object({
     minimum: 1,
     description: 'seconds a cached read lives at most (changes invalidate it at once)',
   }),
+  PROMOTION_SWEEP_INTERVAL_MS: Type.Integer({
+    default: 10_000,
+    minimum: 100,
+    description: 'milliseconds between releases of promotion holds their checkouts left to expire',
+  }),
 });
 
 export type CatalogConfig = Static<typeof CatalogConfig>;

@@ -11,6 +11,9 @@ beforeAll(async () => {
 afterAll(() => catalog.close());
 
 const newSku = () => `ADM-${randomUUID().slice(0, 8).toUpperCase()}`;
+/** A price list in the currency of each of the demo's regions, in the order catalog answers. */
+const priceList = (amount: number) =>
+  ['EUR', 'GBP', 'USD'].map((currency) => ({ amount, currency }));
 
 function send(
   method: 'POST' | 'PATCH' | 'DELETE',
@@ -32,8 +35,8 @@ function productBody(overrides: object = {}) {
     description: 'End-grain walnut, oiled.',
     category: 'cookware',
     variants: [
-      { sku: newSku(), options: { size: 'S' }, price: { amount: 3900, currency: 'USD' } },
-      { sku: newSku(), options: { size: 'L' }, price: { amount: 5900, currency: 'USD' } },
+      { sku: newSku(), options: { size: 'S' }, prices: priceList(3900) },
+      { sku: newSku(), options: { size: 'L' }, prices: priceList(5900) },
     ],
     ...overrides,
   };
@@ -70,7 +73,8 @@ describe('managing products', () => {
         productId: product.id,
         skus: body.variants.map((variant) => ({
           sku: variant.sku,
-          price: variant.price,
+          price: variant.prices[2],
+          prices: variant.prices,
           active: false,
         })),
       },
@@ -78,7 +82,8 @@ describe('managing products', () => {
         productId: product.id,
         skus: body.variants.map((variant) => ({
           sku: variant.sku,
-          price: variant.price,
+          price: variant.prices[2],
+          prices: variant.prices,
           active: true,
         })),
       },
@@ -89,7 +94,7 @@ describe('managing products', () => {
     const body = productBody({ status: 'active' });
     const product = (await send('POST', '/api/admin/products', body)).json();
     const [small, large] = body.variants;
-    const cheaper = { ...large, price: { amount: 2500, currency: 'USD' } };
+    const cheaper = { ...large, prices: priceList(2500) };
 
     const changed = await send('PATCH', `/api/admin/products/${product.id}`, {
       variants: [cheaper],
@@ -101,8 +106,13 @@ describe('managing products', () => {
     });
     const last = (await events(product.id)).at(-1);
     expect(last.skus).toEqual([
-      { sku: large?.sku, price: { amount: 2500, currency: 'USD' }, active: true },
-      { sku: small?.sku, price: small?.price, active: false },
+      {
+        sku: large?.sku,
+        price: { amount: 2500, currency: 'USD' },
+        prices: priceList(2500),
+        active: true,
+      },
+      { sku: small?.sku, price: small?.prices[2], prices: small?.prices, active: false },
     ]);
   });
 
@@ -131,33 +141,65 @@ describe('refusing bad products', () => {
   test.each([
     [
       'a zero price',
-      { variants: [{ sku: 'X-1', options: {}, price: { amount: 0, currency: 'USD' } }] },
+      { variants: [{ sku: 'X-1', options: {}, prices: priceList(0) }] },
       400,
-      'variants.0.price.amount',
+      'variants.0.prices.0.amount',
     ],
     [
       'an unknown currency',
-      { variants: [{ sku: newSku(), options: {}, price: { amount: 100, currency: 'XYZ' } }] },
-      422,
-      'variants.0.price.currency',
-    ],
-    [
-      'two currencies',
       {
         variants: [
-          { sku: newSku(), options: {}, price: { amount: 100, currency: 'USD' } },
-          { sku: newSku(), options: {}, price: { amount: 100, currency: 'EUR' } },
+          {
+            sku: newSku(),
+            options: {},
+            prices: [...priceList(100), { amount: 100, currency: 'XYZ' }],
+          },
         ],
       },
       422,
-      'variants.1.price.currency',
+      'variants.0.prices.3.currency',
+    ],
+    [
+      'a currency twice in a price list',
+      {
+        variants: [
+          {
+            sku: newSku(),
+            options: {},
+            prices: [...priceList(100), { amount: 90, currency: 'USD' }],
+          },
+        ],
+      },
+      422,
+      'variants.0.prices',
+    ],
+    [
+      'no price in the currency of a region the shop sells in',
+      { variants: [{ sku: newSku(), options: {}, prices: [{ amount: 100, currency: 'USD' }] }] },
+      422,
+      'variants.0.prices',
+    ],
+    [
+      'variants priced in different currencies',
+      {
+        variants: [
+          { sku: newSku(), options: {}, prices: priceList(100) },
+          {
+            sku: newSku(),
+            options: {},
+            prices: [...priceList(100), { amount: 100, currency: 'CHF' }],
+          },
+        ],
+      },
+      422,
+      'variants.1.prices',
     ],
     [
       'a SKU twice',
       {
         variants: [
-          { sku: 'TWICE-1', options: {}, price: { amount: 100, currency: 'USD' } },
-          { sku: 'TWICE-1', options: { size: 'L' }, price: { amount: 100, currency: 'USD' } },
+          { sku: 'TWICE-1', options: {}, prices: priceList(100) },
+          { sku: 'TWICE-1', options: { size: 'L' }, prices: priceList(100) },
         ],
       },
       422,
@@ -165,7 +207,7 @@ describe('refusing bad products', () => {
     ],
     [
       'a lower-case SKU',
-      { variants: [{ sku: 'mug-1', options: {}, price: { amount: 100, currency: 'USD' } }] },
+      { variants: [{ sku: 'mug-1', options: {}, prices: priceList(100) }] },
       400,
       'variants.0.sku',
     ],

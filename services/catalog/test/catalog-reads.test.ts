@@ -64,9 +64,15 @@ describe('the demo catalog seed', () => {
     ).toBeGreaterThanOrEqual(8);
     const skus = products.flatMap((product) => product.variants.map((variant) => variant.sku));
     expect(new Set(skus).size).toBe(skus.length);
-    expect(products.every((product) => product.variants.every((v) => v.priceAmount > 0))).toBe(
-      true,
-    );
+    // Every SKU is priced in the currency of every demo region.
+    for (const product of products) {
+      for (const variant of product.variants) {
+        expect(variant.prices.map((price) => price.currency).sort()).toEqual(['EUR', 'GBP', 'USD']);
+        expect(
+          variant.prices.every((price) => Number.isInteger(price.amount) && price.amount > 0),
+        ).toBe(true);
+      }
+    }
   });
 
   test('is loaded only into an empty catalog', async () => {
@@ -158,7 +164,17 @@ describe('GET /api/categories', () => {
     expect(document.paths['/api/categories'].get.responses['200']).toBeDefined();
     expect(
       document.paths['/api/products'].get.parameters.map((p: { name: string }) => p.name),
-    ).toEqual(['q', 'category', 'minPrice', 'maxPrice', 'inStock', 'sort', 'limit', 'cursor']);
+    ).toEqual([
+      'region',
+      'q',
+      'category',
+      'minPrice',
+      'maxPrice',
+      'inStock',
+      'sort',
+      'limit',
+      'cursor',
+    ]);
   });
 });
 

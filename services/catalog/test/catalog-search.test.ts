@@ -173,7 +173,8 @@ describe('GET /api/products/:idOrSlug', () => {
       seeded.variants.map((variant) => ({
         sku: variant.sku,
         options: variant.options,
-        price: { amount: variant.priceAmount, currency: 'USD' },
+        price: variant.prices.find((price) => price.currency === 'USD'),
+        prices: [...variant.prices].sort((a, b) => (a.currency < b.currency ? -1 : 1)),
         // Inventory has announced nothing to this catalog.
         inStock: false,
       })),

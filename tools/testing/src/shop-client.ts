@@ -126,7 +126,10 @@ export function shopClient(
     };
   };
 
-  /** A product with one SKU of its own holding `onHand` units, so tests never share stock. */
+  /**
+   * A product with one SKU of its own holding `onHand` units, so tests never share stock; priced
+   * `price` minor units in each of the demo regions' currencies.
+   */
   const stockedSku = async (adminToken: string, onHand: number, price = 2500): Promise<string> => {
     const sku = `E2E-${randomUUID().slice(0, 8).toUpperCase()}`;
     expectStatus(
@@ -137,7 +140,13 @@ export function shopClient(
           description: 'A lamp for a test',
           category: 'lighting',
           status: 'active',
-          variants: [{ sku, price: { amount: price, currency: 'USD' }, options: {} }],
+          variants: [
+            {
+              sku,
+              prices: ['USD', 'GBP', 'EUR'].map((currency) => ({ amount: price, currency })),
+              options: {},
+            },
+          ],
         },
       }),
       201,

@@ -206,7 +206,10 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await admin.getByLabel('Category').selectOption('tableware');
     await admin.getByLabel('Status').selectOption('active');
     await admin.getByLabel('SKU').fill(sku);
+    // A price in the currency of each region the shop sells in.
     await admin.getByLabel('Price (USD)').fill('0');
+    await admin.getByLabel('Price (GBP)').fill('29.00');
+    await admin.getByLabel('Price (EUR)').fill('32.00');
     await admin.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('alert').waitFor();
     await snap(admin, '16-admin-product-invalid');

@@ -2,6 +2,7 @@ import type { Queryable } from '@bazaar/db/pool';
 import { decodeCursor, keyShapes, type Page, toPage } from '@bazaar/service-kit/keyset-cursor';
 import { selectCategories } from '../store/category-store.js';
 import { selectCategoryCounts, selectProductPage } from '../store/product-listing-store.js';
+import { selectRegions } from '../store/region-store.js';
 import { type CategoryFacet, categoryFacets } from './category-facets.js';
 import { CatalogError } from './errors.js';
 import {
@@ -10,8 +11,11 @@ import {
   type ProductSummary,
   toSearchQuery,
 } from './product.js';
+import { regionOf } from './regions.js';
 
 export type ListingQuery = {
+  /** Prices in this region's currency; the shop's first region when none is named. */
+  region?: string | undefined;
   q?: string | undefined;
   category?: string | undefined;
   minPrice?: number | undefined;
@@ -41,7 +45,9 @@ const keyShapeOf: Record<ProductSort, RegExp> = {
  * there is search text, else newest first, unless the shopper chose a sort.
  */
 export async function listProducts(db: Queryable, query: ListingQuery): Promise<ProductListing> {
+  const region = regionOf(await selectRegions(db), query.region);
   const filters: ListingFilters = {
+    currency: region.currency,
     searchQuery: query.q === undefined ? undefined : toSearchQuery(query.q),
     category: query.category,
     minPrice: query.minPrice,

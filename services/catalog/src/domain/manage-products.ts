@@ -8,8 +8,9 @@ import {
   selectCategoryId,
   setProductStatus,
 } from '../store/product-write-store.js';
+import { selectRegions } from '../store/region-store.js';
 import { CatalogError } from './errors.js';
-import type { ProductDetail } from './product.js';
+import { inCurrency, legacyPrice, type ProductDetail, type StoredProduct } from './product.js';
 import { assertValidVariants, type ProductInput, productUpdated } from './product-changes.js';
 import type { ReadCache } from './read-cache.js';
 
@@ -20,10 +21,10 @@ export async function createProduct(
   { db, cache }: WriteDeps,
   input: ProductInput,
 ): Promise<ProductDetail> {
-  assertValidVariants(input.variants);
   return afterCommit(
     cache,
     withTransaction(db, async (trx) => {
+      assertValidVariants(input.variants, await regionCurrencies(trx));
       const id = randomUUID();
       await saveProductRow(
         trx,
@@ -32,7 +33,7 @@ export async function createProduct(
         input.variants,
       );
       await replaceVariants(trx, id, input.variants);
-      return announce(trx, undefined, id);
+      return adminView(trx, await announce(trx, undefined, id));
     }),
   );
 }
@@ -57,7 +58,7 @@ export async function updateProduct(
         variants: before.variants,
         ...patch,
       };
-      assertValidVariants(merged.variants);
+      if (patch.variants) assertValidVariants(merged.variants, await regionCurrencies(trx));
       await saveProductRow(
         trx,
         id,
@@ -65,7 +66,7 @@ export async function updateProduct(
         merged.variants,
       );
       if (patch.variants) await replaceVariants(trx, id, patch.variants);
-      return announce(trx, before, id);
+      return adminView(trx, await announce(trx, before, id));
     }),
   );
 }
@@ -89,16 +90,35 @@ async function afterCommit<T>(cache: ReadCache, committed: Promise<T>): Promise<
   return result;
 }
 
-async function announce(trx: Queryable, before: ProductDetail | undefined, id: string) {
+/**
+ * What an admin is shown of a product: its prices in the currency of the shop's first region,
+ * beside its price lists.
+ */
+export async function adminView(db: Queryable, product: StoredProduct): Promise<ProductDetail> {
+  const [first] = await selectRegions(db);
+  const detail = first && inCurrency(product, first.currency);
+  if (detail) return detail;
+  // Priced before the first region's currency was sold in: shown in a currency it has.
+  return inCurrency(
+    product,
+    legacyPrice(product.variants[0]?.prices ?? []).currency,
+  ) as ProductDetail;
+}
+
+async function announce(trx: Queryable, before: StoredProduct | undefined, id: string) {
   const after = await existingProduct(trx, id);
   await addToOutbox(trx, productUpdated(before, after));
   return after;
 }
 
-async function existingProduct(trx: Queryable, id: string): Promise<ProductDetail> {
+async function existingProduct(trx: Queryable, id: string): Promise<StoredProduct> {
   const product = await selectProductDetail(trx, { id });
   if (!product) throw new CatalogError('not_found', `There is no product ${id}`);
   return product;
+}
+
+async function regionCurrencies(trx: Queryable): Promise<string[]> {
+  return [...new Set((await selectRegions(trx)).map((region) => region.currency))];
 }
 
 async function categoryIdOf(trx: Queryable, slug: string): Promise<string> {

@@ -1,8 +1,8 @@
 import type { Money } from '@bazaar/contracts/money';
 import { CatalogError } from './errors.js';
-import type { ProductDetail } from './product.js';
+import { legacyPrice, type ProductDetail, type StoredProduct } from './product.js';
 
-export type VariantInput = { sku: string; options: Record<string, string>; price: Money };
+export type VariantInput = { sku: string; options: Record<string, string>; prices: Money[] };
 
 export type ProductInput = {
   slug: string;
@@ -16,24 +16,55 @@ export type ProductInput = {
 
 const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
 
-/** Rules a schema cannot state: real ISO 4217 codes, one currency per product, each SKU once. */
-export function assertValidVariants(variants: readonly VariantInput[]): void {
+/**
+ * Rules a schema cannot state: real ISO 4217 codes, each currency once in a price list, every
+ * variant priced in the currency of every region (so that every product is sold everywhere the
+ * shop sells) and all in the same currencies, each SKU once.
+ */
+export function assertValidVariants(
+  variants: readonly VariantInput[],
+  regionCurrencies: readonly string[],
+): void {
   const errors: Array<{ field: string; in: 'body'; message: string }> = [];
   const seen = new Set<string>();
+  const currenciesOf = (variant: VariantInput | undefined) =>
+    (variant?.prices ?? [])
+      .map((price) => price.currency)
+      .sort()
+      .join(',');
   variants.forEach((variant, index) => {
-    if (!isoCurrencies.has(variant.price.currency)) {
+    variant.prices.forEach((price, position) => {
+      if (!isoCurrencies.has(price.currency)) {
+        errors.push({
+          field: `variants.${index}.prices.${position}.currency`,
+          in: 'body',
+          message: 'is not an ISO 4217 currency',
+        });
+      }
+    });
+    if (new Set(variant.prices.map((price) => price.currency)).size !== variant.prices.length) {
       errors.push({
-        field: `variants.${index}.price.currency`,
+        field: `variants.${index}.prices`,
         in: 'body',
-        message: 'is not an ISO 4217 currency',
+        message: 'names a currency twice',
       });
-    }
-    if (variant.price.currency !== variants[0]?.price.currency) {
+    } else if (currenciesOf(variant) !== currenciesOf(variants[0])) {
       errors.push({
-        field: `variants.${index}.price.currency`,
+        field: `variants.${index}.prices`,
         in: 'body',
-        message: 'must match the first variant',
+        message: 'must be in the currencies of the first variant',
       });
+    } else {
+      const missing = regionCurrencies.filter(
+        (currency) => !variant.prices.some((price) => price.currency === currency),
+      );
+      if (missing.length > 0) {
+        errors.push({
+          field: `variants.${index}.prices`,
+          in: 'body',
+          message: `needs a price in ${missing.join(', ')} (the shop sells in them)`,
+        });
+      }
     }
     if (seen.has(variant.sku)) {
       errors.push({ field: `variants.${index}.sku`, in: 'body', message: 'appears twice' });
@@ -53,9 +84,10 @@ export function assertValidVariants(variants: readonly VariantInput[]): void {
 
 /**
  * `catalog.product.updated.v1`: every SKU the product had or has, with its price and whether it
- * can be bought, so that carts drop or re-price their lines.
+ * can be bought, so that carts drop or re-price their lines. `price` is the one the event had
+ * before there were price lists (`legacyPrice`); `prices` is the whole list.
  */
-export function productUpdated(before: ProductDetail | undefined, after: ProductDetail) {
+export function productUpdated(before: StoredProduct | undefined, after: StoredProduct) {
   const current = new Set(after.variants.map((variant) => variant.sku));
   const removed = (before?.variants ?? []).filter((variant) => !current.has(variant.sku));
   return {
@@ -65,12 +97,15 @@ export function productUpdated(before: ProductDetail | undefined, after: Product
       productId: after.id,
       skus: [
         ...after.variants.map((variant) => ({
-          sku: variant.sku,
-          price: variant.price,
+          ...pricesOf(variant),
           active: after.status === 'active',
         })),
-        ...removed.map((variant) => ({ sku: variant.sku, price: variant.price, active: false })),
+        ...removed.map((variant) => ({ ...pricesOf(variant), active: false })),
       ],
     },
   };
+}
+
+function pricesOf(variant: StoredProduct['variants'][number]) {
+  return { sku: variant.sku, price: legacyPrice(variant.prices), prices: variant.prices };
 }

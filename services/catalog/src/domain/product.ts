@@ -1,5 +1,4 @@
 import type { Money } from '@bazaar/contracts/money';
-/** An amount in minor units (cents) and its ISO 4217 currency. */
 
 export type ProductSummary = {
   id: string;
@@ -9,7 +8,7 @@ export type ProductSummary = {
   status: ProductStatus;
   category: { slug: string; name: string };
   images: string[];
-  /** The lowest price among the product's variants. */
+  /** The lowest price among the product's variants, in the currency asked for. */
   price: Money;
   variantCount: number;
   /** At least one variant can be bought now. */
@@ -19,7 +18,10 @@ export type ProductSummary = {
 export type Variant = {
   sku: string;
   options: Record<string, string>;
+  /** The price in the currency asked for. */
   price: Money;
+  /** Its price list: one price in each currency it is sold in. */
+  prices: Money[];
   inStock: boolean;
 };
 
@@ -31,10 +33,46 @@ export type ProductDetail = Omit<ProductSummary, 'variantCount'> & {
   updatedAt: string;
 };
 
+/** A product as stored: each variant with its prices in every currency. */
+export type StoredProduct = Omit<ProductDetail, 'price' | 'variants'> & {
+  variants: Array<Omit<Variant, 'price'>>;
+};
+
+/**
+ * The product as sold in `currency`, or undefined where it has no price in it. Every variant of a
+ * product is priced in the same currencies.
+ */
+export function inCurrency(product: StoredProduct, currency: string): ProductDetail | undefined {
+  const variants = product.variants.flatMap((variant) => {
+    const price = variant.prices.find((candidate) => candidate.currency === currency);
+    return price ? [{ ...variant, price }] : [];
+  });
+  const [first, ...others] = variants;
+  if (!first) return undefined;
+  const lowest = others.reduce(
+    (low, variant) => (variant.price.amount < low.amount ? variant.price : low),
+    first.price,
+  );
+  return { ...product, price: lowest, variants };
+}
+
+/**
+ * The one price the release before price lists knew (the event's `price`, and the legacy price
+ * columns still written so that it runs on this schema after a rollback): USD where the SKU has
+ * it, else its first price.
+ */
+export function legacyPrice(prices: readonly Money[]): Money {
+  const price = prices.find((candidate) => candidate.currency === 'USD') ?? prices[0];
+  if (!price) throw new Error('a variant has at least one price');
+  return price;
+}
+
 export const productSorts = ['relevance', 'newest', 'price_asc', 'price_desc'] as const;
 export type ProductSort = (typeof productSorts)[number];
 
 export type ListingFilters = {
+  /** Prices are those of this currency; products not priced in it are left out. */
+  currency: string;
   /** A tsquery built by `toSearchQuery`, never the shopper's raw text. */
   searchQuery?: string | undefined;
   category?: string | undefined;

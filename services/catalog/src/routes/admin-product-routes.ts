@@ -6,7 +6,12 @@ import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { Type } from 'typebox';
 import { CatalogError } from '../domain/errors.js';
 import { listProducts } from '../domain/list-products.js';
-import { archiveProduct, createProduct, updateProduct } from '../domain/manage-products.js';
+import {
+  adminView,
+  archiveProduct,
+  createProduct,
+  updateProduct,
+} from '../domain/manage-products.js';
 import { slugify } from '../domain/product.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import { selectProductDetail } from '../store/product-store.js';
@@ -18,16 +23,23 @@ const VariantInput = Type.Object(
     options: Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 80 }), {
       maxProperties: 6,
     }),
-    price: Type.Object(
+    prices: Type.Array(
+      Type.Object(
+        {
+          amount: Type.Integer({
+            minimum: 1,
+            maximum: 100_000_000,
+            description: 'minor units, above 0',
+          }),
+          currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+        },
+        { additionalProperties: false },
+      ),
       {
-        amount: Type.Integer({
-          minimum: 1,
-          maximum: 100_000_000,
-          description: 'minor units, above 0',
-        }),
-        currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+        minItems: 1,
+        maxItems: 20,
+        description: "the variant's price list: one price in the currency of every region",
       },
-      { additionalProperties: false },
     ),
   },
   { additionalProperties: false },
@@ -106,7 +118,7 @@ export function adminProductRoutes(
     async (request) => {
       const product = await selectProductDetail(deps.db, { id: request.params.id });
       if (!product) throw new CatalogError('not_found', `There is no product ${request.params.id}`);
-      return product;
+      return adminView(deps.db, product);
     },
   );
 

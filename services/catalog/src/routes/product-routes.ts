@@ -4,10 +4,13 @@ import type { ServiceApp } from '@bazaar/service-kit/app';
 import { Type } from 'typebox';
 import { CatalogError } from '../domain/errors.js';
 import { listProducts } from '../domain/list-products.js';
+import { inCurrency } from '../domain/product.js';
 import type { ReadCache } from '../domain/read-cache.js';
+import { regionOf } from '../domain/regions.js';
 import { selectProductDetail } from '../store/product-store.js';
+import { selectRegions } from '../store/region-store.js';
 import { sendCached, toCachedResponse } from './cached-response.js';
-import { ListQuery } from './product-schemas.js';
+import { ListQuery, RegionParam } from './product-schemas.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -47,19 +50,27 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: Rea
             description: 'an id or a slug',
           }),
         }),
+        querystring: Type.Object({ region: RegionParam }, { additionalProperties: false }),
         response: { 200: ProductDetail },
       },
     },
     async (request, reply) => {
       const { idOrSlug } = request.params;
-      // Only an active product is cached; drafts and archived ones are a 404 like unknown ones.
-      const product = await deps.cache.remember(`product:${idOrSlug}`, async () => {
-        const found = await selectProductDetail(
-          deps.db,
-          uuidPattern.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
-        );
-        return found?.status === 'active' ? toCachedResponse(reply, found) : undefined;
-      });
+      const { region: regionId } = request.query;
+      // Only an active product is cached; drafts and archived ones are a 404 like unknown ones, and
+      // so is one not sold in the region.
+      const product = await deps.cache.remember(
+        `product:${idOrSlug}:${regionId ?? ''}`,
+        async () => {
+          const region = regionOf(await selectRegions(deps.db), regionId);
+          const found = await selectProductDetail(
+            deps.db,
+            uuidPattern.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+          );
+          const sold = found?.status === 'active' && inCurrency(found, region.currency);
+          return sold ? toCachedResponse(reply, sold) : undefined;
+        },
+      );
       if (!product) throw new CatalogError('not_found', `There is no product ${idOrSlug}`);
       return sendCached(reply, product);
     },

@@ -5,8 +5,18 @@ import { productSorts } from '../domain/product.js';
 /** The highest price a filter may name, in minor units (PostgreSQL's integer holds 2^31 - 1). */
 const maxPrice = 2_147_483_647;
 
+/** Which region's prices: the shop's first region when none is named. */
+export const RegionParam = Type.Optional(
+  Type.String({
+    pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+    maxLength: 32,
+    description: 'a region id (GET /api/regions); prices are in its currency',
+  }),
+);
+
 export const ListQuery = Type.Object(
   {
+    region: RegionParam,
     q: Type.Optional(
       Type.String({ maxLength: 100, description: 'search text; words match as prefixes' }),
     ),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Money } from '@bazaar/contracts/money';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { slugify } from '../domain/product.js';
 import {
@@ -8,9 +9,10 @@ import {
   type NewProduct,
   type NewVariant,
 } from '../store/product-store.js';
+import { insertRegions } from '../store/region-store.js';
 import { type Aisle, assortment, type OptionScheme } from './seed-assortment.js';
+import { demoRegions } from './seed-regions.js';
 
-const currency = 'USD';
 const firstDay = Date.parse('2026-01-01T00:00:00Z');
 const colours = [
   ['Black', 'BLK'],
@@ -45,8 +47,12 @@ export function catalogSeed(): { categories: NewCategory[]; products: NewProduct
   return { categories, products };
 }
 
-/** Loads the demo catalog into an empty catalog; a catalog that has products is left alone. */
+/**
+ * Loads the demo regions (keeping what a shop has of them) and the demo catalog into an empty
+ * catalog; a catalog that has products is left alone.
+ */
 export async function seedCatalog(pool: Pool): Promise<{ products: number }> {
+  await withTransaction(pool, (trx) => insertRegions(trx, demoRegions));
   const { rows } = await pool.query<{ empty: boolean }>(
     'SELECT NOT EXISTS (SELECT 1 FROM products) AS empty',
   );
@@ -57,7 +63,7 @@ export async function seedCatalog(pool: Pool): Promise<{ products: number }> {
     await insertProducts(trx, products);
   });
   // Fresh statistics, so the first queries are planned for 240 products rather than for none.
-  await pool.query('ANALYZE categories, products, variants');
+  await pool.query('ANALYZE categories, products, variants, variant_prices, product_prices');
   return { products: products.length };
 }
 
@@ -92,12 +98,24 @@ function aisleProducts(aisle: Aisle, categoryId: string, aisleIndex: number, ais
   );
 }
 
-function variantsOf(scheme: OptionScheme, skuStem: string, priceAmount: number, seed: number) {
+/**
+ * A SKU's price list: dollars as the assortment says, pounds and euros set once for the demo (a
+ * shop's own prices per currency, never converted at checkout), each ending in 99.
+ */
+function priceList(dollars: number): Money[] {
+  const ending99 = (amount: number) => Math.max(99, Math.round(amount / 100) * 100 - 1);
+  return [
+    { amount: dollars, currency: 'USD' },
+    { amount: ending99(dollars * 0.8), currency: 'GBP' },
+    { amount: ending99(dollars * 0.92), currency: 'EUR' },
+  ];
+}
+
+function variantsOf(scheme: OptionScheme, skuStem: string, dollars: number, seed: number) {
   const variant = (suffix: string[], options: Record<string, string>): NewVariant => ({
     sku: [skuStem, ...suffix].join('-'),
     options,
-    priceAmount,
-    currency,
+    prices: priceList(dollars),
   });
   const pickColours = (count: number) =>
     Array.from(

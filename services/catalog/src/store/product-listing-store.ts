@@ -23,8 +23,8 @@ type ProductSummaryRow = {
 /** How each sort orders rows: the key expression, its direction, and how a cursor key is cast. */
 const orderings: Record<ProductSort, { key: string; direction: 'ASC' | 'DESC'; cast: string }> = {
   newest: { key: 'p.created_at', direction: 'DESC', cast: 'timestamptz' },
-  price_asc: { key: 'p.price_from', direction: 'ASC', cast: 'integer' },
-  price_desc: { key: 'p.price_from', direction: 'DESC', cast: 'integer' },
+  price_asc: { key: 'pp.price_from', direction: 'ASC', cast: 'integer' },
+  price_desc: { key: 'pp.price_from', direction: 'DESC', cast: 'integer' },
   relevance: { key: 'ts_rank(p.search, query.q)', direction: 'DESC', cast: 'real' },
 };
 
@@ -46,6 +46,10 @@ function statementName(text: string): string {
 /** Whether a variant of product `p` is in stock, by catalog's copy of inventory's announcements. */
 const productInStock = `EXISTS (SELECT 1 FROM variants v
   JOIN sku_availability a ON a.sku = v.sku AND a.in_stock WHERE v.product_id = p.id)`;
+
+/** The product's lowest price in the listing's currency: products without one are not sold in it. */
+const pricedIn = (currency: string) =>
+  `JOIN product_prices pp ON pp.product_id = p.id AND pp.currency = ${currency}`;
 
 /** The filters shared by the page and its facets; facets leave the category out. */
 function filterConditions(
@@ -71,9 +75,9 @@ function filterConditions(
       SELECT id FROM subtree)`);
   }
   if (filters.minPrice !== undefined)
-    conditions.push(`p.price_from >= ${params.add(filters.minPrice)}`);
+    conditions.push(`pp.price_from >= ${params.add(filters.minPrice)}`);
   if (filters.maxPrice !== undefined)
-    conditions.push(`p.price_from <= ${params.add(filters.maxPrice)}`);
+    conditions.push(`pp.price_from <= ${params.add(filters.maxPrice)}`);
   if (filters.inStock !== undefined)
     conditions.push(`${filters.inStock ? '' : 'NOT '}${productInStock}`);
   return conditions;
@@ -104,6 +108,7 @@ export function productPageQuery(page: PageRequest): { text: string; values: unk
   const ordering = orderings[page.sort];
   const params = new SqlParams();
   const searchQuery = params.add(page.filters.searchQuery ?? '');
+  const currency = params.add(page.filters.currency);
   const conditions = filterConditions(page.filters, params, { withCategory: true });
   if (page.after) {
     const comparison = ordering.direction === 'DESC' ? '<' : '>';
@@ -113,12 +118,13 @@ export function productPageQuery(page: PageRequest): { text: string; values: unk
   }
   const sortKey =
     ordering.cast === 'timestamptz' ? keysetTimestamp(ordering.key) : `(${ordering.key})::text`;
-  const text = `SELECT p.id, p.slug, p.name, p.description, p.status, p.images, p.price_from, p.currency,
+  const text = `SELECT p.id, p.slug, p.name, p.description, p.status, p.images, pp.price_from, pp.currency,
             c.slug AS category_slug, c.name AS category_name,
             (SELECT count(*)::int FROM variants v WHERE v.product_id = p.id) AS variant_count,
             ${productInStock} AS in_stock,
             ${sortKey} AS sort_key
        FROM products p
+       ${pricedIn(currency)}
        JOIN categories c ON c.id = p.category_id
        CROSS JOIN (SELECT to_tsquery('english', ${searchQuery}) AS q) query
       WHERE ${conditions.join(' AND ') || 'true'}
@@ -133,8 +139,9 @@ export async function selectCategoryCounts(
   filters: ListingFilters,
 ): Promise<Map<string, number>> {
   const params = new SqlParams();
+  const currency = params.add(filters.currency);
   const conditions = filterConditions(filters, params, { withCategory: false });
-  const text = `SELECT p.category_id, count(*)::int AS count FROM products p
+  const text = `SELECT p.category_id, count(*)::int AS count FROM products p ${pricedIn(currency)}
       WHERE ${conditions.join(' AND ') || 'true'} GROUP BY p.category_id`;
   const { rows } = await db.query<{ category_id: string; count: number }>({
     name: statementName(text),

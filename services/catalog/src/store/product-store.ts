@@ -1,14 +1,11 @@
+import type { Money } from '@bazaar/contracts/money';
 import type { Queryable } from '@bazaar/db/pool';
-import type { ProductDetail, Variant } from '../domain/product.js';
+import { legacyPrice, type StoredProduct } from '../domain/product.js';
+import { writePriceLists } from './price-list-store.js';
 
 /** What `insertCategories` and `insertProducts` write (the seed's catalog). */
 export type NewCategory = { id: string; slug: string; name: string; parentId: string | null };
-export type NewVariant = {
-  sku: string;
-  options: Record<string, string>;
-  priceAmount: number;
-  currency: string;
-};
+export type NewVariant = { sku: string; options: Record<string, string>; prices: Money[] };
 export type NewProduct = {
   id: string;
   slug: string;
@@ -25,23 +22,20 @@ type ProductDetailRow = {
   slug: string;
   name: string;
   description: string;
-  status: ProductDetail['status'];
+  status: StoredProduct['status'];
   images: string[];
-  price_from: number;
-  currency: string;
   category_slug: string;
   category_name: string;
   updated_at: Date;
   variants: Array<{
     sku: string;
     options: Record<string, string>;
-    price_amount: number;
-    currency: string;
+    prices: Money[];
     in_stock: boolean;
   }>;
 };
 
-function toProductDetail(row: ProductDetailRow): ProductDetail {
+function toStoredProduct(row: ProductDetailRow): StoredProduct {
   return {
     id: row.id,
     slug: row.slug,
@@ -50,31 +44,30 @@ function toProductDetail(row: ProductDetailRow): ProductDetail {
     status: row.status,
     category: { slug: row.category_slug, name: row.category_name },
     images: row.images,
-    price: { amount: row.price_from, currency: row.currency },
-    variants: row.variants.map(
-      (variant): Variant => ({
-        sku: variant.sku,
-        options: variant.options,
-        price: { amount: variant.price_amount, currency: variant.currency },
-        inStock: variant.in_stock,
-      }),
-    ),
+    variants: row.variants.map((variant) => ({
+      sku: variant.sku,
+      options: variant.options,
+      prices: variant.prices,
+      inStock: variant.in_stock,
+    })),
     inStock: row.variants.some((variant) => variant.in_stock),
     updatedAt: row.updated_at.toISOString(),
   };
 }
 
-/** A product with its variants, found by id or by slug. */
+/** A product with its variants and their price lists, found by id or by slug. */
 export async function selectProductDetail(
   db: Queryable,
   by: { id: string } | { slug: string },
-): Promise<ProductDetail | undefined> {
+): Promise<StoredProduct | undefined> {
   const { rows } = await db.query<ProductDetailRow>(
-    `SELECT p.id, p.slug, p.name, p.description, p.status, p.images, p.price_from, p.currency,
+    `SELECT p.id, p.slug, p.name, p.description, p.status, p.images,
             p.updated_at, c.slug AS category_slug, c.name AS category_name,
             (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                      'sku', v.sku, 'options', v.options, 'price_amount', v.price_amount,
-                      'currency', v.currency, 'in_stock', coalesce(a.in_stock, false))
+                      'sku', v.sku, 'options', v.options, 'in_stock', coalesce(a.in_stock, false),
+                      'prices', (SELECT jsonb_agg(jsonb_build_object('amount', vp.amount,
+                                                   'currency', vp.currency) ORDER BY vp.currency)
+                                   FROM variant_prices vp WHERE vp.sku = v.sku))
                       ORDER BY v.position, v.sku), '[]')
                FROM variants v LEFT JOIN sku_availability a ON a.sku = v.sku
               WHERE v.product_id = p.id) AS variants
@@ -82,7 +75,7 @@ export async function selectProductDetail(
       WHERE ${'id' in by ? 'p.id = $1' : 'p.slug = $1'}`,
     ['id' in by ? by.id : by.slug],
   );
-  return rows[0] && toProductDetail(rows[0]);
+  return rows[0] && toStoredProduct(rows[0]);
 }
 
 export async function insertCategories(db: Queryable, categories: NewCategory[]): Promise<void> {
@@ -116,9 +109,9 @@ export async function insertProducts(db: Queryable, products: NewProduct[]): Pro
       products.map((product) => product.categoryId),
       products.map((product) => JSON.stringify(product.images)),
       products.map((product) =>
-        Math.min(...product.variants.map((variant) => variant.priceAmount)),
+        Math.min(...product.variants.map((variant) => legacyPrice(variant.prices).amount)),
       ),
-      products.map((product) => product.variants[0]?.currency),
+      products.map((product) => legacyPrice(product.variants[0]?.prices ?? []).currency),
       products.map((product) => product.createdAt),
     ],
   );
@@ -132,9 +125,14 @@ export async function insertProducts(db: Queryable, products: NewProduct[]): Pro
       variants.map((variant) => variant.sku),
       variants.map((variant) => variant.productId),
       variants.map((variant) => JSON.stringify(variant.options)),
-      variants.map((variant) => variant.priceAmount),
-      variants.map((variant) => variant.currency),
+      variants.map((variant) => legacyPrice(variant.prices).amount),
+      variants.map((variant) => legacyPrice(variant.prices).currency),
       variants.map((variant) => variant.position),
     ],
+  );
+  await writePriceLists(
+    db,
+    products.map((product) => product.id),
+    variants,
   );
 }

@@ -1,6 +1,8 @@
 import type { Queryable } from '@bazaar/db/pool';
 import { CatalogError } from '../domain/errors.js';
+import { legacyPrice } from '../domain/product.js';
 import type { ProductInput, VariantInput } from '../domain/product-changes.js';
+import { writePriceLists } from './price-list-store.js';
 
 export async function selectCategoryId(db: Queryable, slug: string): Promise<string | undefined> {
   const { rows } = await db.query<{ id: string }>('SELECT id FROM categories WHERE slug = $1', [
@@ -11,7 +13,7 @@ export async function selectCategoryId(db: Queryable, slug: string): Promise<str
 
 type ProductRow = Omit<ProductInput, 'category' | 'variants'> & { categoryId: string };
 
-/** Writes a product's own row, new or existing; its price fields follow from `variants`. */
+/** Writes a product's own row, new or existing; its legacy price fields follow from `variants`. */
 export async function saveProductRow(
   db: Queryable,
   id: string,
@@ -34,8 +36,8 @@ export async function saveProductRow(
         product.categoryId,
         product.status,
         product.images,
-        lowestPrice(variants),
-        variants[0]?.price.currency,
+        Math.min(...variants.map((variant) => legacyPrice(variant.prices).amount)),
+        legacyPrice(variants[0]?.prices ?? []).currency,
       ],
     )
     .catch(rethrowTakenSlug);
@@ -46,8 +48,8 @@ export async function setProductStatus(db: Queryable, id: string, status: Produc
 }
 
 /**
- * Makes the product's variants exactly `variants`: others are deleted, these inserted or updated.
- * A SKU that belongs to another product is refused (409 naming it).
+ * Makes the product's variants exactly `variants`, with their price lists: others are deleted,
+ * these inserted or updated. A SKU that belongs to another product is refused (409 naming it).
  */
 export async function replaceVariants(db: Queryable, productId: string, variants: VariantInput[]) {
   await db.query('DELETE FROM variants WHERE product_id = $1 AND NOT (sku = ANY($2))', [
@@ -68,8 +70,8 @@ export async function replaceVariants(db: Queryable, productId: string, variants
       productId,
       variants.map((variant) => variant.sku),
       variants.map((variant) => JSON.stringify(variant.options)),
-      variants.map((variant) => variant.price.amount),
-      variants.map((variant) => variant.price.currency),
+      variants.map((variant) => legacyPrice(variant.prices).amount),
+      variants.map((variant) => legacyPrice(variant.prices).currency),
       variants.map((_, position) => position),
     ],
   );
@@ -90,10 +92,7 @@ export async function replaceVariants(db: Queryable, productId: string, variants
       },
     );
   }
-}
-
-function lowestPrice(variants: readonly VariantInput[]): number {
-  return Math.min(...variants.map((variant) => variant.price.amount));
+  await writePriceLists(db, [productId], variants);
 }
 
 function rethrowTakenSlug(error: unknown): never {

@@ -13,6 +13,8 @@ function routeTable(config: GatewayConfig): Array<{ prefix: string; upstream: st
     { prefix: '/api/products', upstream: config.CATALOG_URL },
     { prefix: '/api/categories', upstream: config.CATALOG_URL },
     { prefix: '/api/admin/products', upstream: config.CATALOG_URL },
+    { prefix: '/api/regions', upstream: config.CATALOG_URL },
+    { prefix: '/api/admin/promotions', upstream: config.CATALOG_URL },
     { prefix: '/api/inventory', upstream: config.INVENTORY_URL },
     { prefix: '/api/admin/inventory', upstream: config.INVENTORY_URL },
     { prefix: '/api/cart', upstream: config.CART_URL },

@@ -1,14 +1,17 @@
-import type { CategoryNode, ProductDetail } from '@bazaar/contracts/shop-api';
+import type { CategoryNode, ProductDetail, Region } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../api';
-import type { Money } from '../lib/money';
+import { minorUnits, moneyText } from '../lib/money';
 import { fieldMessages } from '../lib/problem';
 import { Field, Loading, Problem, useAction, useApi } from '../ui';
 
-/** A variant as edited; `key` keeps React's rows apart while SKUs are typed. */
-type VariantRow = { key: string; sku: string; options: string; price: string };
-const newRow = (): VariantRow => ({ key: crypto.randomUUID(), sku: '', options: '', price: '' });
+/**
+ * A variant as edited: its price in each currency as typed; `key` keeps React's rows apart while
+ * SKUs are typed.
+ */
+type VariantRow = { key: string; sku: string; options: string; prices: Record<string, string> };
+const newRow = (): VariantRow => ({ key: crypto.randomUUID(), sku: '', options: '', prices: {} });
 /** "size=M, colour=Red" ↔ {size: "M", colour: "Red"} */
 const optionsText = (options: Record<string, string>) =>
   Object.entries(options)
@@ -32,6 +35,7 @@ export function EditProduct() {
   const navigate = useNavigate();
   const existing = useApi<ProductDetail>(creating ? undefined : `/api/admin/products/${id}`);
   const categories = useApi<{ items: CategoryNode[] }>('/api/categories');
+  const regions = useApi<{ items: Region[] }>('/api/regions');
   const [form, setForm] = useState<{
     name: string;
     description: string;
@@ -59,10 +63,19 @@ export function EditProduct() {
           key: variant.sku,
           sku: variant.sku,
           options: optionsText(variant.options),
-          price: (variant.price.amount / 100).toFixed(2),
+          prices: Object.fromEntries(
+            variant.prices.map((price) => [price.currency, moneyText(price)]),
+          ),
         })),
       };
   const values = form ?? loaded;
+  // A price in the currency of every region the shop sells in, and any other the product has.
+  const currencies = [
+    ...new Set([
+      ...(regions.data?.items.map((region) => region.currency) ?? []),
+      ...(values?.variants.flatMap((variant) => Object.keys(variant.prices)) ?? []),
+    ]),
+  ];
   const save = useAction(async () => {
     if (!values) return;
     const body = {
@@ -74,7 +87,10 @@ export function EditProduct() {
       variants: values.variants.map((variant) => ({
         sku: variant.sku.trim(),
         options: parseOptions(variant.options),
-        price: { amount: Math.round(Number(variant.price) * 100), currency: 'USD' },
+        prices: currencies.map((currency) => ({
+          amount: minorUnits(variant.prices[currency] ?? '', currency),
+          currency,
+        })),
       })),
     };
     const saved = await api<{ id: string }>(
@@ -93,7 +109,8 @@ export function EditProduct() {
     navigate('/admin/products');
   });
   if (existing.error) return <Problem error={existing.error} />;
-  if (!values) return <Loading />;
+  if (regions.error) return <Problem error={regions.error} />;
+  if (!values || !regions.data) return <Loading />;
   const errors = fieldMessages(save.error);
   const update = (change: Partial<typeof values>) => setForm({ ...values, ...change });
   const updateVariant = (index: number, change: Partial<VariantRow>) =>
@@ -182,15 +199,25 @@ export function EditProduct() {
               value={variant.options}
               onChange={(event) => updateVariant(index, { options: event.target.value })}
             />
-            <Field
-              label="Price (USD)"
-              name={`price-${index}`}
-              inputMode="decimal"
-              required
-              value={variant.price}
-              onChange={(event) => updateVariant(index, { price: event.target.value })}
-              error={errors[`variants.${index}.price.amount`]}
-            />
+            {currencies.map((currency, position) => (
+              <Field
+                key={currency}
+                label={`Price (${currency})`}
+                name={`price-${index}-${currency}`}
+                inputMode="decimal"
+                required
+                value={variant.prices[currency] ?? ''}
+                onChange={(event) =>
+                  updateVariant(index, {
+                    prices: { ...variant.prices, [currency]: event.target.value },
+                  })
+                }
+                error={
+                  errors[`variants.${index}.prices.${position}.amount`] ??
+                  (position === 0 ? errors[`variants.${index}.prices`] : undefined)
+                }
+              />
+            ))}
           </div>
         ))}
         <button type="button" onClick={() => update({ variants: [...values.variants, newRow()] })}>

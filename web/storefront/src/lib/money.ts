@@ -5,14 +5,33 @@ export type { Money };
 
 const formats = new Map<string, Intl.NumberFormat>();
 
-/** `{amount: 9499, currency: 'USD'}` → "$94.99": minor units, in the currency's own digits. */
-export function formatMoney(money: Money, locale = 'en-US'): string {
-  const key = `${locale}:${money.currency}`;
+function formatOf(currency: string, locale = 'en-US'): Intl.NumberFormat {
+  const key = `${locale}:${currency}`;
   let format = formats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency });
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
     formats.set(key, format);
   }
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(money.amount / 10 ** digits);
+  return format;
+}
+
+/** How many digits a currency's minor unit has: 2 for cents, 0 for yen. */
+const digitsOf = (currency: string) =>
+  formatOf(currency).resolvedOptions().maximumFractionDigits ?? 2;
+
+/** `{amount: 9499, currency: 'USD'}` → "$94.99": minor units, in the currency's own digits. */
+export function formatMoney(money: Money, locale = 'en-US'): string {
+  return formatOf(money.currency, locale).format(money.amount / 10 ** digitsOf(money.currency));
+}
+
+/** `{amount: 3450, currency: 'USD'}` → "34.50": what a price field shows. */
+export function moneyText(money: Money): string {
+  const digits = digitsOf(money.currency);
+  return (money.amount / 10 ** digits).toFixed(digits);
+}
+
+/** "34.50" in USD → 3450: what a price field sends; not a number → NaN, for the API to refuse. */
+export function minorUnits(text: string, currency: string): number {
+  const units = text.trim() === '' ? Number.NaN : Number(text);
+  return Math.round(units * 10 ** digitsOf(currency));
 }

@@ -1,0 +1,20 @@
+import { Region } from '@bazaar/contracts/shop-api';
+import type { Queryable } from '@bazaar/db/pool';
+import type { ServiceApp } from '@bazaar/service-kit/app';
+import { Type } from 'typebox';
+import { selectRegions } from '../store/region-store.js';
+
+export function regionRoutes(app: ServiceApp, deps: { db: Queryable }): void {
+  app.get(
+    '/api/regions',
+    {
+      schema: {
+        summary:
+          'Where the shop sells: each region with its currency, tax mode, countries and shipping options; the first is the default',
+        tags: ['regions'],
+        response: { 200: Type.Object({ items: Type.Array(Region) }) },
+      },
+    },
+    async () => ({ items: await selectRegions(deps.db) }),
+  );
+}
