@@ -247,6 +247,33 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
       .waitFor();
   }, 60_000);
 
+  test('an admin adds a promotion code with a use limit, is told when the code is taken, and pauses it', async () => {
+    const code = `SPRING-${randomUUID().slice(0, 4).toUpperCase()}`;
+    const admin = await newShopper();
+    await admin.goto('/signin?next=/admin/promotions');
+    await admin.getByLabel('Email').fill('admin@bazaar.local');
+    await admin.getByLabel('Password').fill('bazaar-admin-dev');
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    const addCode = async () => {
+      await admin.getByLabel('Code', { exact: true }).fill(code.toLowerCase());
+      await admin.getByLabel('Percent off').fill('10');
+      await admin.getByLabel('Uses in all (optional)').fill('10');
+      await admin.getByRole('button', { name: 'Add the code' }).click();
+    };
+    await addCode();
+    const row = admin.getByRole('row').filter({ hasText: code });
+    await row.getByText('10 % off').waitFor();
+    await row.getByText('0 of 10').waitFor();
+    await snap(admin, '19-admin-promotions');
+
+    await addCode();
+    await admin.getByText('is taken by another promotion').waitFor();
+
+    await row.getByRole('button', { name: `Pause ${code}` }).click();
+    await row.getByText('Paused').waitFor();
+    await row.getByRole('button', { name: `Resume ${code}` }).waitFor();
+  }, 60_000);
+
   test('the catalog fits a 375 px phone without sideways scrolling', async () => {
     const page = await newShopper({ width: 375, height: 800 });
     await page.goto('/');

@@ -5,6 +5,7 @@ import { EditProduct } from './EditProduct';
 import { Notifications } from './Notifications';
 import { AdminOrders } from './Orders';
 import { Products } from './Products';
+import { Promotions } from './Promotions';
 import { Stock } from './Stock';
 
 /** The shop's back office: only for the `admin` role. Loaded on its own, never by shoppers. */
@@ -19,6 +20,7 @@ export default function Admin() {
         <NavLink to="/admin/products">Products</NavLink>
         <NavLink to="/admin/stock">Stock</NavLink>
         <NavLink to="/admin/orders">Orders</NavLink>
+        <NavLink to="/admin/promotions">Promotions</NavLink>
         <NavLink to="/admin/notifications">Notifications</NavLink>
       </nav>
       <Routes>
@@ -27,6 +29,7 @@ export default function Admin() {
         <Route path="products/:id" element={<EditProduct />} />
         <Route path="stock" element={<Stock />} />
         <Route path="orders" element={<AdminOrders />} />
+        <Route path="promotions" element={<Promotions />} />
         <Route path="notifications" element={<Notifications />} />
       </Routes>
     </section>

@@ -1,10 +1,11 @@
-import type { CategoryNode, ProductDetail, Region } from '@bazaar/contracts/shop-api';
+import type { ProductDetail, Region } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../api';
 import { minorUnits, moneyText } from '../lib/money';
 import { fieldMessages } from '../lib/problem';
 import { Field, Loading, Problem, useAction, useApi } from '../ui';
+import { CategoryOptions } from './CategoryOptions';
 
 /**
  * A variant as edited: its price in each currency as typed; `key` keeps React's rows apart while
@@ -34,7 +35,6 @@ export function EditProduct() {
   const creating = id === 'new';
   const navigate = useNavigate();
   const existing = useApi<ProductDetail>(creating ? undefined : `/api/admin/products/${id}`);
-  const categories = useApi<{ items: CategoryNode[] }>('/api/categories');
   const regions = useApi<{ items: Region[] }>('/api/regions');
   const [form, setForm] = useState<{
     name: string;
@@ -152,15 +152,7 @@ export function EditProduct() {
           onChange={(event) => update({ category: event.target.value })}
         >
           <option value="">Choose…</option>
-          {categories.data?.items.map((department) => (
-            <optgroup key={department.slug} label={department.name}>
-              {department.children.map((aisle) => (
-                <option key={aisle.slug} value={aisle.slug}>
-                  {aisle.name}
-                </option>
-              ))}
-            </optgroup>
-          ))}
+          <CategoryOptions />
         </select>
       </div>
       <div className="field">
