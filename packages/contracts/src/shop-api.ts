@@ -97,7 +97,8 @@ export const ShippingRate = Type.Union([
     kind: Type.Literal('bands'),
     bands: Type.Array(
       Type.Object({
-        upTo: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+        // Null first: the request validator would coerce a null to 0 for an integer tried first.
+        upTo: Type.Union([Type.Null(), Type.Integer({ minimum: 0 })], {
           description: 'the highest goods value of the band; null: no limit',
         }),
         amount: Type.Integer({ minimum: 0 }),
@@ -136,6 +137,35 @@ export const Region = Type.Object({
   shippingOptions: Type.Array(ShippingOption),
 });
 export type Region = Static<typeof Region>;
+
+/** A region as admins see it: with how shipping is taxed, and its paused shipping options. */
+export const AdminRegion = Type.Object({
+  ...Region.properties,
+  taxShipping: Type.Boolean({
+    description: "shipping is taxed at the destination's standard rate",
+  }),
+  shippingOptions: Type.Array(
+    Type.Object({ ...ShippingOption.properties, active: Type.Boolean() }),
+  ),
+});
+export type AdminRegion = Static<typeof AdminRegion>;
+
+export const TaxRate = Type.Object({
+  country: Type.String({ pattern: '^[A-Z]{2}$' }),
+  state: Type.String({ pattern: '^[A-Z0-9]{0,3}$', description: "'': the whole country" }),
+  category: Type.String({
+    pattern: '^([a-z0-9]+(-[a-z0-9]+)*)?$',
+    maxLength: 64,
+    description: "'': every category",
+  }),
+  ratePpm: Type.Integer({
+    minimum: 0,
+    maximum: 1_000_000,
+    description: 'millionths: 20 % is 200000',
+  }),
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+});
+export type TaxRate = Static<typeof TaxRate>;
 
 // Promotions (admin)
 

@@ -6,7 +6,9 @@ import type { CatalogConfig } from './config.js';
 import { problemStatuses } from './domain/errors.js';
 import { startPromotionSweeper } from './domain/promotion-uses.js';
 import { noReadCache, type ReadCache } from './domain/read-cache.js';
+import { shopRegions } from './domain/shop-regions.js';
 import { adminProductRoutes } from './routes/admin-product-routes.js';
+import { adminRegionRoutes } from './routes/admin-region-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
 import { priceRoutes } from './routes/price-routes.js';
 import { productRoutes } from './routes/product-routes.js';
@@ -40,11 +42,14 @@ export async function buildApp({
   });
   // A strong ETag over each response body: a client that has it gets a 304 and no body.
   await app.register(etag);
-  productRoutes(app, { db, cache });
+  // Regions are read at most every 2 s: every price read and quote needs them.
+  const regions = shopRegions(db, 2000);
+  productRoutes(app, { db, cache, regions });
   categoryRoutes(app, { db });
-  adminProductRoutes(app, { db, cache, verify });
-  priceRoutes(app, { db, verifyService });
-  regionRoutes(app, { db });
+  adminProductRoutes(app, { db, cache, regions, verify });
+  priceRoutes(app, { db, regions, verifyService });
+  regionRoutes(app, { regions });
+  adminRegionRoutes(app, { db, regions, verify });
   promotionRoutes(app, { db, verify, verifyService });
   const stopSweeper = startPromotionSweeper(db, {
     intervalMs: config.PROMOTION_SWEEP_INTERVAL_MS,

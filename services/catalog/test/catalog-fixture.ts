@@ -3,6 +3,7 @@ import { createTestDatabase } from '@bazaar/db/test-database';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { createTestTokens } from '@bazaar/testing/test-tokens';
+import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { migrations } from '../src/config.js';
 import type { ReadCache } from '../src/domain/read-cache.js';
@@ -15,6 +16,15 @@ export type RunningCatalog = {
   adminToken: string;
   customerToken: string;
   serviceToken: string;
+  /** A request as the bearer of `token`: an admin's unless told. */
+  send: (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: object,
+    token?: string,
+  ) => Promise<LightMyRequestResponse>;
+  /** `POST /internal/quotes`, as cart and orders ask it. */
+  quote: (payload: object) => Promise<LightMyRequestResponse>;
   close: () => Promise<void>;
 };
 
@@ -38,12 +48,23 @@ export async function startCatalog(
     ...(options.cache && { cache: options.cache }),
   });
   await app.ready();
+  const adminToken = await tokens.sign({ role: 'admin', audience: 'bazaar' });
+  const serviceToken = await tokens.sign({ role: 'service', audience: 'bazaar-internal' });
+  const send: RunningCatalog['send'] = (method, url, payload, token = adminToken) =>
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload } : {}),
+    });
   return {
     app,
     db: database.pool,
-    adminToken: await tokens.sign({ role: 'admin', audience: 'bazaar' }),
+    adminToken,
     customerToken: await tokens.sign({ role: 'customer', audience: 'bazaar' }),
-    serviceToken: await tokens.sign({ role: 'service', audience: 'bazaar-internal' }),
+    serviceToken,
+    send,
+    quote: (payload) => send('POST', '/internal/quotes', payload, serviceToken),
     close: async () => {
       await app.close();
       await database.drop();

@@ -11,18 +11,7 @@ beforeAll(async () => {
 
 afterAll(() => catalog.close());
 
-const call = (
-  method: 'GET' | 'POST' | 'PATCH',
-  url: string,
-  payload?: object,
-  token = catalog.adminToken,
-) =>
-  catalog.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    ...(payload ? { payload } : {}),
-  });
+const call: RunningCatalog['send'] = (...args) => catalog.send(...args);
 const internal = (url: string, payload?: object) =>
   call('POST', url, payload, catalog.serviceToken);
 const newCode = (prefix = 'TEST') => `${prefix}${randomUUID().slice(0, 6).toUpperCase()}`;

@@ -10,13 +10,7 @@ beforeAll(async () => {
 afterAll(() => catalog.close());
 
 const get = (url: string) => catalog.app.inject({ method: 'GET', url });
-const quote = (payload: object) =>
-  catalog.app.inject({
-    method: 'POST',
-    url: '/internal/quotes',
-    headers: { authorization: `Bearer ${catalog.serviceToken}` },
-    payload,
-  });
+const quote = (payload: object) => catalog.quote(payload);
 /** The documented rounding: half up to the minor unit. */
 const halfUp = (numerator: number, denominator: number) =>
   Math.floor((2 * numerator + denominator) / (2 * denominator));

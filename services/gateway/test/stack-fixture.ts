@@ -29,7 +29,11 @@ export async function startStack(
     migrations: serviceMigrations(new URL('../../catalog/', import.meta.url)),
   });
   const catalog = await buildCatalog({
-    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576, PROMOTION_SWEEP_INTERVAL_MS: 10_000 },
+    config: {
+      LOG_LEVEL: 'silent',
+      BODY_LIMIT_BYTES: 1_048_576,
+      PROMOTION_SWEEP_INTERVAL_MS: 10_000,
+    },
     db: catalogDatabase.pool,
     ...identityVerifiers({ ...identity.config, IDENTITY_URL: identityUrl }),
   });

@@ -16,6 +16,7 @@ export const problemStatuses = {
   promotion_used_up: 422,
   promotion_customer_limit: 422,
   invalid_promotion: 422,
+  invalid_region: 422,
   code_taken: 409,
   invalid_product: 422,
   slug_taken: 409,

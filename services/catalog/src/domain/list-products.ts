@@ -2,7 +2,6 @@ import type { Queryable } from '@bazaar/db/pool';
 import { decodeCursor, keyShapes, type Page, toPage } from '@bazaar/service-kit/keyset-cursor';
 import { selectCategories } from '../store/category-store.js';
 import { selectCategoryCounts, selectProductPage } from '../store/product-listing-store.js';
-import { selectRegions } from '../store/region-store.js';
 import { type CategoryFacet, categoryFacets } from './category-facets.js';
 import { CatalogError } from './errors.js';
 import {
@@ -12,6 +11,7 @@ import {
   toSearchQuery,
 } from './product.js';
 import { regionOf } from './regions.js';
+import type { ShopRegions } from './shop-regions.js';
 
 export type ListingQuery = {
   /** Prices in this region's currency; the shop's first region when none is named. */
@@ -44,8 +44,12 @@ const keyShapeOf: Record<ProductSort, RegExp> = {
  * A page of active products with the category facets of the same search. Sorted by relevance when
  * there is search text, else newest first, unless the shopper chose a sort.
  */
-export async function listProducts(db: Queryable, query: ListingQuery): Promise<ProductListing> {
-  const region = regionOf(await selectRegions(db), query.region);
+export async function listProducts(
+  db: Queryable,
+  regions: ShopRegions,
+  query: ListingQuery,
+): Promise<ProductListing> {
+  const region = regionOf(await regions.all(), query.region);
   const filters: ListingFilters = {
     currency: region.currency,
     searchQuery: query.q === undefined ? undefined : toSearchQuery(query.q),

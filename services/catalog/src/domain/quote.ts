@@ -2,18 +2,23 @@ import type { Quote, QuoteRequest } from '@bazaar/contracts/internal-api';
 import type { Queryable } from '@bazaar/db/pool';
 import { selectPrices } from '../store/price-store.js';
 import { selectCustomerUses, selectPromotion } from '../store/promotion-store.js';
-import { selectRegions, selectTaxRates } from '../store/region-store.js';
+import { selectTaxRates } from '../store/region-store.js';
 import { CatalogError } from './errors.js';
 import { assertApplies, discountOf, normalCode } from './promotions.js';
 import { regionOf, type ShippingOption, taxRateFor } from './regions.js';
+import type { ShopRegions } from './shop-regions.js';
 import { computeTotals, shippingFor } from './totals.js';
 
 /**
  * What `request`'s lines cost in its region: priced from the region's price list, shipped by the
  * option asked for (or the first that serves the country), taxed at the destination's rates.
  */
-export async function quote(db: Queryable, request: QuoteRequest): Promise<Quote> {
-  const region = regionOf(await selectRegions(db), request.region, { field: 'region', in: 'body' });
+export async function quote(
+  db: Queryable,
+  regions: ShopRegions,
+  request: QuoteRequest,
+): Promise<Quote> {
+  const region = regionOf(await regions.all(), request.region, { field: 'region', in: 'body' });
   const country = request.country ?? region.defaultCountry;
   if (!region.countries.includes(country)) {
     throw new CatalogError(

@@ -10,6 +10,8 @@ export type ShippingOption = {
   /** The countries it serves; empty: every country of its region. */
   countries: string[];
   rate: ShippingRate;
+  /** Offered to shoppers; a paused option is kept for admins. */
+  active: boolean;
 };
 
 /** Where the shop sells: one currency, and prices that include tax or tax added to them. */

@@ -14,6 +14,7 @@ import {
 } from '../domain/manage-products.js';
 import { slugify } from '../domain/product.js';
 import type { ReadCache } from '../domain/read-cache.js';
+import type { ShopRegions } from '../domain/shop-regions.js';
 import { selectProductDetail } from '../store/product-store.js';
 import { ListQuery } from './product-schemas.js';
 
@@ -79,7 +80,7 @@ const ProductParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export function adminProductRoutes(
   app: ServiceApp,
-  deps: { db: Pool; cache: ReadCache; verify: TokenVerifier },
+  deps: { db: Pool; cache: ReadCache; regions: ShopRegions; verify: TokenVerifier },
 ): void {
   const adminOnly = requireRole(deps.verify, 'admin');
 
@@ -101,7 +102,7 @@ export function adminProductRoutes(
       },
     },
     // Never cached: an admin sees a change the moment it is made.
-    async (request) => listProducts(deps.db, request.query),
+    async (request) => listProducts(deps.db, deps.regions, request.query),
   );
 
   app.get(

@@ -5,14 +5,14 @@ import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { Type } from 'typebox';
 import { quote } from '../domain/quote.js';
 import { regionOf } from '../domain/regions.js';
+import type { ShopRegions } from '../domain/shop-regions.js';
 import { selectPrices } from '../store/price-store.js';
-import { selectRegions } from '../store/region-store.js';
 import { RegionParam } from './product-schemas.js';
 
 /** Prices for cart and orders: read at every use, so a client's price is never trusted. */
 export function priceRoutes(
   app: ServiceApp,
-  deps: { db: Queryable; verifyService: TokenVerifier },
+  deps: { db: Queryable; regions: ShopRegions; verifyService: TokenVerifier },
 ): void {
   const serviceOnly = requireRole(deps.verifyService, 'service');
 
@@ -35,7 +35,7 @@ export function priceRoutes(
       },
     },
     async (request) => {
-      const region = regionOf(await selectRegions(deps.db), request.body.region, {
+      const region = regionOf(await deps.regions.all(), request.body.region, {
         field: 'region',
         in: 'body',
       });
@@ -55,6 +55,6 @@ export function priceRoutes(
         response: { 200: Quote },
       },
     },
-    async (request) => quote(deps.db, request.body),
+    async (request) => quote(deps.db, deps.regions, request.body),
   );
 }

@@ -7,14 +7,17 @@ import { listProducts } from '../domain/list-products.js';
 import { inCurrency } from '../domain/product.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import { regionOf } from '../domain/regions.js';
+import type { ShopRegions } from '../domain/shop-regions.js';
 import { selectProductDetail } from '../store/product-store.js';
-import { selectRegions } from '../store/region-store.js';
 import { sendCached, toCachedResponse } from './cached-response.js';
 import { ListQuery, RegionParam } from './product-schemas.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: ReadCache }): void {
+export function productRoutes(
+  app: ServiceApp,
+  deps: { db: Queryable; cache: ReadCache; regions: ShopRegions },
+): void {
   app.get(
     '/api/products',
     {
@@ -32,7 +35,7 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: Rea
         Object.entries(request.query).sort(([a], [b]) => (a < b ? -1 : 1)),
       );
       const listing = await deps.cache.remember(`list:${key}`, async () =>
-        toCachedResponse(reply, await listProducts(deps.db, request.query)),
+        toCachedResponse(reply, await listProducts(deps.db, deps.regions, request.query)),
       );
       return sendCached(reply, listing);
     },
@@ -62,7 +65,7 @@ export function productRoutes(app: ServiceApp, deps: { db: Queryable; cache: Rea
       const product = await deps.cache.remember(
         `product:${idOrSlug}:${regionId ?? ''}`,
         async () => {
-          const region = regionOf(await selectRegions(deps.db), regionId);
+          const region = regionOf(await deps.regions.all(), regionId);
           const found = await selectProductDetail(
             deps.db,
             uuidPattern.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },

@@ -14,8 +14,9 @@ import {
 } from '../domain/promotion-uses.js';
 import { selectPromotion, selectPromotions } from '../store/promotion-store.js';
 
+// Null first: the request validator would coerce a null to 0 (or '') for a type tried first.
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
+  Type.Union([Type.Null(), schema]);
 
 const promotionFields = {
   code: Type.String({

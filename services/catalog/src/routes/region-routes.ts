@@ -1,10 +1,9 @@
 import { Region } from '@bazaar/contracts/shop-api';
-import type { Queryable } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { Type } from 'typebox';
-import { selectRegions } from '../store/region-store.js';
+import type { ShopRegions } from '../domain/shop-regions.js';
 
-export function regionRoutes(app: ServiceApp, deps: { db: Queryable }): void {
+export function regionRoutes(app: ServiceApp, deps: { regions: ShopRegions }): void {
   app.get(
     '/api/regions',
     {
@@ -15,6 +14,6 @@ export function regionRoutes(app: ServiceApp, deps: { db: Queryable }): void {
         response: { 200: Type.Object({ items: Type.Array(Region) }) },
       },
     },
-    async () => ({ items: await selectRegions(deps.db) }),
+    async () => ({ items: await deps.regions.all() }),
   );
 }

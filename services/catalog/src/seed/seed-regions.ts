@@ -37,6 +37,7 @@ export const demoRegions: NewRegion[] = [
         name: 'Standard',
         estimate: '3–5 business days',
         countries: [],
+        active: true,
         rate: { kind: 'flat', amount: 499 },
       },
       {
@@ -44,6 +45,7 @@ export const demoRegions: NewRegion[] = [
         name: 'Express',
         estimate: '1–2 business days',
         countries: [],
+        active: true,
         rate: { kind: 'flat', amount: 1499 },
       },
     ],
@@ -73,6 +75,7 @@ export const demoRegions: NewRegion[] = [
         name: 'Standard',
         estimate: '2–4 working days',
         countries: [],
+        active: true,
         rate: { kind: 'free_over', amount: 399, threshold: 5000 },
       },
       {
@@ -80,6 +83,7 @@ export const demoRegions: NewRegion[] = [
         name: 'Next day',
         estimate: 'Next working day if ordered by 2 pm',
         countries: [],
+        active: true,
         rate: { kind: 'flat', amount: 699 },
       },
     ],
@@ -99,6 +103,7 @@ export const demoRegions: NewRegion[] = [
         name: 'Standard',
         estimate: '3–6 working days',
         countries: [],
+        active: true,
         rate: {
           kind: 'bands',
           bands: [
@@ -113,6 +118,7 @@ export const demoRegions: NewRegion[] = [
         name: 'Express',
         estimate: '1–2 working days',
         countries: ['BE', 'DE', 'FR', 'NL'],
+        active: true,
         rate: { kind: 'flat', amount: 1499 },
       },
     ],
