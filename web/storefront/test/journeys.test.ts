@@ -274,6 +274,38 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await row.getByRole('button', { name: `Resume ${code}` }).waitFor();
   }, 60_000);
 
+  test('an admin sets a reduced tax rate, removes it, and pauses a shipping option', async () => {
+    const admin = await newShopper();
+    await admin.goto('/signin?next=/admin/regions');
+    await admin.getByLabel('Email').fill('admin@bazaar.local');
+    await admin.getByLabel('Password').fill('bazaar-admin-dev');
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByRole('heading', { name: 'United Kingdom (GBP)' }).waitFor();
+
+    await admin.getByLabel('Country (ISO code)').fill('gb');
+    await admin.getByLabel('Category (optional)').fill('pens-desk');
+    await admin.getByLabel('Rate (%)').fill('5');
+    await admin.getByLabel('Name', { exact: true }).fill('GB VAT, pens');
+    await admin.getByRole('button', { name: 'Set the rate' }).click();
+    const rate = admin.getByRole('row').filter({ hasText: 'GB VAT, pens' });
+    await rate.getByText('5 %').waitFor();
+    await snap(admin, '20-admin-regions');
+    await rate.getByRole('button', { name: 'Remove GB VAT, pens' }).click();
+    await rate.waitFor({ state: 'detached' });
+
+    await admin.getByLabel('Country (ISO code)').fill('JP');
+    await admin.getByLabel('Rate (%)').fill('10');
+    await admin.getByLabel('Name', { exact: true }).fill('Japan');
+    await admin.getByRole('button', { name: 'Set the rate' }).click();
+    await admin.getByText('is not in a region of this shop', { exact: true }).waitFor();
+
+    const nextDay = admin.getByRole('row').filter({ hasText: 'Next day' });
+    await nextDay.getByRole('button', { name: 'Pause Next day in United Kingdom' }).click();
+    await nextDay.getByText('Paused').waitFor();
+    await nextDay.getByRole('button', { name: 'Offer Next day in United Kingdom' }).click();
+    await nextDay.getByText('Offered').waitFor();
+  }, 60_000);
+
   test('the catalog fits a 375 px phone without sideways scrolling', async () => {
     const page = await newShopper({ width: 375, height: 800 });
     await page.goto('/');

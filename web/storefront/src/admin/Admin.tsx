@@ -6,6 +6,7 @@ import { Notifications } from './Notifications';
 import { AdminOrders } from './Orders';
 import { Products } from './Products';
 import { Promotions } from './Promotions';
+import { Regions } from './Regions';
 import { Stock } from './Stock';
 
 /** The shop's back office: only for the `admin` role. Loaded on its own, never by shoppers. */
@@ -21,6 +22,7 @@ export default function Admin() {
         <NavLink to="/admin/stock">Stock</NavLink>
         <NavLink to="/admin/orders">Orders</NavLink>
         <NavLink to="/admin/promotions">Promotions</NavLink>
+        <NavLink to="/admin/regions">Regions and tax</NavLink>
         <NavLink to="/admin/notifications">Notifications</NavLink>
       </nav>
       <Routes>
@@ -30,6 +32,7 @@ export default function Admin() {
         <Route path="stock" element={<Stock />} />
         <Route path="orders" element={<AdminOrders />} />
         <Route path="promotions" element={<Promotions />} />
+        <Route path="regions" element={<Regions />} />
         <Route path="notifications" element={<Notifications />} />
       </Routes>
     </section>
