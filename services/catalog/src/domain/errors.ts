@@ -25,3 +25,21 @@ export const problemStatuses = {
 
 /** A rule of catalog's domain broken, by one of its codes. */
 export class CatalogError extends DomainError<ErrorCodeOf<typeof problemStatuses>> {}
+
+export type FieldError = { field: string; in: 'body'; message: string };
+
+/** Throws the `code` problem (a 422) naming every field in `errors`, when there is any. */
+export function refuseFields(
+  code: 'invalid_product' | 'invalid_promotion' | 'invalid_region',
+  errors: readonly FieldError[],
+): void {
+  if (errors.length === 0) return;
+  throw new CatalogError(
+    code,
+    errors.map((error) => `${error.field} ${error.message}`).join('; '),
+    { errors: [...errors] },
+  );
+}
+
+/** The ISO 4217 codes this runtime knows: a price, an amount off or a region names one of them. */
+export const isoCurrencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { selectCategoryId } from '../store/product-write-store.js';
 import { type PromotionFields, savePromotion, selectPromotion } from '../store/promotion-store.js';
-import { CatalogError } from './errors.js';
+import { CatalogError, type FieldError, isoCurrencies, refuseFields } from './errors.js';
 import { normalCode, type Promotion } from './promotions.js';
 
-const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
 const earliest = Date.UTC(2000, 0, 1);
 const latest = Date.UTC(10_000, 0, 1);
 
@@ -49,7 +48,7 @@ async function assertValid(
   fields: PromotionFields,
   categoryId: (slug: string) => Promise<string | undefined>,
 ): Promise<void> {
-  const errors: Array<{ field: string; in: 'body'; message: string }> = [];
+  const errors: FieldError[] = [];
   const problem = (field: string, message: string) => errors.push({ field, in: 'body', message });
   if (fields.kind === 'percentage' && fields.percent === null)
     problem('percent', 'is needed for a percentage off');
@@ -80,11 +79,5 @@ async function assertValid(
   if (fields.endsAt !== null && Date.parse(fields.endsAt) <= Date.parse(fields.startsAt)) {
     problem('endsAt', 'must be after startsAt');
   }
-  if (errors.length > 0) {
-    throw new CatalogError(
-      'invalid_promotion',
-      errors.map((error) => `${error.field} ${error.message}`).join('; '),
-      { errors },
-    );
-  }
+  refuseFields('invalid_promotion', errors);
 }

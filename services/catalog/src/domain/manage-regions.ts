@@ -9,21 +9,8 @@ import {
   selectRegionOfCountries,
   selectRegions,
 } from '../store/region-store.js';
-import { CatalogError } from './errors.js';
+import { CatalogError, type FieldError, isoCurrencies, refuseFields } from './errors.js';
 import type { Region, ShippingOption, TaxRate } from './regions.js';
-
-const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
-
-type FieldError = { field: string; in: 'body'; message: string };
-
-function refuse(errors: FieldError[]): void {
-  if (errors.length === 0) return;
-  throw new CatalogError(
-    'invalid_region',
-    errors.map((error) => `${error.field} ${error.message}`).join('; '),
-    { errors },
-  );
-}
 
 export type RegionInput = Omit<Region, 'id' | 'shippingOptions'>;
 
@@ -48,7 +35,7 @@ export async function putRegion(db: Pool, id: string, input: RegionInput): Promi
         });
       }
     });
-    refuse(errors);
+    refuseFields('invalid_region', errors);
     await saveRegion(trx, id, input);
     return (await selectRegions(trx, { inactiveOptions: true })).find(
       (region) => region.id === id,
@@ -78,7 +65,7 @@ export async function putShippingOption(
     }
   });
   errors.push(...rateProblems(input.rate));
-  refuse(errors);
+  refuseFields('invalid_region', errors);
   await saveShippingOption(db, id, input);
 }
 
@@ -119,7 +106,7 @@ export async function putTaxRate(db: Pool, rate: TaxRate & { name: string }): Pr
   if (rate.category !== '' && !(await selectCategoryId(db, rate.category))) {
     errors.push({ field: 'category', in: 'body', message: 'is not a category of this shop' });
   }
-  refuse(errors);
+  refuseFields('invalid_region', errors);
   await saveTaxRate(db, rate);
 }
 

@@ -1,5 +1,5 @@
 import type { Money } from '@bazaar/contracts/money';
-import { CatalogError } from './errors.js';
+import { type FieldError, isoCurrencies, refuseFields } from './errors.js';
 import { legacyPrice, type ProductDetail, type StoredProduct } from './product.js';
 
 export type VariantInput = { sku: string; options: Record<string, string>; prices: Money[] };
@@ -14,8 +14,6 @@ export type ProductInput = {
   variants: VariantInput[];
 };
 
-const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
-
 /**
  * Rules a schema cannot state: real ISO 4217 codes, each currency once in a price list, every
  * variant priced in the currency of every region (so that every product is sold everywhere the
@@ -25,7 +23,7 @@ export function assertValidVariants(
   variants: readonly VariantInput[],
   regionCurrencies: readonly string[],
 ): void {
-  const errors: Array<{ field: string; in: 'body'; message: string }> = [];
+  const errors: FieldError[] = [];
   const seen = new Set<string>();
   const currenciesOf = (variant: VariantInput | undefined) =>
     (variant?.prices ?? [])
@@ -71,15 +69,7 @@ export function assertValidVariants(
     }
     seen.add(variant.sku);
   });
-  if (errors.length > 0) {
-    throw new CatalogError(
-      'invalid_product',
-      errors.map((error) => `${error.field} ${error.message}`).join('; '),
-      {
-        errors,
-      },
-    );
-  }
+  refuseFields('invalid_product', errors);
 }
 
 /**

@@ -69,12 +69,10 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 
-const PatchBody = Type.Object(
-  Object.fromEntries(
-    Object.entries(productFields).map(([name, schema]) => [name, Type.Optional(schema)]),
-  ),
-  { additionalProperties: false, minProperties: 1 },
-);
+const PatchBody = Type.Partial(Type.Object(productFields), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 
 const ProductParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

@@ -37,19 +37,14 @@ const promotionFields = {
   active: Type.Boolean(),
 };
 
-const optional = Object.fromEntries(
-  Object.entries(promotionFields).map(([name, schema]) => [name, Type.Optional(schema)]),
-) as {
-  [K in keyof typeof promotionFields]: ReturnType<
-    typeof Type.Optional<(typeof promotionFields)[K]>
-  >;
-};
-
+const PatchBody = Type.Partial(Type.Object(promotionFields), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 const CreateBody = Type.Object(
-  { ...optional, code: promotionFields.code, kind: promotionFields.kind },
+  { ...PatchBody.properties, code: promotionFields.code, kind: promotionFields.kind },
   { additionalProperties: false },
 );
-const PatchBody = Type.Object(optional, { additionalProperties: false, minProperties: 1 });
 const PromotionParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const OrderParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) });
 
