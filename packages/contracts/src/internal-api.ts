@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Money } from './money.js';
-import { CartLine as ShownCartLine } from './shop-api.js';
+import { ShippingChoice, CartLine as ShownCartLine, Totals } from './shop-api.js';
 
 /** A stock-keeping unit: upper-case letters and digits in dash-separated groups (`LGT-05-SND`). */
 export const Sku = Type.String({
@@ -36,15 +36,16 @@ const RegionId = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 3
 
 /**
  * `POST /internal/quotes` (catalog): what lines cost in a region, shipped to a country (and a
- * state, where its tax depends on one) by an option, with tax. No option: the first that serves
- * the country. The rules are catalog's `domain/totals.ts`.
+ * state, where its tax depends on one) by an option, with tax. No region: the one that sells to
+ * the country (no country either: the shop's first). No option: the first that serves the
+ * country. No lines: nothing to ship, every sum zero. The rules are catalog's `domain/totals.ts`.
  */
 export const QuoteRequest = Type.Object(
   {
     region: Type.Optional(RegionId),
     country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
     state: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{1,3}$' })),
-    lines: Type.Array(CartLine, { minItems: 1, maxItems: 200 }),
+    lines: Type.Array(CartLine, { maxItems: 200 }),
     shippingOptionId: Type.Optional(Type.String({ maxLength: 64 })),
     /** A code the shopper applied; `customer` (a user id or a guest's e-mail) for its per-customer limit. */
     promotion: Type.Optional(
@@ -61,20 +62,33 @@ export const QuoteRequest = Type.Object(
 );
 export type QuoteRequest = Static<typeof QuoteRequest>;
 
+/**
+ * Why a quote is refused, each with the status a shopper's request gets for it; the problem names
+ * the field: `region`, `country`, `shippingOptionId`, or `code` for the promotion.
+ */
+export const quoteRefusalStatuses = {
+  unknown_region: 400,
+  country_not_in_region: 422,
+  country_not_served: 422,
+  shipping_unavailable: 422,
+  promotion_unknown: 422,
+  promotion_not_started: 422,
+  promotion_expired: 422,
+  promotion_not_in_region: 422,
+  promotion_below_minimum: 422,
+  promotion_not_applicable: 422,
+  promotion_used_up: 422,
+  promotion_customer_limit: 422,
+} as const;
+export type QuoteRefusalCode = keyof typeof quoteRefusalStatuses;
+
 export const Quote = Type.Object({
   region: Type.String(),
   currency: Type.String(),
   taxIncluded: Type.Boolean(),
   country: Type.String(),
   /** A cart's lines as it shows them, with each line's discount and tax. */
-  lines: Type.Array(
-    Type.Object({
-      ...ShownCartLine.properties,
-      discount: Money,
-      tax: Money,
-      taxRate: Type.Integer({ description: 'millionths: 20 % is 200000' }),
-    }),
-  ),
+  lines: Type.Array(ShownCartLine),
   /** SKUs off sale, unknown, or without a price in the region's currency: left out of the sums. */
   unavailable: Type.Array(Type.String()),
   shippingOption: Type.Union([
@@ -87,19 +101,8 @@ export const Quote = Type.Object({
     Type.Null(),
   ]),
   /** Every option that serves the country, with what it would cost these lines. */
-  shippingOptions: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      name: Type.String(),
-      estimate: Type.String(),
-      price: Money,
-    }),
-  ),
-  subtotal: Money,
-  discount: Money,
-  shipping: Money,
-  tax: Money,
-  total: Money,
+  shippingOptions: Type.Array(ShippingChoice),
+  ...Totals,
 });
 export type Quote = Static<typeof Quote>;
 
@@ -109,6 +112,10 @@ export const CheckoutCart = Type.Object({
   lines: Type.Array(CartLine),
   /** Orders whose checkout has taken lines out of this cart and not yet finished. */
   checkoutsInProgress: Type.Array(Type.String({ format: 'uuid' })),
+  /** The region the shopper chose (null: the one that sells to the address's country). */
+  region: Type.Union([Type.Null(), RegionId]),
+  /** The code the shopper applied to the cart. */
+  promotionCode: Type.Union([Type.Null(), Type.String()]),
 });
 export type CheckoutCart = Static<typeof CheckoutCart>;
 

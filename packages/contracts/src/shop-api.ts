@@ -212,13 +212,58 @@ export const CartLine = Type.Object({
   quantity: Type.Integer(),
   unitPrice: Money,
   lineTotal: Money,
+  discount: Money,
+  tax: Money,
+  taxRate: Type.Integer({ description: 'millionths: 20 % is 200000' }),
 });
 export type CartLine = Static<typeof CartLine>;
+
+/** An option that serves where the cart ships to, priced for its goods. */
+export const ShippingChoice = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  estimate: Type.String(),
+  price: Money,
+});
+export type ShippingChoice = Static<typeof ShippingChoice>;
+
+/**
+ * The money of a cart or an order, each amount in minor units of one currency: subtotal − discount
+ * + shipping + tax = total where tax is added; where prices include tax, total = subtotal − discount
+ * + shipping and `tax` is the part of it that is tax.
+ */
+export const Totals = {
+  subtotal: Money,
+  discount: Money,
+  shipping: Money,
+  tax: Money,
+  total: Money,
+};
 
 export const Cart = Type.Object({
   items: Type.Array(CartLine),
   itemCount: Type.Integer(),
-  subtotal: Type.Union([Money, Type.Null()]),
+  region: Type.String({ description: 'the region whose prices, currency and tax the cart is in' }),
+  currency: Type.String(),
+  taxIncluded: Type.Boolean(),
+  country: Type.String({ description: "where the cart ships to: chosen, or the region's default" }),
+  state: Type.Union([Type.Null(), Type.String()]),
+  shippingOption: Type.Union([
+    Type.Null(),
+    Type.Object({ id: Type.String(), name: Type.String(), estimate: Type.String() }),
+  ]),
+  promotion: Type.Union([
+    Type.Null(),
+    Type.Object({
+      code: Type.String(),
+      applied: Type.Boolean(),
+      description: Type.Union([Type.Null(), Type.String()]),
+      reason: Type.Union([Type.Null(), Type.String()], {
+        description: 'why a code kept in the cart does not apply now',
+      }),
+    }),
+  ]),
+  ...Totals,
   removed: Type.Array(Type.String(), { description: 'SKUs dropped because they are off sale' }),
   cartToken: Type.Optional(
     Type.String({ description: "a guest's cart token: send it back as X-Cart-Token" }),

@@ -5,7 +5,7 @@ import cookie from '@fastify/cookie';
 import type { CartConfig } from './config.js';
 import type { CartStore } from './domain/cart.js';
 import { problemStatuses } from './domain/errors.js';
-import type { CatalogPrices } from './domain/ports.js';
+import type { Quotes } from './domain/ports.js';
 import { cartRoutes } from './routes/cart-routes.js';
 
 export type CartDeps = {
@@ -13,7 +13,7 @@ export type CartDeps = {
   /** The service's database: the inbox, and the carts when there is no Redis. */
   db: Pool;
   store: CartStore;
-  catalogPrices: CatalogPrices;
+  quotes: Quotes;
   verify: TokenVerifier;
   verifyService: TokenVerifier;
   /** Checked by /readyz besides PostgreSQL: Redis, when carts live there. */

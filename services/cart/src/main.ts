@@ -4,7 +4,7 @@ import { connectRedis } from '@bazaar/service-kit/redis';
 import { serviceClient } from '@bazaar/service-kit/service-client';
 import { serviceTokenSource } from '@bazaar/service-kit/service-token';
 import { buildApp } from './app.js';
-import { catalogPrices } from './clients/catalog.js';
+import { catalogQuotes } from './clients/catalog.js';
 import { migrations, readConfig } from './config.js';
 import { eventHandlers } from './events/index.js';
 import { postgresCartStore } from './store/postgres-cart-store.js';
@@ -31,7 +31,7 @@ await runDatabaseService('cart', {
         config,
         db,
         store,
-        catalogPrices: catalogPrices(
+        quotes: catalogQuotes(
           serviceClient({ name: 'catalog', baseUrl: config.CATALOG_URL, token }),
         ),
         ...identityVerifiers(config),

@@ -8,7 +8,7 @@ import { createTestTokens, type TestTokens } from '@bazaar/testing/test-tokens';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { catalogPrices } from '../src/clients/catalog.js';
+import { catalogQuotes } from '../src/clients/catalog.js';
 import { migrations } from '../src/config.js';
 import type { CartStore } from '../src/domain/cart.js';
 import { eventHandlers as cartEventHandlers } from '../src/events/index.js';
@@ -57,7 +57,7 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
       },
       db: database.pool,
       store,
-      catalogPrices: catalogPrices(
+      quotes: catalogQuotes(
         serviceClient({
           name: 'catalog',
           baseUrl: catalogUrl,
@@ -189,10 +189,181 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     await catalog.db.query("UPDATE products SET status = 'archived' WHERE slug = 'oak-desk-lamp'");
     try {
       const cart = (await send('GET', '/api/cart', { bearer })).json();
-      expect(cart).toMatchObject({ items: [], removed: ['LGT-05-SND'], subtotal: null });
+      expect(cart).toMatchObject({
+        items: [],
+        removed: ['LGT-05-SND'],
+        subtotal: { amount: 0, currency: 'USD' },
+        total: { amount: 0, currency: 'USD' },
+      });
     } finally {
       await catalog.db.query("UPDATE products SET status = 'active' WHERE slug = 'oak-desk-lamp'");
     }
+  });
+
+  const money = (amount: number, currency: string) => ({ amount, currency });
+  const sums = (cart: Record<string, { amount: number }>) =>
+    ['subtotal', 'discount', 'shipping', 'tax', 'total'].map((name) => cart[name]?.amount);
+
+  test('a cart nobody has made yet is empty, in the default region, every sum zero', async () => {
+    const cart = (await send('GET', '/api/cart')).json();
+    expect(cart).toMatchObject({ items: [], region: 'us', currency: 'USD', taxIncluded: false });
+    expect(sums(cart)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  test('in the EU the cart is in euros with VAT included: the total is what the lines and shipping cost, and the tax a part of it', async () => {
+    const { cartToken } = (
+      await send('POST', '/api/cart/items', { payload: { sku: 'LGT-05-SND', quantity: 1 } })
+    ).json();
+    const usd = (await send('GET', '/api/cart', { token: cartToken })).json();
+    const eu = await send('PATCH', '/api/cart', { token: cartToken, payload: { region: 'eu' } });
+
+    expect(eu.statusCode, eu.body).toBe(200);
+    const cart = eu.json();
+    expect(cart).toMatchObject({ region: 'eu', currency: 'EUR', taxIncluded: true, country: 'DE' });
+    expect(cart.items[0].unitPrice.currency).toBe('EUR');
+    expect(cart.items[0].unitPrice.amount).not.toBe(usd.items[0].unitPrice.amount);
+    expect(cart.total.amount).toBe(
+      cart.subtotal.amount - cart.discount.amount + cart.shipping.amount,
+    );
+    expect(cart.tax.amount).toBeGreaterThan(0);
+    expect(cart.tax.amount).toBeLessThan(cart.total.amount);
+    expect(usd.total.amount).toBe(usd.subtotal.amount + usd.shipping.amount + usd.tax.amount);
+    // Kept: the next read is in euros too.
+    expect((await send('GET', '/api/cart', { token: cartToken })).json().currency).toBe('EUR');
+  });
+
+  test('a country moves the cart to the region that sells there; one the shop does not reach, or an unknown region, is refused naming the field', async () => {
+    const bearer = await customer();
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 1 } });
+
+    const gb = await send('PATCH', '/api/cart', { bearer, payload: { country: 'GB' } });
+    const japan = await send('PATCH', '/api/cart', { bearer, payload: { country: 'JP' } });
+    const nowhere = await send('PATCH', '/api/cart', { bearer, payload: { region: 'mars' } });
+    const mismatch = await send('PATCH', '/api/cart', {
+      bearer,
+      payload: { region: 'eu', country: 'GB' },
+    });
+
+    expect(gb.json()).toMatchObject({ region: 'uk', currency: 'GBP', country: 'GB' });
+    expect(japan.statusCode).toBe(422);
+    expect(japan.json()).toMatchObject({
+      code: 'country_not_served',
+      errors: [{ field: 'country' }],
+    });
+    expect(nowhere.statusCode).toBe(400);
+    expect(nowhere.json()).toMatchObject({ code: 'unknown_region', errors: [{ field: 'region' }] });
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json()).toMatchObject({
+      code: 'country_not_in_region',
+      errors: [{ field: 'country' }],
+    });
+    // Nothing refused was kept.
+    expect((await send('GET', '/api/cart', { bearer })).json()).toMatchObject({
+      region: 'uk',
+      country: 'GB',
+    });
+  });
+
+  test('the shipping options that serve the cart, each priced for its goods; choosing one is kept, one that does not deliver there is a 422 naming shippingOptionId', async () => {
+    const bearer = await customer();
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 1 } });
+    await send('PATCH', '/api/cart', { bearer, payload: { region: 'eu', country: 'IE' } });
+
+    const options = (await send('GET', '/api/cart/shipping-options', { bearer })).json().items;
+    const express = await send('PATCH', '/api/cart', {
+      bearer,
+      payload: { shippingOptionId: 'eu-express' },
+    });
+    await send('PATCH', '/api/cart', { bearer, payload: { country: 'FR' } });
+    const chosen = await send('PATCH', '/api/cart', {
+      bearer,
+      payload: { shippingOptionId: 'eu-express' },
+    });
+
+    expect(options.map((option: { id: string }) => option.id)).toEqual(['eu-standard']);
+    expect(options[0].price.currency).toBe('EUR');
+    expect(express.statusCode).toBe(422);
+    expect(express.json()).toMatchObject({
+      code: 'shipping_unavailable',
+      errors: [{ field: 'shippingOptionId' }],
+    });
+    expect(chosen.json()).toMatchObject({
+      country: 'FR',
+      shippingOption: { id: 'eu-express' },
+      shipping: money(1499, 'EUR'),
+    });
+  });
+
+  test('a code applies to the cart with its discount, is taken off again, and one that does not exist is a 422 naming code', async () => {
+    const code = `CART${randomUUID().slice(0, 6).toUpperCase()}`;
+    const created = await catalog.send('POST', '/api/admin/promotions', {
+      code,
+      kind: 'percentage',
+      percent: 10,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const bearer = await customer();
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 2 } });
+
+    const applied = await send('POST', '/api/cart/promotions', {
+      bearer,
+      payload: { code: code.toLowerCase() },
+    });
+    const unknown = await send('POST', '/api/cart/promotions', {
+      bearer,
+      payload: { code: 'NOSUCHCODE' },
+    });
+
+    expect(applied.statusCode, applied.body).toBe(200);
+    const cart = applied.json();
+    expect(cart.promotion).toMatchObject({ code, applied: true, reason: null });
+    expect(cart.discount.amount).toBe(Math.round(cart.subtotal.amount / 10));
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json()).toMatchObject({
+      code: 'promotion_unknown',
+      errors: [{ field: 'code' }],
+    });
+    // The refused code did not replace the one applied.
+    expect((await send('GET', '/api/cart', { bearer })).json().promotion.code).toBe(code);
+
+    const removed = (await send('DELETE', `/api/cart/promotions/${code}`, { bearer })).json();
+    expect(removed).toMatchObject({ promotion: null, discount: { amount: 0 } });
+  });
+
+  test('a code that stops applying stays in the cart shown as not applied, with the reason, and the cart is priced without it', async () => {
+    const code = `GONE${randomUUID().slice(0, 6).toUpperCase()}`;
+    const { id } = (
+      await catalog.send('POST', '/api/admin/promotions', { code, kind: 'percentage', percent: 20 })
+    ).json();
+    const bearer = await customer();
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 1 } });
+    await send('POST', '/api/cart/promotions', { bearer, payload: { code } });
+
+    await catalog.send('PATCH', `/api/admin/promotions/${id}`, { active: false });
+    const cart = (await send('GET', '/api/cart', { bearer })).json();
+
+    expect(cart.promotion).toMatchObject({ code, applied: false, reason: expect.any(String) });
+    expect(cart.discount.amount).toBe(0);
+  });
+
+  test('a code on an empty cart is a 422 naming code', async () => {
+    const answer = await send('POST', '/api/cart/promotions', { payload: { code: 'ANY' } });
+    expect(answer.statusCode).toBe(422);
+    expect(answer.json()).toMatchObject({ code: 'cart_empty', errors: [{ field: 'code' }] });
+  });
+
+  test("a guest's region and code follow the cart into the shopper's account at sign-in", async () => {
+    const bearer = await customer();
+    const { cartToken } = (
+      await send('POST', '/api/cart/items', { payload: { sku: 'LGT-05-SND', quantity: 1 } })
+    ).json();
+    await send('PATCH', '/api/cart', { token: cartToken, payload: { region: 'uk' } });
+
+    const merged = (
+      await send('POST', '/api/cart/merge', { bearer, payload: { cartToken } })
+    ).json();
+
+    expect(merged).toMatchObject({ region: 'uk', currency: 'GBP', itemCount: 1 });
   });
 
   const internal = (method: 'GET' | 'POST', url: string, payload?: object) =>
@@ -230,6 +401,8 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
       userId,
       lines: [],
       checkoutsInProgress: [first],
+      region: null,
+      promotionCode: null,
     });
   });
 

@@ -196,4 +196,23 @@ describe('POST /internal/quotes', () => {
     expect(body.unavailable).toEqual(['NOPE-1']);
     expect(body.lines.map((l: { sku: string }) => l.sku)).toEqual([book]);
   });
+
+  test('a country alone picks the region that sells there; one no region sells to is a 422 naming country', async () => {
+    const france = await quote({ country: 'FR', lines: [{ sku: book, quantity: 1 }] });
+    const japan = await quote({ country: 'JP', lines: [{ sku: book, quantity: 1 }] });
+
+    expect(france.json()).toMatchObject({ region: 'eu', currency: 'EUR', country: 'FR' });
+    expect(japan.statusCode).toBe(422);
+    expect(japan.json()).toMatchObject({
+      code: 'country_not_served',
+      errors: [{ field: 'country' }],
+    });
+  });
+
+  test('no lines: nothing to ship, every sum zero, in the region currency', async () => {
+    const body = (await quote({ region: 'uk', lines: [] })).json();
+    expect(body).toMatchObject({ currency: 'GBP', lines: [], shippingOptions: [] });
+    expect(body.shipping).toEqual({ amount: 0, currency: 'GBP' });
+    expect(body.total).toEqual({ amount: 0, currency: 'GBP' });
+  });
 });

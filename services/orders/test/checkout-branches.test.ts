@@ -57,6 +57,8 @@ function standIns(): StandIns {
       userId,
       lines: [{ sku: 'MUG-1', quantity: 2 }],
       checkoutsInProgress: [],
+      region: null,
+      promotionCode: null,
     }),
     claimCart: async () => {
       calls.push('claimCart');

@@ -32,8 +32,8 @@ export function shopClient(
   baseUrl: string,
   administrator: { email: string; password: string } = devAdmin,
 ) {
-  const call = async (method: string, path: string, options: CallOptions = {}): Promise<Answer> => {
-    const response = await fetch(`${baseUrl}${path}`, {
+  const send = (method: string, path: string, options: CallOptions) =>
+    fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -41,6 +41,14 @@ export function shopClient(
         ...options.headers,
       },
       body: options.body === undefined ? null : JSON.stringify(options.body),
+    });
+
+  const call = async (method: string, path: string, options: CallOptions = {}): Promise<Answer> => {
+    const response = await send(method, path, options).catch((error: unknown) => {
+      // A kept-alive connection the server closed as the request went out (a busy client's timer
+      // late by more than undici's margin): a browser sends a GET again on a new one, so do we.
+      if (method === 'GET' && closedBeforeAnswer(error)) return send(method, path, options);
+      throw error;
     });
     const text = await response.text();
     let body: unknown = text;
@@ -190,3 +198,7 @@ export function shopClient(
     checkout,
   };
 }
+
+const closedBeforeAnswer = (error: unknown) =>
+  error instanceof TypeError &&
+  (error.cause as { code?: string } | undefined)?.code === 'UND_ERR_SOCKET';

@@ -1,18 +1,28 @@
-import type { PricesResponse } from '@bazaar/contracts/internal-api';
+import type { QuoteRefusalCode } from '@bazaar/contracts/internal-api';
+import { type Quote, quoteRefusalStatuses } from '@bazaar/contracts/internal-api';
+import type { Problem } from '@bazaar/service-kit/errors';
 import type { ServiceClient } from '@bazaar/service-kit/service-client';
-import type { CatalogPrices } from '../domain/ports.js';
+import type { Quotes } from '../domain/ports.js';
 
-/** Catalog's `/internal/prices`, asked only when there is a SKU to price. */
-export function catalogPrices(catalog: ServiceClient): CatalogPrices {
-  return async (skus) => {
-    if (skus.length === 0) return new Map();
-    const response = await catalog.call<PricesResponse>({
+/** Catalog's `/internal/quotes`: a refusal it names (a region, a country, a code) is an outcome. */
+export function catalogQuotes(catalog: ServiceClient): Quotes {
+  return async (request) => {
+    const response = await catalog.call<Quote | Problem>({
       method: 'POST',
-      path: '/internal/prices',
-      body: { skus },
+      path: '/internal/quotes',
+      body: request,
       idempotent: true,
     });
-    if (response.status !== 200) throw new Error(`catalog answered ${response.status} for prices`);
-    return new Map(response.body.items.map((item) => [item.sku, item]));
+    if (response.status === 200) return { quoted: true, quote: response.body as Quote };
+    const problem = response.body as Problem;
+    if (!(problem.code in quoteRefusalStatuses)) {
+      throw new Error(`catalog answered ${response.status} for a quote: ${problem.code}`);
+    }
+    return {
+      quoted: false,
+      code: problem.code as QuoteRefusalCode,
+      detail: problem.detail,
+      errors: problem.errors ?? [],
+    };
   };
 }

@@ -3,6 +3,19 @@ export type CartOwner = { kind: 'user'; userId: string } | { kind: 'guest'; toke
 
 export type CartLine = { sku: string; quantity: number };
 
+/**
+ * What the shopper chose for the cart besides its lines; each unset is the shop's default: the
+ * region that sells to the country (or the first), the region's default country, the first
+ * shipping option that serves it.
+ */
+export type CartSettings = {
+  region?: string;
+  country?: string;
+  state?: string;
+  shippingOptionId?: string;
+  promotionCode?: string;
+};
+
 export const maxQuantity = 99;
 
 export type ClaimOutcome = { claimed: true } | { claimed: false; heldBy: string[] };
@@ -12,7 +25,9 @@ export type CheckoutState = 'claimed' | 'bought' | 'returned';
 
 /** Where carts live: Redis when configured, else PostgreSQL. Lines come back in SKU order. */
 export type CartStore = {
-  lines: (owner: CartOwner) => Promise<CartLine[]>;
+  read: (owner: CartOwner) => Promise<{ lines: CartLine[]; settings: CartSettings }>;
+  /** Replaces the cart's settings (and keeps the cart as long as a change to its lines would). */
+  saveSettings: (owner: CartOwner, settings: CartSettings) => Promise<void>;
   /** Adds to a line; returns the new quantity, or undefined when it would pass `maxQuantity`. */
   add: (owner: CartOwner, line: CartLine) => Promise<number | undefined>;
   /** Sets a line's quantity; false when the cart has no such line. */
@@ -30,7 +45,10 @@ export type CartStore = {
   giveBack: (owner: CartOwner, orderId: string) => Promise<void>;
   /** The order was confirmed: its claimed lines are bought and never come back. */
   markBought: (owner: CartOwner, orderId: string) => Promise<void>;
-  /** Moves every line of `from` into `to` (quantities added, capped), then deletes `from`. */
+  /**
+   * Moves every line of `from` into `to` (quantities added, capped) and its settings over `to`'s
+   * (the guest's are the shopper's latest choice), then deletes `from`.
+   */
   merge: (from: CartOwner, to: CartOwner) => Promise<void>;
   close: () => Promise<void>;
 };

@@ -1,3 +1,4 @@
+import { quoteRefusalStatuses } from '@bazaar/contracts/internal-api';
 import { DomainError, type ErrorCodeOf } from '@bazaar/service-kit/errors';
 
 /** The problems cart answers with beside the common ones, and the HTTP status of each. */
@@ -5,6 +6,8 @@ export const problemStatuses = {
   sku_unavailable: 422,
   quantity_limit: 422,
   cart_in_checkout: 409,
+  cart_empty: 422,
+  ...quoteRefusalStatuses,
 } as const;
 
 /** A rule of cart's domain broken, by one of its codes. */

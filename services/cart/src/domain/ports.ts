@@ -1,4 +1,9 @@
-import type { SkuPrice } from '@bazaar/contracts/internal-api';
+import type { Quote, QuoteRefusalCode, QuoteRequest } from '@bazaar/contracts/internal-api';
+import type { FieldError } from '@bazaar/service-kit/errors';
 
-/** Today's price and sale status of each SKU, keyed by SKU; a SKU catalog does not know is missing. */
-export type CatalogPrices = (skus: readonly string[]) => Promise<Map<string, SkuPrice>>;
+/** Catalog's price of lines in a region, shipped and taxed; or why it cannot quote them. */
+export type Quotes = (request: QuoteRequest) => Promise<QuoteOutcome>;
+
+export type QuoteOutcome =
+  | { quoted: true; quote: Quote }
+  | { quoted: false; code: QuoteRefusalCode; detail: string; errors: FieldError[] };

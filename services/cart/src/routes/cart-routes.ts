@@ -1,5 +1,5 @@
 import { CartClaim, CheckoutCart, Sku } from '@bazaar/contracts/internal-api';
-import { Cart } from '@bazaar/contracts/shop-api';
+import { Cart, ShippingChoice } from '@bazaar/contracts/shop-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,15 +7,29 @@ import { Type } from 'typebox';
 import { type CartOwner, type CartStore, maxQuantity } from '../domain/cart.js';
 import { CartError } from '../domain/errors.js';
 import { guestTokenPattern, newGuestToken } from '../domain/guest-token.js';
-import type { CatalogPrices } from '../domain/ports.js';
-import { addToCart, pricedCart } from '../domain/priced-cart.js';
+import type { Quotes } from '../domain/ports.js';
+import {
+  addToCart,
+  applyPromotion,
+  type CartContext,
+  changeSettings,
+  emptyCart,
+  removePromotion,
+  type ShownCart,
+  shippingChoices,
+  shownCart,
+} from '../domain/priced-cart.js';
 
 const cookieName = 'cart_token';
 const Quantity = Type.Integer({ minimum: 1, maximum: maxQuantity });
+// Null first in each union: the validator would coerce a null to '' for a string tried first.
+const Clearable = (schema: ReturnType<typeof Type.String>) =>
+  Type.Optional(Type.Union([Type.Null(), schema]));
+const PromotionCode = Type.String({ minLength: 1, maxLength: 40 });
 
 type Deps = {
   store: CartStore;
-  catalogPrices: CatalogPrices;
+  quotes: Quotes;
   verify: TokenVerifier;
   verifyService: TokenVerifier;
   ttlSeconds: number;
@@ -47,22 +61,106 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     return { kind: 'guest', token: issued };
   };
 
-  const respond = async (owner: CartOwner | undefined) => {
-    if (!owner) return { items: [], itemCount: 0, subtotal: null, removed: [] };
-    const cart = await pricedCart(deps.store, deps.catalogPrices, owner);
-    return owner.kind === 'guest' ? { ...cart, cartToken: owner.token } : cart;
-  };
+  const context = (owner: CartOwner): CartContext => ({
+    store: deps.store,
+    quotes: deps.quotes,
+    owner,
+  });
+  const answer = (owner: CartOwner, cart: ShownCart) =>
+    owner.kind === 'guest' ? { ...cart, cartToken: owner.token } : cart;
+  const respond = async (owner: CartOwner | undefined) =>
+    owner ? answer(owner, await shownCart(context(owner))) : emptyCart(deps.quotes);
 
   app.get(
     '/api/cart',
     {
       schema: {
-        summary: "The shopper's cart, priced now",
+        summary:
+          "The shopper's cart, priced now in its region: lines, shipping, discount, tax, total",
         tags: ['cart'],
         response: { 200: Cart },
       },
     },
     async (request, reply) => respond(await ownerOf(request, reply, { create: false })),
+  );
+
+  app.patch(
+    '/api/cart',
+    {
+      schema: {
+        summary:
+          'Choose where the cart is priced and shipped: region, country (and US state), shipping option; null is the default',
+        tags: ['cart'],
+        body: Type.Object(
+          {
+            region: Clearable(Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 32 })),
+            country: Clearable(Type.String({ pattern: '^[A-Z]{2}$' })),
+            state: Clearable(Type.String({ pattern: '^[A-Z0-9]{1,3}$' })),
+            shippingOptionId: Clearable(Type.String({ minLength: 1, maxLength: 64 })),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: Cart },
+      },
+    },
+    async (request, reply) => {
+      const owner = await ownerOf(request, reply, { create: true });
+      if (!owner) throw new Error('a cart owner is always made for a write');
+      return answer(owner, await changeSettings(context(owner), request.body));
+    },
+  );
+
+  app.get(
+    '/api/cart/shipping-options',
+    {
+      schema: {
+        summary: 'The shipping options that serve where the cart goes, each priced for its goods',
+        tags: ['cart'],
+        response: { 200: Type.Object({ items: Type.Array(ShippingChoice) }) },
+      },
+    },
+    async (request, reply) => {
+      const owner = await ownerOf(request, reply, { create: false });
+      return { items: owner ? await shippingChoices(context(owner)) : [] };
+    },
+  );
+
+  app.post(
+    '/api/cart/promotions',
+    {
+      schema: {
+        summary: 'Apply a promotion code; one that does not apply is a 422 saying why',
+        tags: ['cart'],
+        body: Type.Object({ code: PromotionCode }, { additionalProperties: false }),
+        response: { 200: Cart },
+      },
+    },
+    async (request, reply) => {
+      const owner = await ownerOf(request, reply, { create: false });
+      if (!owner) {
+        throw new CartError('cart_empty', 'Add something to the cart before applying a code', {
+          errors: [{ field: 'code', in: 'body', message: 'needs a cart with something in it' }],
+        });
+      }
+      return answer(owner, await applyPromotion(context(owner), request.body.code));
+    },
+  );
+
+  app.delete(
+    '/api/cart/promotions/:code',
+    {
+      schema: {
+        summary: 'Take a code off the cart (taking off one it does not hold is no error)',
+        tags: ['cart'],
+        params: Type.Object({ code: PromotionCode }),
+        response: { 200: Cart },
+      },
+    },
+    async (request, reply) => {
+      const owner = await ownerOf(request, reply, { create: false });
+      if (!owner) return respond(owner);
+      return answer(owner, await removePromotion(context(owner), request.params.code));
+    },
   );
 
   app.post(
@@ -78,8 +176,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     async (request, reply) => {
       const owner = await ownerOf(request, reply, { create: true });
       if (!owner) throw new Error('a cart owner is always made for a write');
-      const cart = await addToCart(deps.store, deps.catalogPrices, owner, request.body);
-      return owner.kind === 'guest' ? { ...cart, cartToken: owner.token } : cart;
+      return answer(owner, await addToCart(context(owner), request.body));
     },
   );
 
@@ -160,7 +257,8 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     {
       onRequest: internal,
       schema: {
-        summary: "A user's cart lines, unpriced (orders prices them itself)",
+        summary:
+          "A user's cart lines, unpriced (orders prices them itself), with the region and code chosen",
         tags: ['internal'],
         params: UserParams,
         response: { 200: CheckoutCart },
@@ -168,11 +266,17 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     },
     async (request) => {
       const owner = user(request.params.userId);
-      const [lines, checkoutsInProgress] = await Promise.all([
-        deps.store.lines(owner),
+      const [{ lines, settings }, checkoutsInProgress] = await Promise.all([
+        deps.store.read(owner),
         deps.store.checkoutsInProgress(owner),
       ]);
-      return { userId: request.params.userId, lines, checkoutsInProgress };
+      return {
+        userId: request.params.userId,
+        lines,
+        checkoutsInProgress,
+        region: settings.region ?? null,
+        promotionCode: settings.promotionCode ?? null,
+      };
     },
   );
 

@@ -2,6 +2,7 @@ import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import {
   type CartLine,
   type CartOwner,
+  type CartSettings,
   type CartStore,
   type CheckoutState,
   type ClaimOutcome,
@@ -33,14 +34,25 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
   sweep.unref();
 
   return {
-    lines: async (owner) => {
-      const { rows } = await db.query<CartLine>(
-        `SELECT l.sku, l.quantity FROM cart_lines l JOIN carts c ON c.owner = l.owner
-          WHERE l.owner = $1 AND c.expires_at > now() ORDER BY l.sku`,
+    read: async (owner) => {
+      const { rows } = await db.query<{ lines: CartLine[]; settings: CartSettings }>(
+        `SELECT c.settings, coalesce(json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity)
+                  ORDER BY l.sku) FILTER (WHERE l.sku IS NOT NULL), '[]') AS lines
+           FROM carts c LEFT JOIN cart_lines l ON l.owner = c.owner
+          WHERE c.owner = $1 AND c.expires_at > now() GROUP BY c.owner`,
         [key(owner)],
       );
-      return rows;
+      return rows[0] ?? { lines: [], settings: {} };
     },
+    saveSettings: (owner, settings) =>
+      withTransaction(db, async (trx) => {
+        await dropIfExpired(trx, key(owner));
+        await touch(trx, key(owner));
+        await trx.query('UPDATE carts SET settings = $2 WHERE owner = $1', [
+          key(owner),
+          JSON.stringify(settings),
+        ]);
+      }),
     add: (owner, line) =>
       withTransaction(db, async (trx) => {
         await dropIfExpired(trx, key(owner));
@@ -155,6 +167,11 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
            ON CONFLICT (owner, sku) DO UPDATE
              SET quantity = least(cart_lines.quantity + excluded.quantity, $3)`,
           [key(from), key(to), maxQuantity],
+        );
+        await trx.query(
+          `UPDATE carts t SET settings = t.settings || f.settings FROM carts f
+            WHERE t.owner = $2 AND f.owner = $1`,
+          [key(from), key(to)],
         );
         await trx.query('DELETE FROM carts WHERE owner = $1', [key(from)]);
       }),

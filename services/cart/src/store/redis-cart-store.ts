@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import {
   type CartLine,
   type CartOwner,
+  type CartSettings,
   type CartStore,
   type ClaimOutcome,
   maxQuantity,
@@ -26,16 +27,26 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
-// Adds every line of one cart to another, capped, then deletes the first.
+// The cart's settings live in its hash under a field no SKU can be named, so they expire with it.
+const settingsField = ':settings';
+
+// Adds every line of one cart to another, capped, and its settings over the other's; then deletes
+// the first.
 const mergeScript = `
-local lines = redis.call('HGETALL', KEYS[1])
-for i = 1, #lines, 2 do
-  local current = tonumber(redis.call('HGET', KEYS[2], lines[i]) or '0')
-  redis.call('HSET', KEYS[2], lines[i], math.min(current + tonumber(lines[i + 1]), tonumber(ARGV[1])))
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  if fields[i] == ARGV[3] then
+    local settings = cjson.decode(redis.call('HGET', KEYS[2], ARGV[3]) or '{}')
+    for name, value in pairs(cjson.decode(fields[i + 1])) do settings[name] = value end
+    redis.call('HSET', KEYS[2], ARGV[3], cjson.encode(settings))
+  else
+    local current = tonumber(redis.call('HGET', KEYS[2], fields[i]) or '0')
+    redis.call('HSET', KEYS[2], fields[i], math.min(current + tonumber(fields[i + 1]), tonumber(ARGV[1])))
+  end
 end
 redis.call('DEL', KEYS[1])
-if #lines > 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
-return #lines / 2`;
+if #fields > 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return #fields / 2`;
 
 // Takes the lines out of the cart for one order, all or none, and records the claim beside the
 // cart; a second claim for the same order answers the first's state.
@@ -82,8 +93,9 @@ redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(checkout))
 return 1`;
 
 /**
- * Carts as Redis hashes (`cart:<owner>`, SKU → quantity) that expire `ttlSeconds` after a change;
- * beside each, `cart:<owner>:checkouts` (order id → the lines it claimed and their state).
+ * Carts as Redis hashes (`cart:<owner>`, SKU → quantity, and the settings) that expire `ttlSeconds`
+ * after a change; beside each, `cart:<owner>:checkouts` (order id → the lines it claimed and their
+ * state).
  */
 export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): CartStore {
   const key = (owner: CartOwner) => `cart:${ownerKey(owner, hashGuestToken)}`;
@@ -118,12 +130,23 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
       );
     });
   return {
-    lines: (owner) =>
+    read: (owner) =>
       guarded(async () => {
-        const hash = await redis.hgetall(key(owner));
-        return Object.entries(hash)
-          .map(([sku, quantity]): CartLine => ({ sku, quantity: Number(quantity) }))
-          .sort((a, b) => (a.sku < b.sku ? -1 : 1));
+        const { [settingsField]: settings, ...hash } = await redis.hgetall(key(owner));
+        return {
+          lines: Object.entries(hash)
+            .map(([sku, quantity]): CartLine => ({ sku, quantity: Number(quantity) }))
+            .sort((a, b) => (a.sku < b.sku ? -1 : 1)),
+          settings: settings ? (JSON.parse(settings) as CartSettings) : {},
+        };
+      }),
+    saveSettings: (owner, settings) =>
+      guarded(async () => {
+        await redis
+          .multi()
+          .hset(key(owner), settingsField, JSON.stringify(settings))
+          .expire(key(owner), options.ttlSeconds)
+          .exec();
       }),
     add: (owner, line) =>
       guarded(async () => {
@@ -163,7 +186,7 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
     markBought: (owner, orderId) => settle(owner, orderId, 'bought'),
     merge: (from, to) =>
       guarded(async () => {
-        await redis.eval(mergeScript, 2, key(from), key(to), maxQuantity, ttl);
+        await redis.eval(mergeScript, 2, key(from), key(to), maxQuantity, ttl, settingsField);
       }),
     close: async () => {
       await redis.quit();

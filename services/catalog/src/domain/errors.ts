@@ -1,20 +1,11 @@
+import { quoteRefusalStatuses } from '@bazaar/contracts/internal-api';
 import { DomainError, type ErrorCodeOf } from '@bazaar/service-kit/errors';
 
 /** The problems catalog answers with beside the common ones, and the HTTP status of each. */
 export const problemStatuses = {
   invalid_price_range: 400,
   unknown_category: 400,
-  unknown_region: 400,
-  shipping_unavailable: 422,
-  country_not_in_region: 422,
-  promotion_unknown: 422,
-  promotion_not_started: 422,
-  promotion_expired: 422,
-  promotion_not_in_region: 422,
-  promotion_below_minimum: 422,
-  promotion_not_applicable: 422,
-  promotion_used_up: 422,
-  promotion_customer_limit: 422,
+  ...quoteRefusalStatuses,
   invalid_promotion: 422,
   invalid_region: 422,
   code_taken: 409,

@@ -60,7 +60,7 @@ export function assertApplies(
   const refuse = (code: Parameters<typeof promotionError>[0], detail: string): never => {
     throw promotionError(code, detail);
   };
-  if (!promotion || !promotion.active) {
+  if (!promotion?.active) {
     return refuse('promotion_unknown', `There is no code ${normalCode(cart.code)}`);
   }
   if (Date.parse(promotion.startsAt) > cart.now.getTime()) {

@@ -5,7 +5,7 @@ import { selectCustomerUses, selectPromotion } from '../store/promotion-store.js
 import { selectTaxRates } from '../store/region-store.js';
 import { CatalogError } from './errors.js';
 import { assertApplies, discountOf, normalCode } from './promotions.js';
-import { regionOf, type ShippingOption, taxRateFor } from './regions.js';
+import { type Region, regionOf, type ShippingOption, taxRateFor } from './regions.js';
 import type { ShopRegions } from './shop-regions.js';
 import { computeTotals, shippingFor } from './totals.js';
 
@@ -18,7 +18,11 @@ export async function quote(
   regions: ShopRegions,
   request: QuoteRequest,
 ): Promise<Quote> {
-  const region = regionOf(await regions.all(), request.region, { field: 'region', in: 'body' });
+  const all = await regions.all();
+  const region =
+    request.region === undefined && request.country !== undefined
+      ? regionSelling(all, request.country)
+      : regionOf(all, request.region, { field: 'region', in: 'body' });
   const country = request.country ?? region.defaultCountry;
   if (!region.countries.includes(country)) {
     throw new CatalogError(
@@ -70,10 +74,11 @@ export async function quote(
       categories: price.categories,
       taxRate: taxRateFor(rates, place, price.categories),
     })),
-    shipping: option && {
-      rate: option.rate,
-      taxRate: region.taxShipping ? taxRateFor(rates, place, []) : 0,
-    },
+    // Nothing to ship costs nothing to ship.
+    shipping:
+      option && lines.length > 0
+        ? { rate: option.rate, taxRate: region.taxShipping ? taxRateFor(rates, place, []) : 0 }
+        : null,
     discount: promotion ? discountOf(promotion) : null,
   });
   const money = (amount: number) => ({ amount, currency: region.currency });
@@ -102,7 +107,7 @@ export async function quote(
     unavailable: request.lines.filter((line) => !sold.has(line.sku)).map((line) => line.sku),
     shippingOption: option && { id: option.id, name: option.name, estimate: option.estimate },
     promotion: promotion ? { code: promotion.code, description: promotion.description } : null,
-    shippingOptions: serving.map(({ id, name, estimate, rate }) => ({
+    shippingOptions: (lines.length > 0 ? serving : []).map(({ id, name, estimate, rate }) => ({
       id,
       name,
       estimate,
@@ -114,6 +119,21 @@ export async function quote(
     tax: money(totals.tax),
     total: money(totals.total),
   };
+}
+
+/** The region that sells to `country`; none is a 422 naming the field. */
+function regionSelling(regions: readonly Region[], country: string): Region {
+  const region = regions.find((candidate) => candidate.countries.includes(country));
+  if (region) return region;
+  throw new CatalogError('country_not_served', `The shop does not deliver to ${country}`, {
+    errors: [
+      {
+        field: 'country',
+        in: 'body',
+        message: `is not a country the shop sells to: ${regions.flatMap((r) => r.countries).join(', ')}`,
+      },
+    ],
+  });
 }
 
 /** The option asked for, if it serves the country; else the first that does (none: no shipping). */

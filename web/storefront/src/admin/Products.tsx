@@ -1,6 +1,5 @@
-import type { ProductListing, ProductSummary } from '@bazaar/contracts/shop-api';
+import type { ProductListing } from '@bazaar/contracts/shop-api';
 import { Link, useSearchParams } from 'react-router';
-import type { Money } from '../lib/money';
 import { Loading, Price, Problem, useApi } from '../ui';
 
 /** Every product, drafts and archived ones too, searchable and filtered by status. */

@@ -1,4 +1,4 @@
-import type { CategoryNode, ProductListing, ProductSummary } from '@bazaar/contracts/shop-api';
+import type { CategoryNode, ProductListing } from '@bazaar/contracts/shop-api';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import {
@@ -8,7 +8,6 @@ import {
   readListing,
   withChange,
 } from '../lib/listing-query';
-import type { Money } from '../lib/money';
 import { Loading, Price, Problem, useApi } from '../ui';
 
 const pageSize = 24;

@@ -2,7 +2,6 @@ import type { ProductDetail } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useCart } from '../cart';
-import type { Money } from '../lib/money';
 import { Loading, Price, Problem, useAction, useApi } from '../ui';
 
 export function ProductPage() {
