@@ -60,6 +60,13 @@ export const eventSchemas = {
       }),
     ),
     total: Money,
+    // Optional: events written before orders kept them have none.
+    subtotal: Type.Optional(Money),
+    discount: Type.Optional(Money),
+    shipping: Type.Optional(Money),
+    tax: Type.Optional(Money),
+    taxIncluded: Type.Optional(Type.Boolean()),
+    promotionCode: Type.Optional(Type.String()),
   }),
   'order.cancelled.v1': Type.Object({ orderId: Uuid, userId: Uuid, reason: Type.String() }),
   'order.shipped.v1': Type.Object({

@@ -106,6 +106,16 @@ export const Quote = Type.Object({
 });
 export type Quote = Static<typeof Quote>;
 
+/** A quote, or catalog's refusal as a caller reads it (from the problem it answered). */
+export type QuoteOutcome =
+  | { quoted: true; quote: Quote }
+  | {
+      quoted: false;
+      code: QuoteRefusalCode;
+      detail: string;
+      errors: Array<{ field: string; in: string; message: string }>;
+    };
+
 /** `GET /internal/carts/:userId` (cart): the lines a checkout would buy, unpriced. */
 export const CheckoutCart = Type.Object({
   userId: Type.String(),

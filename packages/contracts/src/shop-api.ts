@@ -281,6 +281,12 @@ export const ShippingAddress = Type.Object(
     city: Type.String({ minLength: 1, maxLength: 100 }),
     postalCode: Type.String({ minLength: 1, maxLength: 20 }),
     country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+    state: Type.Optional(
+      Type.String({
+        pattern: '^[A-Z0-9]{1,3}$',
+        description: 'the state or province code, where tax depends on it (US: CA, NY…)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -301,6 +307,8 @@ export const Order = Type.Object({
   id: Type.String({ format: 'uuid' }),
   status: OrderStatus,
   email: Type.String(),
+  region: Type.String(),
+  taxIncluded: Type.Boolean(),
   lines: Type.Array(
     Type.Object({
       sku: Type.String(),
@@ -308,11 +316,20 @@ export const Order = Type.Object({
       quantity: Type.Integer(),
       unitPrice: Money,
       lineTotal: Money,
+      discount: Money,
+      tax: Money,
+      taxRate: Type.Integer({ description: 'millionths: 20 % is 200000' }),
     }),
   ),
-  subtotal: Money,
-  shipping: Money,
-  total: Money,
+  ...Totals,
+  shippingOption: Type.Union([
+    Type.Null(),
+    Type.Object({ id: Type.String(), name: Type.String(), estimate: Type.String() }),
+  ]),
+  promotion: Type.Union([
+    Type.Null(),
+    Type.Object({ code: Type.String(), description: Type.String() }),
+  ]),
   shippingAddress: ShippingAddress,
   payment: Type.Union([
     Type.Object({ method: Type.Literal('card'), brand: Type.String(), last4: Type.String() }),

@@ -14,7 +14,6 @@ export type OrdersDeps = {
     | 'LOG_LEVEL'
     | 'BODY_LIMIT_BYTES'
     | 'TRUST_PROXY_HOPS'
-    | 'SHIPPING_FLAT_RATE'
     | 'RESERVATION_TTL_SECONDS'
     | 'ORDER_SWEEP_INTERVAL_MS'
     | 'PENDING_GRACE_SECONDS'
@@ -40,7 +39,6 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
     services,
     metrics,
     verify: deps.verify,
-    shippingRate: config.SHIPPING_FLAT_RATE,
     reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
   });
   const stopSweeper = startOrderSweeper(

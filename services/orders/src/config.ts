@@ -24,11 +24,6 @@ const OrdersConfig = Type.Object({
   CATALOG_URL: httpUrlSetting('http://127.0.0.1:8082'),
   INVENTORY_URL: httpUrlSetting('http://127.0.0.1:8083'),
   PAYMENTS_URL: httpUrlSetting('http://127.0.0.1:8086'),
-  SHIPPING_FLAT_RATE: Type.Integer({
-    default: 499,
-    minimum: 0,
-    description: 'the shipping charge of every order, in minor units',
-  }),
   RESERVATION_TTL_SECONDS: Type.Integer({
     default: 900,
     minimum: 60,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SkuPrice } from '@bazaar/contracts/internal-api';
+import type { PromotionHold, Quote, QuoteRequest } from '@bazaar/contracts/internal-api';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
 import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
@@ -24,6 +24,9 @@ type StandIns = Neighbours & {
 type Behaviour = {
   active: boolean;
   committed: boolean;
+  promotionCode: string | null;
+  hold: PromotionHold;
+  promotionCommitted: boolean;
   authorize: () => Promise<Authorization>;
   payment: PaymentState | undefined;
 };
@@ -36,18 +39,50 @@ function standIns(): StandIns {
   let behaviour: Behaviour = {
     active: true,
     committed: true,
+    promotionCode: null,
+    hold: { held: true },
+    promotionCommitted: true,
     authorize: async () => authorized,
     payment: undefined,
   };
-  const price = (sku: string): SkuPrice => ({
-    sku,
-    productId: randomUUID(),
-    slug: sku.toLowerCase(),
-    name: `Mug ${sku}`,
-    image: null,
-    price: { amount: 1250, currency: 'USD' },
-    active: behaviour.active,
-  });
+  // Catalog's quote, as simple as a region can be: 12.50 each, 5.00 shipping, no tax, 10 % off
+  // with a code.
+  const quote = (request: QuoteRequest): Quote => {
+    const usd = (amount: number) => ({ amount, currency: 'USD' });
+    const sold = behaviour.active ? request.lines : [];
+    const subtotal = sold.reduce((sum, line) => sum + 1250 * line.quantity, 0);
+    const discount = request.promotion ? subtotal / 10 : 0;
+    return {
+      region: 'us',
+      currency: 'USD',
+      taxIncluded: false,
+      country: request.country ?? 'US',
+      lines: sold.map(({ sku, quantity }) => ({
+        sku,
+        productId: randomUUID(),
+        slug: sku.toLowerCase(),
+        name: `Mug ${sku}`,
+        image: null,
+        quantity,
+        unitPrice: usd(1250),
+        lineTotal: usd(1250 * quantity),
+        discount: usd(request.promotion ? 125 * quantity : 0),
+        tax: usd(0),
+        taxRate: 0,
+      })),
+      unavailable: behaviour.active ? [] : request.lines.map((line) => line.sku),
+      shippingOption: { id: 'us-standard', name: 'Standard', estimate: '3–5 days' },
+      promotion: request.promotion
+        ? { code: request.promotion.code, description: '10 % off' }
+        : null,
+      shippingOptions: [],
+      subtotal: usd(subtotal),
+      discount: usd(discount),
+      shipping: usd(500),
+      tax: usd(0),
+      total: usd(subtotal - discount + 500),
+    };
+  };
   return {
     calls,
     set: (change) => {
@@ -58,7 +93,7 @@ function standIns(): StandIns {
       lines: [{ sku: 'MUG-1', quantity: 2 }],
       checkoutsInProgress: [],
       region: null,
-      promotionCode: null,
+      promotionCode: behaviour.promotionCode,
     }),
     claimCart: async () => {
       calls.push('claimCart');
@@ -67,7 +102,18 @@ function standIns(): StandIns {
     giveBackCart: async () => {
       calls.push('giveBackCart');
     },
-    prices: async (skus) => new Map(skus.map((sku) => [sku, price(sku)])),
+    quote: async (request) => ({ quoted: true, quote: quote(request) }),
+    holdPromotion: async () => {
+      calls.push('holdPromotion');
+      return behaviour.hold;
+    },
+    commitPromotion: async () => {
+      calls.push('commitPromotion');
+      return behaviour.promotionCommitted;
+    },
+    releasePromotion: async () => {
+      calls.push('releasePromotion');
+    },
     reserve: async () => {
       calls.push('reserve');
       return { held: true };
@@ -111,7 +157,6 @@ const ordersApp = (graceSeconds: number) =>
       LOG_LEVEL: 'silent',
       BODY_LIMIT_BYTES: 1_048_576,
       TRUST_PROXY_HOPS: 0,
-      SHIPPING_FLAT_RATE: 500,
       RESERVATION_TTL_SECONDS: 60,
       ORDER_SWEEP_INTERVAL_MS: 100,
       PENDING_GRACE_SECONDS: graceSeconds,
@@ -139,6 +184,9 @@ beforeEach(() => {
   fake.set({
     active: true,
     committed: true,
+    promotionCode: null,
+    hold: { held: true },
+    promotionCommitted: true,
     authorize: async () => authorized,
     payment: undefined,
   });
@@ -258,6 +306,77 @@ describe('checkout against stand-ins for its neighbours', () => {
     expect(answer.json()).toMatchObject({ code: 'sku_unavailable' });
     expect(fake.calls).toEqual([]);
     expect(await ordersOf(token)).toEqual([]);
+  });
+
+  test('the last use of a code taken by another shopper between the cart and the payment: 422 promotion_used_up, nothing charged, stock and cart given back', async () => {
+    fake.set({ promotionCode: 'SPRING10', hold: { held: false, reason: 'used_up' } });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID());
+    expect(answer.statusCode).toBe(422);
+    expect(answer.json()).toMatchObject({ code: 'promotion_used_up' });
+    expect(fake.calls).toEqual([
+      'claimCart',
+      'reserve',
+      'holdPromotion',
+      'releaseReservation',
+      'giveBackCart',
+    ]);
+  });
+
+  test("a declined card gives the code's use back with the stock", async () => {
+    fake.set({
+      promotionCode: 'SPRING10',
+      authorize: async () => ({
+        authorized: false,
+        reason: 'card_declined',
+        detail: 'The card was declined',
+      }),
+    });
+    const { token } = await shopper();
+    expect((await checkout(token, randomUUID())).statusCode).toBe(402);
+    expect(fake.calls).toEqual([
+      'claimCart',
+      'reserve',
+      'holdPromotion',
+      'authorize',
+      'releasePromotion',
+      'releaseReservation',
+      'giveBackCart',
+    ]);
+  });
+
+  test("the code's hold ran out while the card was charged: 409 promotion_hold_expired, the authorization voided, everything given back", async () => {
+    fake.set({ promotionCode: 'SPRING10', promotionCommitted: false });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID());
+    expect(answer.statusCode).toBe(409);
+    expect(answer.json()).toMatchObject({ code: 'promotion_hold_expired' });
+    expect(fake.calls.slice(-6)).toEqual([
+      'commitPromotion',
+      'releaseReservation',
+      'voidPayment',
+      'releasePromotion',
+      'releaseReservation',
+      'giveBackCart',
+    ]);
+  });
+
+  test('the order keeps what it was charged: the discount of the code, shipping, and each line', async () => {
+    fake.set({ promotionCode: 'SPRING10' });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID());
+    expect(answer.statusCode, answer.body).toBe(201);
+    expect(answer.json()).toMatchObject({
+      promotion: { code: 'SPRING10' },
+      subtotal: { amount: 2500 },
+      discount: { amount: 250 },
+      shipping: { amount: 500 },
+      tax: { amount: 0 },
+      total: { amount: 2750 },
+      shippingOption: { id: 'us-standard' },
+      lines: [{ sku: 'MUG-1', quantity: 2, discount: { amount: 250 } }],
+    });
+    expect(fake.calls).toContain('commitPromotion');
   });
 
   test('payments stopped answering after it took the money: the sweeper finds the order pending and confirms it, without charging again', async () => {

@@ -74,7 +74,7 @@ test('a checkout is one trace from the gateway through every service, the outbox
     ['gateway', 'POST', kind.client],
     ['orders', 'POST /api/checkout', kind.server],
     ['cart', 'GET /internal/carts/:userId', kind.server],
-    ['catalog', 'POST /internal/prices', kind.server],
+    ['catalog', 'POST /internal/quotes', kind.server],
     ['inventory', 'POST /internal/reservations', kind.server],
     ['inventory', 'POST /internal/reservations/:orderId/commit', kind.server],
     ['payments', 'POST /internal/payments', kind.server],

@@ -90,14 +90,20 @@ describe('a guest who signs up and checks out', () => {
     expect(merged.body.items).toEqual([expect.objectContaining({ sku, quantity: 2 })]);
   });
 
-  test('the order is confirmed at catalog prices plus shipping, paid by card', () => {
+  test("the order to a UK address is confirmed at the UK's prices, VAT included, shipped free from £50, paid by card", () => {
     expect(order.status, JSON.stringify(order.body)).toBe(201);
     expect(order.body).toMatchObject({
       status: 'confirmed',
-      lines: [{ sku, quantity: 2, unitPrice: { amount: 2500, currency: 'USD' } }],
+      region: 'uk',
+      taxIncluded: true,
+      lines: [{ sku, quantity: 2, unitPrice: { amount: 2500, currency: 'GBP' } }],
       subtotal: { amount: 5000 },
-      shipping: { amount: 499 },
-      total: { amount: 5499, currency: 'USD' },
+      discount: { amount: 0 },
+      shipping: { amount: 0 },
+      shippingOption: { id: 'uk-standard' },
+      // The VAT in £50.00 at 20 %: 50.00 / 6.
+      tax: { amount: 833 },
+      total: { amount: 5000, currency: 'GBP' },
       payment: { method: 'card', brand: 'visa', last4: '4242' },
     });
   });
@@ -119,7 +125,8 @@ describe('a guest who signs up and checks out', () => {
       (mail) => mail !== undefined,
     );
     expect(receipt?.to).toMatchObject({ text: customer.email });
-    expect(receipt?.text).toContain('$54.99');
+    expect(receipt?.text).toMatch(/Total\s+£50\.00/);
+    expect(receipt?.text).toMatch(/VAT included\s+£8\.33/);
   });
 
   test('the order is for its customer and the admins to see, no one else', async () => {

@@ -63,15 +63,39 @@ export function receipt(data: EventData<'order.confirmed.v1'>, shopUrl: string):
       `Order ${number}, total ${formatMoney(data.total)}.`,
       `${shopUrl}/orders/${data.orderId}`,
     ],
-    data.lines.map((line) => [
-      `${line.quantity} ×`,
-      line.name,
-      formatMoney({
-        amount: line.unitPrice.amount * line.quantity,
-        currency: line.unitPrice.currency,
-      }),
-    ]),
+    [
+      ...data.lines.map((line) => [
+        `${line.quantity} ×`,
+        line.name,
+        formatMoney({
+          amount: line.unitPrice.amount * line.quantity,
+          currency: line.unitPrice.currency,
+        }),
+      ]),
+      ...breakdown(data),
+    ],
   );
+}
+
+/** Subtotal, discount, shipping, tax and total, as the order was charged (older events: none). */
+function breakdown(data: EventData<'order.confirmed.v1'>): string[][] {
+  const { subtotal, discount, shipping, tax } = data;
+  if (!subtotal || !discount || !shipping || !tax) return [];
+  return [
+    ['', 'Subtotal', formatMoney(subtotal)],
+    ...(discount.amount > 0
+      ? [
+          [
+            '',
+            `Discount${data.promotionCode ? ` (${data.promotionCode})` : ''}`,
+            `−${formatMoney(discount)}`,
+          ],
+        ]
+      : []),
+    ['', 'Shipping', formatMoney(shipping)],
+    ['', data.taxIncluded ? 'VAT included' : 'Tax', formatMoney(tax)],
+    ['', 'Total', formatMoney(data.total)],
+  ];
 }
 
 export function shipped(data: EventData<'order.shipped.v1'>, shopUrl: string): Rendered {

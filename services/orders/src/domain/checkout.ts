@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Quote, QuoteOutcome } from '@bazaar/contracts/internal-api';
+import type { NewOrder } from '../store/order-store.js';
 import {
   insertOrder,
   type StoredOrder,
@@ -7,7 +9,7 @@ import {
   selectOrderByKey,
 } from '../store/order-store.js';
 import { OrdersError } from './errors.js';
-import { type OrderLine, type ShippingAddress, totals } from './order.js';
+import type { ShippingAddress } from './order.js';
 import { cartInCheckout, runOrderSaga, type SagaDeps } from './order-saga.js';
 import type { Card, Neighbours } from './ports.js';
 
@@ -15,10 +17,12 @@ export type CheckoutRequest = {
   user: { id: string; email: string };
   idempotencyKey: string;
   shippingAddress: ShippingAddress;
+  /** None: the first option that serves the address. */
+  shippingOptionId?: string | undefined;
   payment: { method: 'card'; cardNumber?: string | undefined; token?: string | undefined };
 };
 
-export type CheckoutDeps = SagaDeps & { shippingRate: number };
+export type CheckoutDeps = SagaDeps;
 
 /**
  * How long a repeated request waits for the first to finish: well inside the gateway's upstream
@@ -37,8 +41,7 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
   const earlier = await selectOrderByKey(deps.db, request.user.id, request.idempotencyKey);
   if (earlier) return sameRequest(deps, earlier, fingerprint);
 
-  const lines = await priceCart(deps.services, request.user.id);
-  const sums = totals(lines, deps.shippingRate);
+  const quote = await quoteCart(deps.services, request);
   const orderId = randomUUID();
   const inserted = await insertOrder(deps.db, {
     id: orderId,
@@ -46,9 +49,8 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
     email: request.user.email,
     idempotencyKey: request.idempotencyKey,
     fingerprint,
-    ...sums,
     shippingAddress: request.shippingAddress,
-    lines,
+    ...charged(quote),
   });
   if (!inserted) {
     // A request with the same key got in first: its outcome is this one's too.
@@ -62,11 +64,13 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
 }
 
 /**
- * The cart's lines at catalog's current prices; an empty cart, one whose lines another checkout
- * has taken, or a SKU off sale ends here, before any order is made.
+ * The cart quoted by catalog for the address and the option chosen, with the code the cart holds:
+ * an empty cart, one whose lines another checkout has taken, a SKU off sale, an option or a
+ * country the region does not serve, or a code that no longer applies ends here, before any order
+ * is made.
  */
-async function priceCart(services: Neighbours, userId: string): Promise<OrderLine[]> {
-  const cart = await services.cart(userId);
+async function quoteCart(services: Neighbours, request: CheckoutRequest): Promise<Quote> {
+  const cart = await services.cart(request.user.id);
   if (cart.lines.length === 0) {
     if (cart.checkoutsInProgress.length > 0) {
       const { detail, ...details } = cartInCheckout(cart.checkoutsInProgress);
@@ -74,16 +78,70 @@ async function priceCart(services: Neighbours, userId: string): Promise<OrderLin
     }
     throw new OrdersError('cart_empty', 'The cart is empty');
   }
-  const prices = await services.prices(cart.lines.map((line) => line.sku));
-  const unavailable = cart.lines.filter((line) => !prices.get(line.sku)?.active);
-  if (unavailable.length > 0) {
-    const skus = unavailable.map((line) => line.sku);
+  const { country, state } = request.shippingAddress;
+  const outcome = await services.quote({
+    ...(cart.region !== null && { region: cart.region }),
+    country,
+    ...(state !== undefined && { state }),
+    lines: cart.lines,
+    ...(request.shippingOptionId !== undefined && { shippingOptionId: request.shippingOptionId }),
+    ...(cart.promotionCode !== null && {
+      promotion: { code: cart.promotionCode, customer: request.user.id },
+    }),
+  });
+  if (!outcome.quoted) throw refusal(outcome);
+  if (outcome.quote.unavailable.length > 0) {
+    const skus = outcome.quote.unavailable;
     throw new OrdersError('sku_unavailable', `No longer for sale: ${skus.join(', ')}`, { skus });
   }
-  return cart.lines.map((line) => {
-    const price = prices.get(line.sku) as NonNullable<ReturnType<typeof prices.get>>;
-    return { sku: line.sku, name: price.name, quantity: line.quantity, unitPrice: price.price };
+  return outcome.quote;
+}
+
+/** Catalog's refusal, naming the checkout's field (or the cart's code) that caused it. */
+function refusal(outcome: Extract<QuoteOutcome, { quoted: false }>): OrdersError {
+  const fieldOf: Record<string, { field: string; in: string }> = {
+    region: { field: 'region', in: 'cart' },
+    country: { field: 'shippingAddress.country', in: 'body' },
+    state: { field: 'shippingAddress.state', in: 'body' },
+    shippingOptionId: { field: 'shippingOptionId', in: 'body' },
+    code: { field: 'promotion', in: 'cart' },
+  };
+  return new OrdersError(outcome.code, outcome.detail, {
+    errors: outcome.errors.map((error) => ({
+      ...error,
+      ...(fieldOf[error.field] ?? {}),
+    })),
   });
+}
+
+/** What the order is charged: the quote, kept as it was. */
+function charged(
+  quote: Quote,
+): Omit<
+  NewOrder,
+  'id' | 'userId' | 'email' | 'idempotencyKey' | 'fingerprint' | 'shippingAddress'
+> {
+  return {
+    region: quote.region,
+    taxIncluded: quote.taxIncluded,
+    currency: quote.currency,
+    subtotal: quote.subtotal.amount,
+    discount: quote.discount.amount,
+    shipping: quote.shipping.amount,
+    tax: quote.tax.amount,
+    total: quote.total.amount,
+    shippingOption: quote.shippingOption,
+    promotion: quote.promotion,
+    lines: quote.lines.map(({ sku, name, quantity, unitPrice, discount, tax, taxRate }) => ({
+      sku,
+      name,
+      quantity,
+      unitPrice,
+      discount,
+      tax,
+      taxRate,
+    })),
+  };
 }
 
 /** The first request's order, once it finished; a different body under the same key is refused. */
@@ -133,6 +191,8 @@ function fingerprintOf(request: CheckoutRequest): string {
     address.city,
     address.postalCode,
     address.country,
+    address.state ?? '',
+    request.shippingOptionId ?? '',
     token ?? '',
     cardNumber?.replace(/\D/g, '').slice(-4) ?? '',
   ]);

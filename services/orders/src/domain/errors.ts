@@ -1,3 +1,4 @@
+import { quoteRefusalStatuses } from '@bazaar/contracts/internal-api';
 import { DomainError, type ErrorCodeOf } from '@bazaar/service-kit/errors';
 
 /** The problems orders answers with beside the common ones, and the HTTP status of each. */
@@ -12,6 +13,8 @@ export const problemStatuses = {
   out_of_stock: 409,
   unknown_sku: 409,
   reservation_expired: 409,
+  promotion_hold_expired: 409,
+  ...quoteRefusalStatuses,
   card_declined: 402,
   insufficient_funds: 402,
   invalid_card: 400,

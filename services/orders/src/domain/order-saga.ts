@@ -1,3 +1,4 @@
+import type { PromotionHold } from '@bazaar/contracts/internal-api';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
 import { type StoredOrder, selectOrder, updateOrderStatus } from '../store/order-store.js';
@@ -53,6 +54,24 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
     undo: ({ services, order }) => services.releaseReservation(order.id),
   },
   {
+    // Like stock, a use of a limited code is held before the card is charged, so that racing
+    // checkouts cannot take more uses than the code has.
+    name: 'hold promotion',
+    run: async ({ services, order, reservationTtlSeconds }) => {
+      if (!order.promotion) return undefined;
+      const hold = await services.holdPromotion(
+        order.id,
+        order.promotion.code,
+        order.userId,
+        reservationTtlSeconds,
+      );
+      return hold.held ? undefined : { status: 'rejected', failure: promotionRefused(hold.reason) };
+    },
+    undo: async ({ services, order }) => {
+      if (order.promotion) await services.releasePromotion(order.id);
+    },
+  },
+  {
     name: 'take payment',
     run: async (saga) => {
       const { services, order, card } = saga;
@@ -85,6 +104,17 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
           },
     // Committed stock released goes back on the shelf.
     undo: ({ services, order }) => services.releaseReservation(order.id),
+  },
+  {
+    name: 'commit promotion',
+    run: async ({ services, order }) =>
+      !order.promotion || (await services.commitPromotion(order.id))
+        ? undefined
+        : { status: 'rejected', failure: promotionRefused('released') },
+    // A cancelled order gives its use back.
+    undo: async ({ services, order }) => {
+      if (order.promotion) await services.releasePromotion(order.id);
+    },
   },
   {
     name: 'capture payment',
@@ -120,6 +150,12 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
               unitPrice,
             })),
             total: order.total,
+            subtotal: order.subtotal,
+            discount: order.discount,
+            shipping: order.shipping,
+            tax: order.tax,
+            taxIncluded: order.taxIncluded,
+            ...(order.promotion && { promotionCode: order.promotion.code }),
           },
         });
       });
@@ -166,6 +202,27 @@ function recoveredPayment(saga: OrderSaga, payment: PaymentState | undefined): E
             detail: 'The checkout was interrupted before payment; nothing was charged',
           },
   };
+}
+
+/** Why the code's use could not be held or kept for the order. */
+function promotionRefused(reason: Extract<PromotionHold, { held: false }>['reason']): OrderFailure {
+  switch (reason) {
+    case 'used_up':
+      return { code: 'promotion_used_up', detail: 'This code has been used as often as it may be' };
+    case 'customer_limit':
+      return {
+        code: 'promotion_customer_limit',
+        detail: 'You have used this code as often as you may',
+      };
+    case 'unknown':
+      return { code: 'promotion_unknown', detail: 'This code is no longer offered' };
+    case 'released':
+      return {
+        code: 'promotion_hold_expired',
+        detail:
+          'The code was held for this order too long before payment completed; nothing was charged',
+      };
+  }
 }
 
 /** What the shopper is told of a payment payments refused. */

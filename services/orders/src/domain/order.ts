@@ -16,9 +16,20 @@ export type ShippingAddress = {
   city: string;
   postalCode: string;
   country: string;
+  state?: string | undefined;
 };
 
-export type OrderLine = { sku: string; name: string; quantity: number; unitPrice: Money };
+/** A line as it was charged: its unit price, its share of the discount, the tax in it or on it. */
+export type OrderLine = {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: Money;
+  discount: Money;
+  tax: Money;
+  /** Millionths: 20 % is 200000. */
+  taxRate: number;
+};
 
 /** Why a checkout failed, as its first request was answered; a repeat gets the same answer. */
 export type OrderFailure = { code: string; detail: string; [extension: string]: unknown };
@@ -28,10 +39,17 @@ export type Order = {
   userId: string;
   email: string;
   status: OrderStatus;
+  region: string;
+  /** Prices include tax (`tax` is the part of the total that is tax) rather than tax added. */
+  taxIncluded: boolean;
   lines: Array<OrderLine & { lineTotal: Money }>;
   subtotal: Money;
+  discount: Money;
   shipping: Money;
+  tax: Money;
   total: Money;
+  shippingOption: { id: string; name: string; estimate: string } | null;
+  promotion: { code: string; description: string } | null;
   shippingAddress: ShippingAddress;
   payment: { method: 'card'; brand: string; last4: string } | null;
   failure: OrderFailure | null;
@@ -64,22 +82,6 @@ export function assertTransition(from: OrderStatus, to: OrderStatus): void {
       orderStatus: from,
     });
   }
-}
-
-/** The totals of an order, computed here from catalog's prices: never from the client. */
-export function totals(
-  lines: readonly OrderLine[],
-  shippingRate: number,
-): { subtotal: number; shipping: number; total: number; currency: string } {
-  const currencies = new Set(lines.map((line) => line.unitPrice.currency));
-  if (currencies.size !== 1) throw new Error('an order is priced in exactly one currency');
-  const subtotal = lines.reduce((sum, line) => sum + line.unitPrice.amount * line.quantity, 0);
-  return {
-    subtotal,
-    shipping: shippingRate,
-    total: subtotal + shippingRate,
-    currency: [...currencies][0] as string,
-  };
 }
 
 import { OrdersError } from './errors.js';

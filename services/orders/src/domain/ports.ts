@@ -1,4 +1,9 @@
-import type { CheckoutCart, SkuPrice } from '@bazaar/contracts/internal-api';
+import type {
+  CheckoutCart,
+  PromotionHold,
+  QuoteOutcome,
+  QuoteRequest,
+} from '@bazaar/contracts/internal-api';
 import type { Money } from '@bazaar/contracts/money';
 
 export type PaymentState = {
@@ -48,12 +53,23 @@ export type Neighbours = {
   ) => Promise<{ claimed: true } | { claimed: false; heldBy: string[] }>;
   /** The order was not placed: what it took from the cart goes back (nothing, if it took nothing). */
   giveBackCart: (userId: string, orderId: string) => Promise<void>;
-  prices: (skus: readonly string[]) => Promise<Map<string, SkuPrice>>;
+  /** What the lines cost where they go, by catalog's prices, rates, options and codes. */
+  quote: (request: QuoteRequest) => Promise<QuoteOutcome>;
   reserve: (
     orderId: string,
     lines: ReadonlyArray<{ sku: string; quantity: number }>,
     ttlSeconds: number,
   ) => Promise<Reservation>;
+  /** One use of a code held for the order, if the code's limits allow, until `ttlSeconds`. */
+  holdPromotion: (
+    orderId: string,
+    code: string,
+    customer: string,
+    ttlSeconds: number,
+  ) => Promise<PromotionHold>;
+  /** False when the hold is no longer there (it ran out or was released). */
+  commitPromotion: (orderId: string) => Promise<boolean>;
+  releasePromotion: (orderId: string) => Promise<void>;
   /** False when the reservation is no longer held (it expired or was released). */
   commitReservation: (orderId: string) => Promise<boolean>;
   releaseReservation: (orderId: string) => Promise<void>;

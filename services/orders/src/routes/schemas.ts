@@ -5,6 +5,14 @@ import { Type } from 'typebox';
 export const CheckoutBody = Type.Object(
   {
     shippingAddress: ShippingAddress,
+    shippingOptionId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'one of GET /api/cart/shipping-options; none: the first that serves the address',
+      }),
+    ),
     payment: Type.Object(
       {
         method: Type.Literal('card'),

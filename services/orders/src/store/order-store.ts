@@ -16,10 +16,16 @@ type OrderRow = {
   email: string;
   status: OrderStatus;
   request_fingerprint: string;
+  region: string;
+  tax_included: boolean;
   currency: string;
   subtotal: number;
+  discount: number;
   shipping: number;
+  tax: number;
   total: number;
+  shipping_option: Order['shippingOption'];
+  promotion: Order['promotion'];
   shipping_address: ShippingAddress;
   payment: Order['payment'];
   failure: OrderFailure | null;
@@ -28,14 +34,25 @@ type OrderRow = {
   created_at: Date;
   updated_at: Date;
   created_at_key: string;
-  lines: Array<{ sku: string; name: string; quantity: number; unit_price: number }>;
+  lines: Array<{
+    sku: string;
+    name: string;
+    quantity: number;
+    unit_price: number;
+    discount: number;
+    tax: number;
+    tax_rate: number;
+  }>;
 };
 
-const columns = `o.id, o.user_id, o.email, o.status, o.request_fingerprint, o.currency, o.subtotal,
-  o.shipping, o.total, o.shipping_address, o.payment, o.failure, o.carrier, o.tracking_number,
-  o.created_at, o.updated_at, ${keysetTimestamp('o.created_at')} AS created_at_key,
+const columns = `o.id, o.user_id, o.email, o.status, o.request_fingerprint, o.region,
+  o.tax_included, o.currency, o.subtotal, o.discount, o.shipping, o.tax, o.total,
+  o.shipping_option, o.promotion, o.shipping_address, o.payment, o.failure, o.carrier,
+  o.tracking_number, o.created_at, o.updated_at,
+  ${keysetTimestamp('o.created_at')} AS created_at_key,
   (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'name', l.name,
-            'quantity', l.quantity, 'unit_price', l.unit_price) ORDER BY l.position), '[]')
+            'quantity', l.quantity, 'unit_price', l.unit_price, 'discount', l.discount,
+            'tax', l.tax, 'tax_rate', l.tax_rate) ORDER BY l.position), '[]')
      FROM order_lines l WHERE l.order_id = o.id) AS lines`;
 
 export type StoredOrder = Order & { fingerprint: string };
@@ -47,16 +64,25 @@ function toOrder(row: OrderRow): StoredOrder {
     userId: row.user_id,
     email: row.email,
     status: row.status,
+    region: row.region,
+    taxIncluded: row.tax_included,
     lines: row.lines.map((line) => ({
       sku: line.sku,
       name: line.name,
       quantity: line.quantity,
       unitPrice: money(line.unit_price),
       lineTotal: money(line.unit_price * line.quantity),
+      discount: money(line.discount),
+      tax: money(line.tax),
+      taxRate: line.tax_rate,
     })),
     subtotal: money(row.subtotal),
+    discount: money(row.discount),
     shipping: money(row.shipping),
+    tax: money(row.tax),
     total: money(row.total),
+    shippingOption: row.shipping_option,
+    promotion: row.promotion,
     shippingAddress: row.shipping_address,
     payment: row.payment,
     failure: row.failure,
@@ -76,10 +102,16 @@ export type NewOrder = {
   email: string;
   idempotencyKey: string;
   fingerprint: string;
+  region: string;
+  taxIncluded: boolean;
   currency: string;
   subtotal: number;
+  discount: number;
   shipping: number;
+  tax: number;
   total: number;
+  shippingOption: Order['shippingOption'];
+  promotion: Order['promotion'];
   shippingAddress: ShippingAddress;
   lines: readonly OrderLine[];
 };
@@ -92,14 +124,17 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
   const { rows } = await db.query<{ inserted: number }>(
     `WITH inserted AS (
        INSERT INTO orders (id, user_id, email, status, idempotency_key, request_fingerprint,
-                           currency, subtotal, shipping, total, shipping_address)
-       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10)
+                           region, tax_included, currency, subtotal, discount, shipping, tax,
+                           total, shipping_option, promotion, shipping_address)
+       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT (user_id, idempotency_key) DO NOTHING
        RETURNING id),
      lines AS (
-       INSERT INTO order_lines (order_id, sku, name, quantity, unit_price, position)
+       INSERT INTO order_lines (order_id, sku, name, quantity, unit_price, discount, tax, tax_rate,
+                                position)
        SELECT inserted.id, line.* FROM inserted,
-              unnest($11::text[], $12::text[], $13::int[], $14::int[], $15::int[]) AS line),
+              unnest($17::text[], $18::text[], $19::int[], $20::int[], $21::int[], $22::int[],
+                     $23::int[], $24::int[]) AS line),
      history AS (
        INSERT INTO order_history (order_id, entry) SELECT id, 'pending' FROM inserted)
      SELECT count(*)::int AS inserted FROM inserted`,
@@ -109,15 +144,24 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
       order.email,
       order.idempotencyKey,
       order.fingerprint,
+      order.region,
+      order.taxIncluded,
       order.currency,
       order.subtotal,
+      order.discount,
       order.shipping,
+      order.tax,
       order.total,
+      order.shippingOption,
+      order.promotion,
       order.shippingAddress,
       order.lines.map((line) => line.sku),
       order.lines.map((line) => line.name),
       order.lines.map((line) => line.quantity),
       order.lines.map((line) => line.unitPrice.amount),
+      order.lines.map((line) => line.discount.amount),
+      order.lines.map((line) => line.tax.amount),
+      order.lines.map((line) => line.taxRate),
       order.lines.map((_, position) => position),
     ],
   );
