@@ -2,9 +2,21 @@ import type { Cart } from '@bazaar/contracts/shop-api';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { api, guestCartToken, storedSession } from './api';
 
+/** Where the cart is priced and shipped; null puts a choice back to the shop's default. */
+export type CartChoice = {
+  [Setting in 'region' | 'country' | 'state' | 'shippingOptionId']?: string | null;
+};
+
+const regionKey = 'bazaar.region';
+
 type CartState = {
   cart: Cart | undefined;
+  /** The region prices are shown in: the cart's, or the last one seen on this device. */
+  region: string | undefined;
   error: unknown;
+  choose: (choice: CartChoice) => Promise<void>;
+  applyCode: (code: string) => Promise<void>;
+  removeCode: (code: string) => Promise<void>;
   reload: () => Promise<void>;
   add: (sku: string, quantity: number) => Promise<void>;
   setQuantity: (sku: string, quantity: number) => Promise<void>;
@@ -23,6 +35,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
 
   const accept = useCallback((next: Cart) => {
     if (next.cartToken && !storedSession()) guestCartToken.set(next.cartToken);
+    localStorage.setItem(regionKey, next.region);
     setCart(next);
     setError(undefined);
   }, []);
@@ -41,8 +54,17 @@ export function CartProvider({ children }: { children: ReactNode }) {
 
   const value: CartState = {
     cart,
+    region: cart?.region ?? localStorage.getItem(regionKey) ?? undefined,
     error,
     reload,
+    choose: async (choice) =>
+      accept(await api<Cart>('/api/cart', { method: 'PATCH', body: choice })),
+    applyCode: async (code) =>
+      accept(await api<Cart>('/api/cart/promotions', { method: 'POST', body: { code } })),
+    removeCode: async (code) =>
+      accept(
+        await api<Cart>(`/api/cart/promotions/${encodeURIComponent(code)}`, { method: 'DELETE' }),
+      ),
     add: async (sku, quantity) =>
       accept(await api<Cart>('/api/cart/items', { method: 'POST', body: { sku, quantity } })),
     setQuantity: async (sku, quantity) =>

@@ -6,15 +6,18 @@ import { SignIn, SignUp, VerifyEmail } from './pages/Account';
 import { Account } from './pages/AccountMenu';
 import { CartPage } from './pages/CartPage';
 import { Catalog } from './pages/Catalog';
-import { Checkout } from './pages/Checkout';
 import { OrderDetail, Orders } from './pages/Orders';
 import { ProductPage } from './pages/Product';
+import { RegionPicker } from './region-picker';
 import { SessionProvider } from './session';
 import { Loading } from './ui';
 import './styles.css';
 
-// Shoppers never download the back office.
+// Shoppers never download the back office, and browsers download the checkout only to pay.
 const Admin = lazy(() => import('./admin/Admin'));
+const Checkout = lazy(() =>
+  import('./pages/Checkout').then((module) => ({ default: module.Checkout })),
+);
 
 function Shop() {
   const { cart, mergeGuestCart } = useCart();
@@ -25,6 +28,7 @@ function Shop() {
           Bazaar
         </Link>
         <nav aria-label="Main">
+          <RegionPicker />
           <NavLink to="/cart">
             Cart{cart && cart.itemCount > 0 ? ` (${cart.itemCount})` : ''}
           </NavLink>
@@ -39,7 +43,14 @@ function Shop() {
           <Route path="/signin" element={<SignIn />} />
           <Route path="/signup" element={<SignUp />} />
           <Route path="/verify-email" element={<VerifyEmail />} />
-          <Route path="/checkout" element={<Checkout />} />
+          <Route
+            path="/checkout"
+            element={
+              <Suspense fallback={<Loading />}>
+                <Checkout />
+              </Suspense>
+            }
+          />
           <Route path="/orders" element={<Orders />} />
           <Route path="/orders/:id" element={<OrderDetail />} />
           <Route

@@ -78,6 +78,45 @@ export function Field({
   );
 }
 
+/** A labelled choice among `options` (value, label), with its error like `Field`. */
+export function SelectField({
+  label,
+  name,
+  error,
+  options,
+  ...select
+}: {
+  label: string;
+  name: string;
+  error?: string | undefined;
+  options: ReadonlyArray<readonly [string, string]>;
+} & React.SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = `field-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...select}
+      >
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
 /** Runs an action with a busy flag and its error, for buttons and forms. */
 export function useAction<A extends unknown[]>(action: (...args: A) => Promise<void>) {
   const [busy, setBusy] = useState(false);

@@ -81,6 +81,7 @@ async function fillAddress(page: Page) {
   await page.getByLabel('City').fill('London');
   await page.getByLabel('Postal code').fill('SW1Y 4JH');
   await page.getByLabel('Country').selectOption('GB');
+  await page.getByLabel(/^Next day/).waitFor();
 }
 
 async function addToCart(page: Page, slug: string, variant?: string) {
@@ -139,7 +140,10 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await page.getByText(/Your order is confirmed/).waitFor();
     const heading = await page.getByRole('heading', { name: /^Order / }).textContent();
     orderNumber = heading?.replace('Order ', '') ?? '';
-    await eventually(() => page.getByText('$194.97').count()).toBeGreaterThan(0);
+    // A UK address: the cart moved to the UK's prices (£75.99 a lamp), VAT included (a sixth of
+    // each line, rounded half up: £12.67), shipping free from £50.
+    await eventually(() => page.getByText('£151.98').count()).toBeGreaterThan(0);
+    await page.getByText('£25.34').waitFor();
     await snap(page, '09-confirmation');
 
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
@@ -273,6 +277,70 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await row.getByText('Paused').waitFor();
     await row.getByRole('button', { name: `Resume ${code}` }).waitFor();
   }, 60_000);
+
+  test('a shopper in the EU sees euros with VAT included, applies a code, pays for express shipping to Germany, and is charged what the cart showed', async () => {
+    const client = shopClient(shop.url);
+    const adminToken = (await client.signIn('admin@bazaar.local', 'bazaar-admin-dev')).accessToken;
+    const code = `EURO-${randomUUID().slice(0, 4).toUpperCase()}`;
+    client.expectStatus(
+      await client.call('POST', '/api/admin/promotions', {
+        bearer: adminToken,
+        body: { code, kind: 'percentage', percent: 15, description: '15 % off everything' },
+      }),
+      201,
+      'create the code',
+    );
+    const book = (await client.call('GET', '/api/products?q=cookbook&limit=1')).body.items[0];
+
+    const page = await newShopper();
+    await page.goto('/');
+    await page.getByLabel('Region and currency').selectOption('eu');
+    await eventually(() => page.getByText(/€/).count()).toBeGreaterThan(0);
+    await addToCart(page, 'oak-desk-lamp', 'Sand');
+    await addToCart(page, book.slug);
+    await page.getByRole('link', { name: /^Cart/ }).click();
+    await eventually(() => page.locator('.line').count()).toBe(2);
+    await page.getByLabel('Promotion code').fill('NOSUCHCODE');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('There is no code NOSUCHCODE').waitFor();
+    await page.getByLabel('Promotion code').fill(code.toLowerCase());
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText(`${code} applied: 15 % off everything`).waitFor();
+    await page.getByText('Including tax').waitFor();
+    await snap(page, '21-eu-cart-with-code');
+
+    await signUp(page, `lina-${randomUUID().slice(0, 8)}@example.com`);
+    await page.goto('/checkout');
+    await page.getByLabel('Full name').fill('Lina Berg');
+    await page.getByLabel('Address', { exact: true }).fill('Unter den Linden 1');
+    await page.getByLabel('City').fill('Berlin');
+    await page.getByLabel('Postal code').fill('10117');
+    await page.getByLabel('Country').selectOption('DE');
+    await page.getByLabel(/^Express/).check();
+    await eventually(() => page.getByText('Shipping (Express)').count()).toBe(1);
+    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    const shown = await page.locator('.totals .big').textContent();
+    await snap(page, '22-eu-checkout');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByText(/Your order is confirmed/).waitFor();
+    await page.getByText(`Discount (${code})`).waitFor();
+    await snap(page, '23-eu-confirmation');
+
+    const orderId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const order = (await client.call('GET', `/api/orders/${orderId}`, { bearer: adminToken })).body;
+    expect(order).toMatchObject({
+      region: 'eu',
+      taxIncluded: true,
+      shippingOption: { id: 'eu-express' },
+      shipping: { amount: 1499, currency: 'EUR' },
+      promotion: { code },
+    });
+    expect(order.total.amount).toBe(
+      order.subtotal.amount - order.discount.amount + order.shipping.amount,
+    );
+    expect(order.discount.amount).toBe(Math.round((order.subtotal.amount * 15) / 100));
+    expect(shown).toBe(`€${(order.total.amount / 100).toFixed(2)}`);
+  }, 90_000);
 
   test('an admin sets a reduced tax rate, removes it, and pauses a shipping option', async () => {
     const admin = await newShopper();

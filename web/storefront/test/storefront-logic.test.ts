@@ -42,9 +42,25 @@ describe('checkout form', () => {
           city: ' ',
           postalCode: 'N1',
           country: 'Britain',
+          state: '',
         }),
       ),
     ).toEqual(['line1', 'city', 'country']);
+  });
+
+  test('a US address names its state; elsewhere none is asked for', () => {
+    const address = {
+      name: 'Ada',
+      line1: '1 Main St',
+      line2: '',
+      city: 'Austin',
+      postalCode: '78701',
+    };
+    expect(addressProblems({ ...address, country: 'US', state: '' })).toEqual({
+      state: 'Choose the state.',
+    });
+    expect(addressProblems({ ...address, country: 'US', state: 'TX' })).toEqual({});
+    expect(addressProblems({ ...address, country: 'DE', state: '' })).toEqual({});
   });
 
   test('card numbers are checked with Luhn, whatever the spacing', () => {

@@ -5,6 +5,65 @@ export type AddressForm = {
   city: string;
   postalCode: string;
   country: string;
+  /** Where the country's tax depends on it (the US): the state's code. */
+  state: string;
+};
+
+/** Countries whose tax depends on the state, which the address must then name. */
+export const statesOf: Record<string, readonly string[]> = {
+  US: [
+    'AL',
+    'AK',
+    'AZ',
+    'AR',
+    'CA',
+    'CO',
+    'CT',
+    'DE',
+    'DC',
+    'FL',
+    'GA',
+    'HI',
+    'ID',
+    'IL',
+    'IN',
+    'IA',
+    'KS',
+    'KY',
+    'LA',
+    'ME',
+    'MD',
+    'MA',
+    'MI',
+    'MN',
+    'MS',
+    'MO',
+    'MT',
+    'NE',
+    'NV',
+    'NH',
+    'NJ',
+    'NM',
+    'NY',
+    'NC',
+    'ND',
+    'OH',
+    'OK',
+    'OR',
+    'PA',
+    'RI',
+    'SC',
+    'SD',
+    'TN',
+    'TX',
+    'UT',
+    'VT',
+    'VA',
+    'WA',
+    'WV',
+    'WI',
+    'WY',
+  ],
 };
 
 /** Checks the address as the API will, so a shopper learns of a mistake before submitting. */
@@ -15,6 +74,9 @@ export function addressProblems(form: AddressForm): Partial<Record<keyof Address
   if (!form.city.trim()) problems.city = 'Enter the city.';
   if (!form.postalCode.trim()) problems.postalCode = 'Enter the postal code.';
   if (!/^[A-Z]{2}$/.test(form.country)) problems.country = 'Choose a country.';
+  if (statesOf[form.country] && !statesOf[form.country]?.includes(form.state)) {
+    problems.state = 'Choose the state.';
+  }
   return problems;
 }
 

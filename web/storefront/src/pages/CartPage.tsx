@@ -1,10 +1,19 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useCart } from '../cart';
+import { fieldMessages } from '../lib/problem';
+import { MoneySummary } from '../money-summary';
 import { useSession } from '../session';
 import { Loading, Price, Problem, useAction } from '../ui';
 
 export function CartPage() {
-  const { cart, error, setQuantity, remove } = useCart();
+  const { cart, error, setQuantity, remove, applyCode, removeCode } = useCart();
+  const [code, setCode] = useState('');
+  const apply = useAction(async () => {
+    await applyCode(code);
+    setCode('');
+  });
+  const takeOff = useAction(removeCode);
   const { user } = useSession();
   const change = useAction(async (sku: string, quantity: number) =>
     quantity > 0 ? setQuantity(sku, quantity) : remove(sku),
@@ -52,11 +61,48 @@ export function CartPage() {
             ))}
           </ul>
           <Problem error={change.error} />
-          {cart.subtotal && (
-            <p className="big">
-              Subtotal <Price money={cart.subtotal} />
+          <form
+            className="code"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (code.trim()) void apply.run();
+            }}
+          >
+            <label htmlFor="promotion-code">Promotion code</label>
+            <input
+              id="promotion-code"
+              value={code}
+              autoComplete="off"
+              aria-invalid={fieldMessages(apply.error).code ? true : undefined}
+              aria-describedby={apply.error ? 'promotion-code-error' : undefined}
+              onChange={(event) => setCode(event.target.value)}
+            />
+            <button type="submit" disabled={apply.busy}>
+              Apply
+            </button>
+            {apply.error !== undefined && (
+              <span id="promotion-code-error" className="field-error">
+                {fieldMessages(apply.error).code ?? 'The code could not be applied.'}
+              </span>
+            )}
+          </form>
+          {cart.promotion && (
+            <p role="status">
+              {cart.promotion.applied
+                ? `${cart.promotion.code} applied: ${cart.promotion.description}`
+                : `${cart.promotion.code} does not apply: ${cart.promotion.reason}`}{' '}
+              <button
+                type="button"
+                className="link"
+                disabled={takeOff.busy}
+                onClick={() => void takeOff.run(cart.promotion?.code ?? '')}
+              >
+                Remove code
+              </button>
             </p>
           )}
+          <MoneySummary charged={cart} />
+          {!cart.taxIncluded && <p className="hint">Tax is estimated until you give an address.</p>}
           <Link className="button" to={user ? '/checkout' : '/signin?next=/checkout'}>
             {user ? 'Check out' : 'Sign in to check out'}
           </Link>

@@ -1,6 +1,7 @@
 import type { CategoryNode, ProductListing } from '@bazaar/contracts/shop-api';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useCart } from '../cart';
 import {
   type Listing,
   listingApiQuery,
@@ -16,7 +17,10 @@ export function Catalog() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const listing = readListing(params);
-  const page = useApi<ProductListing>(`/api/products?${listingApiQuery(listing, pageSize)}`);
+  const { region } = useCart();
+  const page = useApi<ProductListing>(
+    `/api/products?${listingApiQuery(listing, pageSize)}${region ? `&region=${region}` : ''}`,
+  );
   const categories = useApi<{ items: CategoryNode[] }>('/api/categories');
   const [query, setQuery] = useState(listing.q);
 

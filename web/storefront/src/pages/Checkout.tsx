@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import type { Region, ShippingChoice } from '@bazaar/contracts/shop-api';
+import { useEffect, useState } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { api } from '../api';
 import { useCart } from '../cart';
@@ -7,35 +8,53 @@ import {
   addressProblems,
   cardDigits,
   passesLuhn,
+  statesOf,
   testCards,
 } from '../lib/checkout-form';
 import { onDevelopmentMachine } from '../lib/development-machine';
 import { ApiError, fieldMessages } from '../lib/problem';
+import { MoneySummary } from '../money-summary';
 import { useSession } from '../session';
-import { Field, Loading, Price, Problem, useAction } from '../ui';
+import { Field, Loading, Price, Problem, SelectField, useAction, useApi } from '../ui';
 
-const countries = [
-  ['GB', 'United Kingdom'],
-  ['US', 'United States'],
-  ['DE', 'Germany'],
-  ['FR', 'France'],
-  ['NL', 'Netherlands'],
-  ['IE', 'Ireland'],
-  ['ES', 'Spain'],
-  ['IT', 'Italy'],
-] as const;
+const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 export function Checkout() {
   const { user } = useSession();
-  const { cart, followOrder } = useCart();
+  const { cart, followOrder, choose } = useCart();
   const navigate = useNavigate();
+  const regions = useApi<{ items: Region[] }>('/api/regions');
+  // Asked again whenever the cart changes: the prices depend on its goods and where they go.
+  const [shippingOptions, setShippingOptions] = useState<ShippingChoice[]>();
+  const priced = cart && `${cart.region} ${cart.country} ${cart.subtotal.amount}`;
+  useEffect(() => {
+    if (!priced) return;
+    let current = true;
+    api<{ items: ShippingChoice[] }>('/api/cart/shipping-options')
+      .then((answer) => current && setShippingOptions(answer.items))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [priced]);
   const [address, setAddress] = useState<AddressForm>({
     name: user?.name ?? '',
     line1: '',
     line2: '',
     city: '',
     postalCode: '',
-    country: 'GB',
+    country: cart?.country ?? 'GB',
+    state: cart?.state ?? '',
+  });
+  // The country and state price the cart: the region (and currency) follow the country.
+  const place = useAction(async (country: string, state: string) => {
+    await choose({ country, state: statesOf[country]?.includes(state) ? state : null });
+  });
+  // The option clicked shows chosen at once; the cart's answer then prices it.
+  const [clicked, setClicked] = useState<string>();
+  const ship = useAction(async (id: string) => {
+    setClicked(id);
+    await choose({ shippingOptionId: id }).finally(() => setClicked(undefined));
   });
   const [card, setCard] = useState('');
   const [checked, setChecked] = useState(false);
@@ -48,7 +67,12 @@ export function Checkout() {
     setChecked(true);
     if (Object.keys(problems).length > 0 || cardProblem) return;
     const body = {
-      shippingAddress: { ...address, line2: address.line2 || undefined },
+      shippingAddress: {
+        ...address,
+        line2: address.line2 || undefined,
+        state: statesOf[address.country] ? address.state : undefined,
+      },
+      shippingOptionId: cart?.shippingOption?.id,
       payment: { method: 'card', cardNumber: cardDigits(card) },
     };
     const serialized = JSON.stringify(body);
@@ -78,6 +102,16 @@ export function Checkout() {
   const set =
     (name: keyof AddressForm) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
       setAddress({ ...address, [name]: event.target.value });
+  const setPlace = (change: Partial<Pick<AddressForm, 'country' | 'state'>>) => {
+    const next = { ...address, ...change };
+    setAddress(next);
+    void place.run(next.country, next.state);
+  };
+  const countries = (regions.data?.items ?? [])
+    .flatMap((region) => region.countries)
+    .map((code) => [code, countryNames.of(code) ?? code] as const)
+    .sort((a, b) => a[1].localeCompare(b[1]));
+  const states = statesOf[address.country];
 
   return (
     <form
@@ -130,22 +164,53 @@ export function Checkout() {
           onChange={set('postalCode')}
           error={shown('postalCode')}
         />
-        <div className="field">
-          <label htmlFor="field-country">Country</label>
-          <select
-            id="field-country"
-            name="country"
-            autoComplete="country"
-            value={address.country}
-            onChange={set('country')}
-          >
-            {countries.map(([code, name]) => (
-              <option key={code} value={code}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Country"
+          name="country"
+          autoComplete="country"
+          value={address.country}
+          disabled={place.busy}
+          onChange={(event) => setPlace({ country: event.target.value, state: '' })}
+          options={countries.length > 0 ? countries : [[address.country, address.country]]}
+          error={fromServer['shippingAddress.country']}
+        />
+        {states && (
+          <SelectField
+            label="State"
+            name="state"
+            autoComplete="address-level1"
+            value={address.state}
+            disabled={place.busy}
+            onChange={(event) => setPlace({ state: event.target.value })}
+            options={[['', 'Choose…'], ...states.map((code) => [code, code] as const)]}
+            error={shown('state')}
+          />
+        )}
+        <Problem error={place.error} />
+      </fieldset>
+      <fieldset>
+        <legend>Shipping</legend>
+        {shippingOptions?.map((option) => (
+          <label key={option.id} className="choice">
+            <input
+              type="radio"
+              name="shippingOption"
+              value={option.id}
+              checked={(clicked ?? cart.shippingOption?.id) === option.id}
+              disabled={ship.busy}
+              onChange={() => void ship.run(option.id)}
+            />
+            {option.name} ({option.estimate}):{' '}
+            {option.price.amount === 0 ? 'free' : <Price money={option.price} />}
+          </label>
+        ))}
+        {shippingOptions?.length === 0 && (
+          <p>We do not deliver to {countryNames.of(address.country)} yet.</p>
+        )}
+        {fromServer.shippingOptionId && (
+          <span className="field-error">{fromServer.shippingOptionId}</span>
+        )}
+        <Problem error={ship.error} />
       </fieldset>
       <fieldset>
         <legend>Pay with a card</legend>
@@ -171,12 +236,12 @@ export function Checkout() {
           </div>
         )}
       </fieldset>
-      {cart.subtotal && (
-        <p className="big">
-          {cart.itemCount} {cart.itemCount === 1 ? 'item' : 'items'},{' '}
-          <Price money={cart.subtotal} /> plus shipping
-        </p>
-      )}
+      <section aria-labelledby="summary-heading">
+        <h2 id="summary-heading">
+          {cart.itemCount} {cart.itemCount === 1 ? 'item' : 'items'}
+        </h2>
+        <MoneySummary charged={cart} />
+      </section>
       <Problem error={submit.error} />
       <button type="submit" disabled={submit.busy}>
         {submit.busy ? 'Placing your order…' : 'Place order'}

@@ -1,6 +1,7 @@
 import type { Order } from '@bazaar/contracts/shop-api';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api';
+import { MoneySummary } from '../money-summary';
 import { useSession } from '../session';
 import { Loading, Price, Problem, useAction, useApi } from '../ui';
 
@@ -77,24 +78,11 @@ export function OrderDetail() {
           </li>
         ))}
       </ul>
-      <dl className="totals">
-        <dt>Subtotal</dt>
-        <dd>
-          <Price money={data.subtotal} />
-        </dd>
-        <dt>Shipping</dt>
-        <dd>
-          <Price money={data.shipping} />
-        </dd>
-        <dt>Total</dt>
-        <dd>
-          <Price money={data.total} />
-        </dd>
-      </dl>
+      <MoneySummary charged={data} />
       <p>
         Delivering to {data.shippingAddress.name}, {data.shippingAddress.line1},{' '}
-        {data.shippingAddress.city} {data.shippingAddress.postalCode},{' '}
-        {data.shippingAddress.country}
+        {data.shippingAddress.city} {data.shippingAddress.state ?? ''}{' '}
+        {data.shippingAddress.postalCode}, {data.shippingAddress.country}
         {data.payment && `. Paid with ${data.payment.brand} ending ${data.payment.last4}`}.
       </p>
       {data.status === 'confirmed' && (

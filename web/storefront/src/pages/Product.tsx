@@ -6,11 +6,13 @@ import { Loading, Price, Problem, useAction, useApi } from '../ui';
 
 export function ProductPage() {
   const { slug = '' } = useParams();
-  const product = useApi<ProductDetail>(`/api/products/${encodeURIComponent(slug)}`);
+  const cart = useCart();
+  const product = useApi<ProductDetail>(
+    `/api/products/${encodeURIComponent(slug)}${cart.region ? `?region=${cart.region}` : ''}`,
+  );
   const [chosen, setChosen] = useState<string>();
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState(false);
-  const cart = useCart();
   const variant =
     product.data?.variants.find((candidate) => candidate.sku === chosen) ??
     product.data?.variants[0];
