@@ -47,10 +47,13 @@ export const eventSchemas = {
     inStock: Type.Boolean(),
     changedAt: Type.String({ format: 'date-time' }),
   }),
+  /** `userId` null: a guest's order; `accessToken` opens the order's page without signing in. */
   'order.confirmed.v1': Type.Object({
     orderId: Uuid,
-    userId: Uuid,
+    userId: Type.Union([Type.Null(), Uuid]),
     email: Type.String(),
+    cartId: Type.Optional(Type.String()),
+    accessToken: Type.Optional(Type.String({ minLength: 43 })),
     lines: Type.Array(
       Type.Object({
         sku: Sku,
@@ -68,10 +71,16 @@ export const eventSchemas = {
     taxIncluded: Type.Optional(Type.Boolean()),
     promotionCode: Type.Optional(Type.String()),
   }),
-  'order.cancelled.v1': Type.Object({ orderId: Uuid, userId: Uuid, reason: Type.String() }),
+  'order.cancelled.v1': Type.Object({
+    orderId: Uuid,
+    userId: Type.Union([Type.Null(), Uuid]),
+    email: Type.Optional(Type.String()),
+    reason: Type.String(),
+  }),
   'order.shipped.v1': Type.Object({
     orderId: Uuid,
-    userId: Uuid,
+    userId: Type.Union([Type.Null(), Uuid]),
+    email: Type.Optional(Type.String()),
     carrier: Type.String(),
     trackingNumber: Type.String(),
   }),

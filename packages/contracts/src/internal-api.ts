@@ -30,6 +30,12 @@ export type SkuPrice = Static<typeof SkuPrice>;
 export const PricesResponse = Type.Object({ items: Type.Array(SkuPrice) });
 export type PricesResponse = Static<typeof PricesResponse>;
 
+/** A cart as services name it among themselves (`cartIdOf` in `./cart-id`). */
+export const CartId = Type.String({
+  pattern: '^(user:[0-9a-f-]{36}|guest:[A-Za-z0-9_-]{43})$',
+  description: "a user's cart (user:<id>) or a guest's (guest:<hash of the cart token>)",
+});
+
 const CartLine = Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 99 }) });
 
 const RegionId = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 32 });
@@ -47,6 +53,8 @@ export const QuoteRequest = Type.Object(
     state: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{1,3}$' })),
     lines: Type.Array(CartLine, { maxItems: 200 }),
     shippingOptionId: Type.Optional(Type.String({ maxLength: 64 })),
+    /** The place is an order's address: where the country's tax depends on the state, it is required. */
+    forOrder: Type.Optional(Type.Boolean()),
     /** A code the shopper applied; `customer` (a user id or a guest's e-mail) for its per-customer limit. */
     promotion: Type.Optional(
       Type.Object(
@@ -64,12 +72,13 @@ export type QuoteRequest = Static<typeof QuoteRequest>;
 
 /**
  * Why a quote is refused, each with the status a shopper's request gets for it; the problem names
- * the field: `region`, `country`, `shippingOptionId`, or `code` for the promotion.
+ * the field: `region`, `country`, `state`, `shippingOptionId`, or `code` for the promotion.
  */
 export const quoteRefusalStatuses = {
   unknown_region: 400,
   country_not_in_region: 422,
   country_not_served: 422,
+  state_required: 422,
   shipping_unavailable: 422,
   promotion_unknown: 422,
   promotion_not_started: 422,
@@ -116,9 +125,9 @@ export type QuoteOutcome =
       errors: Array<{ field: string; in: string; message: string }>;
     };
 
-/** `GET /internal/carts/:userId` (cart): the lines a checkout would buy, unpriced. */
+/** `GET /internal/carts/:cartId` (cart): the lines a checkout would buy, unpriced. */
 export const CheckoutCart = Type.Object({
-  userId: Type.String(),
+  cartId: CartId,
   lines: Type.Array(CartLine),
   /** Orders whose checkout has taken lines out of this cart and not yet finished. */
   checkoutsInProgress: Type.Array(Type.String({ format: 'uuid' })),
@@ -130,7 +139,7 @@ export const CheckoutCart = Type.Object({
 export type CheckoutCart = Static<typeof CheckoutCart>;
 
 /**
- * `POST /internal/carts/:userId/checkouts` (cart): an order takes these lines out of the cart, all
+ * `POST /internal/carts/:cartId/checkouts` (cart): an order takes these lines out of the cart, all
  * or none, once per `orderId`, so that a cart's contents are bought once.
  */
 export const CartClaim = Type.Object(

@@ -384,11 +384,11 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     ];
     const [first, second] = [randomUUID(), randomUUID()];
 
-    const claimed = await internal('POST', `/internal/carts/${userId}/checkouts`, {
+    const claimed = await internal('POST', `/internal/carts/user:${userId}/checkouts`, {
       orderId: first,
       lines,
     });
-    const refused = await internal('POST', `/internal/carts/${userId}/checkouts`, {
+    const refused = await internal('POST', `/internal/carts/user:${userId}/checkouts`, {
       orderId: second,
       lines,
     });
@@ -397,8 +397,8 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ code: 'cart_in_checkout', heldBy: [first] });
     expect((await send('GET', '/api/cart', { bearer })).json().items).toEqual([]);
-    expect((await internal('GET', `/internal/carts/${userId}`)).json()).toEqual({
-      userId,
+    expect((await internal('GET', `/internal/carts/user:${userId}`)).json()).toEqual({
+      cartId: `user:${userId}`,
       lines: [],
       checkoutsInProgress: [first],
       region: null,
@@ -413,7 +413,7 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
 
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
-        internal('POST', `/internal/carts/${userId}/checkouts`, {
+        internal('POST', `/internal/carts/user:${userId}/checkouts`, {
           orderId: randomUUID(),
           lines: [{ sku: 'LGT-05-SND', quantity: 2 }],
         }),
@@ -437,9 +437,9 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
 
     const returned = await internal(
       'POST',
-      `/internal/carts/${userId}/checkouts/${orderId}/return`,
+      `/internal/carts/user:${userId}/checkouts/${orderId}/return`,
     );
-    const late = await internal('POST', `/internal/carts/${userId}/checkouts`, {
+    const late = await internal('POST', `/internal/carts/user:${userId}/checkouts`, {
       orderId,
       lines: [{ sku: 'LGT-05-SND', quantity: 2 }],
     });
@@ -449,7 +449,7 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     expect(quantities((await send('GET', '/api/cart', { bearer })).json())).toEqual([
       ['LGT-05-SND', 2],
     ]);
-    expect((await internal('GET', `/internal/carts/${userId}`)).json()).toMatchObject({
+    expect((await internal('GET', `/internal/carts/user:${userId}`)).json()).toMatchObject({
       checkoutsInProgress: [],
     });
   });
@@ -459,15 +459,15 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     const bearer = await tokens.sign({ role: 'customer', audience: 'bazaar', subject: userId });
     await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 1 } });
     const failed = randomUUID();
-    await internal('POST', `/internal/carts/${userId}/checkouts`, {
+    await internal('POST', `/internal/carts/user:${userId}/checkouts`, {
       orderId: failed,
       lines: [{ sku: 'LGT-05-SND', quantity: 1 }],
     });
     // Added while the checkout was running: it stays, and what comes back joins it.
     await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 2 } });
 
-    const returned = await internal('POST', `/internal/carts/${userId}/checkouts/${failed}/return`);
-    await internal('POST', `/internal/carts/${userId}/checkouts/${failed}/return`);
+    const returned = await internal('POST', `/internal/carts/user:${userId}/checkouts/${failed}/return`);
+    await internal('POST', `/internal/carts/user:${userId}/checkouts/${failed}/return`);
 
     expect(returned.statusCode).toBe(204);
     expect(quantities((await send('GET', '/api/cart', { bearer })).json())).toEqual([
@@ -475,7 +475,7 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     ]);
 
     const bought = randomUUID();
-    await internal('POST', `/internal/carts/${userId}/checkouts`, {
+    await internal('POST', `/internal/carts/user:${userId}/checkouts`, {
       orderId: bought,
       lines: [{ sku: 'LGT-05-SND', quantity: 3 }],
     });
@@ -504,13 +504,13 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     } finally {
       client.release();
     }
-    await internal('POST', `/internal/carts/${userId}/checkouts/${bought}/return`);
+    await internal('POST', `/internal/carts/user:${userId}/checkouts/${bought}/return`);
 
     expect((await send('GET', '/api/cart', { bearer })).json().items).toEqual([]);
-    expect((await internal('GET', `/internal/carts/${userId}`)).json().checkoutsInProgress).toEqual(
+    expect((await internal('GET', `/internal/carts/user:${userId}`)).json().checkoutsInProgress).toEqual(
       [],
     );
-    const again = await internal('POST', `/internal/carts/${userId}/checkouts`, {
+    const again = await internal('POST', `/internal/carts/user:${userId}/checkouts`, {
       orderId: bought,
       lines: [{ sku: 'LGT-05-SND', quantity: 3 }],
     });

@@ -209,6 +209,18 @@ describe('POST /internal/quotes', () => {
     });
   });
 
+  test("an order's address in the US names its state, which sets the tax; a cart's estimate does without", async () => {
+    const lines = [{ sku: book, quantity: 1 }];
+    const order = await quote({ country: 'US', lines, forOrder: true });
+    const texas = await quote({ country: 'US', state: 'TX', lines, forOrder: true });
+    const estimate = await quote({ country: 'US', lines });
+
+    expect(order.statusCode).toBe(422);
+    expect(order.json()).toMatchObject({ code: 'state_required', errors: [{ field: 'state' }] });
+    expect(texas.json().tax.amount).toBeGreaterThan(0);
+    expect(estimate.json().tax.amount).toBe(0);
+  });
+
   test('no lines: nothing to ship, every sum zero, in the region currency', async () => {
     const body = (await quote({ region: 'uk', lines: [] })).json();
     expect(body).toMatchObject({ currency: 'GBP', lines: [], shippingOptions: [] });

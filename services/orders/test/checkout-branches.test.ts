@@ -88,8 +88,8 @@ function standIns(): StandIns {
     set: (change) => {
       behaviour = { ...behaviour, ...change };
     },
-    cart: async (userId) => ({
-      userId,
+    cart: async (cartId) => ({
+      cartId,
       lines: [{ sku: 'MUG-1', quantity: 2 }],
       checkoutsInProgress: [],
       region: null,

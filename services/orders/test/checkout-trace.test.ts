@@ -73,7 +73,7 @@ test('a checkout is one trace from the gateway through every service, the outbox
     ['gateway', 'POST /api/checkout', kind.server],
     ['gateway', 'POST', kind.client],
     ['orders', 'POST /api/checkout', kind.server],
-    ['cart', 'GET /internal/carts/:userId', kind.server],
+    ['cart', 'GET /internal/carts/:cartId', kind.server],
     ['catalog', 'POST /internal/quotes', kind.server],
     ['inventory', 'POST /internal/reservations', kind.server],
     ['inventory', 'POST /internal/reservations/:orderId/commit', kind.server],

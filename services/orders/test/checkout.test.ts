@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 const call = (...args: Parameters<ShopClient['call']>) => client.call(...args);
-const newCustomer = () => client.newCustomer();
+const newCustomer = (email?: string) => client.newCustomer(email);
 const stockedSku = (onHand: number) => client.stockedSku(admin, onHand);
 const available = (sku: string) => client.available(sku);
 const cartWith = (bearer: string, sku: string, quantity: number) =>
@@ -137,6 +137,76 @@ describe('a guest who signs up and checks out', () => {
       (await call('GET', `/api/orders/${order.body.id}`, { bearer: stranger.token })).status,
     ).toBe(404);
     expect((await call('GET', `/api/orders/${order.body.id}`, { bearer: admin })).status).toBe(200);
+  });
+});
+
+describe('a guest who checks out without an account', () => {
+  const email = `guest-${randomUUID().slice(0, 8)}@example.com`;
+  let cartToken: string;
+  let placed: Awaited<ReturnType<typeof call>>;
+
+  beforeAll(async () => {
+    const sku = await stockedSku(5);
+    cartToken = (await call('POST', '/api/cart/items', { body: { sku, quantity: 1 } })).body
+      .cartToken;
+    placed = await call('POST', '/api/checkout', {
+      headers: { 'x-cart-token': cartToken, 'idempotency-key': randomUUID() },
+      body: { email, shippingAddress: address, payment: goodCard },
+    });
+  });
+
+  test('buys the guest cart with an email address, and gets the order with its own link', () => {
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect(placed.body).toMatchObject({ status: 'confirmed', email });
+    expect(placed.body.accessToken).toMatch(/^[\w-]{43}$/);
+  });
+
+  test('the link opens the order without signing in; any other token opens nothing', async () => {
+    const byLink = await call('GET', `/api/orders/by-token/${placed.body.accessToken}`);
+    expect(byLink.status).toBe(200);
+    expect(byLink.body).toMatchObject({ id: placed.body.id, total: placed.body.total });
+    expect((await call('GET', `/api/orders/by-token/${'A'.repeat(43)}`)).status).toBe(404);
+    // The order id is no key to it.
+    expect((await call('GET', `/api/orders/${placed.body.id}`)).status).toBe(401);
+  });
+
+  test('the receipt mailed to the address carries the link, and the cart empties', async () => {
+    const receipt = await until(
+      async () =>
+        smtp.received.find((mail) =>
+          mail.subject?.includes(placed.body.id.slice(0, 8).toUpperCase()),
+        ),
+      (mail) => mail !== undefined,
+    );
+    expect(receipt?.to).toMatchObject({ text: email });
+    expect(receipt?.text).toContain(`/order/${placed.body.accessToken}`);
+    await until(
+      () => call('GET', '/api/cart', { headers: { 'x-cart-token': cartToken } }),
+      (cart) => cart.body.items.length === 0,
+    );
+  });
+
+  test('without an email, or without a cart token, a guest checkout is refused naming what is missing', async () => {
+    const noEmail = await call('POST', '/api/checkout', {
+      headers: { 'x-cart-token': cartToken, 'idempotency-key': randomUUID() },
+      body: { shippingAddress: address, payment: goodCard },
+    });
+    const noCart = await call('POST', '/api/checkout', {
+      headers: { 'idempotency-key': randomUUID() },
+      body: { email, shippingAddress: address, payment: goodCard },
+    });
+    expect(noEmail.status).toBe(400);
+    expect(noEmail.body.errors).toEqual([expect.objectContaining({ field: 'email' })]);
+    expect(noCart.status).toBe(401);
+  });
+
+  test('an account opened later with the address, once confirmed, lists the order', async () => {
+    const customer = await newCustomer(email);
+    const mine = await until(
+      () => call('GET', '/api/orders', { bearer: customer.token }),
+      (answer) => answer.body.items.length > 0,
+    );
+    expect(mine.body.items.map((order: { id: string }) => order.id)).toEqual([placed.body.id]);
   });
 });
 

@@ -110,8 +110,7 @@ export function shopClient(
   };
 
   /** A shopper as a person becomes one: signs up, follows the mailed link, is signed in. */
-  const newCustomer = async () => {
-    const email = `shopper-${randomUUID().slice(0, 12)}@example.com`;
+  const newCustomer = async (email = `shopper-${randomUUID().slice(0, 12)}@example.com`) => {
     expectStatus(
       await call('POST', '/api/auth/register', {
         body: { email, password: 'correct horse battery staple', name: 'Ada' },

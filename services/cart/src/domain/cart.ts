@@ -1,6 +1,3 @@
-/** Whose cart: a signed-in user's, or a guest's, known by the opaque token the guest holds. */
-export type CartOwner = { kind: 'user'; userId: string } | { kind: 'guest'; token: string };
-
 export type CartLine = { sku: string; quantity: number };
 
 /**
@@ -23,37 +20,35 @@ export type ClaimOutcome = { claimed: true } | { claimed: false; heldBy: string[
 /** What became of the lines a checkout took out of a cart. */
 export type CheckoutState = 'claimed' | 'bought' | 'returned';
 
-/** Where carts live: Redis when configured, else PostgreSQL. Lines come back in SKU order. */
+/**
+ * Where carts live: Redis when configured, else PostgreSQL; each known by its id (`cartIdOf`).
+ * Lines come back in SKU order.
+ */
 export type CartStore = {
-  read: (owner: CartOwner) => Promise<{ lines: CartLine[]; settings: CartSettings }>;
+  read: (cart: string) => Promise<{ lines: CartLine[]; settings: CartSettings }>;
   /** Replaces the cart's settings (and keeps the cart as long as a change to its lines would). */
-  saveSettings: (owner: CartOwner, settings: CartSettings) => Promise<void>;
+  saveSettings: (cart: string, settings: CartSettings) => Promise<void>;
   /** Adds to a line; returns the new quantity, or undefined when it would pass `maxQuantity`. */
-  add: (owner: CartOwner, line: CartLine) => Promise<number | undefined>;
+  add: (cart: string, line: CartLine) => Promise<number | undefined>;
   /** Sets a line's quantity; false when the cart has no such line. */
-  set: (owner: CartOwner, line: CartLine) => Promise<boolean>;
-  remove: (owner: CartOwner, skus: readonly string[]) => Promise<void>;
+  set: (cart: string, line: CartLine) => Promise<boolean>;
+  remove: (cart: string, skus: readonly string[]) => Promise<void>;
   /**
    * Takes `lines` out of the cart for the checkout of `orderId`, all of them or none: a cart that
    * no longer holds them (another checkout took them first) is refused with the orders holding
    * its lines. Claiming again for the same order changes nothing.
    */
-  claim: (owner: CartOwner, orderId: string, lines: readonly CartLine[]) => Promise<ClaimOutcome>;
+  claim: (cart: string, orderId: string, lines: readonly CartLine[]) => Promise<ClaimOutcome>;
   /** Orders whose claim is neither bought nor given back yet. */
-  checkoutsInProgress: (owner: CartOwner) => Promise<string[]>;
+  checkoutsInProgress: (cart: string) => Promise<string[]>;
   /** The order was not placed: its claimed lines go back into the cart (capped); once. */
-  giveBack: (owner: CartOwner, orderId: string) => Promise<void>;
+  giveBack: (cart: string, orderId: string) => Promise<void>;
   /** The order was confirmed: its claimed lines are bought and never come back. */
-  markBought: (owner: CartOwner, orderId: string) => Promise<void>;
+  markBought: (cart: string, orderId: string) => Promise<void>;
   /**
    * Moves every line of `from` into `to` (quantities added, capped) and its settings over `to`'s
    * (the guest's are the shopper's latest choice), then deletes `from`.
    */
-  merge: (from: CartOwner, to: CartOwner) => Promise<void>;
+  merge: (from: string, to: string) => Promise<void>;
   close: () => Promise<void>;
 };
-
-/** The key of a cart in either store; a guest token is hashed, so a copy of the store opens no cart. */
-export function ownerKey(owner: CartOwner, hash: (token: string) => string): string {
-  return owner.kind === 'user' ? `user:${owner.userId}` : `guest:${hash(owner.token)}`;
-}

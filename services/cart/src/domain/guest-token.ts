@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** 32 random bytes: a guest's cart token cannot be guessed. */
 export function newGuestToken(): string {
@@ -6,7 +6,3 @@ export function newGuestToken(): string {
 }
 
 export const guestTokenPattern = '^[A-Za-z0-9_-]{43}$';
-
-export function hashGuestToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}

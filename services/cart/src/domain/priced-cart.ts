@@ -1,19 +1,14 @@
 import type { Quote, QuoteRequest } from '@bazaar/contracts/internal-api';
 import type { Cart } from '@bazaar/contracts/shop-api';
-import {
-  type CartLine,
-  type CartOwner,
-  type CartSettings,
-  type CartStore,
-  maxQuantity,
-} from './cart.js';
+import { type CartLine, type CartSettings, type CartStore, maxQuantity } from './cart.js';
 import { CartError } from './errors.js';
 import type { Quotes } from './ports.js';
 
 /** A cart as the shopper sees it; a guest's token is added by the route. */
 export type ShownCart = Omit<Cart, 'cartToken'>;
 
-export type CartContext = { store: CartStore; quotes: Quotes; owner: CartOwner };
+/** A cart by its id, and who shops with it: a signed-in user's id counts a code's uses per customer. */
+export type CartContext = { store: CartStore; quotes: Quotes; cart: string; customer?: string };
 
 /** The settings a shopper may change, what they are called in requests, and back. */
 const settingOfField: Record<string, keyof CartSettings> = {
@@ -26,7 +21,7 @@ const settingOfField: Record<string, keyof CartSettings> = {
 
 /** The cart priced now, in its region, shipped and taxed, with its code if it still applies. */
 export async function shownCart(context: CartContext): Promise<ShownCart> {
-  const cart = await context.store.read(context.owner);
+  const cart = await context.store.read(context.cart);
   return (await quoteCart(context, cart)).shown;
 }
 
@@ -39,7 +34,7 @@ export async function emptyCart(quotes: Quotes): Promise<ShownCart> {
 
 /** What shipping the cart to where it goes would cost by each option that serves the place. */
 export async function shippingChoices(context: CartContext): Promise<Quote['shippingOptions']> {
-  const cart = await context.store.read(context.owner);
+  const cart = await context.store.read(context.cart);
   return (await quoteCart(context, cart)).quote.shippingOptions;
 }
 
@@ -48,7 +43,7 @@ export async function shippingChoices(context: CartContext): Promise<Quote['ship
  * does not sell is a 422 naming the field, and so is a line past the cap.
  */
 export async function addToCart(context: CartContext, line: CartLine): Promise<ShownCart> {
-  const { lines, settings } = await context.store.read(context.owner);
+  const { lines, settings } = await context.store.read(context.cart);
   const quantity =
     (lines.find((existing) => existing.sku === line.sku)?.quantity ?? 0) + line.quantity;
   if (quantity > maxQuantity) throw quantityLimit();
@@ -63,7 +58,7 @@ export async function addToCart(context: CartContext, line: CartLine): Promise<S
       errors: [{ field: 'sku', in: 'body', message: 'is not a SKU on sale' }],
     });
   }
-  const added = await context.store.add(context.owner, line);
+  const added = await context.store.add(context.cart, line);
   if (added === undefined) throw quantityLimit();
   // Another request changed the line meanwhile: what was quoted is not what the cart holds.
   return added === quantity ? shown : shownCart(context);
@@ -82,7 +77,7 @@ export async function changeSettings(
   context: CartContext,
   patch: SettingsPatch,
 ): Promise<ShownCart> {
-  const { lines, settings } = await context.store.read(context.owner);
+  const { lines, settings } = await context.store.read(context.cart);
   const next: Record<string, string | undefined> = { ...settings };
   const given = (name: keyof SettingsPatch) => name in patch;
   if (given('region') && !given('country'))
@@ -101,7 +96,7 @@ export async function changeSettings(
 
 /** Applies a code to the cart; one that does not apply is a 422 that says why, naming `code`. */
 export async function applyPromotion(context: CartContext, code: string): Promise<ShownCart> {
-  const { lines, settings } = await context.store.read(context.owner);
+  const { lines, settings } = await context.store.read(context.cart);
   if (lines.length === 0) {
     throw new CartError('cart_empty', 'Add something to the cart before applying a code', {
       errors: [{ field: 'code', in: 'body', message: 'needs a cart with something in it' }],
@@ -113,7 +108,7 @@ export async function applyPromotion(context: CartContext, code: string): Promis
 
 /** Takes a code off the cart; taking off one it does not hold changes nothing. */
 export async function removePromotion(context: CartContext, code: string): Promise<ShownCart> {
-  const { lines, settings } = await context.store.read(context.owner);
+  const { lines, settings } = await context.store.read(context.cart);
   const { promotionCode, ...rest } = settings;
   const held = promotionCode?.toUpperCase() === code.trim().toUpperCase();
   return (
@@ -136,7 +131,7 @@ async function quoteCart(
   let asked = cart.settings;
   let reason: string | null = null;
   for (;;) {
-    const outcome = await context.quotes(quoteRequest(cart.lines, asked, context.owner));
+    const outcome = await context.quotes(quoteRequest(cart.lines, asked, context.customer));
     if (outcome.quoted) {
       const quote = outcome.quote;
       const kept = defined({
@@ -145,10 +140,9 @@ async function quoteCart(
         promotionCode: quote.promotion?.code ?? cart.settings.promotionCode,
       });
       if (!sameSettings(kept, stored)) {
-        await context.store.saveSettings(context.owner, kept);
+        await context.store.saveSettings(context.cart, kept);
       }
-      if (quote.unavailable.length > 0)
-        await context.store.remove(context.owner, quote.unavailable);
+      if (quote.unavailable.length > 0) await context.store.remove(context.cart, quote.unavailable);
       return { shown: shown(quote, kept, reason), quote };
     }
     const setting = settingOfField[outcome.errors[0]?.field ?? ''];
@@ -164,14 +158,16 @@ async function quoteCart(
   }
 }
 
-function quoteRequest(lines: CartLine[], settings: CartSettings, owner: CartOwner): QuoteRequest {
+function quoteRequest(
+  lines: CartLine[],
+  settings: CartSettings,
+  customer: string | undefined,
+): QuoteRequest {
   const { promotionCode, ...place } = settings;
   return {
     ...place,
     lines,
-    ...(promotionCode && {
-      promotion: { code: promotionCode, ...(owner.kind === 'user' && { customer: owner.userId }) },
-    }),
+    ...(promotionCode && { promotion: { code: promotionCode, ...(customer && { customer }) } }),
   };
 }
 

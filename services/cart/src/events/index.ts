@@ -9,7 +9,8 @@ import type { CartStore } from '../domain/cart.js';
 export function eventHandlers(store: CartStore): EventHandlers {
   return {
     'order.confirmed.v1': async (_trx, { data: order }) => {
-      await store.markBought({ kind: 'user', userId: order.userId }, order.orderId);
+      // Events written before orders named the cart were all of signed-in users'.
+      await store.markBought(order.cartId ?? `user:${order.userId}`, order.orderId);
     },
   };
 }

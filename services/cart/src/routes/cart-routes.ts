@@ -1,10 +1,11 @@
-import { CartClaim, CheckoutCart, Sku } from '@bazaar/contracts/internal-api';
+import { type CartOwner, cartIdOf } from '@bazaar/contracts/cart-id';
+import { CartClaim, CartId, CheckoutCart, Sku } from '@bazaar/contracts/internal-api';
 import { Cart, ShippingChoice } from '@bazaar/contracts/shop-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { type CartOwner, type CartStore, maxQuantity } from '../domain/cart.js';
+import { type CartStore, maxQuantity } from '../domain/cart.js';
 import { CartError } from '../domain/errors.js';
 import { guestTokenPattern, newGuestToken } from '../domain/guest-token.js';
 import type { Quotes } from '../domain/ports.js';
@@ -64,7 +65,8 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
   const context = (owner: CartOwner): CartContext => ({
     store: deps.store,
     quotes: deps.quotes,
-    owner,
+    cart: cartIdOf(owner),
+    ...(owner.kind === 'user' && { customer: owner.userId }),
   });
   const answer = (owner: CartOwner, cart: ShownCart) =>
     owner.kind === 'guest' ? { ...cart, cartToken: owner.token } : cart;
@@ -194,7 +196,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     async (request, reply) => {
       const owner = await ownerOf(request, reply, { create: false });
       const line = { sku: request.params.sku, quantity: request.body.quantity };
-      if (!owner || !(await deps.store.set(owner, line))) {
+      if (!owner || !(await deps.store.set(cartIdOf(owner), line))) {
         throw new CartError('not_found', `The cart holds no ${request.params.sku}`);
       }
       return respond(owner);
@@ -213,7 +215,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     },
     async (request, reply) => {
       const owner = await ownerOf(request, reply, { create: false });
-      if (owner) await deps.store.remove(owner, [request.params.sku]);
+      if (owner) await deps.store.remove(cartIdOf(owner), [request.params.sku]);
       return respond(owner);
     },
   );
@@ -242,36 +244,35 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
         });
       }
       const user: CartOwner = { kind: 'user', userId: request.principal?.subject ?? '' };
-      await deps.store.merge({ kind: 'guest', token }, user);
+      await deps.store.merge(cartIdOf({ kind: 'guest', token }), cartIdOf(user));
       reply.clearCookie(cookieName, { path: '/api/cart' });
       return respond(user);
     },
   );
 
   const internal = requireRole(deps.verifyService, 'service');
-  const UserParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) });
-  const user = (userId: string): CartOwner => ({ kind: 'user', userId });
+  const CartParams = Type.Object({ cartId: CartId });
 
   app.get(
-    '/internal/carts/:userId',
+    '/internal/carts/:cartId',
     {
       onRequest: internal,
       schema: {
         summary:
-          "A user's cart lines, unpriced (orders prices them itself), with the region and code chosen",
+          "A cart's lines, unpriced (orders prices them itself), with the region and code chosen",
         tags: ['internal'],
-        params: UserParams,
+        params: CartParams,
         response: { 200: CheckoutCart },
       },
     },
     async (request) => {
-      const owner = user(request.params.userId);
+      const { cartId } = request.params;
       const [{ lines, settings }, checkoutsInProgress] = await Promise.all([
-        deps.store.read(owner),
-        deps.store.checkoutsInProgress(owner),
+        deps.store.read(cartId),
+        deps.store.checkoutsInProgress(cartId),
       ]);
       return {
-        userId: request.params.userId,
+        cartId,
         lines,
         checkoutsInProgress,
         region: settings.region ?? null,
@@ -281,21 +282,21 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
   );
 
   app.post(
-    '/internal/carts/:userId/checkouts',
+    '/internal/carts/:cartId/checkouts',
     {
       onRequest: internal,
       schema: {
         summary:
-          "An order takes these lines out of the user's cart, all or none; 409 cart_in_checkout when another checkout took them first",
+          'An order takes these lines out of the cart, all or none; 409 cart_in_checkout when another checkout took them first',
         tags: ['internal'],
-        params: UserParams,
+        params: CartParams,
         body: CartClaim,
         response: { 200: Type.Object({ orderId: Type.String() }) },
       },
     },
     async (request) => {
       const { orderId, lines } = request.body;
-      const outcome = await deps.store.claim(user(request.params.userId), orderId, lines);
+      const outcome = await deps.store.claim(request.params.cartId, orderId, lines);
       if (!outcome.claimed) {
         throw new CartError(
           'cart_in_checkout',
@@ -308,18 +309,18 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
   );
 
   app.post(
-    '/internal/carts/:userId/checkouts/:orderId/return',
+    '/internal/carts/:cartId/checkouts/:orderId/return',
     {
       onRequest: internal,
       schema: {
         summary: 'The order was not placed: the lines its checkout took go back into the cart',
         tags: ['internal'],
-        params: Type.Object({ ...UserParams.properties, orderId: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ ...CartParams.properties, orderId: Type.String({ format: 'uuid' }) }),
         response: { 204: Type.Null() },
       },
     },
     async (request, reply) => {
-      await deps.store.giveBack(user(request.params.userId), request.params.orderId);
+      await deps.store.giveBack(request.params.cartId, request.params.orderId);
       return reply.code(204).send(null);
     },
   );

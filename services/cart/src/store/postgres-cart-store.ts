@@ -1,22 +1,18 @@
 import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import {
   type CartLine,
-  type CartOwner,
   type CartSettings,
   type CartStore,
   type CheckoutState,
   type ClaimOutcome,
   maxQuantity,
-  ownerKey,
 } from '../domain/cart.js';
-import { hashGuestToken } from '../domain/guest-token.js';
 
 /**
  * Carts in PostgreSQL, for a shop without Redis. A cart expires `ttlSeconds` after its last change:
  * reads ignore it, and an hourly sweep deletes expired carts and checkouts settled that long ago.
  */
 export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): CartStore {
-  const key = (owner: CartOwner) => ownerKey(owner, hashGuestToken);
   const touch = (trx: Queryable, owner: string) =>
     trx.query(
       `INSERT INTO carts (owner, expires_at) VALUES ($1, now() + make_interval(secs => $2))
@@ -34,60 +30,57 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
   sweep.unref();
 
   return {
-    read: async (owner) => {
+    read: async (cart) => {
       const { rows } = await db.query<{ lines: CartLine[]; settings: CartSettings }>(
         `SELECT c.settings, coalesce(json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity)
                   ORDER BY l.sku) FILTER (WHERE l.sku IS NOT NULL), '[]') AS lines
            FROM carts c LEFT JOIN cart_lines l ON l.owner = c.owner
           WHERE c.owner = $1 AND c.expires_at > now() GROUP BY c.owner`,
-        [key(owner)],
+        [cart],
       );
       return rows[0] ?? { lines: [], settings: {} };
     },
-    saveSettings: (owner, settings) =>
+    saveSettings: (cart, settings) =>
       withTransaction(db, async (trx) => {
-        await dropIfExpired(trx, key(owner));
-        await touch(trx, key(owner));
+        await dropIfExpired(trx, cart);
+        await touch(trx, cart);
         await trx.query('UPDATE carts SET settings = $2 WHERE owner = $1', [
-          key(owner),
+          cart,
           JSON.stringify(settings),
         ]);
       }),
-    add: (owner, line) =>
+    add: (cart, line) =>
       withTransaction(db, async (trx) => {
-        await dropIfExpired(trx, key(owner));
-        await touch(trx, key(owner));
+        await dropIfExpired(trx, cart);
+        await touch(trx, cart);
         const { rows } = await trx.query<{ quantity: number }>(
           `INSERT INTO cart_lines (owner, sku, quantity) VALUES ($1, $2, $3)
            ON CONFLICT (owner, sku) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity
             WHERE cart_lines.quantity + excluded.quantity <= $4
            RETURNING quantity`,
-          [key(owner), line.sku, line.quantity, maxQuantity],
+          [cart, line.sku, line.quantity, maxQuantity],
         );
         return rows[0]?.quantity;
       }),
-    set: (owner, line) =>
+    set: (cart, line) =>
       withTransaction(db, async (trx) => {
-        await dropIfExpired(trx, key(owner));
+        await dropIfExpired(trx, cart);
         const { rowCount } = await trx.query(
           'UPDATE cart_lines SET quantity = $3 WHERE owner = $1 AND sku = $2',
-          [key(owner), line.sku, line.quantity],
+          [cart, line.sku, line.quantity],
         );
-        if (rowCount === 1) await touch(trx, key(owner));
+        if (rowCount === 1) await touch(trx, cart);
         return rowCount === 1;
       }),
-    remove: async (owner, skus) => {
-      await db.query('DELETE FROM cart_lines WHERE owner = $1 AND sku = ANY($2)', [
-        key(owner),
-        skus,
-      ]);
+    remove: async (cart, skus) => {
+      await db.query('DELETE FROM cart_lines WHERE owner = $1 AND sku = ANY($2)', [cart, skus]);
     },
-    claim: (owner, orderId, lines) =>
+    claim: (cart, orderId, lines) =>
       withTransaction(db, async (trx): Promise<ClaimOutcome> => {
         const { rowCount } = await trx.query(
           `INSERT INTO cart_checkouts (order_id, owner, lines, state) VALUES ($1, $2, $3, 'claimed')
            ON CONFLICT (order_id) DO NOTHING`,
-          [orderId, key(owner), JSON.stringify(lines)],
+          [orderId, cart, JSON.stringify(lines)],
         );
         if (rowCount === 0) {
           const { rows } = await trx.query<{ state: CheckoutState }>(
@@ -96,7 +89,7 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
           );
           return rows[0]?.state === 'returned' ? { claimed: false, heldBy: [] } : { claimed: true };
         }
-        await dropIfExpired(trx, key(owner));
+        await dropIfExpired(trx, cart);
         // Each line is taken only if it still holds the quantity (re-checked under the row lock a
         // concurrent claim holds): fewer lines taken than wanted means another checkout got there.
         const { rows } = await trx.query<{ taken: number }>(
@@ -108,72 +101,67 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
                              WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity > w.quantity
                              RETURNING l.sku)
            SELECT ((SELECT count(*) FROM emptied) + (SELECT count(*) FROM lowered))::int AS taken`,
-          [key(owner), lines.map((line) => line.sku), lines.map((line) => line.quantity)],
+          [cart, lines.map((line) => line.sku), lines.map((line) => line.quantity)],
         );
         if (rows[0]?.taken === lines.length) return { claimed: true };
         throw new ClaimRefused();
       }).catch(async (error: unknown): Promise<ClaimOutcome> => {
         if (!(error instanceof ClaimRefused)) throw error;
-        return { claimed: false, heldBy: await inProgress(db, key(owner)) };
+        return { claimed: false, heldBy: await inProgress(db, cart) };
       }),
-    checkoutsInProgress: (owner) => inProgress(db, key(owner)),
-    giveBack: (owner, orderId) =>
+    checkoutsInProgress: (cart) => inProgress(db, cart),
+    giveBack: (cart, orderId) =>
       withTransaction(db, async (trx) => {
         // A checkout that claimed nothing is returned all the same: its claim, should it still
         // arrive (held up on the way), finds it returned and is refused, not held for ever.
         const { rowCount } = await trx.query(
           `INSERT INTO cart_checkouts (order_id, owner, lines, state, settled_at)
            VALUES ($1, $2, '[]', 'returned', now()) ON CONFLICT (order_id) DO NOTHING`,
-          [orderId, key(owner)],
+          [orderId, cart],
         );
         if (rowCount === 1) return;
         const { rows } = await trx.query<{ lines: CartLine[] }>(
           `UPDATE cart_checkouts SET state = 'returned', settled_at = now()
             WHERE order_id = $1 AND owner = $2 AND state = 'claimed' RETURNING lines`,
-          [orderId, key(owner)],
+          [orderId, cart],
         );
         const lines = rows[0]?.lines;
         if (!lines) return;
-        await dropIfExpired(trx, key(owner));
-        await touch(trx, key(owner));
+        await dropIfExpired(trx, cart);
+        await touch(trx, cart);
         await trx.query(
           `INSERT INTO cart_lines (owner, sku, quantity)
            SELECT $1, sku, quantity FROM unnest($2::text[], $3::int[]) AS l (sku, quantity)
            ON CONFLICT (owner, sku) DO UPDATE
              SET quantity = least(cart_lines.quantity + excluded.quantity, $4)`,
-          [
-            key(owner),
-            lines.map((line) => line.sku),
-            lines.map((line) => line.quantity),
-            maxQuantity,
-          ],
+          [cart, lines.map((line) => line.sku), lines.map((line) => line.quantity), maxQuantity],
         );
       }),
-    markBought: async (owner, orderId) => {
+    markBought: async (cart, orderId) => {
       await db.query(
         `UPDATE cart_checkouts SET state = 'bought', settled_at = now()
           WHERE order_id = $1 AND owner = $2 AND state = 'claimed'`,
-        [orderId, key(owner)],
+        [orderId, cart],
       );
     },
     merge: (from, to) =>
       withTransaction(db, async (trx) => {
-        await dropIfExpired(trx, key(from));
-        await dropIfExpired(trx, key(to));
-        await touch(trx, key(to));
+        await dropIfExpired(trx, from);
+        await dropIfExpired(trx, to);
+        await touch(trx, to);
         await trx.query(
           `INSERT INTO cart_lines (owner, sku, quantity)
            SELECT $2, sku, quantity FROM cart_lines WHERE owner = $1
            ON CONFLICT (owner, sku) DO UPDATE
              SET quantity = least(cart_lines.quantity + excluded.quantity, $3)`,
-          [key(from), key(to), maxQuantity],
+          [from, to, maxQuantity],
         );
         await trx.query(
           `UPDATE carts t SET settings = t.settings || f.settings FROM carts f
             WHERE t.owner = $2 AND f.owner = $1`,
-          [key(from), key(to)],
+          [from, to],
         );
-        await trx.query('DELETE FROM carts WHERE owner = $1', [key(from)]);
+        await trx.query('DELETE FROM carts WHERE owner = $1', [from]);
       }),
     close: async () => clearInterval(sweep),
   };

@@ -2,15 +2,12 @@ import { DomainError } from '@bazaar/service-kit/errors';
 import type { Redis } from 'ioredis';
 import {
   type CartLine,
-  type CartOwner,
   type CartSettings,
   type CartStore,
   type ClaimOutcome,
   maxQuantity,
-  ownerKey,
 } from '../domain/cart.js';
 import { CartError } from '../domain/errors.js';
-import { hashGuestToken } from '../domain/guest-token.js';
 
 // Adds to a line only while the result stays within the limit, and renews the cart's TTL; atomic.
 const addScript = `
@@ -93,12 +90,12 @@ redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(checkout))
 return 1`;
 
 /**
- * Carts as Redis hashes (`cart:<owner>`, SKU → quantity, and the settings) that expire `ttlSeconds`
- * after a change; beside each, `cart:<owner>:checkouts` (order id → the lines it claimed and their
+ * Carts as Redis hashes (`cart:<cart id>`, SKU → quantity, and the settings) that expire `ttlSeconds`
+ * after a change; beside each, `cart:<cart id>:checkouts` (order id → the lines it claimed and their
  * state).
  */
 export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): CartStore {
-  const key = (owner: CartOwner) => `cart:${ownerKey(owner, hashGuestToken)}`;
+  const key = (cart: string) => `cart:${cart}`;
   const ttl = String(options.ttlSeconds);
   // Redis away is a 503 the shopper can retry, not a 500.
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -111,18 +108,18 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
       });
     }
   };
-  const checkoutsKey = (owner: CartOwner) => `${key(owner)}:checkouts`;
-  const inProgress = async (owner: CartOwner) =>
-    Object.entries(await redis.hgetall(checkoutsKey(owner)))
+  const checkoutsKey = (cart: string) => `${key(cart)}:checkouts`;
+  const inProgress = async (cart: string) =>
+    Object.entries(await redis.hgetall(checkoutsKey(cart)))
       .filter(([, checkout]) => (JSON.parse(checkout) as { state: string }).state === 'claimed')
       .map(([orderId]) => orderId);
-  const settle = (owner: CartOwner, orderId: string, state: 'returned' | 'bought') =>
+  const settle = (cart: string, orderId: string, state: 'returned' | 'bought') =>
     guarded(async () => {
       await redis.eval(
         settleScript,
         2,
-        key(owner),
-        checkoutsKey(owner),
+        key(cart),
+        checkoutsKey(cart),
         orderId,
         state,
         maxQuantity,
@@ -130,9 +127,9 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
       );
     });
   return {
-    read: (owner) =>
+    read: (cart) =>
       guarded(async () => {
-        const { [settingsField]: settings, ...hash } = await redis.hgetall(key(owner));
+        const { [settingsField]: settings, ...hash } = await redis.hgetall(key(cart));
         return {
           lines: Object.entries(hash)
             .map(([sku, quantity]): CartLine => ({ sku, quantity: Number(quantity) }))
@@ -140,38 +137,38 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
           settings: settings ? (JSON.parse(settings) as CartSettings) : {},
         };
       }),
-    saveSettings: (owner, settings) =>
+    saveSettings: (cart, settings) =>
       guarded(async () => {
         await redis
           .multi()
-          .hset(key(owner), settingsField, JSON.stringify(settings))
-          .expire(key(owner), options.ttlSeconds)
+          .hset(key(cart), settingsField, JSON.stringify(settings))
+          .expire(key(cart), options.ttlSeconds)
           .exec();
       }),
-    add: (owner, line) =>
+    add: (cart, line) =>
       guarded(async () => {
         const next = Number(
-          await redis.eval(addScript, 1, key(owner), line.sku, line.quantity, maxQuantity, ttl),
+          await redis.eval(addScript, 1, key(cart), line.sku, line.quantity, maxQuantity, ttl),
         );
         return next < 0 ? undefined : next;
       }),
-    set: (owner, line) =>
+    set: (cart, line) =>
       guarded(
         async () =>
-          Number(await redis.eval(setScript, 1, key(owner), line.sku, line.quantity, ttl)) === 1,
+          Number(await redis.eval(setScript, 1, key(cart), line.sku, line.quantity, ttl)) === 1,
       ),
-    remove: (owner, skus) =>
+    remove: (cart, skus) =>
       guarded(async () => {
-        if (skus.length > 0) await redis.hdel(key(owner), ...skus);
+        if (skus.length > 0) await redis.hdel(key(cart), ...skus);
       }),
-    claim: (owner, orderId, lines) =>
+    claim: (cart, orderId, lines) =>
       guarded(async (): Promise<ClaimOutcome> => {
         const state = String(
           await redis.eval(
             claimScript,
             2,
-            key(owner),
-            checkoutsKey(owner),
+            key(cart),
+            checkoutsKey(cart),
             orderId,
             JSON.stringify(lines),
             ttl,
@@ -179,11 +176,11 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
           ),
         );
         if (state === 'claimed' || state === 'bought') return { claimed: true };
-        return { claimed: false, heldBy: state === 'refused' ? await inProgress(owner) : [] };
+        return { claimed: false, heldBy: state === 'refused' ? await inProgress(cart) : [] };
       }),
-    checkoutsInProgress: (owner) => guarded(() => inProgress(owner)),
-    giveBack: (owner, orderId) => settle(owner, orderId, 'returned'),
-    markBought: (owner, orderId) => settle(owner, orderId, 'bought'),
+    checkoutsInProgress: (cart) => guarded(() => inProgress(cart)),
+    giveBack: (cart, orderId) => settle(cart, orderId, 'returned'),
+    markBought: (cart, orderId) => settle(cart, orderId, 'bought'),
     merge: (from, to) =>
       guarded(async () => {
         await redis.eval(mergeScript, 2, key(from), key(to), maxQuantity, ttl, settingsField);

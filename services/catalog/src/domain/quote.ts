@@ -49,6 +49,11 @@ export async function quote(
     request.promotion && selectPromotion(db, { code: normalCode(request.promotion.code) }),
   ]);
   const place = { country, state: request.state ?? '' };
+  if (request.forOrder && place.state === '' && rates.some((rate) => rate.state !== '')) {
+    throw new CatalogError('state_required', `Orders to ${country} name the state`, {
+      errors: [{ field: 'state', in: 'body', message: `is required for ${country}` }],
+    });
+  }
   const sold = new Map(prices.filter((price) => price.active).map((price) => [price.sku, price]));
   const lines = request.lines.flatMap((line) => {
     const price = sold.get(line.sku);

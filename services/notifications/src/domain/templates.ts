@@ -61,7 +61,10 @@ export function receipt(data: EventData<'order.confirmed.v1'>, shopUrl: string):
     [
       'Thank you for your order. We will write again when it ships.',
       `Order ${number}, total ${formatMoney(data.total)}.`,
-      `${shopUrl}/orders/${data.orderId}`,
+      // The link opens the order without signing in (a guest has no account to sign in to).
+      data.accessToken
+        ? `Your order, any time: ${shopUrl}/order/${data.accessToken}`
+        : `${shopUrl}/orders/${data.orderId}`,
     ],
     [
       ...data.lines.map((line) => [

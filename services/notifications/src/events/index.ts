@@ -59,7 +59,9 @@ export function eventHandlers(options: NotifyOptions): EventHandlers {
     },
     'order.confirmed.v1': async (trx, event) => {
       const { data } = event;
-      if (data.email) await upsertRecipient(trx, { userId: data.userId, email: data.email });
+      if (data.email && data.userId) {
+        await upsertRecipient(trx, { userId: data.userId, email: data.email });
+      }
       await record(
         trx,
         event.id,
@@ -70,12 +72,12 @@ export function eventHandlers(options: NotifyOptions): EventHandlers {
     },
     'order.shipped.v1': async (trx, event) => {
       const { data } = event;
-      const to = await selectRecipientEmail(trx, data.userId);
+      const to = await recipientOf(trx, data);
       await record(trx, event.id, 'shipped', to, shipped(data, options.shopUrl));
     },
     'order.cancelled.v1': async (trx, event) => {
       const { data } = event;
-      const to = await selectRecipientEmail(trx, data.userId);
+      const to = await recipientOf(trx, data);
       await record(trx, event.id, 'cancelled', to, cancelled(data, options.shopUrl));
     },
     'inventory.stock.low.v1': async (trx, event) => {
@@ -83,4 +85,13 @@ export function eventHandlers(options: NotifyOptions): EventHandlers {
       await record(trx, event.id, 'low_stock', options.alertEmail, lowStock(data));
     },
   };
+}
+
+/** Where an order's mail goes: the address it carries (a guest's), else its customer's. */
+async function recipientOf(
+  trx: PoolClient,
+  data: { userId: string | null; email?: string | undefined },
+): Promise<string | undefined> {
+  if (data.email) return data.email;
+  return data.userId ? selectRecipientEmail(trx, data.userId) : undefined;
 }

@@ -3,25 +3,28 @@ import type { ServiceClient } from '@bazaar/service-kit/service-client';
 import type { Neighbours } from '../domain/ports.js';
 import { body } from './answers.js';
 
-/** Cart's internal API: the buyer's cart, and its lines taken out for a checkout or given back. */
+/**
+ * Cart's internal API: the buyer's cart (by its id), and its lines taken out for a checkout or
+ * given back.
+ */
 export function cartClient(
   cart: ServiceClient,
 ): Pick<Neighbours, 'cart' | 'claimCart' | 'giveBackCart'> {
   return {
-    cart: async (userId) =>
+    cart: async (cartId) =>
       body(
         await cart.call<CheckoutCart>({
           method: 'GET',
-          path: `/internal/carts/${userId}`,
+          path: `/internal/carts/${encodeURIComponent(cartId)}`,
           idempotent: true,
         }),
         'cart',
         200,
       ),
-    claimCart: async (userId, orderId, lines) => {
+    claimCart: async (cartId, orderId, lines) => {
       const response = await cart.call<{ heldBy?: string[] }>({
         method: 'POST',
-        path: `/internal/carts/${userId}/checkouts`,
+        path: `/internal/carts/${encodeURIComponent(cartId)}/checkouts`,
         body: { orderId, lines },
         idempotent: true,
       });
@@ -29,11 +32,11 @@ export function cartClient(
       body(response, 'cart', 200);
       return { claimed: true };
     },
-    giveBackCart: async (userId, orderId) => {
+    giveBackCart: async (cartId, orderId) => {
       body(
         await cart.call({
           method: 'POST',
-          path: `/internal/carts/${userId}/checkouts/${orderId}/return`,
+          path: `/internal/carts/${encodeURIComponent(cartId)}/checkouts/${orderId}/return`,
           idempotent: true,
         }),
         'cart',

@@ -32,14 +32,16 @@ export function checkoutMetrics(registry: Registry) {
   });
   return {
     /** Runs a checkout, recording its outcome (the order's status, or the error that stopped it). */
-    measure: async <T extends { status: string }>(work: () => Promise<T>): Promise<T> => {
+    measure: async <T extends { order: { status: string } }>(
+      work: () => Promise<T>,
+    ): Promise<T> => {
       const stop = duration.startTimer();
       inFlight.inc();
       let outcome = 'error';
       try {
-        const order = await work();
-        outcome = order.status;
-        return order;
+        const checkout = await work();
+        outcome = checkout.order.status;
+        return checkout;
       } catch (error) {
         if (error instanceof DomainError) outcome = error.code;
         throw error;

@@ -10,11 +10,18 @@ import {
 } from '../store/order-store.js';
 import { OrdersError } from './errors.js';
 import type { ShippingAddress } from './order.js';
-import { cartInCheckout, runOrderSaga, type SagaDeps } from './order-saga.js';
+import {
+  cartInCheckout,
+  customerOf,
+  type OrderSaga,
+  runOrderSaga,
+  type SagaDeps,
+} from './order-saga.js';
 import type { Card, Neighbours } from './ports.js';
 
 export type CheckoutRequest = {
-  user: { id: string; email: string };
+  /** Who buys, from which cart: a signed-in user (`userId`), or a guest by the address given. */
+  buyer: { userId: string | null; email: string; cartId: string };
   idempotencyKey: string;
   shippingAddress: ShippingAddress;
   /** None: the first option that serves the address. */
@@ -35,18 +42,23 @@ const repeatWaitMs = 5000;
  * (`order-saga.ts`). Returns the order in its final status; what the shopper is told follows from
  * it (`checkoutAnswer`), so a repeated request gets the same answer.
  */
-export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Promise<StoredOrder> {
+export async function checkout(
+  deps: CheckoutDeps,
+  request: CheckoutRequest,
+): Promise<{ order: StoredOrder; accessToken?: string }> {
   const card = cardOf(request.payment);
   const fingerprint = fingerprintOf(request);
-  const earlier = await selectOrderByKey(deps.db, request.user.id, request.idempotencyKey);
-  if (earlier) return sameRequest(deps, earlier, fingerprint);
+  const { buyer } = request;
+  const earlier = await selectOrderByKey(deps.db, buyer.cartId, request.idempotencyKey);
+  if (earlier) return { order: await sameRequest(deps, earlier, fingerprint) };
 
   const quote = await quoteCart(deps.services, request);
   const orderId = randomUUID();
   const inserted = await insertOrder(deps.db, {
     id: orderId,
-    userId: request.user.id,
-    email: request.user.email,
+    userId: buyer.userId,
+    cartId: buyer.cartId,
+    email: buyer.email,
     idempotencyKey: request.idempotencyKey,
     fingerprint,
     shippingAddress: request.shippingAddress,
@@ -54,13 +66,15 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
   });
   if (!inserted) {
     // A request with the same key got in first: its outcome is this one's too.
-    const first = await selectOrderByKey(deps.db, request.user.id, request.idempotencyKey);
+    const first = await selectOrderByKey(deps.db, buyer.cartId, request.idempotencyKey);
     if (!first) throw new Error('an idempotency key conflicted with no order');
-    return sameRequest(deps, first, fingerprint);
+    return { order: await sameRequest(deps, first, fingerprint) };
   }
   const order = await selectOrder(deps.db, orderId);
   if (!order) throw new Error(`order ${orderId} vanished`);
-  return runOrderSaga({ ...deps, order, card });
+  const saga: OrderSaga = { ...deps, order, card };
+  const ended = await runOrderSaga(saga);
+  return { order: ended, ...(saga.accessToken && { accessToken: saga.accessToken }) };
 }
 
 /**
@@ -70,7 +84,7 @@ export async function checkout(deps: CheckoutDeps, request: CheckoutRequest): Pr
  * is made.
  */
 async function quoteCart(services: Neighbours, request: CheckoutRequest): Promise<Quote> {
-  const cart = await services.cart(request.user.id);
+  const cart = await services.cart(request.buyer.cartId);
   if (cart.lines.length === 0) {
     if (cart.checkoutsInProgress.length > 0) {
       const { detail, ...details } = cartInCheckout(cart.checkoutsInProgress);
@@ -84,9 +98,10 @@ async function quoteCart(services: Neighbours, request: CheckoutRequest): Promis
     country,
     ...(state !== undefined && { state }),
     lines: cart.lines,
+    forOrder: true,
     ...(request.shippingOptionId !== undefined && { shippingOptionId: request.shippingOptionId }),
     ...(cart.promotionCode !== null && {
-      promotion: { code: cart.promotionCode, customer: request.user.id },
+      promotion: { code: cart.promotionCode, customer: customerOf(request.buyer) },
     }),
   });
   if (!outcome.quoted) throw refusal(outcome);
@@ -119,7 +134,7 @@ function charged(
   quote: Quote,
 ): Omit<
   NewOrder,
-  'id' | 'userId' | 'email' | 'idempotencyKey' | 'fingerprint' | 'shippingAddress'
+  'id' | 'userId' | 'cartId' | 'email' | 'idempotencyKey' | 'fingerprint' | 'shippingAddress'
 > {
   return {
     region: quote.region,
@@ -193,6 +208,7 @@ function fingerprintOf(request: CheckoutRequest): string {
     address.country,
     address.state ?? '',
     request.shippingOptionId ?? '',
+    request.buyer.email,
     token ?? '',
     cardNumber?.replace(/\D/g, '').slice(-4) ?? '',
   ]);

@@ -58,7 +58,7 @@ export async function cancelOrder(
     await addToOutbox(trx, {
       type: 'order.cancelled.v1',
       subject: order.id,
-      data: { orderId: order.id, userId: order.userId, reason },
+      data: { orderId: order.id, userId: order.userId, email: order.email, reason },
     });
   });
   return (await selectOrder(db, order.id)) as StoredOrder;
@@ -78,7 +78,7 @@ export async function shipOrder(
     await addToOutbox(trx, {
       type: 'order.shipped.v1',
       subject: orderId,
-      data: { orderId, userId: order.userId, ...shipment },
+      data: { orderId, userId: order.userId, email: order.email, ...shipment },
     });
   });
   return (await selectOrder(db, orderId)) as StoredOrder;

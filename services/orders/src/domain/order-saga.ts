@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { PromotionHold } from '@bazaar/contracts/internal-api';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
@@ -14,6 +15,8 @@ export type OrderSaga = SagaDeps & {
   card?: Card;
   /** The order's payment, once taken. */
   payment?: PaymentState;
+  /** The link token of the order, made when it is confirmed: for the buyer and the receipt. */
+  accessToken?: string;
 };
 
 /** How a pending order ends when a step cannot go on. */
@@ -29,12 +32,12 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
     // cart (a double click, another tab, a retry under a new key) finds them gone.
     name: 'claim cart',
     run: async ({ services, order }) => {
-      const claim = await services.claimCart(order.userId, order.id, quantities(order.lines));
+      const claim = await services.claimCart(order.cartId, order.id, quantities(order.lines));
       return claim.claimed
         ? undefined
         : { status: 'rejected', failure: cartInCheckout(claim.heldBy) };
     },
-    undo: ({ services, order }) => services.giveBackCart(order.userId, order.id),
+    undo: ({ services, order }) => services.giveBackCart(order.cartId, order.id),
   },
   {
     name: 'reserve stock',
@@ -62,7 +65,7 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
       const hold = await services.holdPromotion(
         order.id,
         order.promotion.code,
-        order.userId,
+        customerOf(order),
         reservationTtlSeconds,
       );
       return hold.held ? undefined : { status: 'rejected', failure: promotionRefused(hold.reason) };
@@ -126,10 +129,13 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
   },
   {
     name: 'confirm order',
-    run: async ({ db, order, payment }) => {
+    run: async (saga) => {
+      const { db, order, payment } = saga;
+      const accessToken = randomBytes(32).toString('base64url');
       await withTransaction(db, async (trx) => {
         const confirmed = await updateOrderStatus(trx, order.id, {
           to: 'confirmed',
+          accessTokenHash: tokenHash(accessToken),
           ...(payment
             ? { payment: { method: 'card', brand: payment.cardBrand, last4: payment.cardLast4 } }
             : {}),
@@ -143,6 +149,8 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
             orderId: order.id,
             userId: order.userId,
             email: order.email,
+            cartId: order.cartId,
+            accessToken,
             lines: order.lines.map(({ sku, name, quantity, unitPrice }) => ({
               sku,
               name,
@@ -158,6 +166,7 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
             ...(order.promotion && { promotionCode: order.promotion.code }),
           },
         });
+        saga.accessToken = accessToken;
       });
       return undefined;
     },
@@ -245,6 +254,16 @@ function refused(refusal: Extract<Authorization, { authorized: false }>): OrderF
         }
       : {}),
   };
+}
+
+/** Whose uses of a code count together: an account's, or a guest's address. */
+export function customerOf(buyer: { userId: string | null; email: string }): string {
+  return buyer.userId ?? `email:${buyer.email.toLowerCase()}`;
+}
+
+/** How an order's link token is kept: its SHA-256, so a copy of the table opens no order. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
 }
 
 /** Another checkout of the same cart holds its lines: the shopper should look at that order. */

@@ -36,7 +36,10 @@ export type OrderFailure = { code: string; detail: string; [extension: string]: 
 
 export type Order = {
   id: string;
-  userId: string;
+  /** Null: a guest's order, until the address's owner opens an account. */
+  userId: string | null;
+  /** The cart it was bought from (`cartIdOf`): the buyer, for its Idempotency-Key. */
+  cartId: string;
   email: string;
   status: OrderStatus;
   region: string;

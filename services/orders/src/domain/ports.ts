@@ -41,18 +41,19 @@ export type Authorization =
  * them); each call idempotent by order id where it changes anything.
  */
 export type Neighbours = {
-  cart: (userId: string) => Promise<CheckoutCart>;
+  /** The cart by its id (`cartIdOf`): a user's or a guest's. */
+  cart: (cartId: string) => Promise<CheckoutCart>;
   /**
-   * Takes the order's lines out of the user's cart, so no other checkout can buy them; false when
+   * Takes the order's lines out of the cart, so no other checkout can buy them; false when
    * the cart no longer holds them (another checkout took them), with the orders that did.
    */
   claimCart: (
-    userId: string,
+    cartId: string,
     orderId: string,
     lines: ReadonlyArray<{ sku: string; quantity: number }>,
   ) => Promise<{ claimed: true } | { claimed: false; heldBy: string[] }>;
   /** The order was not placed: what it took from the cart goes back (nothing, if it took nothing). */
-  giveBackCart: (userId: string, orderId: string) => Promise<void>;
+  giveBackCart: (cartId: string, orderId: string) => Promise<void>;
   /** What the lines cost where they go, by catalog's prices, rates, options and codes. */
   quote: (request: QuoteRequest) => Promise<QuoteOutcome>;
   reserve: (

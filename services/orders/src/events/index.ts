@@ -2,7 +2,12 @@ import type { EventData } from '@bazaar/contracts/events';
 import type { PoolClient } from '@bazaar/db/pool';
 import type { CloudEvent } from '@bazaar/events/cloud-event';
 import type { EventHandlers } from '@bazaar/events/inbox';
-import { addHistory, orderExists, updateOrderStatus } from '../store/order-store.js';
+import {
+  addHistory,
+  claimGuestOrders,
+  orderExists,
+  updateOrderStatus,
+} from '../store/order-store.js';
 
 type PaymentEvent =
   | EventData<'payment.authorized.v1'>
@@ -20,8 +25,13 @@ const recordInHistory = async (trx: PoolClient, event: CloudEvent<PaymentEvent>)
   });
 };
 
-/** The events orders consumes: payments' outcomes. */
+/** The events orders consumes: payments' outcomes, and new accounts. */
 export const eventHandlers: EventHandlers = {
+  // The owner of an address opened an account (only a confirmed address does): the orders placed
+  // as a guest with it are the account's from now on.
+  'identity.user.registered.v1': async (trx, { data }) => {
+    await claimGuestOrders(trx, data.userId, data.email);
+  },
   'payment.authorized.v1': recordInHistory,
   'payment.declined.v1': recordInHistory,
   // The money went back: a sold order is refunded, whoever refunded it (a cancel here, or the

@@ -1,24 +1,59 @@
+import { cartIdOf } from '@bazaar/contracts/cart-id';
 import { Order, OrderPage, OrderStatus } from '@bazaar/contracts/shop-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
-import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { type Principal, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
 import { decodeCursor, keyShapes, toPage } from '@bazaar/service-kit/keyset-cursor';
 import { Type } from 'typebox';
-import { type CheckoutDeps, checkout } from '../domain/checkout.js';
+import { type CheckoutDeps, type CheckoutRequest, checkout } from '../domain/checkout.js';
 import type { CheckoutMetrics } from '../domain/checkout-metrics.js';
 import { OrdersError } from '../domain/errors.js';
 import { cancelOrder, shipOrder, visibleOrder } from '../domain/manage-orders.js';
-import { type StoredOrder, selectHistory, selectOrders } from '../store/order-store.js';
+import { tokenHash } from '../domain/order-saga.js';
+import {
+  type StoredOrder,
+  selectHistory,
+  selectOrderByToken,
+  selectOrders,
+} from '../store/order-store.js';
 import { CheckoutBody, OrderParams, PageQuery } from './schemas.js';
 
 /** The order as its owner sees it; the request fingerprint stays inside. */
 function publicOrder({
   fingerprint: _fingerprint,
   userId: _userId,
+  cartId: _cartId,
   failure: _failure,
   ...order
 }: StoredOrder) {
   return order;
+}
+
+/**
+ * Who buys: the signed-in shopper (their account's address), or a guest by the cart token, who
+ * must give an address for the receipt.
+ */
+function buyerOf(
+  principal: Principal | undefined,
+  cartToken: string | undefined,
+  email: string | undefined,
+): CheckoutRequest['buyer'] {
+  if (principal) {
+    return {
+      userId: principal.subject,
+      email: principal.email ?? '',
+      cartId: cartIdOf({ kind: 'user', userId: principal.subject }),
+    };
+  }
+  if (!cartToken) {
+    throw new OrdersError('unauthorized', 'Sign in, or check out as a guest with your cart token');
+  }
+  if (!email) {
+    throw new OrdersError('invalid_request', 'A guest gives an email address for the receipt', {
+      errors: [{ field: 'email', in: 'body', message: 'is required to check out as a guest' }],
+    });
+  }
+  return { userId: null, email, cartId: cartIdOf({ kind: 'guest', token: cartToken }) };
 }
 
 /**
@@ -56,9 +91,13 @@ export function orderRoutes(
   app.post(
     '/api/checkout',
     {
-      onRequest: shopper,
+      // A shopper signed in buys their cart; a guest, the cart of the token, with an address.
+      onRequest: async (request, reply) => {
+        if (request.headers.authorization !== undefined) await shopper(request, reply);
+      },
       schema: {
-        summary: "Order the signed-in shopper's cart: 201 order, 402 declined, 409 out of stock",
+        summary:
+          "Order the shopper's cart (signed in, or a guest's by X-Cart-Token with an email): 201 order, 402 declined, 409 out of stock",
         tags: ['orders'],
         headers: Type.Object({
           'idempotency-key': Type.String({
@@ -66,22 +105,54 @@ export function orderRoutes(
             maxLength: 200,
             description: 'one per checkout attempt; a retry sends the same key',
           }),
+          'x-cart-token': Type.Optional(
+            Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: "a guest's cart token" }),
+          ),
         }),
         body: CheckoutBody,
-        response: { 201: Order },
+        response: {
+          201: Type.Object({
+            ...Order.properties,
+            accessToken: Type.Optional(
+              Type.String({
+                description:
+                  "the order's own link (GET /api/orders/by-token/{token}), given once: the receipt mails it too",
+              }),
+            ),
+          }),
+        },
       },
     },
     async (request, reply) => {
-      const principal = request.principal;
-      if (!principal) throw new Error('checkout runs after authentication');
-      const order = await deps.metrics.measure(() =>
+      const { email, ...body } = request.body;
+      const { order, accessToken } = await deps.metrics.measure(() =>
         checkout(deps, {
-          user: { id: principal.subject, email: principal.email ?? '' },
+          buyer: buyerOf(request.principal ?? undefined, request.headers['x-cart-token'], email),
           idempotencyKey: request.headers['idempotency-key'],
-          ...request.body,
+          ...body,
         }),
       );
-      return reply.code(201).send(checkoutAnswer(order));
+      return reply
+        .code(201)
+        .send({ ...checkoutAnswer(order), ...(accessToken && { accessToken }) });
+    },
+  );
+
+  app.get(
+    '/api/orders/by-token/:token',
+    {
+      schema: {
+        summary: 'An order by its own link, without signing in (the link in the receipt)',
+        tags: ['orders'],
+        params: Type.Object({ token: Type.String({ minLength: 43, maxLength: 43 }) }),
+        response: { 200: Order },
+      },
+    },
+    async (request) => {
+      const order = await selectOrderByToken(deps.db, tokenHash(request.params.token));
+      // Only an order that was placed has a link; anything else is no order at all.
+      if (!order) throw new OrdersError('not_found', 'There is no order with this link');
+      return publicOrder(order);
     },
   );
 

@@ -5,6 +5,13 @@ import { Type } from 'typebox';
 export const CheckoutBody = Type.Object(
   {
     shippingAddress: ShippingAddress,
+    email: Type.Optional(
+      Type.String({
+        format: 'email',
+        maxLength: 254,
+        description: "a guest's address for the receipt (a signed-in shopper's is the account's)",
+      }),
+    ),
     shippingOptionId: Type.Optional(
       Type.String({
         minLength: 1,

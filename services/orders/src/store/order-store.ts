@@ -12,7 +12,8 @@ import {
 
 type OrderRow = {
   id: string;
-  user_id: string;
+  user_id: string | null;
+  cart_id: string;
   email: string;
   status: OrderStatus;
   request_fingerprint: string;
@@ -45,7 +46,7 @@ type OrderRow = {
   }>;
 };
 
-const columns = `o.id, o.user_id, o.email, o.status, o.request_fingerprint, o.region,
+const columns = `o.id, o.user_id, o.cart_id, o.email, o.status, o.request_fingerprint, o.region,
   o.tax_included, o.currency, o.subtotal, o.discount, o.shipping, o.tax, o.total,
   o.shipping_option, o.promotion, o.shipping_address, o.payment, o.failure, o.carrier,
   o.tracking_number, o.created_at, o.updated_at,
@@ -62,6 +63,7 @@ function toOrder(row: OrderRow): StoredOrder {
   return {
     id: row.id,
     userId: row.user_id,
+    cartId: row.cart_id,
     email: row.email,
     status: row.status,
     region: row.region,
@@ -98,7 +100,8 @@ function toOrder(row: OrderRow): StoredOrder {
 
 export type NewOrder = {
   id: string;
-  userId: string;
+  userId: string | null;
+  cartId: string;
   email: string;
   idempotencyKey: string;
   fingerprint: string;
@@ -125,9 +128,10 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
     `WITH inserted AS (
        INSERT INTO orders (id, user_id, email, status, idempotency_key, request_fingerprint,
                            region, tax_included, currency, subtotal, discount, shipping, tax,
-                           total, shipping_option, promotion, shipping_address)
-       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-       ON CONFLICT (user_id, idempotency_key) DO NOTHING
+                           total, shipping_option, promotion, shipping_address, cart_id)
+       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+               $25)
+       ON CONFLICT (cart_id, idempotency_key) DO NOTHING
        RETURNING id),
      lines AS (
        INSERT INTO order_lines (order_id, sku, name, quantity, unit_price, discount, tax, tax_rate,
@@ -163,6 +167,7 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
       order.lines.map((line) => line.tax.amount),
       order.lines.map((line) => line.taxRate),
       order.lines.map((_, position) => position),
+      order.cartId,
     ],
   );
   return rows[0]?.inserted === 1;
@@ -182,14 +187,39 @@ export async function selectOrder(
 
 export async function selectOrderByKey(
   db: Queryable,
-  userId: string,
+  cartId: string,
   idempotencyKey: string,
 ): Promise<StoredOrder | undefined> {
   const { rows } = await db.query<OrderRow>(
-    `SELECT ${columns} FROM orders o WHERE o.user_id = $1 AND o.idempotency_key = $2`,
-    [userId, idempotencyKey],
+    `SELECT ${columns} FROM orders o WHERE o.cart_id = $1 AND o.idempotency_key = $2`,
+    [cartId, idempotencyKey],
   );
   return rows[0] && toOrder(rows[0]);
+}
+
+/** The order whose link token hashes to `tokenHash`. */
+export async function selectOrderByToken(
+  db: Queryable,
+  tokenHash: string,
+): Promise<StoredOrder | undefined> {
+  const { rows } = await db.query<OrderRow>(
+    `SELECT ${columns} FROM orders o WHERE o.access_token_hash = $1`,
+    [tokenHash],
+  );
+  return rows[0] && toOrder(rows[0]);
+}
+
+/** A guest's orders to `email` become the account's that confirmed the address; returns how many. */
+export async function claimGuestOrders(
+  db: Queryable,
+  userId: string,
+  email: string,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    'UPDATE orders SET user_id = $1 WHERE user_id IS NULL AND lower(email) = lower($2)',
+    [userId, email],
+  );
+  return rowCount ?? 0;
 }
 
 /** A page of orders, newest first: one user's, or everyone's (optionally of one status). */
@@ -236,13 +266,15 @@ export async function updateOrderStatus(
     payment?: Order['payment'];
     failure?: OrderFailure;
     shipment?: { carrier: string; trackingNumber: string };
+    accessTokenHash?: string;
   },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `WITH changed AS (
        UPDATE orders SET status = $3, updated_at = now(),
               payment = coalesce($4, payment), failure = coalesce($5, failure),
-              carrier = coalesce($6, carrier), tracking_number = coalesce($7, tracking_number)
+              carrier = coalesce($6, carrier), tracking_number = coalesce($7, tracking_number),
+              access_token_hash = coalesce($9, access_token_hash)
         WHERE id = $1 AND status = ANY($2)
         RETURNING id)
      INSERT INTO order_history (order_id, entry, detail) SELECT id, $3, $8 FROM changed`,
@@ -255,6 +287,7 @@ export async function updateOrderStatus(
       change.shipment?.carrier ?? null,
       change.shipment?.trackingNumber ?? null,
       change.failure ?? {},
+      change.accessTokenHash ?? null,
     ],
   );
   return rowCount === 1;
