@@ -6,7 +6,7 @@ import { SignIn, SignUp, VerifyEmail } from './pages/Account';
 import { Account } from './pages/AccountMenu';
 import { CartPage } from './pages/CartPage';
 import { Catalog } from './pages/Catalog';
-import { OrderDetail, Orders } from './pages/Orders';
+import { OrderByLink, OrderDetail, Orders } from './pages/Orders';
 import { ProductPage } from './pages/Product';
 import { RegionPicker } from './region-picker';
 import { SessionProvider } from './session';
@@ -53,6 +53,7 @@ function Shop() {
           />
           <Route path="/orders" element={<Orders />} />
           <Route path="/orders/:id" element={<OrderDetail />} />
+          <Route path="/order/:token" element={<OrderByLink />} />
           <Route
             path="/admin/*"
             element={

@@ -103,9 +103,14 @@ export function CartPage() {
           )}
           <MoneySummary charged={cart} />
           {!cart.taxIncluded && <p className="hint">Tax is estimated until you give an address.</p>}
-          <Link className="button" to={user ? '/checkout' : '/signin?next=/checkout'}>
-            {user ? 'Check out' : 'Sign in to check out'}
+          <Link className="button" to="/checkout">
+            Check out
           </Link>
+          {!user && (
+            <p className="hint">
+              No account needed. <Link to="/signin?next=/checkout">Sign in</Link> to use yours.
+            </p>
+          )}
         </>
       )}
     </section>

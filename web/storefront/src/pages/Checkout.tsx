@@ -1,6 +1,6 @@
 import type { Region, ShippingChoice } from '@bazaar/contracts/shop-api';
 import { useEffect, useState } from 'react';
-import { Navigate, useNavigate } from 'react-router';
+import { Link, Navigate, useNavigate } from 'react-router';
 import { api } from '../api';
 import { useCart } from '../cart';
 import {
@@ -57,6 +57,12 @@ export function Checkout() {
     await choose({ shippingOptionId: id }).finally(() => setClicked(undefined));
   });
   const [card, setCard] = useState('');
+  // A guest gives an address for the receipt; a signed-in shopper's is the account's.
+  const [email, setEmail] = useState('');
+  const emailProblem =
+    user || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())
+      ? undefined
+      : 'Enter the email address for your receipt.';
   const [checked, setChecked] = useState(false);
   // One key per attempt: a retry after a lost answer reuses it, so the order is made once.
   const [attempt, setAttempt] = useState<{ key: string; body: string }>();
@@ -65,8 +71,9 @@ export function Checkout() {
   const cardProblem = passesLuhn(cardDigits(card)) ? undefined : 'Enter a valid card number.';
   const submit = useAction(async () => {
     setChecked(true);
-    if (Object.keys(problems).length > 0 || cardProblem) return;
+    if (Object.keys(problems).length > 0 || cardProblem || emailProblem) return;
     const body = {
+      ...(user ? {} : { email: email.trim() }),
       shippingAddress: {
         ...address,
         line2: address.line2 || undefined,
@@ -79,12 +86,17 @@ export function Checkout() {
     const key = attempt?.body === serialized ? attempt.key : crypto.randomUUID();
     setAttempt({ key, body: serialized });
     try {
-      const order = await api<{ id: string }>('/api/checkout', {
+      const order = await api<{ id: string; accessToken?: string }>('/api/checkout', {
         method: 'POST',
         headers: { 'idempotency-key': key },
         body,
       });
-      navigate(`/orders/${order.id}?placed=1`);
+      // The order's own link opens it without an account; a repeated answer carries none.
+      navigate(
+        order.accessToken && !user
+          ? `/order/${order.accessToken}?placed=1`
+          : `/orders/${order.id}?placed=1`,
+      );
       void followOrder();
     } catch (error) {
       // A definite answer (declined, out of stock) ends this attempt; only a lost one is retried.
@@ -93,7 +105,6 @@ export function Checkout() {
     }
   });
 
-  if (!user) return <Navigate to="/signin?next=/checkout" replace />;
   if (!cart) return <Loading what="Loading your cart" />;
   if (cart.items.length === 0 && !submit.busy) return <Navigate to="/cart" replace />;
   const fromServer = fieldMessages(submit.error);
@@ -123,6 +134,24 @@ export function Checkout() {
       }}
     >
       <h1>Checkout</h1>
+      {!user && (
+        <fieldset>
+          <legend>Contact</legend>
+          <Field
+            label="Email for the receipt"
+            name="email"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+            error={(checked ? emailProblem : undefined) ?? fromServer.email}
+          />
+          <p className="hint">
+            Checking out as a guest. <Link to="/signin?next=/checkout">Sign in</Link> to use your
+            account.
+          </p>
+        </fieldset>
+      )}
       <fieldset>
         <legend>Deliver to</legend>
         <Field

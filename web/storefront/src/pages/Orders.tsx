@@ -1,4 +1,5 @@
 import type { Order } from '@bazaar/contracts/shop-api';
+import type { ReactNode } from 'react';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { MoneySummary } from '../money-summary';
@@ -43,7 +44,6 @@ export function Orders() {
 
 export function OrderDetail() {
   const { id = '' } = useParams();
-  const [params] = useSearchParams();
   const { user } = useSession();
   const order = useApi<Order>(user ? `/api/orders/${encodeURIComponent(id)}` : undefined);
   const cancel = useAction(async () => {
@@ -53,7 +53,40 @@ export function OrderDetail() {
   if (!user) return <Navigate to={`/signin?next=/orders/${id}`} replace />;
   if (order.error) return <Problem error={order.error} />;
   if (!order.data) return <Loading what="Loading the order" />;
-  const { data } = order;
+  return (
+    <OrderView order={order.data}>
+      {order.data.status === 'confirmed' && (
+        <button type="button" disabled={cancel.busy} onClick={() => void cancel.run()}>
+          {cancel.busy ? 'Cancelling…' : 'Cancel this order'}
+        </button>
+      )}
+      <Problem error={cancel.error} />
+      <p>
+        <Link to="/orders">All your orders</Link>
+      </p>
+    </OrderView>
+  );
+}
+
+/** An order by its own link (the receipt's, or a guest's after paying): no account needed. */
+export function OrderByLink() {
+  const { token = '' } = useParams();
+  const order = useApi<Order>(`/api/orders/by-token/${encodeURIComponent(token)}`);
+  if (order.error) return <Problem error={order.error} />;
+  if (!order.data) return <Loading what="Loading the order" />;
+  return (
+    <OrderView order={order.data}>
+      <p className="hint">
+        Keep this page's address: it opens the order without signing in. Open an account with{' '}
+        {order.data.email} and your orders are kept there too.{' '}
+        <Link to="/signup">Open an account</Link>
+      </p>
+    </OrderView>
+  );
+}
+
+function OrderView({ order: data, children }: { order: Order; children: ReactNode }) {
+  const [params] = useSearchParams();
   return (
     <section className="order">
       {params.get('placed') && data.status === 'confirmed' && (
@@ -85,15 +118,7 @@ export function OrderDetail() {
         {data.shippingAddress.postalCode}, {data.shippingAddress.country}
         {data.payment && `. Paid with ${data.payment.brand} ending ${data.payment.last4}`}.
       </p>
-      {data.status === 'confirmed' && (
-        <button type="button" disabled={cancel.busy} onClick={() => void cancel.run()}>
-          {cancel.busy ? 'Cancelling…' : 'Cancel this order'}
-        </button>
-      )}
-      <Problem error={cancel.error} />
-      <p>
-        <Link to="/orders">All your orders</Link>
-      </p>
+      {children}
     </section>
   );
 }
