@@ -466,7 +466,10 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     // Added while the checkout was running: it stays, and what comes back joins it.
     await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 2 } });
 
-    const returned = await internal('POST', `/internal/carts/user:${userId}/checkouts/${failed}/return`);
+    const returned = await internal(
+      'POST',
+      `/internal/carts/user:${userId}/checkouts/${failed}/return`,
+    );
     await internal('POST', `/internal/carts/user:${userId}/checkouts/${failed}/return`);
 
     expect(returned.statusCode).toBe(204);
@@ -507,9 +510,9 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     await internal('POST', `/internal/carts/user:${userId}/checkouts/${bought}/return`);
 
     expect((await send('GET', '/api/cart', { bearer })).json().items).toEqual([]);
-    expect((await internal('GET', `/internal/carts/user:${userId}`)).json().checkoutsInProgress).toEqual(
-      [],
-    );
+    expect(
+      (await internal('GET', `/internal/carts/user:${userId}`)).json().checkoutsInProgress,
+    ).toEqual([]);
     const again = await internal('POST', `/internal/carts/user:${userId}/checkouts`, {
       orderId: bought,
       lines: [{ sku: 'LGT-05-SND', quantity: 3 }],

@@ -210,6 +210,64 @@ describe('a guest who checks out without an account', () => {
   });
 });
 
+describe('a promotion code limited to 10 uses', () => {
+  test('50 guests racing for it get exactly 10 discounted orders, the others a 422 that says why and their carts back; a declined card gives its use back', async () => {
+    const code = `RACE${randomUUID().slice(0, 6).toUpperCase()}`;
+    const created = await call('POST', '/api/admin/promotions', {
+      bearer: admin,
+      body: { code, kind: 'percentage', percent: 20, usageLimit: 10 },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const uses = async () =>
+      (await call('GET', `/api/admin/promotions/${created.body.id}`, { bearer: admin })).body.uses;
+    const sku = await stockedSku(60);
+    const guestWithCode = async () => {
+      const cartToken = (await call('POST', '/api/cart/items', { body: { sku, quantity: 1 } })).body
+        .cartToken as string;
+      const applied = await call('POST', '/api/cart/promotions', {
+        headers: { 'x-cart-token': cartToken },
+        body: { code },
+      });
+      expect(applied.body.promotion).toMatchObject({ code, applied: true });
+      return cartToken;
+    };
+    const checkoutAsGuest = (cartToken: string, payment: object) =>
+      call('POST', '/api/checkout', {
+        headers: { 'x-cart-token': cartToken, 'idempotency-key': randomUUID() },
+        body: {
+          email: `racer-${randomUUID().slice(0, 8)}@example.com`,
+          shippingAddress: address,
+          payment,
+        },
+      });
+
+    const declined = await checkoutAsGuest(await guestWithCode(), declinedCard);
+    expect(declined.status).toBe(402);
+    expect(await uses()).toBe(0);
+
+    const carts = await Promise.all(Array.from({ length: 50 }, guestWithCode));
+    const answers = await Promise.all(
+      carts.map((cartToken) => checkoutAsGuest(cartToken, goodCard)),
+    );
+
+    const placed = answers.filter((answer) => answer.status === 201);
+    const refused = answers.filter((answer) => answer.status !== 201);
+    expect(placed).toHaveLength(10);
+    for (const { body } of placed) {
+      expect(body).toMatchObject({ promotion: { code } });
+      expect(body.discount.amount).toBe(Math.round(body.subtotal.amount / 5));
+    }
+    expect(new Set(refused.map((answer) => `${answer.status} ${answer.body.code}`))).toEqual(
+      new Set(['422 promotion_used_up']),
+    );
+    expect(await uses()).toBe(10);
+    const keptCart = carts[answers.findIndex((answer) => answer.status !== 201)] as string;
+    expect(
+      (await call('GET', '/api/cart', { headers: { 'x-cart-token': keptCart } })).body.itemCount,
+    ).toBe(1);
+  }, 60_000);
+});
+
 describe('checkout through the gateway', () => {
   test('a declined card is a 402; the stock is given back; the same request again gets the same 402', async () => {
     const sku = await stockedSku(5);
