@@ -454,7 +454,7 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     });
   });
 
-  test("a failed order's lines come back into the cart once; a bought order's never do", async () => {
+  test("a failed order's lines come back into the cart once; a bought order's never do, and its code is spent", async () => {
     const userId = randomUUID();
     const bearer = await tokens.sign({ role: 'customer', audience: 'bazaar', subject: userId });
     await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 1 } });
@@ -477,6 +477,9 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
       ['LGT-05-SND', 3],
     ]);
 
+    const code = `SPENT${randomUUID().slice(0, 6).toUpperCase()}`;
+    await catalog.send('POST', '/api/admin/promotions', { code, kind: 'percentage', percent: 5 });
+    await send('POST', '/api/cart/promotions', { bearer, payload: { code } });
     const bought = randomUUID();
     await internal('POST', `/internal/carts/user:${userId}/checkouts`, {
       orderId: bought,
@@ -510,9 +513,10 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     await internal('POST', `/internal/carts/user:${userId}/checkouts/${bought}/return`);
 
     expect((await send('GET', '/api/cart', { bearer })).json().items).toEqual([]);
-    expect(
-      (await internal('GET', `/internal/carts/user:${userId}`)).json().checkoutsInProgress,
-    ).toEqual([]);
+    expect((await internal('GET', `/internal/carts/user:${userId}`)).json()).toMatchObject({
+      checkoutsInProgress: [],
+      promotionCode: null,
+    });
     const again = await internal('POST', `/internal/carts/user:${userId}/checkouts`, {
       orderId: bought,
       lines: [{ sku: 'LGT-05-SND', quantity: 3 }],

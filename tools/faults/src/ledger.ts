@@ -79,15 +79,23 @@ export async function ledgerViolations(
     `cart lines still claimed by a checkout ${timeoutMs / 1000} s after the fault`,
   );
 
+  // A code's use is held only while its checkout runs.
+  await settles(
+    () => count('catalog', "SELECT count(*)::int AS n FROM promotion_uses WHERE status = 'held'"),
+    0,
+    `promotion uses still held ${timeoutMs / 1000} s after the fault`,
+  );
+
   const orders = await rows<{
     id: string;
     user_id: string;
     status: string;
     total: number;
+    promotion: { code: string } | null;
     lines: Line[];
   }>(
     'orders',
-    `SELECT o.id, o.user_id, o.status, o.total,
+    `SELECT o.id, o.user_id, o.status, o.total, o.promotion,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity)), '[]')
                FROM order_lines l WHERE l.order_id = o.id) AS lines
        FROM orders o`,
@@ -108,6 +116,12 @@ export async function ledgerViolations(
     ),
   );
   const checkouts = byOrder(await cartCheckouts());
+  const uses = byOrder(
+    await rows<{ order_id: string; status: string }>(
+      'catalog',
+      'SELECT order_id, status FROM promotion_uses',
+    ),
+  );
   const status = new Map(orders.map((order) => [order.id, order.status]));
   // An order that took the money and the stock (it may have been cancelled or shipped since).
   const sold = (orderStatus: string | undefined) =>
@@ -125,6 +139,15 @@ export async function ledgerViolations(
     const payment = payments.get(order.id);
     const reservation = reservations.get(order.id);
     const checkout = checkouts.get(order.id);
+    const use = uses.get(order.id);
+    if (order.promotion && sold(order.status) && order.status !== 'cancelled') {
+      if (use?.status !== 'committed')
+        violations.push(
+          `${order.status} order ${order.id} has its code's use ${use?.status ?? 'not held'}`,
+        );
+    } else if (use?.status === 'committed' || use?.status === 'held') {
+      violations.push(`${order.status} order ${order.id} keeps a ${use.status} use of a code`);
+    }
     if (order.status === 'confirmed') {
       if (payment?.status !== 'captured')
         violations.push(`confirmed order ${order.id} has payment ${payment?.status ?? 'none'}`);
@@ -171,6 +194,19 @@ export async function ledgerViolations(
     if (!status.has(orderId))
       violations.push(`cart lines claimed by order ${orderId}, which does not exist`);
   }
+  for (const [orderId, use] of uses) {
+    if (use.status !== 'released' && !status.has(orderId))
+      violations.push(`a ${use.status} use of a code by order ${orderId}, which does not exist`);
+  }
+  // Each code counts the uses it gave: held or committed, never released ones.
+  const counters = await rows<{ code: string; uses: number; counted: number }>(
+    'catalog',
+    `SELECT p.code, p.uses, count(u.order_id) FILTER (WHERE u.status <> 'released')::int AS counted
+       FROM promotions p LEFT JOIN promotion_uses u ON u.promotion_id = p.id
+      GROUP BY p.id HAVING p.uses <> count(u.order_id) FILTER (WHERE u.status <> 'released')`,
+  );
+  for (const { code, uses: counter, counted } of counters)
+    violations.push(`code ${code} counts ${counter} uses and holds ${counted}`);
 
   // No cart's contents bought twice: no buyer got more units than went into the cart.
   const bought = new Map<string, number>();

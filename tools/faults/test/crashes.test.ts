@@ -18,7 +18,7 @@ afterAll(async () => {
   await shop?.shop.stop();
 });
 
-test('kill -9 of orders, payments and inventory (and so of their outbox relays), 20 times at random moments under steady checkouts: the ledger holds', async ({
+test('kill -9 of orders, payments and inventory (and so of their outbox relays), 20 times at random moments under steady checkouts with a code: the ledger holds, promotion uses included', async ({
   annotate,
 }) => {
   const { client, admin } = shop;
@@ -26,7 +26,17 @@ test('kill -9 of orders, payments and inventory (and so of their outbox relays),
   for (let index = 0; index < 3; index += 1)
     initialStock.set(await client.stockedSku(admin, 100_000), 100_000);
   const buyers = await signUpBuyers(client, 12);
-  const load = startSteadyCheckouts(client, buyers, [...initialStock.keys()]);
+  // Each order also holds and commits a use of a code, which a kill must neither lose nor keep.
+  const promotionCode = `KILL${randomUUID().slice(0, 6).toUpperCase()}`;
+  const promotion = client.expectStatus(
+    await client.call('POST', '/api/admin/promotions', {
+      bearer: admin,
+      body: { code: promotionCode, kind: 'percentage', percent: 10 },
+    }),
+    201,
+    'create a code',
+  ).body;
+  const load = startSteadyCheckouts(client, buyers, [...initialStock.keys()], { promotionCode });
 
   const victims = ['orders', 'payments', 'inventory'];
   for (let run = 0; run < 20; run += 1) {
@@ -41,6 +51,10 @@ test('kill -9 of orders, payments and inventory (and so of their outbox relays),
 
   expect(tally.accepted.length, JSON.stringify(tally.statuses)).toBeGreaterThan(20);
   expect(await ledgerViolations(shop.shop, { ...tally, initialStock })).toEqual([]);
+  const { uses } = (
+    await client.call('GET', `/api/admin/promotions/${promotion.id}`, { bearer: admin })
+  ).body;
+  expect(uses).toBeGreaterThan(20);
 });
 
 test('a consumer killed after its effect committed and before its ack: the event comes again and is applied once', async () => {

@@ -43,7 +43,7 @@ export type CartStore = {
   checkoutsInProgress: (cart: string) => Promise<string[]>;
   /** The order was not placed: its claimed lines go back into the cart (capped); once. */
   giveBack: (cart: string, orderId: string) => Promise<void>;
-  /** The order was confirmed: its claimed lines are bought and never come back. */
+  /** The order was confirmed: its claimed lines are bought and never come back; its code is spent. */
   markBought: (cart: string, orderId: string) => Promise<void>;
   /**
    * Moves every line of `from` into `to` (quantities added, capped) and its settings over `to`'s

@@ -139,8 +139,11 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
       }),
     markBought: async (cart, orderId) => {
       await db.query(
-        `UPDATE cart_checkouts SET state = 'bought', settled_at = now()
-          WHERE order_id = $1 AND owner = $2 AND state = 'claimed'`,
+        `WITH bought AS (
+           UPDATE cart_checkouts SET state = 'bought', settled_at = now()
+            WHERE order_id = $1 AND owner = $2 AND state = 'claimed' RETURNING owner)
+         UPDATE carts SET settings = settings - 'promotionCode' FROM bought
+          WHERE carts.owner = bought.owner`,
         [orderId, cart],
       );
     },

@@ -64,7 +64,8 @@ redis.call('HSET', KEYS[2], ARGV[1], cjson.encode({ state = 'claimed', lines = c
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 'claimed'`;
 
-// Settles a claim once: 'returned' puts its lines back into the cart (capped), 'bought' does not.
+// Settles a claim once: 'returned' puts its lines back into the cart (capped), 'bought' does not,
+// and takes the code the order used off the cart.
 // Returning a checkout that claimed nothing leaves it returned all the same, so that its claim,
 // should it still arrive (held up on the way), is refused rather than held for ever.
 const settleScript = `
@@ -84,6 +85,14 @@ if ARGV[2] == 'returned' then
     redis.call('HSET', KEYS[1], line.sku, math.min(current + line.quantity, tonumber(ARGV[3])))
   end
   redis.call('EXPIRE', KEYS[1], ARGV[4])
+end
+if ARGV[2] == 'bought' then
+  local settings = redis.call('HGET', KEYS[1], ARGV[5])
+  if settings then
+    local decoded = cjson.decode(settings)
+    decoded.promotionCode = nil
+    redis.call('HSET', KEYS[1], ARGV[5], cjson.encode(decoded))
+  end
 end
 checkout.state = ARGV[2]
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(checkout))
@@ -124,6 +133,7 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
         state,
         maxQuantity,
         ttl,
+        settingsField,
       );
     });
   return {
