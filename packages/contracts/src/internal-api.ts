@@ -10,8 +10,9 @@ export const Sku = Type.String({
 });
 
 /**
- * `POST /internal/prices` (catalog): what cart and orders need to sell a SKU, read at every use so
- * that a price is never taken from a client.
+ * `POST /internal/prices` (catalog): a SKU's price in the default region and its sale status. The
+ * previous release's cart and orders price with it; kept while a rollout runs both, then removed
+ * (decision 0027). This release's quote with `/internal/quotes`.
  */
 export const SkuPrice = Type.Object({
   sku: Type.String(),

@@ -406,6 +406,19 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     });
   });
 
+  test("the previous release's orders, which names a user's cart by the bare user id, reads the same cart", async () => {
+    const userId = randomUUID();
+    const bearer = await tokens.sign({ role: 'customer', audience: 'bazaar', subject: userId });
+    await send('POST', '/api/cart/items', { bearer, payload: { sku: 'LGT-05-SND', quantity: 2 } });
+
+    const bare = (await internal('GET', `/internal/carts/${userId}`)).json();
+
+    expect(bare).toMatchObject({
+      cartId: `user:${userId}`,
+      lines: [{ sku: 'LGT-05-SND', quantity: 2 }],
+    });
+  });
+
   test('twenty checkouts claiming one cart at the same moment: exactly one gets its lines', async () => {
     const userId = randomUUID();
     const bearer = await tokens.sign({ role: 'customer', audience: 'bazaar', subject: userId });

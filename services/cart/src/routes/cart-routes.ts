@@ -251,7 +251,12 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
   );
 
   const internal = requireRole(deps.verifyService, 'service');
-  const CartParams = Type.Object({ cartId: CartId });
+  // The previous release's orders names a user's cart by the bare user id: taken as `user:<id>`
+  // while a rollout runs both (decision 0027); the next release drops it.
+  const CartParams = Type.Object({
+    cartId: Type.Union([CartId, Type.String({ format: 'uuid' })]),
+  });
+  const cartIdParam = (cartId: string) => (cartId.includes(':') ? cartId : `user:${cartId}`);
 
   app.get(
     '/internal/carts/:cartId',
@@ -266,7 +271,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
       },
     },
     async (request) => {
-      const { cartId } = request.params;
+      const cartId = cartIdParam(request.params.cartId);
       const [{ lines, settings }, checkoutsInProgress] = await Promise.all([
         deps.store.read(cartId),
         deps.store.checkoutsInProgress(cartId),
@@ -296,7 +301,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     },
     async (request) => {
       const { orderId, lines } = request.body;
-      const outcome = await deps.store.claim(request.params.cartId, orderId, lines);
+      const outcome = await deps.store.claim(cartIdParam(request.params.cartId), orderId, lines);
       if (!outcome.claimed) {
         throw new CartError(
           'cart_in_checkout',
@@ -320,7 +325,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      await deps.store.giveBack(request.params.cartId, request.params.orderId);
+      await deps.store.giveBack(cartIdParam(request.params.cartId), request.params.orderId);
       return reply.code(204).send(null);
     },
   );
