@@ -2,7 +2,6 @@ import type { Quote, QuoteRequest } from '@bazaar/contracts/internal-api';
 import type { Queryable } from '@bazaar/db/pool';
 import { selectPrices } from '../store/price-store.js';
 import { selectCustomerUses, selectPromotion } from '../store/promotion-store.js';
-import { selectTaxRates } from '../store/region-store.js';
 import { CatalogError } from './errors.js';
 import { assertApplies, discountOf, normalCode } from './promotions.js';
 import { type Region, regionOf, type ShippingOption, taxRateFor } from './regions.js';
@@ -45,11 +44,12 @@ export async function quote(
       request.lines.map((line) => line.sku),
       region.currency,
     ),
-    selectTaxRates(db, country),
+    regions.taxRates(),
     request.promotion && selectPromotion(db, { code: normalCode(request.promotion.code) }),
   ]);
   const place = { country, state: request.state ?? '' };
-  if (request.forOrder && place.state === '' && rates.some((rate) => rate.state !== '')) {
+  const byState = rates.some((rate) => rate.country === country && rate.state !== '');
+  if (request.forOrder && place.state === '' && byState) {
     throw new CatalogError('state_required', `Orders to ${country} name the state`, {
       errors: [{ field: 'state', in: 'body', message: `is required for ${country}` }],
     });

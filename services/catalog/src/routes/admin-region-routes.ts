@@ -136,6 +136,7 @@ export function adminRegionRoutes(
     },
     async (request, reply) => {
       await putTaxRate(deps.db, request.body);
+      deps.regions.forget();
       return reply.code(204).send(null);
     },
   );
@@ -154,6 +155,7 @@ export function adminRegionRoutes(
     async (request, reply) => {
       const { country, state = '', category = '' } = request.query;
       await removeTaxRate(deps.db, { country, state, category });
+      deps.regions.forget();
       return reply.code(204).send(null);
     },
   );
