@@ -272,7 +272,8 @@ export function Checkout() {
         <MoneySummary charged={cart} />
       </section>
       <Problem error={submit.error} />
-      <button type="submit" disabled={submit.busy}>
+      {/* Not while the cart is being priced for a new place or option: the order is what it shows. */}
+      <button type="submit" disabled={submit.busy || place.busy || ship.busy}>
         {submit.busy ? 'Placing your order…' : 'Place order'}
       </button>
     </form>
