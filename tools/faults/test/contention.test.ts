@@ -81,7 +81,7 @@ test('each of 20 carts checked out 12 times at once under different keys (double
   ).toEqual([]);
 });
 
-test('one Idempotency-Key sent 50 times at once: one order, one charge, the same answer; another body under it is a 422', async () => {
+test('one Idempotency-Key sent 50 times at once: one order, one charge, the same order in every answer (its link in the first only); another body under it is a 422', async () => {
   const { client, admin } = shop;
   const sku = await client.stockedSku(admin, 100);
   const [buyer = ''] = await signUpBuyers(client, 1);
@@ -91,13 +91,18 @@ test('one Idempotency-Key sent 50 times at once: one order, one charge, the same
   const answers = await Promise.all(Array.from({ length: 50 }, () => client.checkout(buyer, key)));
 
   expect(new Set(answers.map((answer) => answer.status))).toEqual(new Set([201]));
-  const bodies = new Set(answers.map((answer) => JSON.stringify(answer.body)));
+  // The order's own link is given once, to the request that placed it (and in the receipt).
+  const bodies = new Set(
+    answers.map(({ body: { accessToken: _link, ...order } }) => JSON.stringify(order)),
+  );
   expect(bodies.size).toBe(1);
+  expect(answers.filter((answer) => answer.body.accessToken)).toHaveLength(1);
   const orderId = answers[0]?.body.id;
   const charges = await shop.shop
     .db('payments')
     .query('SELECT status, amount FROM payments WHERE order_id = $1', [orderId]);
-  expect(charges.rows).toEqual([{ status: 'captured', amount: 2 * 2500 + 499 }]);
+  // Two £25.00 lamps to a UK address: £50.00 ships free there.
+  expect(charges.rows).toEqual([{ status: 'captured', amount: 2 * 2500 }]);
   expect(await client.available(sku)).toBe(98);
 
   const other = await client.call('POST', '/api/checkout', {
@@ -152,6 +157,31 @@ test('the ledger catches what it is there to catch: each rule fires on damage pl
     'UPDATE reservation_lines SET quantity = quantity + 1 WHERE order_id = $1',
     [misclaimed],
   );
+  // A code's uses: one an order says it used but never held, one committed and one held by orders
+  // that do not exist, none of them counted by the code.
+  const code = client.expectStatus(
+    await client.call('POST', '/api/admin/promotions', {
+      bearer: admin,
+      body: {
+        code: `LEDGER${randomUUID().slice(0, 6).toUpperCase()}`,
+        kind: 'percentage',
+        percent: 5,
+      },
+    }),
+    201,
+    'create a code',
+  ).body;
+  await db('orders').query('UPDATE orders SET promotion = $2 WHERE id = $1', [
+    receipted,
+    { code: code.code, description: '' },
+  ]);
+  const [ghostCommitted, ghostHeld] = [randomUUID(), randomUUID()];
+  await db('catalog').query(
+    `INSERT INTO promotion_uses (order_id, promotion_id, customer, status, expires_at)
+     VALUES ($1, $3, 'ghost', 'committed', now() + interval '1 hour'),
+            ($2, $3, 'ghost', 'held', now() + interval '1 hour')`,
+    [ghostCommitted, ghostHeld, code.id],
+  );
 
   const violations = await ledgerViolations(shop.shop, {
     accepted: orders,
@@ -165,13 +195,19 @@ test('the ledger catches what it is there to catch: each rule fires on damage pl
   expect(violations).toEqual(
     expect.arrayContaining([
       `confirmed order ${receipted} has 2 receipts`,
-      `confirmed order ${overcharged} of 2999 captured 3000`,
-      `order ${overcharged} of 2999 has a payment of 3000`,
+      // £25.00 and £3.99 of UK shipping, a penny more taken.
+      `confirmed order ${overcharged} of 2899 captured 2900`,
+      `order ${overcharged} of 2899 has a payment of 2900`,
       `confirmed order ${misclaimed} took other lines from the cart than it holds`,
       `confirmed order ${misclaimed} committed other lines than it holds`,
       `order ${misclaimed} was refused to its buyer, yet is confirmed`,
       `user ${subjectOf(buyers[0] ?? '')} put 0 units in the cart and bought 1`,
       `${sku}: 97 on hand + 4 sold ≠ 100`,
+      'promotion uses still held 3 s after the fault',
+      `confirmed order ${receipted} has its code's use not held`,
+      `a committed use of a code by order ${ghostCommitted}, which does not exist`,
+      `a held use of a code by order ${ghostHeld}, which does not exist`,
+      `code ${code.code} counts 0 uses and holds 2`,
     ]),
   );
 });
