@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
+import type { TestDatabase } from '@bazaar/db/test-database';
 import type { ServiceApp } from '@bazaar/service-kit/app';
-import { createTokenVerifier } from '@bazaar/service-kit/auth';
-import { createTestTokens, type TestTokens } from '@bazaar/testing/test-tokens';
+import type { TestTokens } from '@bazaar/testing/test-tokens';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { buildApp } from '../src/app.js';
-import { migrations } from '../src/config.js';
 import { insertStocks } from '../src/store/stock-store.js';
+import { type RunningInventory, startInventory } from './inventory-fixture.js';
 
+let inventory: RunningInventory;
 let database: TestDatabase;
 let app: ServiceApp;
 let tokens: TestTokens;
@@ -15,32 +14,12 @@ let serviceToken: string;
 let adminToken: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('postgresUrl'), { migrations: migrations });
-  tokens = await createTestTokens();
-  const verifier = (audience: string) =>
-    createTokenVerifier({ keys: tokens.keys, issuer: tokens.issuer, audience });
-  app = await buildApp({
-    config: {
-      LOG_LEVEL: 'silent',
-      BODY_LIMIT_BYTES: 1_048_576,
-      TRUST_PROXY_HOPS: 0,
-      RESERVATION_SWEEP_INTERVAL_MS: 100,
-    },
-    db: database.pool,
-    verify: verifier('bazaar'),
-    verifyService: verifier('bazaar-internal'),
-  });
-  serviceToken = await tokens.sign({
-    role: 'service',
-    audience: 'bazaar-internal',
-    subject: 'service:orders',
-  });
-  adminToken = await tokens.sign({ role: 'admin', audience: 'bazaar' });
+  inventory = await startInventory(inject('postgresUrl'));
+  ({ app, database, tokens, serviceToken, adminToken } = inventory);
 });
 
 afterAll(async () => {
-  await app.close();
-  await database.drop();
+  await inventory?.close();
 });
 
 /** A fresh SKU per test, so tests sharing the database never touch each other's stock. */

@@ -6,9 +6,88 @@ import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { Type } from 'typebox';
 import { InventoryError } from '../domain/errors.js';
 import { setStock } from '../domain/set-stock.js';
-import { selectStock } from '../store/stock-store.js';
+import { importStockCsv, stockCsv } from '../domain/stock-csv.js';
+import { selectAllStock, selectStock } from '../store/stock-store.js';
+
+const ImportProblem = Type.Object({
+  line: Type.Integer(),
+  column: Type.String(),
+  message: Type.String(),
+});
 
 export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }): void {
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+  const adminOnly = requireRole(deps.verify, 'admin');
+
+  app.get(
+    '/api/admin/inventory/export',
+    {
+      onRequest: adminOnly,
+      schema: {
+        summary: "Every SKU's stock as CSV: sku, on_hand, reserved, available, low_stock_threshold",
+        tags: ['admin'],
+        produces: ['text/csv'],
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="stock.csv"')
+        .send(stockCsv(await selectAllStock(deps.db))),
+  );
+
+  app.post(
+    '/api/admin/inventory/import',
+    {
+      onRequest: adminOnly,
+      // 10,000 rows are about 200 KB; a whole warehouse's file fits.
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        summary:
+          'Set on-hand counts from CSV (sku, on_hand, low_stock_threshold?); ?dryRun=true checks and reports without writing',
+        tags: ['admin'],
+        consumes: ['text/csv'],
+        querystring: Type.Object(
+          { dryRun: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        body: Type.String(),
+        response: {
+          200: Type.Object({
+            dryRun: Type.Boolean(),
+            rows: Type.Integer(),
+            created: Type.Integer(),
+            updated: Type.Integer(),
+            unchanged: Type.Integer(),
+            errors: Type.Array(ImportProblem),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const report = await importStockCsv(deps.db, request.body, {
+        dryRun: request.query.dryRun ?? false,
+      });
+      if (!report.dryRun && report.errors.length > 0) {
+        throw new InventoryError(
+          'invalid_import',
+          `${report.errors.length} cells of the file are wrong; nothing was written`,
+          {
+            errors: report.errors.map(({ line, column, message }) => ({
+              field: column,
+              in: 'body',
+              line,
+              message,
+            })),
+          },
+        );
+      }
+      return report;
+    },
+  );
+
   app.get(
     '/api/inventory/:sku',
     {
@@ -30,7 +109,7 @@ export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVeri
   app.get(
     '/api/admin/inventory/:sku',
     {
-      onRequest: requireRole(deps.verify, 'admin'),
+      onRequest: adminOnly,
       schema: {
         summary: 'On hand, reserved, available and the low-stock threshold of a SKU',
         tags: ['admin'],
@@ -49,7 +128,7 @@ export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVeri
   app.put(
     '/api/admin/inventory/:sku',
     {
-      onRequest: requireRole(deps.verify, 'admin'),
+      onRequest: adminOnly,
       schema: {
         summary: 'Set the units on hand (and optionally the low-stock threshold) of a SKU',
         tags: ['admin'],

@@ -34,10 +34,43 @@ export async function selectStock(
   return rows[0] && toStockLevel(rows[0]);
 }
 
-export async function selectStocks(db: Queryable, skus: readonly string[]): Promise<StockLevel[]> {
+export async function selectStocks(
+  db: Queryable,
+  skus: readonly string[],
+  options: { forUpdate?: boolean } = {},
+): Promise<StockLevel[]> {
   const { rows } = await db.query<StockRow>(
-    `SELECT ${columns} FROM stock WHERE sku = ANY($1) ORDER BY sku`,
+    `SELECT ${columns} FROM stock WHERE sku = ANY($1) ORDER BY sku${options.forUpdate ? ' FOR UPDATE' : ''}`,
     [skus],
+  );
+  return rows.map(toStockLevel);
+}
+
+/** Every SKU's stock, in SKU order. */
+export async function selectAllStock(db: Queryable): Promise<StockLevel[]> {
+  const { rows } = await db.query<StockRow>(`SELECT ${columns} FROM stock ORDER BY sku`);
+  return rows.map(toStockLevel);
+}
+
+/** Sets the on-hand count (and threshold, where given) of many SKUs in one statement. */
+export async function upsertStocks(
+  db: Queryable,
+  stocks: ReadonlyArray<{ sku: string; onHand: number; lowStockThreshold?: number | undefined }>,
+): Promise<StockLevel[]> {
+  const { rows } = await db.query<StockRow>(
+    `INSERT INTO stock (sku, on_hand, low_stock_threshold)
+     SELECT sku, on_hand, coalesce(threshold, 5)
+       FROM unnest($1::text[], $2::int[], $3::int[]) AS given (sku, on_hand, threshold)
+     ON CONFLICT (sku) DO UPDATE SET
+       on_hand = excluded.on_hand,
+       low_stock_threshold = excluded.low_stock_threshold,
+       updated_at = clock_timestamp()
+     RETURNING ${columns}`,
+    [
+      stocks.map((stock) => stock.sku),
+      stocks.map((stock) => stock.onHand),
+      stocks.map((stock) => stock.lowStockThreshold ?? null),
+    ],
   );
   return rows.map(toStockLevel);
 }

@@ -1,0 +1,192 @@
+import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { CsvError, parse } from 'csv-parse/sync';
+import { selectStocks, upsertStocks } from '../store/stock-store.js';
+import type { StockLevel } from './stock.js';
+import { announceStockChange } from './stock-events.js';
+
+/** A bad cell of an import: its line in the file (the header is line 1) and its column. */
+export type ImportProblem = { line: number; column: string; message: string };
+
+export type ImportReport = {
+  dryRun: boolean;
+  /** Data rows read. */
+  rows: number;
+  /** SKUs that had no stock before. */
+  created: number;
+  /** SKUs whose on-hand count or threshold changed. */
+  updated: number;
+  unchanged: number;
+  /** Every bad cell; with any, nothing is written. */
+  errors: ImportProblem[];
+};
+
+type StockRow = { line: number; sku: string; onHand: number; lowStockThreshold?: number };
+
+/** The columns an import reads; an export's `reserved` and `available` are read as notes. */
+const readColumns = ['sku', 'on_hand', 'low_stock_threshold'];
+const exportColumns = ['sku', 'on_hand', 'reserved', 'available', 'low_stock_threshold'];
+const skuPattern = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
+const maxUnits = 1_000_000;
+/** Rows written per transaction: a batch's locks and events, not the whole file's, at once. */
+const batchSize = 1000;
+
+/** Every SKU's stock as CSV, in SKU order: the file an import takes back. */
+export function stockCsv(levels: readonly StockLevel[]): string {
+  const lines = levels.map((level) =>
+    [level.sku, level.onHand, level.reserved, level.available, level.lowStockThreshold].join(','),
+  );
+  return `${[exportColumns.join(','), ...lines].join('\n')}\n`;
+}
+
+/**
+ * Sets on-hand counts (and thresholds) from CSV with a header naming `sku`, `on_hand` and
+ * optionally `low_stock_threshold`. Every bad cell is reported by line and column, and a count
+ * below what orders hold is one; with any, or on a dry run, nothing is written. Else the rows are
+ * written in batches of 1000, one transaction each, and each change announced as `setStock`
+ * announces it.
+ */
+export async function importStockCsv(
+  db: Pool,
+  text: string,
+  options: { dryRun: boolean },
+): Promise<ImportReport> {
+  const { rows, errors } = readStockCsv(text);
+  const current = new Map(
+    (await selectStocks(db, [...new Set(rows.map((row) => row.sku))])).map((level) => [
+      level.sku,
+      level,
+    ]),
+  );
+  for (const row of rows) {
+    const reserved = current.get(row.sku)?.reserved ?? 0;
+    if (row.onHand < reserved) {
+      errors.push(problem(row.line, 'on_hand', `is below the ${reserved} units orders hold`));
+    }
+  }
+  const changed = rows.filter((row) => {
+    const before = current.get(row.sku);
+    return (
+      !before ||
+      before.onHand !== row.onHand ||
+      (row.lowStockThreshold !== undefined && before.lowStockThreshold !== row.lowStockThreshold)
+    );
+  });
+  const created = changed.filter((row) => !current.has(row.sku)).length;
+  const report = {
+    dryRun: options.dryRun,
+    rows: rows.length,
+    created,
+    updated: changed.length - created,
+    unchanged: rows.length - changed.length,
+    errors: errors.sort((a, b) => a.line - b.line),
+  };
+  if (options.dryRun || errors.length > 0) return report;
+  for (let start = 0; start < changed.length; start += batchSize) {
+    await writeBatch(db, changed.slice(start, start + batchSize));
+  }
+  return report;
+}
+
+async function writeBatch(db: Pool, rows: readonly StockRow[]): Promise<void> {
+  await withTransaction(db, async (trx) => {
+    // Locked first, so no reservation moves between the check and the write.
+    const before = new Map(
+      (
+        await selectStocks(
+          trx,
+          rows.map((row) => row.sku),
+          { forUpdate: true },
+        )
+      ).map((level) => [level.sku, level]),
+    );
+    const below = rows.find((row) => row.onHand < (before.get(row.sku)?.reserved ?? 0));
+    if (below) {
+      throw new Error(
+        `${below.sku}: orders came to hold more than ${below.onHand} during the import`,
+      );
+    }
+    const after = await upsertStocks(
+      trx,
+      rows.map((row) => ({
+        sku: row.sku,
+        onHand: row.onHand,
+        lowStockThreshold:
+          row.lowStockThreshold ?? before.get(row.sku)?.lowStockThreshold ?? undefined,
+      })),
+    );
+    for (const level of after) {
+      await announceStockChange(trx, before.get(level.sku)?.available, level);
+    }
+  });
+}
+
+/** The rows of the file, each checked; a file that is not CSV is one problem where it breaks. */
+function readStockCsv(text: string): { rows: StockRow[]; errors: ImportProblem[] } {
+  const errors: ImportProblem[] = [];
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  try {
+    records = parse(text, {
+      columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      info: true,
+    });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const at = error as CsvError & { lines?: number; column?: string | number };
+    return {
+      rows: [],
+      errors: [problem(at.lines ?? 1, String(at.column ?? ''), error.message)],
+    };
+  }
+  const header = Object.keys(records[0]?.record ?? {});
+  for (const name of ['sku', 'on_hand']) {
+    if (records.length > 0 && !header.includes(name)) {
+      errors.push(problem(1, name, 'is a column the file must have'));
+    }
+  }
+  for (const name of header) {
+    if (!readColumns.includes(name) && !exportColumns.includes(name)) {
+      errors.push(problem(1, name, `is not a column of stock: ${readColumns.join(', ')}`));
+    }
+  }
+  if (errors.length > 0) return { rows: [], errors };
+
+  const rows: StockRow[] = [];
+  const seen = new Map<string, number>();
+  for (const { record, info } of records) {
+    const line = info.lines;
+    const sku = record.sku ?? '';
+    const onHand = count(record.on_hand);
+    const threshold = record.low_stock_threshold ? count(record.low_stock_threshold) : null;
+    if (!skuPattern.test(sku)) errors.push(problem(line, 'sku', 'is not a SKU such as LGT-05-SND'));
+    else if (seen.has(sku)) {
+      errors.push(problem(line, 'sku', `repeats line ${seen.get(sku)}`));
+    } else seen.set(sku, line);
+    if (onHand === undefined) {
+      errors.push(problem(line, 'on_hand', `is not a whole number from 0 to ${maxUnits}`));
+    }
+    if (threshold === undefined) {
+      errors.push(
+        problem(line, 'low_stock_threshold', `is not a whole number from 0 to ${maxUnits}`),
+      );
+    }
+    if (onHand !== undefined && threshold !== undefined) {
+      rows.push({ line, sku, onHand, ...(threshold !== null && { lowStockThreshold: threshold }) });
+    }
+  }
+  return { rows, errors };
+}
+
+function count(cell: string | undefined): number | undefined {
+  if (!cell || !/^\d+$/.test(cell)) return undefined;
+  const value = Number(cell);
+  return value <= maxUnits ? value : undefined;
+}
+
+const problem = (line: number, column: string, message: string): ImportProblem => ({
+  line,
+  column,
+  message,
+});
