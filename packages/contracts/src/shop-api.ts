@@ -203,6 +203,24 @@ export type StockLevel = Static<typeof StockLevel>;
 
 // Cart
 
+/** What an import of stock as CSV found (and, unless a dry run with no errors, wrote). */
+export const StockImportReport = Type.Object({
+  dryRun: Type.Boolean(),
+  rows: Type.Integer({ description: 'data rows read' }),
+  created: Type.Integer({ description: 'SKUs that had no stock before' }),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  errors: Type.Array(
+    Type.Object({
+      line: Type.Integer({ description: 'in the file; the header is line 1' }),
+      column: Type.String(),
+      message: Type.String(),
+    }),
+    { description: 'every bad cell; with any, nothing is written' },
+  ),
+});
+export type StockImportReport = Static<typeof StockImportReport>;
+
 export const CartLine = Type.Object({
   sku: Type.String(),
   productId: Type.String(),

@@ -142,12 +142,24 @@ describe('problem+json errors', () => {
     }
   });
 
-  test('a number too large to be one (1e309) is a 400 naming the field, not Infinity passed on', async () => {
+  test('a number too large to be one (1e309), in the query or the body, is a 400 naming the field, not Infinity passed on', async () => {
     const response = await app.inject({ method: 'GET', url: '/pages?limit=1e309' });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toEqual([expect.objectContaining({ field: 'limit' })]);
     const text = await app.inject({ method: 'GET', url: '/pages?limit=5&q=1e309' });
     expect(text.json()).toEqual({ limit: 5, q: '1e309' });
+    // In a body too, where a string is coerced to the number a schema wants.
+    for (const quantity of ['1e309', '-Infinity']) {
+      const body = await app.inject({
+        method: 'POST',
+        url: '/items',
+        payload: { sku: 'MUG-1', quantity },
+      });
+      expect(body.statusCode, quantity).toBe(400);
+      expect(body.json().errors).toEqual([
+        expect.objectContaining({ field: 'quantity', in: 'body' }),
+      ]);
+    }
   });
 
   test('malformed JSON is a 400 problem', async () => {

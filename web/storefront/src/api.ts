@@ -27,7 +27,8 @@ export const guestCartToken = {
     token ? localStorage.setItem(cartTokenKey, token) : localStorage.removeItem(cartTokenKey),
 };
 
-type Options = { method?: string; body?: unknown; headers?: Record<string, string> };
+/** `body` is sent as JSON; `text` as it is, with the content type given in `headers`. */
+type Options = { method?: string; body?: unknown; text?: string; headers?: Record<string, string> };
 
 let refreshing: Promise<boolean> | undefined;
 
@@ -77,7 +78,7 @@ export async function api<T>(path: string, options: Options = {}): Promise<T> {
         ...(!session && cartToken ? { 'x-cart-token': cartToken } : {}),
         ...options.headers,
       },
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: options.text ?? (options.body === undefined ? null : JSON.stringify(options.body)),
     });
   };
   let response: Response;
@@ -94,7 +95,8 @@ export async function api<T>(path: string, options: Options = {}): Promise<T> {
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
-    body = undefined;
+    // Not JSON: a file (CSV) the caller asked for, or a proxy's page.
+    body = text;
   }
   if (!response.ok) throw toApiError(response.status, body);
   return body as T;

@@ -251,6 +251,45 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
       .waitFor();
   }, 60_000);
 
+  test('an admin downloads the stock file, checks a changed one, sees each bad cell by line and column, fixes it and imports it', async () => {
+    const admin = await newShopper();
+    await admin.goto('/signin?next=/admin/stock');
+    await admin.getByLabel('Email').fill('admin@bazaar.local');
+    await admin.getByLabel('Password').fill('bazaar-admin-dev');
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+
+    const downloading = admin.waitForEvent('download');
+    await admin.getByRole('button', { name: 'Download stock.csv' }).click();
+    const downloaded = await downloading;
+    expect(downloaded.suggestedFilename()).toBe('stock.csv');
+    const file = (name: string, csv: string) => ({
+      name,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    const choose = (csv: string) =>
+      admin.getByLabel('Stock file (CSV)').setInputFiles(file('stock.csv', csv));
+
+    await choose('sku,on_hand\nLGT-05-SND,40\nlamp,3\nLGT-05-WHT,lots\n');
+    await admin.getByRole('button', { name: 'Check the file' }).click();
+    const problems = admin.getByRole('table', { name: 'Problems in the file' });
+    await problems.getByRole('row', { name: '3 sku is not a SKU such as LGT-05-SND' }).waitFor();
+    await problems
+      .getByRole('row', { name: '4 on_hand is not a whole number from 0 to 1000000' })
+      .waitFor();
+    await expect(admin.getByRole('button', { name: 'Import' }).isDisabled()).resolves.toBe(true);
+    await snap(admin, '24-admin-stock-file-problems');
+
+    await choose('sku,on_hand\nLGT-05-SND,40\nLGT-05-WHT,41\n');
+    await admin.getByRole('button', { name: 'Check the file' }).click();
+    await admin.getByText('The file is right: import it to write it.').waitFor();
+    await admin.getByRole('button', { name: 'Import' }).click();
+    await admin.getByText(/^2 rows: .* Imported\.$/).waitFor();
+    await admin.getByLabel('SKU', { exact: true }).fill('LGT-05-WHT');
+    await admin.getByRole('button', { name: 'Look up' }).click();
+    await admin.getByText(/^LGT-05-WHT: 41 on hand/).waitFor();
+  }, 60_000);
+
   test('an admin adds a promotion code with a use limit, is told when the code is taken, and pauses it', async () => {
     const code = `SPRING-${randomUUID().slice(0, 4).toUpperCase()}`;
     const admin = await newShopper();

@@ -1,24 +1,11 @@
+import type { StockImportReport } from '@bazaar/contracts/shop-api';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { CsvError, parse } from 'csv-parse/sync';
 import { selectStocks, upsertStocks } from '../store/stock-store.js';
 import type { StockLevel } from './stock.js';
 import { announceStockChange } from './stock-events.js';
 
-/** A bad cell of an import: its line in the file (the header is line 1) and its column. */
-export type ImportProblem = { line: number; column: string; message: string };
-
-export type ImportReport = {
-  dryRun: boolean;
-  /** Data rows read. */
-  rows: number;
-  /** SKUs that had no stock before. */
-  created: number;
-  /** SKUs whose on-hand count or threshold changed. */
-  updated: number;
-  unchanged: number;
-  /** Every bad cell; with any, nothing is written. */
-  errors: ImportProblem[];
-};
+type ImportProblem = StockImportReport['errors'][number];
 
 type StockRow = { line: number; sku: string; onHand: number; lowStockThreshold?: number };
 
@@ -49,7 +36,7 @@ export async function importStockCsv(
   db: Pool,
   text: string,
   options: { dryRun: boolean },
-): Promise<ImportReport> {
+): Promise<StockImportReport> {
   const { rows, errors } = readStockCsv(text);
   const current = new Map(
     (await selectStocks(db, [...new Set(rows.map((row) => row.sku))])).map((level) => [

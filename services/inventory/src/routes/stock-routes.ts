@@ -1,5 +1,5 @@
 import { Sku } from '@bazaar/contracts/internal-api';
-import { StockLevel } from '@bazaar/contracts/shop-api';
+import { StockImportReport, StockLevel } from '@bazaar/contracts/shop-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
@@ -8,12 +8,6 @@ import { InventoryError } from '../domain/errors.js';
 import { setStock } from '../domain/set-stock.js';
 import { importStockCsv, stockCsv } from '../domain/stock-csv.js';
 import { selectAllStock, selectStock } from '../store/stock-store.js';
-
-const ImportProblem = Type.Object({
-  line: Type.Integer(),
-  column: Type.String(),
-  message: Type.String(),
-});
 
 export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }): void {
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
@@ -54,16 +48,7 @@ export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVeri
           { additionalProperties: false },
         ),
         body: Type.String(),
-        response: {
-          200: Type.Object({
-            dryRun: Type.Boolean(),
-            rows: Type.Integer(),
-            created: Type.Integer(),
-            updated: Type.Integer(),
-            unchanged: Type.Integer(),
-            errors: Type.Array(ImportProblem),
-          }),
-        },
+        response: { 200: StockImportReport },
       },
     },
     async (request) => {
