@@ -1,9 +1,10 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { addToOutbox } from '@bazaar/events/outbox';
 import { insertLines, insertReservation, selectReservation } from '../store/reservation-store.js';
 import { holdStock, selectStocks } from '../store/stock-store.js';
 import { InventoryError } from './errors.js';
 import { normalizeLines, type Reservation, type ReservationLine } from './stock.js';
-import { announceStockChange, availableBeforeChange } from './stock-events.js';
+import { availableBeforeChange, stockChangeEvents } from './stock-events.js';
 
 /**
  * Reserves every line of an order or none. Idempotent by order id: a repeated request returns the
@@ -38,7 +39,7 @@ export async function reserveStock(
       if (!after) short.push(line.sku);
       else {
         const change = { onHand: 0, reserved: line.quantity };
-        await announceStockChange(trx, availableBeforeChange(after, change), after);
+        await addToOutbox(trx, ...stockChangeEvents(availableBeforeChange(after, change), after));
       }
     }
     if (short.length > 0) {

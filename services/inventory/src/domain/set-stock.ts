@@ -1,8 +1,9 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { addToOutbox } from '@bazaar/events/outbox';
 import { selectStock, upsertStock } from '../store/stock-store.js';
 import { InventoryError } from './errors.js';
 import type { StockLevel } from './stock.js';
-import { announceStockChange } from './stock-events.js';
+import { stockChangeEvents } from './stock-events.js';
 
 /** Sets what is on the shelf after a count or a delivery; it can never drop below what is held. */
 export async function setStock(
@@ -24,7 +25,7 @@ export async function setStock(
       );
     }
     const updated = await upsertStock(trx, change);
-    await announceStockChange(trx, current?.available, updated);
+    await addToOutbox(trx, ...stockChangeEvents(current?.available, updated));
     return updated;
   });
 }

@@ -1,4 +1,5 @@
 import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
+import { addToOutbox } from '@bazaar/events/outbox';
 import {
   expireOverdue,
   insertReleased,
@@ -8,7 +9,7 @@ import {
 import { adjustStock } from '../store/stock-store.js';
 import { InventoryError } from './errors.js';
 import { normalizeLines, type Reservation, type ReservationLine } from './stock.js';
-import { announceStockChange, availableBeforeChange } from './stock-events.js';
+import { availableBeforeChange, stockChangeEvents } from './stock-events.js';
 
 /** The order was paid: its held stock leaves the shelf. Committing twice changes nothing. */
 export async function commitReservation(db: Pool, orderId: string): Promise<Reservation> {
@@ -77,7 +78,7 @@ async function moveStock(
   change: { onHand: number; reserved: number },
 ) {
   const after = await adjustStock(trx, sku, change);
-  await announceStockChange(trx, availableBeforeChange(after, change), after);
+  await addToOutbox(trx, ...stockChangeEvents(availableBeforeChange(after, change), after));
 }
 
 async function lockedReservation(trx: Queryable, orderId: string) {

@@ -1,9 +1,10 @@
 import type { StockImportReport } from '@bazaar/contracts/shop-api';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
+import { addToOutbox } from '@bazaar/events/outbox';
 import { CsvError, parse } from 'csv-parse/sync';
 import { selectStocks, upsertStocks } from '../store/stock-store.js';
 import type { StockLevel } from './stock.js';
-import { announceStockChange } from './stock-events.js';
+import { stockChangeEvents } from './stock-events.js';
 
 type ImportProblem = StockImportReport['errors'][number];
 
@@ -101,9 +102,10 @@ async function writeBatch(db: Pool, rows: readonly StockRow[]): Promise<void> {
           row.lowStockThreshold ?? before.get(row.sku)?.lowStockThreshold ?? undefined,
       })),
     );
-    for (const level of after) {
-      await announceStockChange(trx, before.get(level.sku)?.available, level);
-    }
+    await addToOutbox(
+      trx,
+      ...after.flatMap((level) => stockChangeEvents(before.get(level.sku)?.available, level)),
+    );
   });
 }
 

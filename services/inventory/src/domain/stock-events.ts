@@ -1,20 +1,19 @@
-import type { Queryable } from '@bazaar/db/pool';
-import { addToOutbox } from '@bazaar/events/outbox';
+import type { OutboxEvent } from '@bazaar/events/outbox';
 import { crossedBelowThreshold, type StockLevel } from './stock.js';
 
 /**
- * Announces what a change of stock means to others: `inventory.stock.availability.v1` when the SKU
- * became available or sold out (or is new), `inventory.stock.low.v1` when it fell below its
- * threshold. `availableBefore` is undefined for a SKU that had no stock row.
+ * What a change of stock means to others, for the outbox: `inventory.stock.availability.v1` when
+ * the SKU became available or sold out (or is new), `inventory.stock.low.v1` when it fell below
+ * its threshold. `availableBefore` is undefined for a SKU that had no stock row.
  */
-export async function announceStockChange(
-  trx: Queryable,
+export function stockChangeEvents(
   availableBefore: number | undefined,
   after: StockLevel,
-): Promise<void> {
+): OutboxEvent[] {
+  const events: OutboxEvent[] = [];
   const inStock = after.available > 0;
   if (availableBefore === undefined || availableBefore > 0 !== inStock) {
-    await addToOutbox(trx, {
+    events.push({
       type: 'inventory.stock.availability.v1',
       subject: after.sku,
       data: { sku: after.sku, inStock, changedAt: after.updatedAt },
@@ -22,12 +21,13 @@ export async function announceStockChange(
   }
   const before = availableBefore ?? Number.POSITIVE_INFINITY;
   if (crossedBelowThreshold(before, after.available, after.lowStockThreshold)) {
-    await addToOutbox(trx, {
+    events.push({
       type: 'inventory.stock.low.v1',
       subject: after.sku,
       data: { sku: after.sku, available: after.available, threshold: after.lowStockThreshold },
     });
   }
+  return events;
 }
 
 /** What a reservation step did to a SKU's availability, from the row it returned. */

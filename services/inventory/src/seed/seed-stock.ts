@@ -1,6 +1,7 @@
 import { catalogSeed } from '@bazaar/catalog/seed';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
-import { announceStockChange } from '../domain/stock-events.js';
+import { addToOutbox } from '@bazaar/events/outbox';
+import { stockChangeEvents } from '../domain/stock-events.js';
 import { insertStocks } from '../store/stock-store.js';
 
 /**
@@ -18,7 +19,7 @@ export async function seedStock(pool: Pool): Promise<{ skus: number }> {
   }));
   const inserted = await withTransaction(pool, async (trx) => {
     const added = await insertStocks(trx, stocks);
-    for (const stock of added) await announceStockChange(trx, undefined, stock);
+    await addToOutbox(trx, ...added.flatMap((stock) => stockChangeEvents(undefined, stock)));
     return added.length;
   });
   await pool.query('ANALYZE stock');
