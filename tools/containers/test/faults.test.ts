@@ -119,12 +119,12 @@ async function consumersBehind(): Promise<string[]> {
     report === undefined
       ? [`${nodes[service]}: no report`]
       : (report.consumer_detail ?? [])
-      .filter((consumer) => consumer.cluster.leader === nodes[service])
-      .filter((consumer) => consumer.num_pending + consumer.num_ack_pending > 0)
-      .map(
-        (consumer) =>
-          `${consumer.name}: ${consumer.num_pending} pending, ${consumer.num_ack_pending} unacked`,
-      ),
+          .filter((consumer) => consumer.cluster.leader === nodes[service])
+          .filter((consumer) => consumer.num_pending + consumer.num_ack_pending > 0)
+          .map(
+            (consumer) =>
+              `${consumer.name}: ${consumer.num_pending} pending, ${consumer.num_ack_pending} unacked`,
+          ),
   );
 }
 
