@@ -201,13 +201,11 @@ export const StockLevel = Type.Object({
 });
 export type StockLevel = Static<typeof StockLevel>;
 
-// Cart
-
-/** What an import of stock as CSV found (and, unless a dry run with no errors, wrote). */
-export const StockImportReport = Type.Object({
+/** What an import of CSV (stock or products) found and, unless a dry run or with any error, wrote. */
+export const ImportReport = Type.Object({
   dryRun: Type.Boolean(),
   rows: Type.Integer({ description: 'data rows read' }),
-  created: Type.Integer({ description: 'SKUs that had no stock before' }),
+  created: Type.Integer({ description: 'rows whose SKU was new' }),
   updated: Type.Integer(),
   unchanged: Type.Integer(),
   errors: Type.Array(
@@ -219,7 +217,9 @@ export const StockImportReport = Type.Object({
     { description: 'every bad cell; with any, nothing is written' },
   ),
 });
-export type StockImportReport = Static<typeof StockImportReport>;
+export type ImportReport = Static<typeof ImportReport>;
+
+// Cart
 
 export const CartLine = Type.Object({
   sku: Type.String(),

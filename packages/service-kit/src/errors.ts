@@ -25,6 +25,8 @@ export const commonProblemStatuses = {
   unprocessable: 422,
   /** A list cursor this API did not hand out (`@bazaar/service-kit/keyset-cursor`). */
   invalid_cursor: 400,
+  /** A CSV file with bad cells, each named by line and column (`@bazaar/service-kit/csv`). */
+  invalid_import: 422,
   /** A service this one needs did not answer in time; the client may try again. */
   upstream_unavailable: 503,
 } as const;

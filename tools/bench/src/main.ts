@@ -8,6 +8,7 @@ import { devAdmin, shopClient } from '@bazaar/testing/shop-client';
 import { hammer, type LoadFigures } from './autocannon-run.js';
 import { measureCeilings } from './ceilings.js';
 import { type CheckoutFigures, runCheckoutLoad } from './checkout-load.js';
+import { type ImportFigures, runCsvImports } from './csv-imports.js';
 import { type MemoryFigures, measureMemory, peakMemoryDuring } from './memory.js';
 import { cpuSecondsOf, useOrStartStack } from './stack.js';
 
@@ -18,13 +19,17 @@ const { values } = parseArgs({
     buyers: { type: 'string', default: '50' },
     'checkout-seconds': { type: 'string', default: '20' },
     port: { type: 'string', default: '8080' },
-    /** Some of: ceilings, product-list, product-page, add-to-cart, checkout (e.g. to profile one). */
+    /**
+     * Some of: ceilings, product-list, product-page, add-to-cart, checkout (e.g. to profile one),
+     * and import, only when named: it adds 2,500 draft products to the shop.
+     */
     only: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
+const named = (name: string) => values.only?.split(',').includes(name) ?? false;
+const wanted = (name: string) => !values.only || named(name);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 say(
@@ -105,6 +110,15 @@ try {
       cpuSeconds: shopCpuSeconds,
     });
   });
+  if (named('import')) {
+    say('bench: CSV imports of 10,000 rows (2,500 new draft products, then their stock)…');
+    const categories = await client.call('GET', '/api/categories');
+    figures.imports = await runCsvImports({
+      url: stack.url,
+      adminToken: admin,
+      category: categories.body.items[0].slug,
+    });
+  }
   figures.memory = {
     idle,
     underLoad: {
@@ -138,6 +152,7 @@ type Figures = {
   loads: Array<{ label: string; figures: LoadFigures }>;
   checkout?: CheckoutFigures;
   memory?: { idle: MemoryFigures; underLoad: MemoryFigures };
+  imports?: ImportFigures;
 };
 
 function report(figures: Figures) {
@@ -171,6 +186,11 @@ function report(figures: Figures) {
     if (Object.keys(checkout.failures).length > 0) {
       say(`  not confirmed: ${JSON.stringify(checkout.failures)}`);
     }
+  }
+  for (const { file, rows, seconds } of figures.imports ?? []) {
+    say(
+      `Import of ${file} as CSV: ${rows} rows in ${seconds} s (${Math.round(rows / seconds)} rows/s)`,
+    );
   }
   if (memory) {
     say('');

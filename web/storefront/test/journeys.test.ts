@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { type RunningShop, startShop } from '@bazaar/testing/shop';
 import { shopClient } from '@bazaar/testing/shop-client';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -288,6 +288,46 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await admin.getByLabel('SKU', { exact: true }).fill('LGT-05-WHT');
     await admin.getByRole('button', { name: 'Look up' }).click();
     await admin.getByText(/^LGT-05-WHT: 41 on hand/).waitFor();
+  }, 60_000);
+
+  test('an admin downloads the products file, is told a price is in minor units, fixes it and imports it; the shop shows the new price', async () => {
+    const admin = await newShopper();
+    await admin.goto('/signin?next=/admin/products');
+    await admin.getByLabel('Email').fill('admin@bazaar.local');
+    await admin.getByLabel('Password').fill('bazaar-admin-dev');
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+
+    const downloading = admin.waitForEvent('download');
+    await admin.getByRole('button', { name: 'Download products.csv' }).click();
+    const downloaded = await downloading;
+    expect(downloaded.suggestedFilename()).toBe('products.csv');
+    // A tent: no other journey buys one, so none of their totals move with its price.
+    const tent = (await shopClient(shop.url).call('GET', '/api/products?category=camping&limit=1'))
+      .body.items[0];
+    const row = (await readFile(await downloaded.path(), 'utf8'))
+      .split('\n')
+      .find((line) => line.startsWith(`${tent.slug},`));
+    const [slug, sku] = row?.split(',') ?? [];
+    const choose = (csv: string) =>
+      admin
+        .getByLabel('Products file (CSV)')
+        .setInputFiles({ name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+
+    await choose(`product,sku,price_usd\n${slug},${sku},12.50\n`);
+    await admin.getByRole('button', { name: 'Check the file' }).click();
+    await admin
+      .getByRole('table', { name: 'Problems in the file' })
+      .getByRole('row', { name: '2 price_usd is in minor units: 12.50 USD is written 1250' })
+      .waitFor();
+    await choose(`product,sku,price_usd\n${slug},${sku},1250\n`);
+    await admin.getByRole('button', { name: 'Check the file' }).click();
+    await admin.getByText('The file is right: import it to write it.').waitFor();
+    await admin.getByRole('button', { name: 'Import' }).click();
+    await admin.getByText('1 rows: 0 new, 1 changed, 0 unchanged. Imported.').waitFor();
+
+    const shopper = await newShopper();
+    await shopper.goto(`/products/${slug}`);
+    await shopper.getByText('$12.50').first().waitFor();
   }, 60_000);
 
   test('an admin adds a promotion code with a use limit, is told when the code is taken, and pauses it', async () => {

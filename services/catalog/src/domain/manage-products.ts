@@ -4,7 +4,7 @@ import { addToOutbox } from '@bazaar/events/outbox';
 import { selectProductDetail } from '../store/product-store.js';
 import {
   replaceVariants,
-  saveProductRow,
+  saveProductRows,
   selectCategoryId,
   setProductStatus,
 } from '../store/product-write-store.js';
@@ -26,12 +26,13 @@ export async function createProduct(
     withTransaction(db, async (trx) => {
       assertValidVariants(input.variants, await regionCurrencies(trx));
       const id = randomUUID();
-      await saveProductRow(
-        trx,
-        id,
-        { ...input, categoryId: await categoryIdOf(trx, input.category) },
-        input.variants,
-      );
+      await saveProductRows(trx, [
+        {
+          id,
+          product: { ...input, categoryId: await categoryIdOf(trx, input.category) },
+          variants: input.variants,
+        },
+      ]);
       await replaceVariants(trx, id, input.variants);
       return adminView(trx, await announce(trx, undefined, id));
     }),
@@ -59,12 +60,13 @@ export async function updateProduct(
         ...patch,
       };
       if (patch.variants) assertValidVariants(merged.variants, await regionCurrencies(trx));
-      await saveProductRow(
-        trx,
-        id,
-        { ...merged, categoryId: await categoryIdOf(trx, merged.category) },
-        merged.variants,
-      );
+      await saveProductRows(trx, [
+        {
+          id,
+          product: { ...merged, categoryId: await categoryIdOf(trx, merged.category) },
+          variants: merged.variants,
+        },
+      ]);
       if (patch.variants) await replaceVariants(trx, id, patch.variants);
       return adminView(trx, await announce(trx, before, id));
     }),

@@ -1,8 +1,9 @@
 import { Sku } from '@bazaar/contracts/internal-api';
-import { ProductDetail, ProductListing } from '@bazaar/contracts/shop-api';
+import { ImportReport, ProductDetail, ProductListing } from '@bazaar/contracts/shop-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { csvRoutes } from '@bazaar/service-kit/csv';
 import { Type } from 'typebox';
 import { CatalogError } from '../domain/errors.js';
 import { listProducts } from '../domain/list-products.js';
@@ -13,6 +14,7 @@ import {
   updateProduct,
 } from '../domain/manage-products.js';
 import { slugify } from '../domain/product.js';
+import { importProductsCsv, productsCsv } from '../domain/product-csv.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import type { ShopRegions } from '../domain/shop-regions.js';
 import { selectProductDetail } from '../store/product-store.js';
@@ -81,6 +83,19 @@ export function adminProductRoutes(
   deps: { db: Pool; cache: ReadCache; regions: ShopRegions; verify: TokenVerifier },
 ): void {
   const adminOnly = requireRole(deps.verify, 'admin');
+
+  csvRoutes(app, {
+    adminOnly,
+    what: 'product variant',
+    exportPath: '/api/admin/products/export',
+    importPath: '/api/admin/products/import',
+    fileName: 'products.csv',
+    importColumns:
+      'product, sku, options?, price_<currency>?, name?, category?, status?, images?, description?',
+    report: ImportReport,
+    exportCsv: () => productsCsv(deps.db),
+    importCsv: (text, options) => importProductsCsv(deps, text, options),
+  });
 
   app.get(
     '/api/admin/products',

@@ -60,6 +60,18 @@ export async function selectProductDetail(
   db: Queryable,
   by: { id: string } | { slug: string },
 ): Promise<StoredProduct | undefined> {
+  const [product] = await selectProductDetails(
+    db,
+    'id' in by ? { ids: [by.id] } : { slugs: [by.slug] },
+  );
+  return product;
+}
+
+/** Products with their variants and price lists, by ids, by slugs or all of them; in slug order. */
+export async function selectProductDetails(
+  db: Queryable,
+  by: { ids: readonly string[] } | { slugs: readonly string[] } | 'all',
+): Promise<StoredProduct[]> {
   const { rows } = await db.query<ProductDetailRow>(
     `SELECT p.id, p.slug, p.name, p.description, p.status, p.images,
             p.updated_at, c.slug AS category_slug, c.name AS category_name,
@@ -72,10 +84,11 @@ export async function selectProductDetail(
                FROM variants v LEFT JOIN sku_availability a ON a.sku = v.sku
               WHERE v.product_id = p.id) AS variants
        FROM products p JOIN categories c ON c.id = p.category_id
-      WHERE ${'id' in by ? 'p.id = $1' : 'p.slug = $1'}`,
-    ['id' in by ? by.id : by.slug],
+      WHERE ${by === 'all' ? 'true' : 'ids' in by ? 'p.id = ANY($1)' : 'p.slug = ANY($1)'}
+      ORDER BY p.slug`,
+    by === 'all' ? [] : ['ids' in by ? by.ids : by.slugs],
   );
-  return rows[0] && toStoredProduct(rows[0]);
+  return rows.map(toStoredProduct);
 }
 
 export async function insertCategories(db: Queryable, categories: NewCategory[]): Promise<void> {

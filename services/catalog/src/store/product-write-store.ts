@@ -13,31 +13,38 @@ export async function selectCategoryId(db: Queryable, slug: string): Promise<str
 
 type ProductRow = Omit<ProductInput, 'category' | 'variants'> & { categoryId: string };
 
-/** Writes a product's own row, new or existing; its legacy price fields follow from `variants`. */
-export async function saveProductRow(
+/**
+ * Writes products' own rows, new or existing, in one statement; each one's legacy price fields
+ * follow from its `variants`.
+ */
+export async function saveProductRows(
   db: Queryable,
-  id: string,
-  product: ProductRow,
-  variants: VariantInput[],
+  products: ReadonlyArray<{ id: string; product: ProductRow; variants: readonly VariantInput[] }>,
 ) {
   await db
     .query(
       `INSERT INTO products (id, slug, name, description, category_id, status, images, price_from, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       SELECT id, slug, name, description, category_id, status,
+              ARRAY(SELECT jsonb_array_elements_text(images)), price_from, currency
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],
+                     $7::jsonb[], $8::int[], $9::text[])
+           AS p (id, slug, name, description, category_id, status, images, price_from, currency)
        ON CONFLICT (id) DO UPDATE SET
          slug = excluded.slug, name = excluded.name, description = excluded.description,
          category_id = excluded.category_id, status = excluded.status, images = excluded.images,
          price_from = excluded.price_from, currency = excluded.currency, updated_at = now()`,
       [
-        id,
-        product.slug,
-        product.name,
-        product.description,
-        product.categoryId,
-        product.status,
-        product.images,
-        Math.min(...variants.map((variant) => legacyPrice(variant.prices).amount)),
-        legacyPrice(variants[0]?.prices ?? []).currency,
+        products.map(({ id }) => id),
+        products.map(({ product }) => product.slug),
+        products.map(({ product }) => product.name),
+        products.map(({ product }) => product.description),
+        products.map(({ product }) => product.categoryId),
+        products.map(({ product }) => product.status),
+        products.map(({ product }) => JSON.stringify(product.images)),
+        products.map(({ variants }) =>
+          Math.min(...variants.map((variant) => legacyPrice(variant.prices).amount)),
+        ),
+        products.map(({ variants }) => legacyPrice(variants[0]?.prices ?? []).currency),
       ],
     )
     .catch(rethrowTakenSlug);
@@ -56,36 +63,17 @@ export async function replaceVariants(db: Queryable, productId: string, variants
     productId,
     variants.map((variant) => variant.sku),
   ]);
-  const { rows } = await db.query<{ sku: string }>(
-    `INSERT INTO variants (sku, product_id, options, price_amount, currency, position)
-     SELECT sku, $1, options, price_amount, currency, position
-       FROM unnest($2::text[], $3::jsonb[], $4::int[], $5::text[], $6::int[])
-         AS v (sku, options, price_amount, currency, position)
-     ON CONFLICT (sku) DO UPDATE SET
-       options = excluded.options, price_amount = excluded.price_amount,
-       currency = excluded.currency, position = excluded.position
-       WHERE variants.product_id = excluded.product_id
-     RETURNING sku`,
-    [
-      productId,
-      variants.map((variant) => variant.sku),
-      variants.map((variant) => JSON.stringify(variant.options)),
-      variants.map((variant) => legacyPrice(variant.prices).amount),
-      variants.map((variant) => legacyPrice(variant.prices).currency),
-      variants.map((_, position) => position),
-    ],
-  );
-  const written = new Set(rows.map((row) => row.sku));
-  const taken = variants.flatMap((variant, index) =>
-    written.has(variant.sku) ? [] : [{ variant, index }],
+  const taken = await upsertVariants(
+    db,
+    variants.map((variant, position) => ({ ...variant, productId, position })),
   );
   if (taken.length > 0) {
     throw new CatalogError(
       'sku_taken',
-      `SKU ${taken.map(({ variant }) => variant.sku).join(', ')} belongs to another product`,
+      `SKU ${taken.map(({ sku }) => sku).join(', ')} belongs to another product`,
       {
-        errors: taken.map(({ index }) => ({
-          field: `variants.${index}.sku`,
+        errors: taken.map(({ position }) => ({
+          field: `variants.${position}.sku`,
           in: 'body',
           message: 'belongs to another product',
         })),
@@ -93,6 +81,50 @@ export async function replaceVariants(db: Queryable, productId: string, variants
     );
   }
   await writePriceLists(db, [productId], variants);
+}
+
+type PlacedVariant = VariantInput & { productId: string; position: number };
+
+/**
+ * Inserts or updates variants in one statement (their price lists are `writePriceLists`'s); the
+ * ones whose SKU belongs to another product are left alone and returned.
+ */
+export async function upsertVariants(
+  db: Queryable,
+  variants: readonly PlacedVariant[],
+): Promise<PlacedVariant[]> {
+  const { rows } = await db.query<{ sku: string }>(
+    `INSERT INTO variants (sku, product_id, options, price_amount, currency, position)
+     SELECT * FROM unnest($1::text[], $2::uuid[], $3::jsonb[], $4::int[], $5::text[], $6::int[])
+     ON CONFLICT (sku) DO UPDATE SET
+       options = excluded.options, price_amount = excluded.price_amount,
+       currency = excluded.currency, position = excluded.position
+       WHERE variants.product_id = excluded.product_id
+     RETURNING sku`,
+    [
+      variants.map((variant) => variant.sku),
+      variants.map((variant) => variant.productId),
+      variants.map((variant) => JSON.stringify(variant.options)),
+      variants.map((variant) => legacyPrice(variant.prices).amount),
+      variants.map((variant) => legacyPrice(variant.prices).currency),
+      variants.map((variant) => variant.position),
+    ],
+  );
+  const written = new Set(rows.map((row) => row.sku));
+  return variants.filter((variant) => !written.has(variant.sku));
+}
+
+/** The slug of the product each of `skus` belongs to, where one does. */
+export async function selectSkuOwners(
+  db: Queryable,
+  skus: readonly string[],
+): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ sku: string; slug: string }>(
+    `SELECT v.sku, p.slug FROM variants v JOIN products p ON p.id = v.product_id
+      WHERE v.sku = ANY($1)`,
+    [skus],
+  );
+  return new Map(rows.map((row) => [row.sku, row.slug]));
 }
 
 function rethrowTakenSlug(error: unknown): never {

@@ -6,7 +6,6 @@ export const problemStatuses = {
   out_of_stock: 409,
   reservation_not_held: 409,
   below_reserved: 409,
-  invalid_import: 422,
 } as const;
 
 /** A rule of inventory's domain broken, by one of its codes. */

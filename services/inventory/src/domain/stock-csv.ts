@@ -1,12 +1,16 @@
-import type { StockImportReport } from '@bazaar/contracts/shop-api';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
-import { CsvError, parse } from 'csv-parse/sync';
+import {
+  type CsvImportReport,
+  type CsvProblem,
+  csvProblem,
+  importReport,
+  readCsv,
+  writeCsv,
+} from '@bazaar/service-kit/csv';
 import { selectStocks, upsertStocks } from '../store/stock-store.js';
 import type { StockLevel } from './stock.js';
 import { stockChangeEvents } from './stock-events.js';
-
-type ImportProblem = StockImportReport['errors'][number];
 
 type StockRow = { line: number; sku: string; onHand: number; lowStockThreshold?: number };
 
@@ -20,10 +24,16 @@ const batchSize = 1000;
 
 /** Every SKU's stock as CSV, in SKU order: the file an import takes back. */
 export function stockCsv(levels: readonly StockLevel[]): string {
-  const lines = levels.map((level) =>
-    [level.sku, level.onHand, level.reserved, level.available, level.lowStockThreshold].join(','),
+  return writeCsv(
+    exportColumns,
+    levels.map((level) => [
+      level.sku,
+      level.onHand,
+      level.reserved,
+      level.available,
+      level.lowStockThreshold,
+    ]),
   );
-  return `${[exportColumns.join(','), ...lines].join('\n')}\n`;
 }
 
 /**
@@ -37,7 +47,7 @@ export async function importStockCsv(
   db: Pool,
   text: string,
   options: { dryRun: boolean },
-): Promise<StockImportReport> {
+): Promise<CsvImportReport> {
   const { rows, errors } = readStockCsv(text);
   const current = new Map(
     (await selectStocks(db, [...new Set(rows.map((row) => row.sku))])).map((level) => [
@@ -48,7 +58,7 @@ export async function importStockCsv(
   for (const row of rows) {
     const reserved = current.get(row.sku)?.reserved ?? 0;
     if (row.onHand < reserved) {
-      errors.push(problem(row.line, 'on_hand', `is below the ${reserved} units orders hold`));
+      errors.push(csvProblem(row.line, 'on_hand', `is below the ${reserved} units orders hold`));
     }
   }
   const changed = rows.filter((row) => {
@@ -59,15 +69,13 @@ export async function importStockCsv(
       (row.lowStockThreshold !== undefined && before.lowStockThreshold !== row.lowStockThreshold)
     );
   });
-  const created = changed.filter((row) => !current.has(row.sku)).length;
-  const report = {
+  const report = importReport({
     dryRun: options.dryRun,
     rows: rows.length,
-    created,
-    updated: changed.length - created,
-    unchanged: rows.length - changed.length,
-    errors: errors.sort((a, b) => a.line - b.line),
-  };
+    created: changed.filter((row) => !current.has(row.sku)).length,
+    changed: changed.length,
+    errors,
+  });
   if (options.dryRun || errors.length > 0) return report;
   for (let start = 0; start < changed.length; start += batchSize) {
     await writeBatch(db, changed.slice(start, start + batchSize));
@@ -109,56 +117,31 @@ async function writeBatch(db: Pool, rows: readonly StockRow[]): Promise<void> {
   });
 }
 
-/** The rows of the file, each checked; a file that is not CSV is one problem where it breaks. */
-function readStockCsv(text: string): { rows: StockRow[]; errors: ImportProblem[] } {
-  const errors: ImportProblem[] = [];
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
-  try {
-    records = parse(text, {
-      columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      info: true,
-    });
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const at = error as CsvError & { lines?: number; column?: string | number };
-    return {
-      rows: [],
-      errors: [problem(at.lines ?? 1, String(at.column ?? ''), error.message)],
-    };
-  }
-  const header = Object.keys(records[0]?.record ?? {});
-  for (const name of ['sku', 'on_hand']) {
-    if (records.length > 0 && !header.includes(name)) {
-      errors.push(problem(1, name, 'is a column the file must have'));
-    }
-  }
-  for (const name of header) {
-    if (!readColumns.includes(name) && !exportColumns.includes(name)) {
-      errors.push(problem(1, name, `is not a column of stock: ${readColumns.join(', ')}`));
-    }
-  }
-  if (errors.length > 0) return { rows: [], errors };
-
+/** The rows of the file, each checked. */
+function readStockCsv(text: string): { rows: StockRow[]; errors: CsvProblem[] } {
+  const { records, errors } = readCsv(text, {
+    of: 'stock',
+    required: ['sku', 'on_hand'],
+    known: (column) => exportColumns.includes(column),
+    columns: readColumns.join(', '),
+  });
   const rows: StockRow[] = [];
   const seen = new Map<string, number>();
-  for (const { record, info } of records) {
-    const line = info.lines;
+  for (const { line, cells: record } of records) {
     const sku = record.sku ?? '';
     const onHand = count(record.on_hand);
     const threshold = record.low_stock_threshold ? count(record.low_stock_threshold) : null;
-    if (!skuPattern.test(sku)) errors.push(problem(line, 'sku', 'is not a SKU such as LGT-05-SND'));
+    if (!skuPattern.test(sku))
+      errors.push(csvProblem(line, 'sku', 'is not a SKU such as LGT-05-SND'));
     else if (seen.has(sku)) {
-      errors.push(problem(line, 'sku', `repeats line ${seen.get(sku)}`));
+      errors.push(csvProblem(line, 'sku', `repeats line ${seen.get(sku)}`));
     } else seen.set(sku, line);
     if (onHand === undefined) {
-      errors.push(problem(line, 'on_hand', `is not a whole number from 0 to ${maxUnits}`));
+      errors.push(csvProblem(line, 'on_hand', `is not a whole number from 0 to ${maxUnits}`));
     }
     if (threshold === undefined) {
       errors.push(
-        problem(line, 'low_stock_threshold', `is not a whole number from 0 to ${maxUnits}`),
+        csvProblem(line, 'low_stock_threshold', `is not a whole number from 0 to ${maxUnits}`),
       );
     }
     if (onHand !== undefined && threshold !== undefined) {
@@ -173,9 +156,3 @@ function count(cell: string | undefined): number | undefined {
   const value = Number(cell);
   return value <= maxUnits ? value : undefined;
 }
-
-const problem = (line: number, column: string, message: string): ImportProblem => ({
-  line,
-  column,
-  message,
-});

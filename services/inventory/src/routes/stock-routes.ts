@@ -1,8 +1,9 @@
 import { Sku } from '@bazaar/contracts/internal-api';
-import { StockImportReport, StockLevel } from '@bazaar/contracts/shop-api';
+import { ImportReport, StockLevel } from '@bazaar/contracts/shop-api';
 import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
+import { csvRoutes } from '@bazaar/service-kit/csv';
 import { Type } from 'typebox';
 import { InventoryError } from '../domain/errors.js';
 import { setStock } from '../domain/set-stock.js';
@@ -10,68 +11,18 @@ import { importStockCsv, stockCsv } from '../domain/stock-csv.js';
 import { selectAllStock, selectStock } from '../store/stock-store.js';
 
 export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }): void {
-  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
-  );
   const adminOnly = requireRole(deps.verify, 'admin');
-
-  app.get(
-    '/api/admin/inventory/export',
-    {
-      onRequest: adminOnly,
-      schema: {
-        summary: "Every SKU's stock as CSV: sku, on_hand, reserved, available, low_stock_threshold",
-        tags: ['admin'],
-        produces: ['text/csv'],
-      },
-    },
-    async (_request, reply) =>
-      reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="stock.csv"')
-        .send(stockCsv(await selectAllStock(deps.db))),
-  );
-
-  app.post(
-    '/api/admin/inventory/import',
-    {
-      onRequest: adminOnly,
-      // 10,000 rows are about 200 KB; a whole warehouse's file fits.
-      bodyLimit: 16 * 1024 * 1024,
-      schema: {
-        summary:
-          'Set on-hand counts from CSV (sku, on_hand, low_stock_threshold?); ?dryRun=true checks and reports without writing',
-        tags: ['admin'],
-        consumes: ['text/csv'],
-        querystring: Type.Object(
-          { dryRun: Type.Optional(Type.Boolean()) },
-          { additionalProperties: false },
-        ),
-        body: Type.String(),
-        response: { 200: StockImportReport },
-      },
-    },
-    async (request) => {
-      const report = await importStockCsv(deps.db, request.body, {
-        dryRun: request.query.dryRun ?? false,
-      });
-      if (!report.dryRun && report.errors.length > 0) {
-        throw new InventoryError(
-          'invalid_import',
-          `${report.errors.length} cells of the file are wrong; nothing was written`,
-          {
-            errors: report.errors.map(({ line, column, message }) => ({
-              field: column,
-              in: 'body',
-              line,
-              message,
-            })),
-          },
-        );
-      }
-      return report;
-    },
-  );
+  csvRoutes(app, {
+    adminOnly,
+    what: "SKU's stock",
+    exportPath: '/api/admin/inventory/export',
+    importPath: '/api/admin/inventory/import',
+    fileName: 'stock.csv',
+    importColumns: 'sku, on_hand, low_stock_threshold?',
+    report: ImportReport,
+    exportCsv: async () => stockCsv(await selectAllStock(deps.db)),
+    importCsv: (text, options) => importStockCsv(deps.db, text, options),
+  });
 
   app.get(
     '/api/inventory/:sku',

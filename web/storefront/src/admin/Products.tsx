@@ -1,6 +1,7 @@
 import type { ProductListing } from '@bazaar/contracts/shop-api';
 import { Link, useSearchParams } from 'react-router';
 import { Loading, Price, Problem, useApi } from '../ui';
+import { CsvFile } from './CsvFile';
 
 /** Every product, drafts and archived ones too, searchable and filtered by status. */
 export function Products() {
@@ -75,6 +76,19 @@ export function Products() {
           Next →
         </Link>
       )}
+      <CsvFile
+        title="Products as a file"
+        fileName="products.csv"
+        label="Products file (CSV)"
+        exportPath="/api/admin/products/export"
+        importPath="/api/admin/products/import"
+      >
+        A row per variant: <code>product</code> (its slug) and <code>sku</code>, then any of{' '}
+        <code>options</code> (<code>Size: M; Colour: Sand</code>), a <code>price_usd</code>,{' '}
+        <code>price_eur</code>… column per currency in minor units (cents), <code>name</code>,{' '}
+        <code>category</code>, <code>status</code>, <code>images</code> and <code>description</code>
+        . A cell left empty keeps what the shop has.
+      </CsvFile>
     </>
   );
 }

@@ -1,7 +1,8 @@
-import type { StockImportReport, StockLevel } from '@bazaar/contracts/shop-api';
+import type { StockLevel } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { api } from '../api';
 import { Problem, useAction, useApi } from '../ui';
+import { CsvFile } from './CsvFile';
 
 /** A SKU's stock looked up and its count on hand set (after a delivery or a count). */
 export function Stock() {
@@ -63,100 +64,16 @@ export function Stock() {
         </button>
       </form>
       <Problem error={save.error} />
-      <StockFile />
-    </>
-  );
-}
-
-/** Every SKU's stock as a CSV file: downloaded, changed in a spreadsheet, checked, imported. */
-function StockFile() {
-  const [file, setFile] = useState<File>();
-  const [report, setReport] = useState<StockImportReport>();
-  const download = useAction(async () => {
-    const csv = await api<string>('/api/admin/inventory/export');
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-    link.download = 'stock.csv';
-    link.click();
-    URL.revokeObjectURL(link.href);
-  });
-  const send = useAction(async (dryRun: boolean) => {
-    if (!file) return;
-    setReport(undefined);
-    setReport(
-      await api<StockImportReport>(`/api/admin/inventory/import${dryRun ? '?dryRun=true' : ''}`, {
-        method: 'POST',
-        headers: { 'content-type': 'text/csv' },
-        text: await file.text(),
-      }),
-    );
-  });
-  return (
-    <section aria-labelledby="stock-file">
-      <h2 id="stock-file">Stock as a file</h2>
-      <p className="hint">
+      <CsvFile
+        title="Stock as a file"
+        fileName="stock.csv"
+        label="Stock file (CSV)"
+        exportPath="/api/admin/inventory/export"
+        importPath="/api/admin/inventory/import"
+      >
         Columns <code>sku</code>, <code>on_hand</code> and, optionally,{' '}
-        <code>low_stock_threshold</code>. Check a file first: nothing is written until every row is
-        right.
-      </p>
-      <button type="button" disabled={download.busy} onClick={() => void download.run()}>
-        Download stock.csv
-      </button>
-      <div className="toolbar">
-        <label htmlFor="stock-file-input">Stock file (CSV)</label>
-        <input
-          id="stock-file-input"
-          type="file"
-          accept=".csv,text/csv"
-          onChange={(event) => {
-            setFile(event.target.files?.[0]);
-            setReport(undefined);
-          }}
-        />
-        <button type="button" disabled={!file || send.busy} onClick={() => void send.run(true)}>
-          Check the file
-        </button>
-        <button
-          type="button"
-          disabled={!file || send.busy || !report || report.errors.length > 0 || !report.dryRun}
-          onClick={() => void send.run(false)}
-        >
-          Import
-        </button>
-      </div>
-      <Problem error={download.error ?? send.error} />
-      {report && (
-        <p role="status">
-          {report.rows} rows: {report.created} new, {report.updated} changed, {report.unchanged}{' '}
-          unchanged.{' '}
-          {report.errors.length > 0
-            ? `${report.errors.length} problems; nothing was written.`
-            : report.dryRun
-              ? 'The file is right: import it to write it.'
-              : 'Imported.'}
-        </p>
-      )}
-      {report && report.errors.length > 0 && (
-        <table>
-          <caption>Problems in the file</caption>
-          <thead>
-            <tr>
-              <th scope="col">Line</th>
-              <th scope="col">Column</th>
-              <th scope="col">Problem</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.errors.map((error) => (
-              <tr key={`${error.line} ${error.column}`}>
-                <td>{error.line}</td>
-                <td>{error.column}</td>
-                <td>{error.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+        <code>low_stock_threshold</code>.
+      </CsvFile>
+    </>
   );
 }
