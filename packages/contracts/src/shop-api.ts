@@ -384,3 +384,53 @@ export const MailMessage = Type.Object({
   sentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 export type MailMessage = Static<typeof MailMessage>;
+
+// Webhooks (admin)
+
+/** The events a webhook subscription may take (docs/webhooks.md lists their data). */
+export const webhookEventTypes = [
+  'order.confirmed.v1',
+  'order.shipped.v1',
+  'order.cancelled.v1',
+  'catalog.product.updated.v1',
+  'inventory.stock.availability.v1',
+  'inventory.stock.low.v1',
+  'identity.user.registered.v1',
+] as const;
+
+export const WebhookSubscription = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  url: Type.String(),
+  eventTypes: Type.Array(Type.Enum(webhookEventTypes)),
+  description: Type.String(),
+  enabled: Type.Boolean(),
+  disabledReason: Type.Union([Type.String(), Type.Null()]),
+  failing: Type.Boolean({ description: 'the last attempt failed' }),
+  previousSecretExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'until then, the secret before the last rotation signs too',
+  }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type WebhookSubscription = Static<typeof WebhookSubscription>;
+
+export const WebhookDelivery = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  eventId: Type.String({
+    format: 'uuid',
+    description: 'the webhook-id header: the same on every retry',
+  }),
+  eventType: Type.String(),
+  status: Type.Enum(['pending', 'delivered', 'failed']),
+  attempts: Type.Array(
+    Type.Object({
+      at: Type.String({ format: 'date-time' }),
+      statusCode: Type.Union([Type.Integer(), Type.Null()]),
+      durationMs: Type.Integer(),
+      error: Type.Union([Type.String(), Type.Null()]),
+      responseSnippet: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  createdAt: Type.String({ format: 'date-time' }),
+  nextAttemptAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type WebhookDelivery = Static<typeof WebhookDelivery>;

@@ -37,6 +37,8 @@ export function parseConfig<T extends TObject>(
       problems.push(`${name}: expected ${expected}`);
     } else if (production && devOnlyDefaults.has(property) && candidate[name] === fallback) {
       problems.push(`${name}: the dev-only default is refused when NODE_ENV=production`);
+    } else if (production && devOnlySwitches.has(property) && candidate[name] === true) {
+      problems.push(`${name}: dev-only, refused when NODE_ENV=production`);
     } else if (production && explicitInProduction.has(property) && !given.has(name)) {
       problems.push(`${name}: must be set explicitly when NODE_ENV=production, to ${expected}`);
     }
@@ -53,6 +55,17 @@ const devOnlyDefaults = new WeakSet<object>();
  */
 export function devOnlyDefault<T extends object>(setting: T): T {
   devOnlyDefaults.add(setting);
+  return setting;
+}
+
+const devOnlySwitches = new WeakSet<object>();
+
+/**
+ * Marks a boolean setting that may be on only outside production (reaching internal addresses on
+ * a laptop): with NODE_ENV=production the process refuses to start while it is true.
+ */
+export function devOnlySwitch<T extends object>(setting: T): T {
+  devOnlySwitches.add(setting);
   return setting;
 }
 

@@ -2,13 +2,30 @@ import type { Pool } from '@bazaar/db/pool';
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
 import type { NotificationsConfig } from './config.js';
+import { problemStatuses } from './domain/errors.js';
 import { type Mailer, startSender } from './domain/sender.js';
+import { webhookDisabled } from './domain/templates.js';
+import { startWebhookSender } from './domain/webhook-sender.js';
 import { notificationRoutes } from './routes/notification-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
+import { insertMessage } from './store/message-store.js';
 
 export type NotificationsDeps = {
   config: Pick<
     NotificationsConfig,
-    'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'TRUST_PROXY_HOPS' | 'SEND_INTERVAL_MS'
+    | 'LOG_LEVEL'
+    | 'BODY_LIMIT_BYTES'
+    | 'TRUST_PROXY_HOPS'
+    | 'SEND_INTERVAL_MS'
+    | 'SHOP_URL'
+    | 'ALERT_EMAIL'
+    | 'WEBHOOK_ALLOW_INTERNAL_TARGETS'
+    | 'WEBHOOK_INTERVAL_MS'
+    | 'WEBHOOK_TIMEOUT_MS'
+    | 'WEBHOOK_RETRY_BASE_MS'
+    | 'WEBHOOK_RETRY_CAP_MS'
+    | 'WEBHOOK_GIVE_UP_AFTER_MS'
+    | 'WEBHOOK_LOG_RETENTION_DAYS'
   >;
   db: Pool;
   verify: TokenVerifier;
@@ -24,8 +41,40 @@ export async function buildApp(deps: NotificationsDeps): Promise<ServiceApp> {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxyHops: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => db.query('SELECT 1') },
+    problemStatuses,
   });
   notificationRoutes(app, deps);
+  webhookRoutes(app, { ...deps, allowInternal: config.WEBHOOK_ALLOW_INTERNAL_TARGETS });
+  app.addHook(
+    'onClose',
+    startWebhookSender(
+      db,
+      {
+        intervalMs: config.WEBHOOK_INTERVAL_MS,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+        retryCapMs: config.WEBHOOK_RETRY_CAP_MS,
+        giveUpAfterMs: config.WEBHOOK_GIVE_UP_AFTER_MS,
+        retentionDays: config.WEBHOOK_LOG_RETENTION_DAYS,
+        allowInternal: config.WEBHOOK_ALLOW_INTERNAL_TARGETS,
+        concurrency: 32,
+        perSubscription: 8,
+      },
+      {
+        log: app.log,
+        metrics: app.metrics,
+        // The shop's alert address is told, by mail when there is SMTP, in the mail log always.
+        alert: (trx, given) =>
+          insertMessage(trx, {
+            eventId: given.deliveryId,
+            kind: 'webhook_disabled',
+            to: config.ALERT_EMAIL,
+            status: config.ALERT_EMAIL && deps.mailer ? 'queued' : 'recorded',
+            ...webhookDisabled(given, config.SHOP_URL),
+          }),
+      },
+    ),
+  );
   if (deps.mailer) {
     app.addHook(
       'onClose',

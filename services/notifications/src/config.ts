@@ -2,6 +2,7 @@ import { busConfig } from '@bazaar/events/bus';
 import { serviceMigrations } from '@bazaar/events/migrations';
 import {
   baseConfig,
+  devOnlySwitch,
   httpUrlSetting,
   identityUrlConfig,
   parseConfig,
@@ -40,6 +41,46 @@ const NotificationsConfig = Type.Object({
     default: 1000,
     minimum: 50,
     description: 'milliseconds between looks for messages to send (at least 50)',
+  }),
+  WEBHOOK_ALLOW_INTERNAL_TARGETS: devOnlySwitch(
+    Type.Boolean({
+      default: false,
+      description:
+        'true lets webhooks reach loopback and private addresses over http too (dev-only: npm start and tests)',
+    }),
+  ),
+  WEBHOOK_INTERVAL_MS: Type.Integer({
+    default: 500,
+    minimum: 20,
+    description: 'milliseconds between looks for webhooks to deliver (at least 20)',
+  }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({
+    default: 10_000,
+    minimum: 100,
+    maximum: 60_000,
+    description: 'milliseconds a receiver has to answer a delivery (100-60000)',
+  }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({
+    default: 30_000,
+    minimum: 10,
+    description: 'milliseconds before the first retry, doubled after each failure (at least 10)',
+  }),
+  WEBHOOK_RETRY_CAP_MS: Type.Integer({
+    default: 1_800_000,
+    minimum: 10,
+    description: 'the longest wait between two attempts, in milliseconds (at least 10)',
+  }),
+  WEBHOOK_GIVE_UP_AFTER_MS: Type.Integer({
+    default: 259_200_000,
+    minimum: 100,
+    description:
+      "milliseconds from a delivery's first attempt after which it is given up and its subscription disabled (72 h by default)",
+  }),
+  WEBHOOK_LOG_RETENTION_DAYS: Type.Integer({
+    default: 30,
+    minimum: 1,
+    maximum: 3650,
+    description: 'days the delivery log and the events for replays are kept (1-3650)',
   }),
 });
 

@@ -141,6 +141,7 @@ test('every bazaar_* metric an alert watches is one the services export', () => 
     'packages/events/src/pipeline-metrics.ts',
     'services/orders/src/domain/checkout-metrics.ts',
     'services/identity/src/routes/auth-routes.ts',
+    'services/notifications/src/domain/webhook-sender.ts',
   ]
     .map((path) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8'))
     .join('\n');

@@ -56,6 +56,8 @@ test('every service starts from the image entrypoint in production mode and is r
     PAYMENT_WEBHOOK_SECRET: secret(),
     // Named, as production must: the test provider is the only one built.
     PAYMENT_PROVIDER: 'test',
+    // npm start turns it on for receivers on the laptop; production refuses it.
+    WEBHOOK_ALLOW_INTERNAL_TARGETS: 'false',
   };
   receiver = await startOtlpReceiver();
   const [entrypoint = 'node', ...rest] = image.entrypoint;
@@ -73,11 +75,11 @@ test('every service starts from the image entrypoint in production mode and is r
         LOG_LEVEL: 'warn',
         BUS_DATABASE_URL: databaseUrl(server, `${prefix}bus`),
         ...(spec.database ? { DATABASE_URL: databaseUrl(server, `${prefix}${spec.name}`) } : {}),
-        ...production,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_SERVICE_NAME: spec.name,
         OTEL_BSP_SCHEDULE_DELAY: '100',
         ...spec.env?.(shop),
+        ...production,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -89,7 +89,12 @@ export const services: readonly ServiceSpec[] = [
     name: 'notifications',
     portOffset: 7,
     database: {},
-    env: (shop) => ({ ...behindGateway, IDENTITY_URL: shop.urlOf('identity') }),
+    env: (shop) => ({
+      ...behindGateway,
+      IDENTITY_URL: shop.urlOf('identity'),
+      // Webhooks to receivers on this machine (dev-only: refused with NODE_ENV=production).
+      WEBHOOK_ALLOW_INTERNAL_TARGETS: 'true',
+    }),
   },
   {
     name: 'gateway',

@@ -122,3 +122,11 @@ export function lowStock(data: EventData<'inventory.stock.low.v1'>): Rendered {
     `${data.sku} is down to ${data.available} available (threshold ${data.threshold}).`,
   ]);
 }
+
+/** To the shop's alert address: a webhook subscription was taken out of delivery. */
+export function webhookDisabled(given: { url: string; reason: string }, shopUrl: string): Rendered {
+  return compose(`Webhook disabled: ${given.url}`, [
+    `Deliveries to ${given.url} stopped: ${given.reason}.`,
+    `Its events are kept. Once the receiver answers again, enable the subscription in the back office (${shopUrl}/admin/webhooks) and replay what it missed.`,
+  ]);
+}

@@ -1,4 +1,6 @@
+import { webhookEventTypes } from '@bazaar/contracts/shop-api';
 import type { PoolClient } from '@bazaar/db/pool';
+import type { CloudEvent } from '@bazaar/events/cloud-event';
 import type { EventHandlers } from '@bazaar/events/inbox';
 import {
   cancelled,
@@ -11,6 +13,7 @@ import {
   welcome,
 } from '../domain/templates.js';
 import { insertMessage, selectRecipientEmail, upsertRecipient } from '../store/message-store.js';
+import { queueEvent } from '../store/webhook-store.js';
 
 export type NotifyOptions = { shopUrl: string; alertEmail: string | undefined; sending: boolean };
 
@@ -20,6 +23,44 @@ export type NotifyOptions = { shopUrl: string; alertEmail: string | undefined; s
  * takes it from there, so an SMTP failure never loses the event.
  */
 export function eventHandlers(options: NotifyOptions): EventHandlers {
+  return withWebhooks(mailHandlers(options));
+}
+
+/**
+ * Each event a webhook may take is also kept and queued to the subscriptions of its type, in the
+ * same transaction as its mail: delivered at least once, ordered by its subject (an order's id).
+ */
+function withWebhooks(mail: EventHandlers): EventHandlers {
+  const handlers: Record<string, (trx: PoolClient, event: CloudEvent) => Promise<void>> = {
+    ...(mail as Record<string, (trx: PoolClient, event: CloudEvent) => Promise<void>>),
+  };
+  for (const type of webhookEventTypes) {
+    const first = handlers[type];
+    handlers[type] = async (trx, event) => {
+      await first?.(trx, event);
+      const { specversion, id, source, subject, time, datacontenttype, data } = event;
+      await queueEvent(trx, {
+        id,
+        type,
+        orderingKey: subject,
+        occurredAt: time,
+        body: JSON.stringify({
+          specversion,
+          id,
+          source,
+          type,
+          subject,
+          time,
+          datacontenttype,
+          data,
+        }),
+      });
+    };
+  }
+  return handlers as EventHandlers;
+}
+
+function mailHandlers(options: NotifyOptions): EventHandlers {
   const record = async (
     trx: PoolClient,
     eventId: string,
