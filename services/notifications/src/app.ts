@@ -24,6 +24,7 @@ export type NotificationsDeps = {
     | 'WEBHOOK_TIMEOUT_MS'
     | 'WEBHOOK_RETRY_BASE_MS'
     | 'WEBHOOK_RETRY_CAP_MS'
+    | 'WEBHOOK_PROBE_CAP_MS'
     | 'WEBHOOK_GIVE_UP_AFTER_MS'
     | 'WEBHOOK_LOG_RETENTION_DAYS'
   >;
@@ -54,6 +55,7 @@ export async function buildApp(deps: NotificationsDeps): Promise<ServiceApp> {
         timeoutMs: config.WEBHOOK_TIMEOUT_MS,
         retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
         retryCapMs: config.WEBHOOK_RETRY_CAP_MS,
+        probeCapMs: config.WEBHOOK_PROBE_CAP_MS,
         giveUpAfterMs: config.WEBHOOK_GIVE_UP_AFTER_MS,
         retentionDays: config.WEBHOOK_LOG_RETENTION_DAYS,
         allowInternal: config.WEBHOOK_ALLOW_INTERNAL_TARGETS,

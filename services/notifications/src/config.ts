@@ -70,6 +70,12 @@ const NotificationsConfig = Type.Object({
     minimum: 10,
     description: 'the longest wait between two attempts, in milliseconds (at least 10)',
   }),
+  WEBHOOK_PROBE_CAP_MS: Type.Integer({
+    default: 60_000,
+    minimum: 10,
+    description:
+      'the longest wait between two tries of a failing receiver, in milliseconds (at least 10): how soon one that is back catches up',
+  }),
   WEBHOOK_GIVE_UP_AFTER_MS: Type.Integer({
     default: 259_200_000,
     minimum: 100,

@@ -11,6 +11,7 @@ import { type CheckoutFigures, runCheckoutLoad } from './checkout-load.js';
 import { type ImportFigures, runCsvImports } from './csv-imports.js';
 import { type MemoryFigures, measureMemory, peakMemoryDuring } from './memory.js';
 import { cpuSecondsOf, useOrStartStack } from './stack.js';
+import { runWebhookDelivery, type WebhookFigures } from './webhook-delivery.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +22,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8080' },
     /**
      * Some of: ceilings, product-list, product-page, add-to-cart, checkout (e.g. to profile one),
-     * and import, only when named: it adds 2,500 draft products to the shop.
+     * and, only when named, import (it adds 2,500 draft products to the shop) and webhooks (it
+     * adds 5,000 draft products and a subscription it then removes).
      */
     only: { type: 'string' },
   },
@@ -110,13 +112,22 @@ try {
       cpuSeconds: shopCpuSeconds,
     });
   });
+  const firstCategory = async (): Promise<string> =>
+    (await client.call('GET', '/api/categories')).body.items[0].slug;
   if (named('import')) {
     say('bench: CSV imports of 10,000 rows (2,500 new draft products, then their stock)…');
-    const categories = await client.call('GET', '/api/categories');
     figures.imports = await runCsvImports({
       url: stack.url,
       adminToken: admin,
-      category: categories.body.items[0].slug,
+      category: await firstCategory(),
+    });
+  }
+  if (named('webhooks')) {
+    say('bench: webhooks, 2,500 events to a healthy receiver, then 2,500 to one that was down…');
+    figures.webhooks = await runWebhookDelivery({
+      url: stack.url,
+      adminToken: admin,
+      category: await firstCategory(),
     });
   }
   figures.memory = {
@@ -153,6 +164,7 @@ type Figures = {
   checkout?: CheckoutFigures;
   memory?: { idle: MemoryFigures; underLoad: MemoryFigures };
   imports?: ImportFigures;
+  webhooks?: WebhookFigures;
 };
 
 function report(figures: Figures) {
@@ -190,6 +202,12 @@ function report(figures: Figures) {
   for (const { file, rows, seconds } of figures.imports ?? []) {
     say(
       `Import of ${file} as CSV: ${rows} rows in ${seconds} s (${Math.round(rows / seconds)} rows/s)`,
+    );
+  }
+  if (figures.webhooks) {
+    const hooks = figures.webhooks;
+    say(
+      `Webhooks: ${hooks.events} events to a healthy receiver in ${hooks.healthySeconds} s after the import answered (${hooks.healthyPerSecond}/s end to end); a receiver back from 503s caught up on ${hooks.events} in ${hooks.catchUpSeconds} s (${hooks.probeWaitSeconds} s waiting for the next probe, then ${hooks.drainPerSecond}/s)`,
     );
   }
   if (memory) {

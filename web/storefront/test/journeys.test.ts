@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type RunningShop, startShop } from '@bazaar/testing/shop';
 import { shopClient } from '@bazaar/testing/shop-client';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -464,6 +466,60 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await nextDay.getByText('Paused').waitFor();
     await nextDay.getByRole('button', { name: 'Offer Next day in United Kingdom' }).click();
     await nextDay.getByText('Offered').waitFor();
+  }, 60_000);
+
+  test('an admin subscribes a receiver to product changes, keeps the secret shown once, and reads the delivery log after a change', async () => {
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      request.on('data', () => {});
+      request.on('end', () => {
+        received.push(String(request.headers['webhook-id']));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/bazaar`;
+    try {
+      const admin = await newShopper();
+      await admin.goto('/signin?next=/admin/webhooks');
+      await admin.getByLabel('Email').fill('admin@bazaar.local');
+      await admin.getByLabel('Password').fill('bazaar-admin-dev');
+      await admin.getByRole('button', { name: 'Sign in' }).click();
+      await admin.getByLabel('Receiver URL (https)').fill(url);
+      await admin.getByLabel('order.confirmed.v1').uncheck();
+      await admin.getByLabel('catalog.product.updated.v1').check();
+      await admin.getByRole('button', { name: 'Subscribe' }).click();
+      await admin
+        .getByRole('status')
+        .getByText(/^The signing secret of .* shown this once: whsec_/)
+        .waitFor();
+
+      const client = shopClient(shop.url);
+      const bearer = (await client.signIn('admin@bazaar.local', 'bazaar-admin-dev')).accessToken;
+      const product = (await client.call('GET', '/api/products?limit=1')).body.items[0];
+      client.expectStatus(
+        await client.call('PATCH', `/api/admin/products/${product.id}`, {
+          bearer,
+          body: { description: `${product.description} ` },
+        }),
+        200,
+        'change a product',
+      );
+      await eventually(() => received.length).toBeGreaterThan(0);
+      await admin
+        .getByRole('row', { name: new RegExp(url) })
+        .getByRole('button', { name: 'Deliveries' })
+        .click();
+      await admin
+        .getByRole('table', { name: 'Deliveries, newest first' })
+        .getByText(/^204 in \d+ ms$/)
+        .first()
+        .waitFor();
+      await snap(admin, '25-admin-webhooks');
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   }, 60_000);
 
   test('the catalog fits a 375 px phone without sideways scrolling', async () => {

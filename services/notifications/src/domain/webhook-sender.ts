@@ -19,6 +19,8 @@ export type WebhookSettings = {
   timeoutMs: number;
   retryBaseMs: number;
   retryCapMs: number;
+  /** The longest wait between two probes of a failing receiver. */
+  probeCapMs: number;
   giveUpAfterMs: number;
   retentionDays: number;
   allowInternal: boolean;
@@ -96,7 +98,7 @@ export function startWebhookSender(
           : {
               delivered: false,
               retryAt: givenUp ? undefined : new Date(now + backoffMs(delivery.attempts, settings)),
-              backoff: { baseMs: settings.retryBaseMs, capMs: settings.retryCapMs },
+              backoff: { baseMs: settings.retryBaseMs, capMs: settings.probeCapMs },
             },
       );
       if (givenUp) {

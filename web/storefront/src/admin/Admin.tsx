@@ -8,6 +8,7 @@ import { Products } from './Products';
 import { Promotions } from './Promotions';
 import { Regions } from './Regions';
 import { Stock } from './Stock';
+import { Webhooks } from './Webhooks';
 
 /** The shop's back office: only for the `admin` role. Loaded on its own, never by shoppers. */
 export default function Admin() {
@@ -24,6 +25,7 @@ export default function Admin() {
         <NavLink to="/admin/promotions">Promotions</NavLink>
         <NavLink to="/admin/regions">Regions and tax</NavLink>
         <NavLink to="/admin/notifications">Notifications</NavLink>
+        <NavLink to="/admin/webhooks">Webhooks</NavLink>
       </nav>
       <Routes>
         <Route index element={<Navigate to="products" replace />} />
@@ -34,6 +36,7 @@ export default function Admin() {
         <Route path="promotions" element={<Promotions />} />
         <Route path="regions" element={<Regions />} />
         <Route path="notifications" element={<Notifications />} />
+        <Route path="webhooks" element={<Webhooks />} />
       </Routes>
     </section>
   );
