@@ -1,6 +1,7 @@
 // @ts-check
 // Bundles each service and the launcher into one ESM file (the workspace packages inlined, npm
-// dependencies external, installed by `npm ci`), so a process loads one file of our code; then
+// dependencies external, installed by `npm ci`, but for `bundled`), so a process loads one file
+// of our code; then
 // builds the storefront with Vite.
 import { existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -23,12 +24,22 @@ const entryPointsOf = (entry) => {
   return [`${entry}/src/main.ts`, ...names.map((name) => `${entry}/src/commands/${name}`)];
 };
 
+/**
+ * Dependencies bundled with what imports them (with everything they import), installed only to
+ * build: the S3 SDK is 22 MB of node_modules and 1.4 MB in a bundle.
+ */
+const bundled = ['@aws-sdk/client-s3'];
+
 /** @type {import('esbuild').Plugin} */
 const externalDependencies = {
   name: 'external-dependencies',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@bazaar/') ? undefined : { path: args.path, external: true },
+      args.path.startsWith('@bazaar/') ||
+      bundled.includes(args.path) ||
+      args.importer.includes('/node_modules/')
+        ? undefined
+        : { path: args.path, external: true },
     );
   },
 };
@@ -54,6 +65,11 @@ await Promise.all(
       sourcemap: 'linked',
       logLevel: 'warning',
       plugins: [externalDependencies],
+      // What `bundled` brings is CommonJS, which `require`s Node's modules: an ES module has no
+      // `require` of its own.
+      banner: {
+        js: "import { createRequire as createBundleRequire } from 'node:module'; const require = createBundleRequire(import.meta.url);",
+      },
     }),
   ),
 );

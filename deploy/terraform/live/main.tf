@@ -98,6 +98,7 @@ module "secrets" {
   redis_host              = module.elasticache.primary_endpoint
   redis_auth_token        = module.elasticache.auth_token
   admin_email             = var.admin_email
+  images_bucket           = module.platform.images_bucket
 }
 
 module "platform" {
@@ -119,6 +120,8 @@ module "iam" {
   zone_arn            = module.platform.zone_arn
   log_group_arn       = module.platform.log_group_arn
   alert_topic_arn     = module.platform.alert_topic_arn
+  images_bucket_arn   = module.platform.images_bucket_arn
+  images_kms_key_arn  = module.platform.images_kms_key_arn
   cluster_arn         = module.eks.cluster_arn
   node_role_arn       = module.eks.node_role_arn
   # The queue Karpenter reads (modules/eks/karpenter.tf).

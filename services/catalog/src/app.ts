@@ -10,10 +10,12 @@ import { shopRegions } from './domain/shop-regions.js';
 import { adminProductRoutes } from './routes/admin-product-routes.js';
 import { adminRegionRoutes } from './routes/admin-region-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
+import { imageRoutes } from './routes/image-routes.js';
 import { priceRoutes } from './routes/price-routes.js';
 import { productRoutes } from './routes/product-routes.js';
 import { promotionRoutes } from './routes/promotion-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
+import type { ImageStore } from './store/image-store.js';
 
 export type CatalogDeps = {
   config: Pick<CatalogConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'PROMOTION_SWEEP_INTERVAL_MS'>;
@@ -24,6 +26,8 @@ export type CatalogDeps = {
   verifyService: TokenVerifier;
   /** Where repeated reads are answered from; none by default. */
   cache?: ReadCache;
+  /** Where product images are kept. */
+  images: ImageStore;
 };
 
 export async function buildApp({
@@ -32,6 +36,7 @@ export async function buildApp({
   verify,
   verifyService,
   cache = noReadCache,
+  images,
 }: CatalogDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
     name: 'catalog',
@@ -47,6 +52,7 @@ export async function buildApp({
   productRoutes(app, { db, cache, regions });
   categoryRoutes(app, { db });
   adminProductRoutes(app, { db, cache, regions, verify });
+  imageRoutes(app, { db, cache, images, verify });
   priceRoutes(app, { db, regions, verifyService });
   regionRoutes(app, { regions });
   adminRegionRoutes(app, { db, regions, verify });

@@ -2,6 +2,8 @@ import { busConfig } from '@bazaar/events/bus';
 import { serviceMigrations } from '@bazaar/events/migrations';
 import {
   baseConfig,
+  devOnlyDefault,
+  httpUrlSetting,
   identityUrlConfig,
   parseConfig,
   portSetting,
@@ -30,6 +32,25 @@ const CatalogConfig = Type.Object({
     minimum: 1,
     description: 'seconds a cached read lives at most (changes invalidate it at once)',
   }),
+  IMAGE_STORE: devOnlyDefault(
+    Type.String({
+      default: 'file:.data/images',
+      pattern: '^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]|file:[^\\s]+)$',
+      description:
+        'where product images are kept: s3://<bucket>, or file:<directory> on a laptop (dev-only default file:.data/images)',
+    }),
+  ),
+  IMAGE_S3_REGION: Type.String({
+    default: 'us-east-1',
+    pattern: '^[a-z0-9-]+$',
+    description: "the bucket's AWS region",
+  }),
+  IMAGE_S3_ENDPOINT: Type.Optional(
+    httpUrlSetting(
+      undefined,
+      'an S3-compatible server to use instead of AWS (http:// or https://)',
+    ),
+  ),
   PROMOTION_SWEEP_INTERVAL_MS: Type.Integer({
     default: 10_000,
     minimum: 100,

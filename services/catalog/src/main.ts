@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { migrations, readConfig } from './config.js';
 import { memoryReadCache, noReadCache, redisReadCache } from './domain/read-cache.js';
 import { eventHandlers } from './events/index.js';
+import { imageStoreOf } from './store/image-store.js';
 
 await runDatabaseService('catalog', {
   readConfig,
@@ -23,12 +24,17 @@ await runDatabaseService('catalog', {
       : config.LOCAL_READ_CACHE_TTL_MS > 0
         ? memoryReadCache({ ttlMs: config.LOCAL_READ_CACHE_TTL_MS, maxEntries: 1000 })
         : noReadCache;
+    const images = await imageStoreOf(config.IMAGE_STORE, {
+      region: config.IMAGE_S3_REGION,
+      endpoint: config.IMAGE_S3_ENDPOINT,
+    });
     return {
-      app: await buildApp({ config, db, cache, ...identityVerifiers(config) }),
+      app: await buildApp({ config, db, cache, images, ...identityVerifiers(config) }),
       handlers: eventHandlers,
       // A SKU sold out or back: cached pages may show it wrongly.
       afterApplied: () => cache.invalidate(),
       close: async () => {
+        images.close();
         await redis?.quit();
       },
     };

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Pool } from '@bazaar/db/pool';
 import { createTestDatabase } from '@bazaar/db/test-database';
 import type { ServiceApp } from '@bazaar/service-kit/app';
@@ -8,6 +11,7 @@ import { buildApp } from '../src/app.js';
 import { migrations } from '../src/config.js';
 import type { ReadCache } from '../src/domain/read-cache.js';
 import { seedCatalog } from '../src/seed/seed-catalog.js';
+import { directoryImageStore, type ImageStore } from '../src/store/image-store.js';
 
 export type RunningCatalog = {
   app: ServiceApp;
@@ -31,7 +35,7 @@ export type RunningCatalog = {
 /** Catalog on its own fresh database, seeded with the demo assortment unless told otherwise. */
 export async function startCatalog(
   postgresUrl: string,
-  options: { seed?: boolean; cache?: ReadCache } = {},
+  options: { seed?: boolean; cache?: ReadCache; images?: ImageStore } = {},
 ): Promise<RunningCatalog> {
   const database = await createTestDatabase(postgresUrl, { migrations: migrations });
   if (options.seed ?? true) await seedCatalog(database.pool);
@@ -46,6 +50,7 @@ export async function startCatalog(
       audience: 'bazaar-internal',
     }),
     ...(options.cache && { cache: options.cache }),
+    images: options.images ?? directoryImageStore(await mkdtemp(join(tmpdir(), 'catalog-images-'))),
   });
   await app.ready();
   const adminToken = await tokens.sign({ role: 'admin', audience: 'bazaar' });

@@ -30,6 +30,11 @@ const GatewayConfig = Type.Object({
     minimum: 100,
     description: 'milliseconds to wait for an upstream service (at least 100)',
   }),
+  ADMIN_BODY_LIMIT_BYTES: Type.Integer({
+    default: 16_777_216,
+    minimum: 1024,
+    description: "an admin's request body limit in bytes, for images and CSV files (at least 1024)",
+  }),
   REDIS_URL: redisUrlSetting('for rate-limit counters shared by every gateway replica'),
   RATE_LIMIT_PER_MINUTE: Type.Integer({
     default: 600,

@@ -1,4 +1,8 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp as buildCatalog } from '@bazaar/catalog/app';
+import { directoryImageStore } from '@bazaar/catalog/image-store';
 import { createTestDatabase } from '@bazaar/db/test-database';
 import { serviceMigrations } from '@bazaar/events/migrations';
 import { type RunningIdentity, startIdentity } from '@bazaar/identity/test-fixture';
@@ -36,6 +40,7 @@ export async function startStack(
     },
     db: catalogDatabase.pool,
     ...identityVerifiers({ ...identity.config, IDENTITY_URL: identityUrl }),
+    images: directoryImageStore(await mkdtemp(join(tmpdir(), 'catalog-images-'))),
   });
   const catalogUrl = await catalog.listen({ port: 0, host });
   const gateway = await buildApp(

@@ -1,5 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { databaseUrl, dropDatabase } from '@bazaar/db/server-admin';
@@ -56,6 +58,8 @@ test('every service starts from the image entrypoint in production mode and is r
     PAYMENT_WEBHOOK_SECRET: secret(),
     // Named, as production must: the test provider is the only one built.
     PAYMENT_PROVIDER: 'test',
+    // Production names where images go (the dev default is refused): a directory here.
+    IMAGE_STORE: `file:${join(tmpdir(), 'bazaar-production-images')}`,
     // npm start turns it on for receivers on the laptop; production refuses it.
     WEBHOOK_ALLOW_INTERNAL_TARGETS: 'false',
   };

@@ -27,8 +27,14 @@ export const guestCartToken = {
     token ? localStorage.setItem(cartTokenKey, token) : localStorage.removeItem(cartTokenKey),
 };
 
-/** `body` is sent as JSON; `text` as it is, with the content type given in `headers`. */
-type Options = { method?: string; body?: unknown; text?: string; headers?: Record<string, string> };
+/** `body` is sent as JSON; `text` or a `file` as it is, with the content type given in `headers`. */
+type Options = {
+  method?: string;
+  body?: unknown;
+  text?: string;
+  file?: Blob;
+  headers?: Record<string, string>;
+};
 
 let refreshing: Promise<boolean> | undefined;
 
@@ -78,7 +84,10 @@ export async function api<T>(path: string, options: Options = {}): Promise<T> {
         ...(!session && cartToken ? { 'x-cart-token': cartToken } : {}),
         ...options.headers,
       },
-      body: options.text ?? (options.body === undefined ? null : JSON.stringify(options.body)),
+      body:
+        options.file ??
+        options.text ??
+        (options.body === undefined ? null : JSON.stringify(options.body)),
     });
   };
   let response: Response;

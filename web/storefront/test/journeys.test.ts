@@ -223,6 +223,16 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await admin.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('button', { name: 'Archive' }).waitFor();
     const editor = admin.url();
+    // A picture: the shop reads what it is from the bytes (a 1×1 PNG), whatever the name.
+    await admin.getByLabel('Add a picture (JPEG, PNG or WebP, up to 5 MB)').setInputFiles({
+      name: 'teapot.jpeg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    });
+    await admin.getByRole('img', { name: `${name}, 1 of 1` }).waitFor();
     await snap(admin, '17-admin-product');
 
     await admin.getByRole('link', { name: 'Stock' }).click();
@@ -237,6 +247,9 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await shopper.getByRole('link', { name }).click();
     await shopper.getByText('7 in stock').waitFor();
     await shopper.getByText('$34.50').first().waitFor();
+    await expect(shopper.getByRole('img', { name }).getAttribute('src')).resolves.toMatch(
+      /^\/media\/[0-9a-f]{32}\.png$/,
+    );
 
     await admin.goto(editor);
     await admin.getByRole('button', { name: 'Archive' }).click();

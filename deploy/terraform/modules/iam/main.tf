@@ -48,6 +48,36 @@ resource "aws_iam_role_policy" "service" {
   })
 }
 
+# Catalog keeps the product images in their bucket (IMAGE_STORE=s3://…): it reads and writes the
+# objects under products/, encrypting and decrypting them with the bucket's key through S3 only.
+resource "aws_iam_role_policy" "catalog_images" {
+  name = "product-images"
+  role = aws_iam_role.service["catalog"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject"]
+        Resource = "${var.images_bucket_arn}/products/*"
+      },
+      # Without it, S3 answers a missing image 403 rather than 404.
+      {
+        Effect    = "Allow"
+        Action    = ["s3:ListBucket"]
+        Resource  = var.images_bucket_arn
+        Condition = { StringLike = { "s3:prefix" = ["products/*"] } }
+      },
+      {
+        Effect    = "Allow"
+        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource  = var.images_kms_key_arn
+        Condition = { StringEquals = { "kms:ViaService" = "s3.${data.aws_region.current.region}.amazonaws.com" } }
+      },
+    ]
+  })
+}
+
 resource "aws_eks_pod_identity_association" "service" {
   for_each        = toset(var.services)
   cluster_name    = var.cluster_name

@@ -57,3 +57,13 @@ variable "interruption_queue_arn" {
   type        = string
   description = "The queue Karpenter reads EC2's interruption warnings from (modules/eks)."
 }
+
+variable "images_bucket_arn" {
+  type        = string
+  description = "The bucket of product images, which catalog reads and writes."
+}
+
+variable "images_kms_key_arn" {
+  type        = string
+  description = "The key the product images are encrypted with."
+}

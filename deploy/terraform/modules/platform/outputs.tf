@@ -42,3 +42,13 @@ output "web_acl_name" {
   description = "The web ACL in front of the ALB, which the Ingress names."
   value       = aws_wafv2_web_acl.edge.name
 }
+
+output "images_bucket_arn" {
+  description = "The bucket of product images, which catalog reads and writes."
+  value       = module.images.arn
+}
+
+output "images_kms_key_arn" {
+  description = "The key the product images are encrypted with."
+  value       = module.images.kms_key_arn
+}

@@ -53,6 +53,8 @@ locals {
     catalog = {
       DATABASE_URL        = local.pooled_url["catalog"]
       DATABASE_LISTEN_URL = local.database_url["catalog"]
+      IMAGE_STORE         = "s3://${var.images_bucket}"
+      IMAGE_S3_REGION     = data.aws_region.current.region
     }
     inventory = {
       DATABASE_URL        = local.pooled_url["inventory"]

@@ -39,3 +39,8 @@ variable "admin_email" {
   type        = string
   description = "The shop administrator's sign-in; the password is generated."
 }
+
+variable "images_bucket" {
+  type        = string
+  description = "The bucket catalog keeps product images in."
+}

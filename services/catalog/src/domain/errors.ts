@@ -10,6 +10,7 @@ export const problemStatuses = {
   invalid_region: 422,
   code_taken: 409,
   invalid_product: 422,
+  invalid_image: 422,
   slug_taken: 409,
   sku_taken: 409,
 } as const;

@@ -85,7 +85,7 @@ function aisleProducts(aisle: Aisle, categoryId: string, aisleIndex: number, ais
         name,
         description: `${item.blurb} ${modifier.blurb}`,
         categoryId,
-        images: [`/images/products/${aisle.slug}.svg`],
+        images: [`/media/demo/${slug}.png`],
         createdAt,
         variants: variantsOf(
           aisle.options,

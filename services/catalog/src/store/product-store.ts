@@ -149,3 +149,9 @@ export async function insertProducts(db: Queryable, products: NewProduct[]): Pro
     variants,
   );
 }
+
+/** Whether any product shows the image at `path`. */
+export async function showsImage(db: Queryable, path: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM products WHERE $1 = ANY (images) LIMIT 1', [path]);
+  return rows.length > 0;
+}

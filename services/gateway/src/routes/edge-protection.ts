@@ -62,26 +62,26 @@ export async function edgeProtection(
     maxAge: 600,
   });
 
+  // Sign-in routes take no access token: a stale one a client still sends must not block a refresh.
+  app.addHook('onRequest', async (request) => {
+    if (request.headers.authorization === undefined || request.url.startsWith('/api/auth/')) return;
+    request.principal = await deps.verify(bearerToken(request));
+  });
+
   // The proxy streams bodies to the services unread, so the limit is enforced here, from the
   // announced length, before a byte is forwarded: a body without one (chunked) is refused too.
+  // An admin's may be larger (a product image, a CSV file); the token is checked just before.
   app.addHook('onRequest', async (request) => {
     const length = request.headers['content-length'];
     if (length === undefined) {
       if (request.headers['transfer-encoding'] === undefined) return;
       throw new GatewayError('length_required', 'A request body must come with a Content-Length');
     }
-    if (Number(length) > config.BODY_LIMIT_BYTES) {
-      throw new GatewayError(
-        'body_too_large',
-        `Request bodies are limited to ${config.BODY_LIMIT_BYTES} bytes`,
-      );
+    const limit =
+      request.principal?.role === 'admin' ? config.ADMIN_BODY_LIMIT_BYTES : config.BODY_LIMIT_BYTES;
+    if (Number(length) > limit) {
+      throw new GatewayError('body_too_large', `Request bodies are limited to ${limit} bytes`);
     }
-  });
-
-  // Sign-in routes take no access token: a stale one a client still sends must not block a refresh.
-  app.addHook('onRequest', async (request) => {
-    if (request.headers.authorization === undefined || request.url.startsWith('/api/auth/')) return;
-    request.principal = await deps.verify(bearerToken(request));
   });
 
   await app.register(rateLimit, {

@@ -12,6 +12,7 @@ function routeTable(config: GatewayConfig): Array<{ prefix: string; upstream: st
     { prefix: '/.well-known/jwks.json', upstream: config.IDENTITY_URL },
     { prefix: '/api/products', upstream: config.CATALOG_URL },
     { prefix: '/api/categories', upstream: config.CATALOG_URL },
+    { prefix: '/media', upstream: config.CATALOG_URL },
     { prefix: '/api/admin/products', upstream: config.CATALOG_URL },
     { prefix: '/api/regions', upstream: config.CATALOG_URL },
     { prefix: '/api/admin/promotions', upstream: config.CATALOG_URL },

@@ -41,7 +41,6 @@ export function EditProduct() {
     description: string;
     status: ProductDetail['status'];
     category: string;
-    image: string;
     variants: VariantRow[];
   }>();
   const loaded = creating
@@ -50,7 +49,6 @@ export function EditProduct() {
         description: '',
         status: 'draft' as const,
         category: '',
-        image: '',
         variants: [newRow()],
       }
     : existing.data && {
@@ -58,7 +56,6 @@ export function EditProduct() {
         description: existing.data.description,
         status: existing.data.status,
         category: existing.data.category.slug,
-        image: existing.data.images[0] ?? '',
         variants: existing.data.variants.map((variant) => ({
           key: variant.sku,
           sku: variant.sku,
@@ -83,7 +80,6 @@ export function EditProduct() {
       description: values.description,
       status: values.status,
       category: values.category,
-      images: values.image ? [values.image] : [],
       variants: values.variants.map((variant) => ({
         sku: variant.sku.trim(),
         options: parseOptions(variant.options),
@@ -167,12 +163,7 @@ export function EditProduct() {
           <option value="archived">archived</option>
         </select>
       </div>
-      <Field
-        label="Image URL (https:// or /)"
-        name="image"
-        value={values.image}
-        onChange={(event) => update({ image: event.target.value })}
-      />
+      {existing.data && <Gallery product={existing.data} reload={existing.reload} />}
       <fieldset>
         <legend>Variants</legend>
         {values.variants.map((variant, index) => (
@@ -232,5 +223,61 @@ export function EditProduct() {
       )}
       <Problem error={archive.error} />
     </form>
+  );
+}
+
+/**
+ * A product's pictures, the first the one shoppers see first: a JPEG, PNG or WebP file added (the
+ * shop checks what it is from its bytes), or one taken out.
+ */
+function Gallery({ product, reload }: { product: ProductDetail; reload: () => Promise<void> }) {
+  const add = useAction(async (file: File) => {
+    await api(`/api/admin/products/${product.id}/images`, {
+      method: 'POST',
+      headers: { 'content-type': file.type || 'application/octet-stream' },
+      file,
+    });
+    await reload();
+  });
+  const remove = useAction(async (image: string) => {
+    await api(`/api/admin/products/${product.id}/images/${image.split('/').pop()}`, {
+      method: 'DELETE',
+    });
+    await reload();
+  });
+  return (
+    <fieldset className="gallery">
+      <legend>Pictures</legend>
+      <ul>
+        {product.images.map((image, index) => (
+          <li key={image}>
+            <img src={image} alt={`${product.name}, ${index + 1} of ${product.images.length}`} />
+            {image.startsWith('/media/') && !image.startsWith('/media/demo/') && (
+              <button
+                type="button"
+                disabled={remove.busy}
+                onClick={() => void remove.run(image)}
+                aria-label={`Remove ${index + 1} of ${product.images.length}`}
+              >
+                Remove
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <label htmlFor="gallery-file">Add a picture (JPEG, PNG or WebP, up to 5 MB)</label>
+      <input
+        id="gallery-file"
+        type="file"
+        accept="image/jpeg,image/png,image/webp"
+        disabled={add.busy}
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          if (file) void add.run(file);
+          event.target.value = '';
+        }}
+      />
+      <Problem error={add.error ?? remove.error} />
+    </fieldset>
   );
 }

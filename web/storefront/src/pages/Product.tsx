@@ -32,7 +32,7 @@ export function ProductPage() {
 
   return (
     <article className="product">
-      {product.data.images[0] && <img src={product.data.images[0]} alt="" className="hero" />}
+      <Gallery images={product.data.images} name={product.data.name} />
       <div>
         <p className="meta">
           <Link to={`/?category=${product.data.category.slug}`}>{product.data.category.name}</Link>
@@ -101,5 +101,33 @@ export function ProductPage() {
         <p className="meta">SKU {variant.sku}</p>
       </div>
     </article>
+  );
+}
+
+/** The product's pictures: the one shown large, and the others to choose from beneath it. */
+function Gallery({ images, name }: { images: string[]; name: string }) {
+  const [shown, setShown] = useState(0);
+  const hero = images[shown] ?? images[0];
+  if (!hero) return null;
+  return (
+    <div className="gallery">
+      <img src={hero} alt={name} className="hero" />
+      {images.length > 1 && (
+        <ul className="thumbnails">
+          {images.map((image, index) => (
+            <li key={image}>
+              <button
+                type="button"
+                aria-label={`Show ${index + 1} of ${images.length}`}
+                aria-pressed={index === shown}
+                onClick={() => setShown(index)}
+              >
+                <img src={image} alt="" loading="lazy" />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
