@@ -138,6 +138,11 @@ describe('product images', () => {
       Buffer.concat([demoImage('huge'), Buffer.alloc(5 * 1024 * 1024)]),
     );
     expect(huge.statusCode).toBe(413);
+    const json = await catalog.send('POST', `/api/admin/products/${product.id}/images`, {
+      image: 'x',
+    });
+    expect(json.statusCode).toBe(422);
+    expect(json.json().errors[0].field).toBe('image');
     const none = await catalog.app.inject({ method: 'GET', url: `/media/${'0'.repeat(32)}.png` });
     expect(none.statusCode).toBe(404);
     const unknown = await upload('00000000-0000-4000-8000-000000000000', demoImage('x'));

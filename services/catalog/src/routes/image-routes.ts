@@ -47,7 +47,22 @@ export function imageRoutes(
     },
     async (request, reply) => {
       const product = await productOf(request.params.id);
-      const image = checkImage(request.body as Buffer);
+      if (!Buffer.isBuffer(request.body)) {
+        throw new CatalogError(
+          'invalid_image',
+          "The image is not in the body: send the file's bytes",
+          {
+            errors: [
+              {
+                field: 'image',
+                in: 'body',
+                message: "is missing: send the file's bytes as the body",
+              },
+            ],
+          },
+        );
+      }
+      const image = checkImage(request.body);
       const path = imagePath(image.name);
       if (product.images.includes(path))
         return reply.code(201).send(await adminView(deps.db, product));
@@ -59,7 +74,7 @@ export function imageRoutes(
         });
       }
       if (!(await deps.images.has(image.name))) {
-        await deps.images.put(image.name, request.body as Buffer, image.type);
+        await deps.images.put(image.name, request.body, image.type);
       }
       const updated = await updateProduct(deps, product.id, { images: [...product.images, path] });
       return reply.code(201).send(updated);
