@@ -150,9 +150,24 @@ test.skipIf(!engine)(
       await undo();
       await confirmed(checkouts);
     });
-    // The healed cluster elects again (the cut-off node comes back with a newer term); the next
-    // test's shoppers publish only once a leader is back with both followers current.
+    // The healed cluster elects again (the cut-off node comes back with a newer term), and for a
+    // while after, publishes may find no JetStream responders: the outboxes hold those events.
+    // The bus is whole again when a new sign-up's mail gets through; the next test's shoppers
+    // sign up only then.
     await settledLeader();
+    const healed = performance.now();
+    await waitFor(
+      () =>
+        suite.client.newCustomer().then(
+          () => true,
+          () => false,
+        ),
+      (through) => through,
+      { timeoutMs: 180_000 },
+    );
+    faults.push(
+      `a sign-up's mail through ${((performance.now() - healed) / 1000).toFixed(0)} s after`,
+    );
     // Every consumer has had every event and acknowledged it.
     const behind = await waitFor(consumersBehind, (list) => list.length === 0, {
       timeoutMs: 60_000,
