@@ -46,7 +46,8 @@ export const csvProblem = (line: number, column: string, message: string): CsvPr
 });
 
 /**
- * The rows of a CSV file with a header, cells trimmed; a header missing a `required` column or
+ * The rows of a CSV file with a header, cells trimmed (and a formula `writeCsv` defused given
+ * back as it was); a header missing a `required` column or
  * naming one that is not `known` is a problem on line 1, and a file that is not CSV is one
  * problem where it breaks. `columns` says in words what the known columns of `of` are.
  */
@@ -91,19 +92,38 @@ export function readCsv(
   }
   if (errors.length > 0) return { records: [], columns, errors };
   return {
-    records: parsed.map(({ record, info }) => ({ line: info.lines, cells: record })),
+    records: parsed.map(({ record, info }) => ({
+      line: info.lines,
+      cells: Object.fromEntries(
+        Object.entries(record).map(([column, cell]) => [column, cell.replace(defusedFormula, '')]),
+      ),
+    })),
     columns,
     errors,
   };
 }
 
-/** Rows as CSV text with a header line, quoted where a cell needs it. */
+/**
+ * A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(…)` in a
+ * product name an admin opens): such a text cell is written behind a `'`, which spreadsheets
+ * show as text, and read back without it (OWASP's advice on CSV injection).
+ */
+const formulaStart = /^[=+\-@\t\r]/;
+
+/** Rows as CSV text with a header line, quoted where a cell needs it, formulas defused. */
 export function writeCsv(
   header: readonly string[],
   rows: ReadonlyArray<ReadonlyArray<string | number>>,
 ): string {
-  return stringify([header, ...rows]);
+  return stringify([
+    header,
+    ...rows.map((row) =>
+      row.map((cell) => (typeof cell === 'string' && formulaStart.test(cell) ? `'${cell}` : cell)),
+    ),
+  ]);
 }
+
+const defusedFormula = /^'(?=[=+\-@\t\r])/;
 
 /**
  * An admin's export (`GET exportPath`, a CSV download named `fileName`) and import (`POST

@@ -101,6 +101,25 @@ describe('products as CSV', () => {
     expect(shown.json().variants[1].price).toEqual({ amount: 4200, currency: 'USD' });
   });
 
+  test('a name a spreadsheet would run as a formula is exported behind a quote, and comes back as it was', async () => {
+    const slug = `csv-formula-${unique()}`;
+    const sku = `CSV-${unique()}`.toUpperCase();
+    const name = '=HYPERLINK("https://attacker.example","Click")';
+    const imported = await importCsv(
+      `${header}\n${slug},${sku},,100,100,100,"${name.replaceAll('"', '""')}",lighting,draft,- rattan\n`,
+    );
+    expect(imported.statusCode, imported.body).toBe(200);
+    expect((await productBySlug(slug)).name).toBe(name);
+
+    const exported = (await exportCsv()).body;
+    const row = exported.split('\n').find((line) => line.startsWith(`${slug},`)) ?? '';
+    expect(row).toContain(`"'=HYPERLINK(""https://attacker.example"",""Click"")"`);
+    expect(row).toMatch(/,'- rattan$/);
+    const again = await importCsv(`${exported.split('\n')[0]}\n${row}\n`);
+    expect(again.json()).toMatchObject({ rows: 1, unchanged: 1 });
+    expect((await productBySlug(slug)).description).toBe('- rattan');
+  });
+
   test('a dry run reports every bad cell by line and column and writes nothing; the same file imported is a 422 naming them', async () => {
     const taken = (await exportCsv()).body.split('\n')[1]?.split(',')[1] as string;
     const slug = `csv-bad-${unique()}`;
