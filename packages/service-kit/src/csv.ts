@@ -47,9 +47,9 @@ export const csvProblem = (line: number, column: string, message: string): CsvPr
 
 /**
  * The rows of a CSV file with a header, cells trimmed (and a formula `writeCsv` defused given
- * back as it was); a header missing a `required` column or
- * naming one that is not `known` is a problem on line 1, and a file that is not CSV is one
- * problem where it breaks. `columns` says in words what the known columns of `of` are.
+ * back as it was); a header missing a `required` column or naming one that is not `known` is a
+ * problem on line 1, and a file that is not CSV is one problem where it breaks. `columns` says in
+ * words what the known columns of `of` are.
  */
 export function readCsv(
   text: string,
@@ -108,7 +108,9 @@ export function readCsv(
  * product name an admin opens): such a text cell is written behind a `'`, which spreadsheets
  * show as text, and read back without it (OWASP's advice on CSV injection).
  */
-const formulaStart = /^[=+\-@\t\r]/;
+const formulaStarts = '[=+\\-@\\t\\r]';
+const formulaStart = new RegExp(`^${formulaStarts}`);
+const defusedFormula = new RegExp(`^'(?=${formulaStarts})`);
 
 /** Rows as CSV text with a header line, quoted where a cell needs it, formulas defused. */
 export function writeCsv(
@@ -122,8 +124,6 @@ export function writeCsv(
     ),
   ]);
 }
-
-const defusedFormula = /^'(?=[=+\-@\t\r])/;
 
 /**
  * An admin's export (`GET exportPath`, a CSV download named `fileName`) and import (`POST

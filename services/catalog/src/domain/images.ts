@@ -18,10 +18,14 @@ const jpeg = Buffer.from([0xff, 0xd8, 0xff]);
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const maxImageBytes = 5 * 1024 * 1024;
+/** The pictures a product's gallery holds at most. */
+export const maxProductImages = 10;
+/** How an image is cached: its name is its content, so it never changes. */
+export const immutableCaching = 'public, max-age=31536000, immutable';
 /** The longest side an image may have; larger ones are refused rather than stored. */
 export const maxImageSide = 4000;
 
-export type CheckedImage = { name: string; type: string; width: number; height: number };
+export type CheckedImage = { name: string; type: string };
 
 /**
  * The name a product image is stored and served under (its content's hash, so that it never
@@ -50,7 +54,7 @@ export function checkImage(bytes: Buffer): CheckedImage {
     refuse(`is ${width}×${height} px; at most ${maxImageSide} px a side`);
   }
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 32);
-  return { name: `${hash}.${kind.extension}`, type: kind.type, width, height };
+  return { name: `${hash}.${kind.extension}`, type: kind.type };
 }
 
 /** The content type of a stored image, from the extension its name was given. */

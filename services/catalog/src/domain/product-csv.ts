@@ -17,6 +17,7 @@ import { selectProductDetails } from '../store/product-store.js';
 import { saveProductRows, selectSkuOwners, upsertVariants } from '../store/product-write-store.js';
 import { selectRegions } from '../store/region-store.js';
 import { isoCurrencies } from './errors.js';
+import { maxProductImages } from './images.js';
 import type { ProductStatus, StoredProduct } from './product.js';
 import { type ProductInput, productUpdated, type VariantInput } from './product-changes.js';
 import type { ReadCache } from './read-cache.js';
@@ -151,7 +152,11 @@ function planProducts(
   errors: CsvProblem[],
 ): Plan[] {
   const bySlug = new Map<string, Row[]>();
-  for (const row of rows) bySlug.set(row.slug, [...(bySlug.get(row.slug) ?? []), row]);
+  for (const row of rows) {
+    const group = bySlug.get(row.slug);
+    if (group) group.push(row);
+    else bySlug.set(row.slug, [row]);
+  }
   return [...bySlug].flatMap(([slug, productRows]) => {
     const before = stored.get(slug);
     const cells = productCells(productRows, errors);
@@ -401,7 +406,9 @@ function readRow(
   }
   const images = given('images')?.split(/\s+/);
   if (images !== undefined) {
-    if (images.length > 10) bad('images', 'lists more than 10 images');
+    if (images.length > maxProductImages) {
+      bad('images', `lists more than ${maxProductImages} images`);
+    }
     if (images.some((image) => !imagePattern.test(image) || image.length > 500)) {
       bad('images', 'are not addresses starting https:// or /, separated by spaces');
     }

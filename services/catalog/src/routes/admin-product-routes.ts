@@ -6,6 +6,7 @@ import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { csvRoutes } from '@bazaar/service-kit/csv';
 import { Type } from 'typebox';
 import { CatalogError } from '../domain/errors.js';
+import { maxProductImages } from '../domain/images.js';
 import { listProducts } from '../domain/list-products.js';
 import {
   adminView,
@@ -55,7 +56,7 @@ const productFields = {
   category: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 }),
   status: Type.Enum(['draft', 'active', 'archived']),
   images: Type.Array(Type.String({ pattern: '^(https://|/)[^\\s]+$', maxLength: 500 }), {
-    maxItems: 10,
+    maxItems: maxProductImages,
   }),
   variants: Type.Array(VariantInput, { minItems: 1, maxItems: 100 }),
 };

@@ -6,7 +6,14 @@ import { DomainError } from '@bazaar/service-kit/errors';
 import { Type } from 'typebox';
 import { demoImage } from '../domain/demo-image.js';
 import { CatalogError } from '../domain/errors.js';
-import { checkImage, imagePath, imageType, maxImageBytes } from '../domain/images.js';
+import {
+  checkImage,
+  imagePath,
+  imageType,
+  immutableCaching,
+  maxImageBytes,
+  maxProductImages,
+} from '../domain/images.js';
 import { adminView, updateProduct } from '../domain/manage-products.js';
 import type { ReadCache } from '../domain/read-cache.js';
 import type { ImageStore } from '../store/image-store.js';
@@ -66,12 +73,20 @@ export function imageRoutes(
       const path = imagePath(image.name);
       if (product.images.includes(path))
         return reply.code(201).send(await adminView(deps.db, product));
-      if (product.images.length >= 10) {
-        throw new CatalogError('invalid_image', 'A product has at most 10 images', {
-          errors: [
-            { field: 'image', in: 'body', message: 'is one more than the 10 a product may have' },
-          ],
-        });
+      if (product.images.length >= maxProductImages) {
+        throw new CatalogError(
+          'invalid_image',
+          `A product has at most ${maxProductImages} images`,
+          {
+            errors: [
+              {
+                field: 'image',
+                in: 'body',
+                message: `is one more than the ${maxProductImages} a product may have`,
+              },
+            ],
+          },
+        );
       }
       if (!(await deps.images.has(image.name))) {
         await deps.images.put(image.name, request.body, image.type);
@@ -124,7 +139,7 @@ export function imageRoutes(
       if (!bytes) throw new DomainError('not_found', `There is no image ${request.params.name}`);
       return reply
         .type(imageType(request.params.name) ?? 'application/octet-stream')
-        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('cache-control', immutableCaching)
         .header('etag', `"${request.params.name.split('.')[0]}"`)
         .send(bytes);
     },
@@ -154,10 +169,7 @@ export function imageRoutes(
         bytes = demoImage(file.slice(0, -'.png'.length));
         if (drawn.size < 1000) drawn.set(file, bytes);
       }
-      return reply
-        .type('image/png')
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .send(bytes);
+      return reply.type('image/png').header('cache-control', immutableCaching).send(bytes);
     },
   );
 }

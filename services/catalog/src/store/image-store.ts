@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { immutableCaching } from '../domain/images.js';
 
 /** Where product images are kept: a bucket through the S3 API, or a directory on a laptop. */
 export type ImageStore = {
@@ -40,7 +41,7 @@ export async function s3ImageStore(options: {
           Key: key(name),
           Body: bytes,
           ContentType: type,
-          CacheControl: 'public, max-age=31536000, immutable',
+          CacheControl: immutableCaching,
         }),
       );
     },

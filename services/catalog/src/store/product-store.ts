@@ -2,6 +2,7 @@ import type { Money } from '@bazaar/contracts/money';
 import type { Queryable } from '@bazaar/db/pool';
 import { legacyPrice, type StoredProduct } from '../domain/product.js';
 import { writePriceLists } from './price-list-store.js';
+import { upsertVariants } from './product-write-store.js';
 
 /** What `insertCategories` and `insertProducts` write (the seed's catalog). */
 export type NewCategory = { id: string; slug: string; name: string; parentId: string | null };
@@ -131,18 +132,7 @@ export async function insertProducts(db: Queryable, products: NewProduct[]): Pro
   const variants = products.flatMap((product) =>
     product.variants.map((variant, position) => ({ ...variant, productId: product.id, position })),
   );
-  await db.query(
-    `INSERT INTO variants (sku, product_id, options, price_amount, currency, position)
-     SELECT * FROM unnest($1::text[], $2::uuid[], $3::jsonb[], $4::int[], $5::text[], $6::int[])`,
-    [
-      variants.map((variant) => variant.sku),
-      variants.map((variant) => variant.productId),
-      variants.map((variant) => JSON.stringify(variant.options)),
-      variants.map((variant) => legacyPrice(variant.prices).amount),
-      variants.map((variant) => legacyPrice(variant.prices).currency),
-      variants.map((variant) => variant.position),
-    ],
-  );
+  await upsertVariants(db, variants);
   await writePriceLists(
     db,
     products.map((product) => product.id),

@@ -78,7 +78,6 @@ export function startWebhookSender(
   const inFlightCount = () => [...inFlight.values()].reduce((sum, sends) => sum + sends.size, 0);
 
   const deliver = async (delivery: DueDelivery) => {
-    const startedAt = performance.now();
     const attempt = await post(delivery, settings, agent);
     duration.observe(attempt.durationMs / 1000);
     const delivered = attempt.statusCode !== null && attempt.statusCode < 300;
@@ -115,7 +114,7 @@ export function startWebhookSender(
       }
     });
     deps.log.debug(
-      { deliveryId: delivery.id, ms: Math.round(performance.now() - startedAt), delivered },
+      { deliveryId: delivery.id, ms: attempt.durationMs, delivered },
       'webhook attempt',
     );
   };

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { ImportReport } from '@bazaar/contracts/shop-api';
 import { readConfig } from '../config.js';
 
 const usage = `usage: npm run csv -- export products|stock > FILE.csv
@@ -31,15 +32,6 @@ if (
   process.exit(values.help ? 0 : 2);
 }
 
-type Report = {
-  dryRun: boolean;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: Array<{ line: number; column: string; message: string }>;
-};
-
 try {
   const production = process.env.NODE_ENV === 'production';
   const email = process.env.BAZAAR_ADMIN_EMAIL ?? (production ? undefined : 'admin@bazaar.local');
@@ -66,7 +58,8 @@ try {
         accepted: [200, 422],
       },
     );
-    const body = JSON.parse(answer) as Report & {
+    // A report (200), or the 422 problem whose errors name the column as `field`.
+    const body = JSON.parse(answer) as Omit<ImportReport, 'errors'> & {
       code?: string;
       errors: Array<{ line: number; field?: string; column?: string; message: string }>;
     };
