@@ -84,6 +84,44 @@ export const eventSchemas = {
     carrier: Type.String(),
     trackingNumber: Type.String(),
   }),
+  /** A shopper asked to send units back (`return`), for the shop to approve or reject. */
+  'return.requested.v1': Type.Object({
+    returnId: Uuid,
+    orderId: Uuid,
+    userId: Type.Union([Type.Null(), Uuid]),
+    email: Type.String(),
+    reason: Type.String(),
+    lines: Type.Array(
+      Type.Object({ sku: Sku, name: Type.String(), quantity: Type.Integer({ minimum: 1 }) }),
+    ),
+  }),
+  'return.rejected.v1': Type.Object({
+    returnId: Uuid,
+    orderId: Uuid,
+    userId: Type.Union([Type.Null(), Uuid]),
+    email: Type.String(),
+    note: Type.String(),
+  }),
+  /**
+   * Units are back (a return's parcel received; `cancellation`: lines cancelled before shipping,
+   * never sent): `refund` goes back to the card, and the sellable units to the shelf.
+   */
+  'return.received.v1': Type.Object({
+    returnId: Uuid,
+    orderId: Uuid,
+    userId: Type.Union([Type.Null(), Uuid]),
+    email: Type.String(),
+    kind: Type.Enum(['return', 'cancellation']),
+    lines: Type.Array(
+      Type.Object({
+        sku: Sku,
+        name: Type.String(),
+        quantity: Type.Integer({ minimum: 1 }),
+        damaged: Type.Integer({ minimum: 0 }),
+      }),
+    ),
+    refund: Money,
+  }),
   'payment.authorized.v1': Type.Object({ orderId: Uuid, paymentId: Uuid, amount: Money }),
   'payment.declined.v1': Type.Object({
     orderId: Uuid,
@@ -91,7 +129,18 @@ export const eventSchemas = {
     amount: Money,
     reason: Type.String(),
   }),
-  'payment.refunded.v1': Type.Object({ orderId: Uuid, paymentId: Uuid, amount: Money }),
+  /**
+   * Money went back to the card: all of it, or a return's or some cancelled lines' share.
+   * `refundId` is the return's (or a whole refund's own); `remaining` what stays captured.
+   * Both optional: refunds announced before partial refunds carried neither (all went back).
+   */
+  'payment.refunded.v1': Type.Object({
+    orderId: Uuid,
+    paymentId: Uuid,
+    amount: Money,
+    refundId: Type.Optional(Uuid),
+    remaining: Type.Optional(Money),
+  }),
 } satisfies Record<string, TSchema>;
 
 export type EventType = keyof typeof eventSchemas;

@@ -96,6 +96,8 @@ export const Quote = Type.Object({
   region: Type.String(),
   currency: Type.String(),
   taxIncluded: Type.Boolean(),
+  /** The region's return window: days after shipping a return may be asked for. */
+  returnDays: Type.Integer({ minimum: 0 }),
   country: Type.String(),
   /** A cart's lines as it shows them, with each line's discount and tax. */
   lines: Type.Array(ShownCartLine),

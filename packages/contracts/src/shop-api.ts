@@ -133,6 +133,7 @@ export const Region = Type.Object({
     description: 'prices include tax (UK, EU) rather than tax being added to them (US)',
   }),
   defaultCountry: Type.String({ description: 'where tax is estimated before an address is given' }),
+  returnDays: Type.Integer({ description: 'days after shipping a return may be asked for' }),
   countries: Type.Array(Type.String({ description: 'ISO 3166-1 alpha-2' })),
   shippingOptions: Type.Array(ShippingOption),
 });
@@ -362,6 +363,66 @@ export const Order = Type.Object({
 });
 export type Order = Static<typeof Order>;
 
+// Returns and partial cancellations
+
+export const ReturnReason = Type.Enum(
+  ['changed_mind', 'damaged', 'wrong_item', 'not_as_described', 'other'],
+  { description: 'why the shopper sends it back' },
+);
+export type ReturnReason = Static<typeof ReturnReason>;
+
+export const ReturnLines = Type.Array(
+  Type.Object(
+    {
+      sku: Type.String({ minLength: 1, maxLength: 64 }),
+      quantity: Type.Integer({ minimum: 1, maximum: 99 }),
+    },
+    { additionalProperties: false },
+  ),
+  { minItems: 1, maxItems: 200 },
+);
+
+/**
+ * Units of an order coming back: a `return` of shipped ones (requested, approved or rejected by
+ * the shop, received, refunded), or a `cancellation` of some not yet shipped (received at once,
+ * then refunded). The refund is decided when the units are received (docs/decisions/0030).
+ */
+export const OrderReturn = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  orderId: Type.String({ format: 'uuid' }),
+  kind: Type.Enum(['return', 'cancellation']),
+  status: Type.Enum(['requested', 'approved', 'rejected', 'received', 'refunded']),
+  reason: Type.String(),
+  /** The shop's word to the shopper: why it was rejected. */
+  note: Type.Union([Type.String(), Type.Null()]),
+  email: Type.String(),
+  lines: Type.Array(
+    Type.Object({
+      sku: Type.String(),
+      name: Type.String(),
+      quantity: Type.Integer(),
+      damaged: Type.Integer({ description: 'of the units received, those that cannot be sold' }),
+    }),
+  ),
+  /** What the units' share of the order comes to: decided on receipt (null before). */
+  refund: Type.Union([Type.Null(), Type.Object({ amount: Money, tax: Money, shipping: Money })]),
+  /** What went back to the card (null until it did; less than `refund` only after a cancel). */
+  refunded: Type.Union([Type.Null(), Money]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type OrderReturn = Static<typeof OrderReturn>;
+
+/** One order as its page shows it: its returns, and until when more may be asked for. */
+export const OrderDetail = Type.Object({
+  ...Order.properties,
+  returns: Type.Array(OrderReturn),
+  returnsOpenUntil: Type.Union([Type.Null(), Type.String({ format: 'date-time' })], {
+    description: 'shipped orders: the last moment a return may be asked for',
+  }),
+});
+export type OrderDetail = Static<typeof OrderDetail>;
+
 export const OrderPage = Type.Object({
   items: Type.Array(Order),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
@@ -396,6 +457,9 @@ export const webhookEventTypes = [
   'inventory.stock.availability.v1',
   'inventory.stock.low.v1',
   'identity.user.registered.v1',
+  'return.requested.v1',
+  'return.received.v1',
+  'payment.refunded.v1',
 ] as const;
 
 export const WebhookSubscription = Type.Object({

@@ -299,3 +299,66 @@ describe('stock administration', () => {
     expect(back).toBeGreaterThan(soldOut as number);
   });
 });
+
+describe('units coming back from a sold order', () => {
+  const giveBack = (orderId: string, returnId: string, lines: unknown[]) =>
+    app.inject({
+      method: 'POST',
+      url: `/internal/reservations/${orderId}/returns`,
+      headers: { authorization: `Bearer ${serviceToken}` },
+      payload: { returnId, lines },
+    });
+  const damaged = async (sku: string) =>
+    (await database.pool.query('SELECT damaged FROM stock WHERE sku = $1', [sku])).rows[0].damaged;
+
+  test('sellable units go back on the shelf, damaged ones are counted apart, once per return', async () => {
+    const sku = await stocked(10);
+    const orderId = randomUUID();
+    await reserve([{ sku, quantity: 4 }], orderId);
+    await settle(orderId, 'commit');
+    const returnId = randomUUID();
+    expect((await giveBack(orderId, returnId, [{ sku, quantity: 3, damaged: 1 }])).statusCode).toBe(
+      204,
+    );
+    expect((await giveBack(orderId, returnId, [{ sku, quantity: 3, damaged: 1 }])).statusCode).toBe(
+      204,
+    );
+    expect(await levels(sku)).toEqual({ on_hand: 8, reserved: 0 });
+    expect(await damaged(sku)).toBe(1);
+
+    // One unit is left of the order: two more cannot come back.
+    const tooMany = await giveBack(orderId, randomUUID(), [{ sku, quantity: 2, damaged: 0 }]);
+    expect(tooMany.statusCode).toBe(422);
+    // The order cancelled afterwards: only the unit no return brought back goes on the shelf.
+    await settle(orderId, 'release');
+    expect(await levels(sku)).toEqual({ on_hand: 9, reserved: 0 });
+  });
+
+  test('a return of an order already cancelled moves nothing; one of an unsold order is a 409', async () => {
+    const sku = await stocked(5);
+    const orderId = randomUUID();
+    await reserve([{ sku, quantity: 2 }], orderId);
+    expect(
+      (await giveBack(orderId, randomUUID(), [{ sku, quantity: 1, damaged: 0 }])).json(),
+    ).toMatchObject({
+      status: 409,
+      code: 'reservation_not_committed',
+    });
+    await settle(orderId, 'commit');
+    await settle(orderId, 'release');
+    expect(
+      (await giveBack(orderId, randomUUID(), [{ sku, quantity: 1, damaged: 0 }])).statusCode,
+    ).toBe(204);
+    expect(await levels(sku)).toEqual({ on_hand: 5, reserved: 0 });
+  });
+
+  test('more damaged than came back is a 422 naming the field', async () => {
+    const response = await giveBack(randomUUID(), randomUUID(), [
+      { sku: 'A-1', quantity: 1, damaged: 2 },
+    ]);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().errors).toEqual([
+      { field: 'lines.0.damaged', in: 'body', message: 'is more than quantity' },
+    ]);
+  });
+});

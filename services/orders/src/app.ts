@@ -7,6 +7,7 @@ import { problemStatuses } from './domain/errors.js';
 import type { Neighbours } from './domain/ports.js';
 import { startOrderSweeper } from './domain/recover-orders.js';
 import { orderRoutes } from './routes/order-routes.js';
+import { returnRoutes } from './routes/return-routes.js';
 
 export type OrdersDeps = {
   config: Pick<
@@ -41,6 +42,7 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
     verify: deps.verify,
     reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
   });
+  returnRoutes(app, { db, services, verify: deps.verify });
   const stopSweeper = startOrderSweeper(
     { db, services, reservationTtlSeconds: config.RESERVATION_TTL_SECONDS },
     {

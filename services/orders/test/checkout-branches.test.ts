@@ -19,6 +19,10 @@ import type { Authorization, Neighbours, PaymentState } from '../src/domain/port
 type StandIns = Neighbours & {
   /** What each call did, in order: `reserve`, `capturePayment`, `giveBackCart`… */
   calls: string[];
+  /** What payments would hold of each order: authorized, and refunded so far. */
+  money: Map<string, { authorized: number; refunded: number }>;
+  /** The units each return put back: `returnId → lines`. */
+  restocked: Map<string, Array<{ sku: string; quantity: number; damaged: number }>>;
   set: (behaviour: Partial<Behaviour>) => void;
 };
 type Behaviour = {
@@ -29,6 +33,7 @@ type Behaviour = {
   promotionCommitted: boolean;
   authorize: () => Promise<Authorization>;
   payment: PaymentState | undefined;
+  refundFails: boolean;
 };
 
 const payment: PaymentState = { status: 'authorized', cardBrand: 'visa', cardLast4: '4242' };
@@ -36,6 +41,9 @@ const authorized: Authorization = { authorized: true, payment };
 
 function standIns(): StandIns {
   const calls: string[] = [];
+  const money = new Map<string, { authorized: number; refunded: number }>();
+  const restocked = new Map<string, Array<{ sku: string; quantity: number; damaged: number }>>();
+  const refunds = new Map<string, number>();
   let behaviour: Behaviour = {
     active: true,
     committed: true,
@@ -44,6 +52,7 @@ function standIns(): StandIns {
     promotionCommitted: true,
     authorize: async () => authorized,
     payment: undefined,
+    refundFails: false,
   };
   // Catalog's quote, as simple as a region can be: 12.50 each, 5.00 shipping, no tax, 10 % off
   // with a code.
@@ -56,6 +65,7 @@ function standIns(): StandIns {
       region: 'us',
       currency: 'USD',
       taxIncluded: false,
+      returnDays: 30,
       country: request.country ?? 'US',
       lines: sold.map(({ sku, quantity }) => ({
         sku,
@@ -85,6 +95,8 @@ function standIns(): StandIns {
   };
   return {
     calls,
+    money,
+    restocked,
     set: (change) => {
       behaviour = { ...behaviour, ...change };
     },
@@ -125,8 +137,9 @@ function standIns(): StandIns {
     releaseReservation: async () => {
       calls.push('releaseReservation');
     },
-    authorize: async () => {
+    authorize: async (orderId, amount) => {
       calls.push('authorize');
+      money.set(orderId, { authorized: amount.amount, refunded: 0 });
       return behaviour.authorize();
     },
     closePayment: async () => {
@@ -139,8 +152,25 @@ function standIns(): StandIns {
     voidPayment: async () => {
       calls.push('voidPayment');
     },
-    refundPayment: async () => {
+    refundPayment: async (orderId) => {
       calls.push('refundPayment');
+      const held = money.get(orderId);
+      if (held) held.refunded = held.authorized;
+    },
+    // Like payments: never more than is left.
+    refundPart: async (orderId, refundId, amount) => {
+      calls.push('refundPart');
+      if (behaviour.refundFails) throw new DomainError('upstream_unavailable', 'payments is away');
+      const held = money.get(orderId);
+      if (!held) throw new Error(`no payment for ${orderId}`);
+      const given = refunds.get(refundId) ?? Math.min(amount, held.authorized - held.refunded);
+      if (!refunds.has(refundId)) held.refunded += given;
+      refunds.set(refundId, given);
+      return given;
+    },
+    restock: async (_orderId, returnId, lines) => {
+      calls.push('restock');
+      restocked.set(returnId, [...lines]);
     },
   };
 }
@@ -189,6 +219,7 @@ beforeEach(() => {
     promotionCommitted: true,
     authorize: async () => authorized,
     payment: undefined,
+    refundFails: false,
   });
 });
 
@@ -405,5 +436,210 @@ describe('checkout against stand-ins for its neighbours', () => {
     expect(
       fake.calls.filter((call) => call.endsWith('Payment') && call !== 'closePayment'),
     ).toEqual([]);
+  });
+});
+
+describe('returns and cancelled lines against stand-ins', () => {
+  // The stand-ins' order: 2 × MUG-1 at 12.50, 5.00 shipping, no tax: 30.00.
+  const adminToken = () =>
+    tokens.sign({ subject: randomUUID(), role: 'admin', audience: 'bazaar' });
+  const as = async (token: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload && { payload }),
+    });
+  const placed = async () => {
+    const { token } = await shopper();
+    const order = (await checkout(token, randomUUID())).json();
+    return { token, orderId: order.id as string };
+  };
+  const shipped = async () => {
+    const buyer = await placed();
+    await as(await adminToken(), 'POST', `/api/admin/orders/${buyer.orderId}/ship`, {
+      carrier: 'DHL',
+      trackingNumber: 'JD0001',
+    });
+    return buyer;
+  };
+  const admin = async (url: string, payload: object = {}) =>
+    as(await adminToken(), 'POST', url, payload);
+
+  test('a return of a shipped order: asked for, approved, received with a damaged unit, refunded its share; the last unit brings the shipping back', async () => {
+    const { token, orderId } = await shipped();
+    const asked = await as(token, 'POST', `/api/orders/${orderId}/returns`, {
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      reason: 'changed_mind',
+    });
+    expect(asked.statusCode).toBe(201);
+    const returnId = asked.json().id;
+    expect(asked.json()).toMatchObject({ kind: 'return', status: 'requested', refund: null });
+    expect((await admin(`/api/admin/returns/${returnId}/approve`)).json().status).toBe('approved');
+    const received = await admin(`/api/admin/returns/${returnId}/receive`, {
+      damaged: [{ sku: 'MUG-1', quantity: 1 }],
+    });
+    expect(received.json()).toMatchObject({
+      status: 'refunded',
+      refund: { amount: { amount: 1250 }, shipping: { amount: 0 } },
+      refunded: { amount: 1250, currency: 'USD' },
+      lines: [{ sku: 'MUG-1', quantity: 1, damaged: 1 }],
+    });
+    expect(fake.restocked.get(returnId)).toEqual([
+      { sku: 'MUG-1', name: 'Mug MUG-1', quantity: 1, damaged: 1 },
+    ]);
+    // Received again: nothing more is refunded.
+    await admin(`/api/admin/returns/${returnId}/receive`);
+    expect(fake.money.get(orderId)).toEqual({ authorized: 3000, refunded: 1250 });
+
+    const last = await as(token, 'POST', `/api/orders/${orderId}/returns`, {
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      reason: 'damaged',
+    });
+    const done = await admin(`/api/admin/returns/${last.json().id}/receive`);
+    expect(done.json().refund).toMatchObject({
+      amount: { amount: 1750 },
+      shipping: { amount: 500 },
+    });
+    expect(fake.money.get(orderId)).toEqual({ authorized: 3000, refunded: 3000 });
+    const order = (await as(token, 'GET', `/api/orders/${orderId}`)).json();
+    expect(order.returns.map((entry: { status: string }) => entry.status)).toEqual([
+      'refunded',
+      'refunded',
+    ]);
+    expect(Date.parse(order.returnsOpenUntil) - Date.parse(order.updatedAt)).toBeGreaterThan(
+      29 * 86_400_000,
+    );
+  });
+
+  test('no more units than are left to send back, only lines of the order: 422 naming the field', async () => {
+    const { token, orderId } = await shipped();
+    const ask = (lines: object[]) =>
+      as(token, 'POST', `/api/orders/${orderId}/returns`, { lines, reason: 'wrong_item' });
+    expect((await ask([{ sku: 'MUG-1', quantity: 1 }])).statusCode).toBe(201);
+    // One unit is already asked for: one is left.
+    const tooMany = await ask([{ sku: 'MUG-1', quantity: 2 }]);
+    expect(tooMany.statusCode).toBe(422);
+    expect(tooMany.json().errors).toEqual([
+      { field: 'lines.0.quantity', in: 'body', message: 'only 1 can be sent back' },
+    ]);
+    const other = await ask([{ sku: 'LAMP-9', quantity: 1 }]);
+    expect(other.json().errors).toEqual([
+      { field: 'lines.0.sku', in: 'body', message: 'is not a line of the order' },
+    ]);
+    const reason = await as(token, 'POST', `/api/orders/${orderId}/returns`, {
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      reason: 'bored',
+    });
+    expect(reason.statusCode).toBe(400);
+    expect(reason.json().errors[0].field).toBe('reason');
+  });
+
+  test('a rejected return says why, to the shopper, and frees its units for another request', async () => {
+    const { token, orderId } = await shipped();
+    const asked = await as(token, 'POST', `/api/orders/${orderId}/returns`, {
+      lines: [{ sku: 'MUG-1', quantity: 2 }],
+      reason: 'not_as_described',
+    });
+    const rejected = await admin(`/api/admin/returns/${asked.json().id}/reject`, {
+      note: 'The mugs were used',
+    });
+    expect(rejected.json()).toMatchObject({ status: 'rejected', note: 'The mugs were used' });
+    expect((await admin(`/api/admin/returns/${asked.json().id}/receive`)).statusCode).toBe(409);
+    const { rows } = await database.pool.query(
+      "SELECT data FROM outbox WHERE subject = $1 AND type = 'return.rejected.v1'",
+      [orderId],
+    );
+    expect(rows.map((row) => row.data.note)).toEqual(['The mugs were used']);
+    const again = await as(token, 'POST', `/api/orders/${orderId}/returns`, {
+      lines: [{ sku: 'MUG-1', quantity: 2 }],
+      reason: 'changed_mind',
+    });
+    expect(again.statusCode).toBe(201);
+  });
+
+  test('after the return window the request is a 409 that says when it closed; before shipping, lines are cancelled instead', async () => {
+    const { token, orderId } = await shipped();
+    // Shipped 31 days ago: the region's 30 days are over.
+    await database.pool.query(
+      "UPDATE orders SET shipped_at = now() - interval '31 days' WHERE id = $1",
+      [orderId],
+    );
+    const late = await as(token, 'POST', `/api/orders/${orderId}/returns`, {
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      reason: 'changed_mind',
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ code: 'return_window_closed' });
+
+    const confirmed = await placed();
+    const early = await as(confirmed.token, 'POST', `/api/orders/${confirmed.orderId}/returns`, {
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      reason: 'changed_mind',
+    });
+    expect(early.json()).toMatchObject({ status: 409, code: 'not_returnable' });
+  });
+
+  test('a unit of a confirmed order cancelled: refunded and restocked at once; cancelling the rest gives back only what is left', async () => {
+    const { token, orderId } = await placed();
+    const cancelled = await as(token, 'POST', `/api/orders/${orderId}/cancel-lines`, {
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+    });
+    expect(cancelled.statusCode).toBe(201);
+    expect(cancelled.json()).toMatchObject({
+      kind: 'cancellation',
+      status: 'refunded',
+      reason: 'cancelled by the customer',
+      refunded: { amount: 1250 },
+    });
+    expect(fake.money.get(orderId)).toEqual({ authorized: 3000, refunded: 1250 });
+    const whole = await as(token, 'POST', `/api/orders/${orderId}/cancel`);
+    expect(whole.json().status).toBe('cancelled');
+    expect(fake.money.get(orderId)).toEqual({ authorized: 3000, refunded: 3000 });
+  });
+
+  test('a guest returns through the order link, without signing in', async () => {
+    const cartToken = randomUUID().replaceAll('-', '').padEnd(43, 'a');
+    const placedAsGuest = await app.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: { 'idempotency-key': randomUUID(), 'x-cart-token': cartToken },
+      payload: { shippingAddress, payment: goodCard, email: 'guest@example.com' },
+    });
+    const { id: orderId, accessToken } = placedAsGuest.json();
+    await admin(`/api/admin/orders/${orderId}/ship`, { carrier: 'DHL', trackingNumber: 'JD0002' });
+    const asked = await app.inject({
+      method: 'POST',
+      url: `/api/orders/by-token/${accessToken}/returns`,
+      payload: { lines: [{ sku: 'MUG-1', quantity: 1 }], reason: 'changed_mind' },
+    });
+    expect(asked.statusCode).toBe(201);
+    const page = await app.inject({ method: 'GET', url: `/api/orders/by-token/${accessToken}` });
+    expect(page.json().returns).toMatchObject([
+      { status: 'requested', email: 'guest@example.com' },
+    ]);
+  });
+
+  test('payments away when the parcel was received: the sweeper refunds the return once it answers', async () => {
+    const { orderId, token } = await shipped();
+    const asked = await as(token, 'POST', `/api/orders/${orderId}/returns`, {
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      reason: 'changed_mind',
+    });
+    fake.set({ refundFails: true });
+    expect((await admin(`/api/admin/returns/${asked.json().id}/receive`)).statusCode).toBe(503);
+    fake.set({ refundFails: false });
+    const sweeping = await ordersApp(1);
+    try {
+      const settled = await waitFor(
+        async () => (await as(token, 'GET', `/api/orders/${orderId}`)).json().returns[0],
+        (entry) => entry.status === 'refunded',
+        { timeoutMs: 10_000 },
+      );
+      expect(settled.refunded).toEqual({ amount: 1250, currency: 'USD' });
+    } finally {
+      await sweeping.close();
+    }
+    expect(fake.money.get(orderId)).toEqual({ authorized: 3000, refunded: 1250 });
   });
 });

@@ -447,6 +447,77 @@ describe('checkout through the gateway', () => {
     );
   });
 
+  test('a return of a shipped order: asked for, received with a damaged unit, refunded its share; the sellable unit back on the shelf; mails at each step', async () => {
+    const sku = await stockedSku(5);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 3);
+    const order = (await checkout(customer.token, randomUUID())).body;
+    await call('POST', `/api/admin/orders/${order.id}/ship`, {
+      bearer: admin,
+      body: { carrier: 'DHL', trackingNumber: 'JD014600006282' },
+    });
+    const asked = await call('POST', `/api/orders/${order.id}/returns`, {
+      bearer: customer.token,
+      body: { lines: [{ sku, quantity: 2 }], reason: 'damaged' },
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    const waiting = await call('GET', '/api/admin/returns?status=requested', { bearer: admin });
+    expect(waiting.body.items.map((entry: { id: string }) => entry.id)).toContain(asked.body.id);
+    const received = await call('POST', `/api/admin/returns/${asked.body.id}/receive`, {
+      bearer: admin,
+      body: { damaged: [{ sku, quantity: 1 }] },
+    });
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    // Two of three units: two thirds of what the line was charged, rounded down; shipping kept.
+    const line = order.lines[0];
+    const lineCharged =
+      line.lineTotal.amount - line.discount.amount + (order.taxIncluded ? 0 : line.tax.amount);
+    expect(received.body).toMatchObject({
+      status: 'refunded',
+      refund: { amount: { amount: Math.floor((lineCharged * 2) / 3) }, shipping: { amount: 0 } },
+      refunded: { amount: Math.floor((lineCharged * 2) / 3) },
+    });
+    expect(await stock(sku)).toMatchObject({ onHand: 3, reserved: 0 });
+    const seen = await until(
+      async () => (await call('GET', `/api/orders/${order.id}`, { bearer: customer.token })).body,
+      (body) =>
+        body.history.some((entry: { entry: string }) => entry.entry === 'payment.refunded.v1'),
+    );
+    expect(seen.status).toBe('shipped');
+    await until(
+      async () =>
+        smtp.received.filter(
+          (mail) => mail.to && 'text' in mail.to && mail.to.text === customer.email,
+        ),
+      (mails) =>
+        mails.some((mail) => /return request/.test(mail.subject ?? '')) &&
+        mails.some((mail) => /received your return/.test(mail.subject ?? '')),
+    );
+  });
+
+  test('some units of a confirmed order cancelled before shipping: refunded at once, back in stock, the rest of the order goes ahead', async () => {
+    const sku = await stockedSku(4);
+    const customer = await newCustomer();
+    await cartWith(customer.token, sku, 3);
+    const order = (await checkout(customer.token, randomUUID())).body;
+    expect(await available(sku)).toBe(1);
+    const cancelled = await call('POST', `/api/orders/${order.id}/cancel-lines`, {
+      bearer: customer.token,
+      body: { lines: [{ sku, quantity: 2 }] },
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(201);
+    expect(cancelled.body).toMatchObject({ kind: 'cancellation', status: 'refunded' });
+    expect(await available(sku)).toBe(3);
+    const seen = (await call('GET', `/api/orders/${order.id}`, { bearer: customer.token })).body;
+    expect(seen.status).toBe('confirmed');
+    const tooMany = await call('POST', `/api/orders/${order.id}/cancel-lines`, {
+      bearer: customer.token,
+      body: { lines: [{ sku, quantity: 2 }] },
+    });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.errors[0]).toMatchObject({ field: 'lines.0.quantity' });
+  });
+
   test('a refund made at the payment provider (its webhook) refunds the order: status and history follow the money', async () => {
     const sku = await stockedSku(5);
     const customer = await newCustomer();

@@ -161,6 +161,72 @@ describe('capture, void and refund', () => {
   });
 });
 
+describe('refunds in part (returns)', () => {
+  const refund = (orderId: string, refundId: string, amount: number) =>
+    app.inject({
+      method: 'POST',
+      url: `/internal/payments/${orderId}/refunds`,
+      headers: { authorization: `Bearer ${serviceToken}` },
+      payload: { refundId, amount },
+    });
+  const announced = async (orderId: string) =>
+    (
+      await database.pool.query(
+        "SELECT data FROM outbox WHERE subject = $1 AND type = 'payment.refunded.v1' ORDER BY created_at",
+        [orderId],
+      )
+    ).rows.map((row) => [row.data.amount.amount, row.data.remaining.amount]);
+
+  test('refunds add up to the capture and never pass it; each is answered the same when asked again', async () => {
+    const orderId = randomUUID();
+    await authorize({ token: 'tok_visa' }, orderId, 2599);
+    await act(orderId, 'capture');
+    const first = randomUUID();
+    expect((await refund(orderId, first, 1000)).json()).toMatchObject({
+      refundId: first,
+      amount: 1000,
+      payment: { status: 'captured', refunded: 1000 },
+    });
+    expect((await refund(orderId, first, 1000)).json()).toMatchObject({
+      amount: 1000,
+      payment: { refunded: 1000 },
+    });
+    // Asked for more than is left: what is left goes back, and the answer says how much.
+    expect((await refund(orderId, randomUUID(), 2000)).json()).toMatchObject({
+      amount: 1599,
+      payment: { status: 'refunded', refunded: 2599 },
+    });
+    expect((await refund(orderId, randomUUID(), 1)).json()).toMatchObject({ amount: 0 });
+    expect(await announced(orderId)).toEqual([
+      [1000, 1599],
+      [1599, 0],
+    ]);
+  });
+
+  test('a whole refund after a partial one gives back what was left', async () => {
+    const orderId = randomUUID();
+    await authorize({ token: 'tok_visa' }, orderId, 2599);
+    await act(orderId, 'capture');
+    await refund(orderId, randomUUID(), 599);
+    expect((await act(orderId, 'refund')).json()).toMatchObject({
+      status: 'refunded',
+      refunded: 2599,
+    });
+    expect(await announced(orderId)).toEqual([
+      [599, 2000],
+      [2000, 0],
+    ]);
+  });
+
+  test('a payment only authorized is not refunded in part: 409', async () => {
+    const orderId = randomUUID();
+    await authorize({ token: 'tok_visa' }, orderId);
+    const response = await refund(orderId, randomUUID(), 100);
+    expect(response.statusCode).toBe(409);
+    expect(response.json().code).toBe('invalid_payment_state');
+  });
+});
+
 describe('POST /api/payments/webhooks/test', () => {
   const deliver = (body: string, signature: string) =>
     app.inject({

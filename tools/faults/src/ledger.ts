@@ -79,6 +79,13 @@ export async function ledgerViolations(
     `cart lines still claimed by a checkout ${timeoutMs / 1000} s after the fault`,
   );
 
+  // A return received is refunded by the sweeper, whatever stopped it on the way.
+  await settles(
+    () => count('orders', "SELECT count(*)::int AS n FROM returns WHERE status = 'received'"),
+    0,
+    `returns received and not refunded ${timeoutMs / 1000} s after the fault`,
+  );
+
   // A code's use is held only while its checkout runs.
   await settles(
     () => count('catalog', "SELECT count(*)::int AS n FROM promotion_uses WHERE status = 'held'"),
@@ -101,10 +108,29 @@ export async function ledgerViolations(
        FROM orders o`,
   );
   const payments = byOrder(
-    await rows<{ order_id: string; status: string; amount: number }>(
+    await rows<{
+      order_id: string;
+      status: string;
+      amount: number;
+      refunded: number;
+      refunds: number;
+    }>(
       'payments',
-      'SELECT order_id, status, amount FROM payments',
+      `SELECT p.order_id, p.status, p.amount, p.refunded,
+              coalesce((SELECT sum(r.amount) FROM refunds r WHERE r.order_id = p.order_id), 0)::int
+                AS refunds
+         FROM payments p`,
     ),
+  );
+  // What the returns of each order gave back, by what payments answered.
+  const returned = new Map(
+    (
+      await rows<{ order_id: string; refunded: number }>(
+        'orders',
+        `SELECT order_id, sum(refunded)::int AS refunded FROM returns
+          WHERE status = 'refunded' GROUP BY order_id`,
+      )
+    ).map((row) => [row.order_id, row.refunded]),
   );
   const reservations = byOrder(
     await rows<{ order_id: string; status: string; lines: Line[] }>(
@@ -182,6 +208,22 @@ export async function ledgerViolations(
       violations.push(`${order.status} order ${order.id} was refunded`);
     if (payment && payment.amount > order.total)
       violations.push(`order ${order.id} of ${order.total} has a payment of ${payment.amount}`);
+    // The money: what is still captured is what the order's lines still hold (the total less its
+    // returns' refunds); a cancelled or refunded order holds nothing; refunds add up.
+    if (payment && payment.refunds !== payment.refunded)
+      violations.push(
+        `order ${order.id}: payments refunded ${payment.refunded}, its refunds add to ${payment.refunds}`,
+      );
+    if (payment?.status === 'captured' || payment?.status === 'refunded') {
+      const kept = payment.amount - payment.refunded;
+      const holds = ['cancelled', 'refunded'].includes(order.status)
+        ? 0
+        : order.total - (returned.get(order.id) ?? 0);
+      if (kept !== holds)
+        violations.push(
+          `${order.status} order ${order.id}: ${kept} still captured, its lines hold ${holds}`,
+        );
+    }
   }
   for (const orderId of payments.keys()) {
     if (!status.has(orderId)) violations.push(`payment for order ${orderId}, which does not exist`);
@@ -220,17 +262,29 @@ export async function ledgerViolations(
       violations.push(`user ${userId} put ${put} units in the cart and bought ${units}`);
   }
 
-  const stock = await rows<{ sku: string; on_hand: number; reserved: number; sold: number }>(
+  // Sold: what committed reservations took, less what came back of them (damaged units apart).
+  const stock = await rows<{
+    sku: string;
+    on_hand: number;
+    reserved: number;
+    damaged: number;
+    sold: number;
+  }>(
     'inventory',
-    `SELECT s.sku, s.on_hand, s.reserved, coalesce((SELECT sum(l.quantity) FROM reservation_lines l
-       JOIN reservations r USING (order_id) WHERE l.sku = s.sku AND r.status = 'committed'), 0)::int AS sold
+    `SELECT s.sku, s.on_hand, s.reserved, s.damaged,
+            (coalesce((SELECT sum(l.quantity) FROM reservation_lines l JOIN reservations r USING (order_id)
+                        WHERE l.sku = s.sku AND r.status = 'committed'), 0)
+             - coalesce((SELECT sum(b.quantity) FROM reservation_returns b JOIN reservations r USING (order_id)
+                          WHERE b.sku = s.sku AND r.status = 'committed'), 0))::int AS sold
        FROM stock s WHERE s.sku = ANY($1)`,
     [[...options.initialStock.keys()]],
   );
-  for (const { sku, on_hand: onHand, reserved, sold: units } of stock) {
+  for (const { sku, on_hand: onHand, reserved, damaged, sold: units } of stock) {
     const initial = options.initialStock.get(sku) ?? 0;
-    if (onHand + units !== initial)
-      violations.push(`${sku}: ${onHand} on hand + ${units} sold ≠ ${initial}`);
+    if (onHand + units + damaged !== initial)
+      violations.push(
+        `${sku}: ${onHand} on hand + ${units} sold + ${damaged} damaged ≠ ${initial}`,
+      );
     if (reserved !== 0) violations.push(`${sku}: ${reserved} still reserved`);
   }
 
@@ -268,10 +322,11 @@ export async function ledgerViolations(
   }).catch(receipts);
   violations.push(...wrong(perOrder));
 
+  // Each refund is recorded once: an order may have several, each of its own id.
   const doubled = await rows<{ order_id: string; entry: string; n: number }>(
     'orders',
     `SELECT order_id, entry, count(*)::int AS n FROM order_history
-      WHERE entry LIKE 'payment.%' GROUP BY order_id, entry HAVING count(*) > 1`,
+      WHERE entry LIKE 'payment.%' GROUP BY order_id, entry, detail->>'refundId' HAVING count(*) > 1`,
   );
   for (const row of doubled)
     violations.push(`order ${row.order_id} recorded ${row.entry} ${row.n} times`);

@@ -14,6 +14,8 @@ export type CheckoutTally = {
   accepted: string[];
   /** Orders the shop answered with a refusal (402, 409): none may end confirmed. */
   refused: string[];
+  /** Confirmed orders one of whose two units the buyer then cancelled (answered or not). */
+  partlyCancelled: string[];
   /** Units each buyer (by user id) asked to put into the cart, answered or not. */
   unitsPutInCarts: Map<string, number>;
   /** What putting the item into the cart was answered, by status (`error`: no answer). */
@@ -33,19 +35,22 @@ export type CheckoutTally = {
 
 /**
  * Buyers checking out one item each, again and again, until stopped: the steady load a fault
- * lands in; with `promotionCode`, each applies the code before paying. A buyer whose answer did
- * not come (a service was killed) just goes on.
+ * lands in; with `promotionCode`, each applies the code before paying; with `cancelOneOfTwo`,
+ * each buys two units and, once confirmed, cancels one of them (a refund in part, and a unit back
+ * on the shelf). A buyer whose answer did not come (a service was killed) just goes on.
  */
 export function startSteadyCheckouts(
   client: ShopClient,
   buyers: readonly string[],
   skus: readonly string[],
-  options: { promotionCode?: string } = {},
+  options: { promotionCode?: string; cancelOneOfTwo?: boolean } = {},
 ): SteadyCheckouts {
+  const quantity = options.cancelOneOfTwo ? 2 : 1;
   let running = true;
   const tally: CheckoutTally = {
     accepted: [],
     refused: [],
+    partlyCancelled: [],
     unitsPutInCarts: new Map(),
     cartAnswers: {},
     statuses: {},
@@ -61,9 +66,9 @@ export function startSteadyCheckouts(
     for (let turn = 0; running; turn += 1) {
       const sku = skus[(index + turn) % skus.length] as string;
       try {
-        tally.unitsPutInCarts.set(userId, (tally.unitsPutInCarts.get(userId) ?? 0) + 1);
+        tally.unitsPutInCarts.set(userId, (tally.unitsPutInCarts.get(userId) ?? 0) + quantity);
         const put = await client
-          .call('POST', '/api/cart/items', { bearer: token, body: { sku, quantity: 1 } })
+          .call('POST', '/api/cart/items', { bearer: token, body: { sku, quantity } })
           .then(
             (answer) => String(answer.status),
             () => 'error',
@@ -97,6 +102,15 @@ export function startSteadyCheckouts(
         if (problem) count(`${answer.status} ${answer.body.code}${detail}`, tally.problems);
         if (answer.status === 201 && answer.body.status === 'confirmed') {
           tally.accepted.push(answer.body.id);
+          if (options.cancelOneOfTwo) {
+            tally.partlyCancelled.push(answer.body.id);
+            await client
+              .call('POST', `/api/orders/${answer.body.id}/cancel-lines`, {
+                bearer: token,
+                body: { lines: [{ sku, quantity: 1 }] },
+              })
+              .catch(() => undefined);
+          }
         }
         if ((answer.status === 402 || answer.status === 409) && answer.body.orderId) {
           tally.refused.push(answer.body.orderId);

@@ -18,7 +18,7 @@ afterAll(async () => {
   await shop?.shop.stop();
 });
 
-test('kill -9 of orders, payments and inventory (and so of their outbox relays), 20 times at random moments under steady checkouts with a code: the ledger holds, promotion uses included', async ({
+test('kill -9 of orders, payments and inventory (and so of their outbox relays), 20 times at random moments under steady checkouts with a code, each order then cancelling one of its two units: the ledger holds, promotion uses and refunds included', async ({
   annotate,
 }) => {
   const { client, admin } = shop;
@@ -36,7 +36,10 @@ test('kill -9 of orders, payments and inventory (and so of their outbox relays),
     201,
     'create a code',
   ).body;
-  const load = startSteadyCheckouts(client, buyers, [...initialStock.keys()], { promotionCode });
+  const load = startSteadyCheckouts(client, buyers, [...initialStock.keys()], {
+    promotionCode,
+    cancelOneOfTwo: true,
+  });
 
   const victims = ['orders', 'payments', 'inventory'];
   for (let run = 0; run < 20; run += 1) {
@@ -50,6 +53,14 @@ test('kill -9 of orders, payments and inventory (and so of their outbox relays),
   await annotate(`answers during the kills: ${JSON.stringify(tally.statuses)}`);
 
   expect(tally.accepted.length, JSON.stringify(tally.statuses)).toBeGreaterThan(20);
+  // Most of the cancellations went through: refunds were being made when the kills landed.
+  const cancellations = (
+    await shop.shop
+      .db('orders')
+      .query("SELECT count(*)::int AS n FROM returns WHERE status = 'refunded'")
+  ).rows[0].n;
+  await annotate(`${cancellations} of ${tally.partlyCancelled.length} cancellations refunded`);
+  expect(cancellations).toBeGreaterThan(tally.partlyCancelled.length / 2);
   expect(await ledgerViolations(shop.shop, { ...tally, initialStock })).toEqual([]);
   const { uses } = (
     await client.call('GET', `/api/admin/promotions/${promotion.id}`, { bearer: admin })

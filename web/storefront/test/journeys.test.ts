@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunningShop, startShop } from '@bazaar/testing/shop';
-import { shopClient } from '@bazaar/testing/shop-client';
+import { devAdmin, shopClient } from '@bazaar/testing/shop-client';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 
@@ -75,6 +75,14 @@ async function signUp(page: Page, email: string) {
   const token = await shopClient(shop.url).confirmationToken(email);
   await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
   await page.getByRole('button', { name: /Sign out/ }).waitFor();
+}
+
+/** Signs in on the sign-in page, which then goes on to `next`. */
+async function signIn(page: Page, next: string, who: { email: string; password: string }) {
+  await page.goto(`/signin?next=${next}`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 async function fillAddress(page: Page) {
@@ -171,10 +179,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
 
   test('an admin ships the order, and the shopper sees it shipped', async () => {
     const admin = await newShopper();
-    await admin.goto('/signin?next=/admin/orders');
-    await admin.getByLabel('Email').fill('admin@bazaar.local');
-    await admin.getByLabel('Password').fill('bazaar-admin-dev');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(admin, '/admin/orders', devAdmin);
     const order = admin.locator('.admin-order', { hasText: `Order ${orderNumber}` });
     await order.getByLabel('Tracking number').fill('JD014600006281');
     await snap(admin, '12-admin-orders');
@@ -189,23 +194,41 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await snap(admin, '13-admin-notifications');
 
     const shopper = await newShopper();
-    await shopper.goto('/signin?next=/orders');
-    await shopper.getByLabel('Email').fill(email);
-    await shopper.getByLabel('Password').fill('correct horse battery');
-    await shopper.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(shopper, '/orders', { email, password: 'correct horse battery' });
     await shopper.getByRole('link', { name: `Order ${orderNumber}` }).click();
     await shopper.getByText(/with DHL, tracking JD014600006281/).waitFor();
     await snap(shopper, '14-shipped');
+  }, 60_000);
+
+  test('the shopper asks to return an item of the shipped order; an admin receives the parcel and the refund shows on the order', async () => {
+    const shopper = await newShopper();
+    await signIn(shopper, '/orders', { email, password: 'correct horse battery' });
+    await shopper.getByRole('link', { name: `Order ${orderNumber}` }).click();
+    const form = shopper.locator('form.units-form');
+    const firstItem = form.getByRole('combobox').first();
+    await firstItem.selectOption({ index: 1 });
+    await form.getByLabel('Why').selectOption('damaged');
+    await form.getByRole('button', { name: 'Ask for a return' }).click();
+    await shopper.getByText('Asked for: waiting for the shop').waitFor();
+    await snap(shopper, '15-return-asked');
+
+    const admin = await newShopper();
+    await signIn(admin, '/admin/returns', devAdmin);
+    const asked = admin.locator('.admin-return', { hasText: `Order ${orderNumber}` });
+    await snap(admin, '16-admin-returns');
+    await asked.getByRole('button', { name: 'Parcel received: refund' }).click();
+    await asked.waitFor({ state: 'detached' });
+
+    await shopper.reload();
+    await shopper.getByText('Refunded', { exact: true }).waitFor();
+    await snap(shopper, '17-return-refunded');
   }, 60_000);
 
   test('an admin creates a product, stocks it, shoppers find it, and archiving takes it away', async () => {
     const sku = `WEB-${randomUUID().slice(0, 6).toUpperCase()}`;
     const name = `Glass Teapot ${sku}`;
     const admin = await newShopper();
-    await admin.goto('/signin?next=/admin/products');
-    await admin.getByLabel('Email').fill('admin@bazaar.local');
-    await admin.getByLabel('Password').fill('bazaar-admin-dev');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(admin, '/admin/products', devAdmin);
     await admin.getByRole('link', { name: 'New product' }).click();
     await admin.getByLabel('Name').fill(name);
     await admin.getByLabel('Description').fill('Borosilicate, holds a litre.');
@@ -268,10 +291,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
 
   test('an admin downloads the stock file, checks a changed one, sees each bad cell by line and column, fixes it and imports it', async () => {
     const admin = await newShopper();
-    await admin.goto('/signin?next=/admin/stock');
-    await admin.getByLabel('Email').fill('admin@bazaar.local');
-    await admin.getByLabel('Password').fill('bazaar-admin-dev');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(admin, '/admin/stock', devAdmin);
 
     const downloading = admin.waitForEvent('download');
     await admin.getByRole('button', { name: 'Download stock.csv' }).click();
@@ -307,10 +327,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
 
   test('an admin downloads the products file, is told a price is in minor units, fixes it and imports it; the shop shows the new price', async () => {
     const admin = await newShopper();
-    await admin.goto('/signin?next=/admin/products');
-    await admin.getByLabel('Email').fill('admin@bazaar.local');
-    await admin.getByLabel('Password').fill('bazaar-admin-dev');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(admin, '/admin/products', devAdmin);
 
     const downloading = admin.waitForEvent('download');
     await admin.getByRole('button', { name: 'Download products.csv' }).click();
@@ -348,10 +365,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
   test('an admin adds a promotion code with a use limit, is told when the code is taken, and pauses it', async () => {
     const code = `SPRING-${randomUUID().slice(0, 4).toUpperCase()}`;
     const admin = await newShopper();
-    await admin.goto('/signin?next=/admin/promotions');
-    await admin.getByLabel('Email').fill('admin@bazaar.local');
-    await admin.getByLabel('Password').fill('bazaar-admin-dev');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(admin, '/admin/promotions', devAdmin);
     const addCode = async () => {
       await admin.getByLabel('Code', { exact: true }).fill(code.toLowerCase());
       await admin.getByLabel('Percent off').fill('10');
@@ -374,7 +388,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
 
   test('a guest in the EU sees euros with VAT included, applies a code, pays for express shipping to Germany without an account, and is charged what the cart showed', async () => {
     const client = shopClient(shop.url);
-    const adminToken = (await client.signIn('admin@bazaar.local', 'bazaar-admin-dev')).accessToken;
+    const adminToken = (await client.signIn(devAdmin.email, devAdmin.password)).accessToken;
     const code = `EURO-${randomUUID().slice(0, 4).toUpperCase()}`;
     client.expectStatus(
       await client.call('POST', '/api/admin/promotions', {
@@ -451,10 +465,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
 
   test('an admin sets a reduced tax rate, removes it, and pauses a shipping option', async () => {
     const admin = await newShopper();
-    await admin.goto('/signin?next=/admin/regions');
-    await admin.getByLabel('Email').fill('admin@bazaar.local');
-    await admin.getByLabel('Password').fill('bazaar-admin-dev');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(admin, '/admin/regions', devAdmin);
     await admin.getByRole('heading', { name: 'United Kingdom (GBP)' }).waitFor();
 
     await admin.getByLabel('Country (ISO code)').fill('gb');
@@ -494,10 +505,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/bazaar`;
     try {
       const admin = await newShopper();
-      await admin.goto('/signin?next=/admin/webhooks');
-      await admin.getByLabel('Email').fill('admin@bazaar.local');
-      await admin.getByLabel('Password').fill('bazaar-admin-dev');
-      await admin.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(admin, '/admin/webhooks', devAdmin);
       await admin.getByLabel('Receiver URL (https)').fill(url);
       await admin.getByLabel('order.confirmed.v1').uncheck();
       await admin.getByLabel('catalog.product.updated.v1').check();
@@ -508,7 +516,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
         .waitFor();
 
       const client = shopClient(shop.url);
-      const bearer = (await client.signIn('admin@bazaar.local', 'bazaar-admin-dev')).accessToken;
+      const bearer = (await client.signIn(devAdmin.email, devAdmin.password)).accessToken;
       const product = (await client.call('GET', '/api/products?limit=1')).body.items[0];
       client.expectStatus(
         await client.call('PATCH', `/api/admin/products/${product.id}`, {

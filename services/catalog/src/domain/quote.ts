@@ -92,6 +92,7 @@ export async function quote(
     region: region.id,
     currency: region.currency,
     taxIncluded: region.taxIncluded,
+    returnDays: region.returnDays,
     country,
     lines: lines.map(({ price }, index) => {
       const line = totals.lines[index] as (typeof totals.lines)[number];

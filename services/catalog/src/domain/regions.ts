@@ -22,6 +22,8 @@ export type Region = {
   taxIncluded: boolean;
   /** Shipping is taxed at the destination's standard rate. */
   taxShipping: boolean;
+  /** Days after shipping a shopper may ask to return what they bought. */
+  returnDays: number;
   /** Where a cart's tax is estimated for before the shopper gives an address. */
   defaultCountry: string;
   countries: string[];

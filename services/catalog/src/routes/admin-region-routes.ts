@@ -15,12 +15,23 @@ import { selectRegions, selectTaxRates } from '../store/region-store.js';
 const Id = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 32 });
 const Country = Type.String({ pattern: '^[A-Z]{2}$' });
 
+/** A region's return window when an admin names none: what many shops offer. */
+const defaultReturnDays = 30;
+
 const RegionBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
     taxIncluded: Type.Boolean(),
     taxShipping: Type.Boolean(),
+    returnDays: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 365,
+        default: defaultReturnDays,
+        description: 'days after shipping a return may be asked for',
+      }),
+    ),
     defaultCountry: Country,
     countries: Type.Array(Country, { minItems: 1, maxItems: 250, uniqueItems: true }),
   },
@@ -81,9 +92,10 @@ export function adminRegionRoutes(
       },
     },
     async (request) => {
-      const region = await putRegion(deps.db, request.params.id, request.body);
+      const { returnDays = defaultReturnDays, ...region } = request.body;
+      const saved = await putRegion(deps.db, request.params.id, { ...region, returnDays });
       deps.regions.forget();
-      return region;
+      return saved;
     },
   );
 

@@ -29,6 +29,7 @@ export const demoRegions: NewRegion[] = [
     currency: 'USD',
     taxIncluded: false,
     taxShipping: false,
+    returnDays: 30,
     defaultCountry: 'US',
     countries: ['US'],
     shippingOptions: [
@@ -67,6 +68,7 @@ export const demoRegions: NewRegion[] = [
     currency: 'GBP',
     taxIncluded: true,
     taxShipping: true,
+    returnDays: 30,
     defaultCountry: 'GB',
     countries: ['GB'],
     shippingOptions: [
@@ -95,6 +97,7 @@ export const demoRegions: NewRegion[] = [
     currency: 'EUR',
     taxIncluded: true,
     taxShipping: true,
+    returnDays: 14,
     defaultCountry: 'DE',
     countries: ['AT', 'BE', 'DE', 'ES', 'FR', 'IE', 'IT', 'NL'],
     shippingOptions: [

@@ -7,6 +7,7 @@ type RegionRow = {
   currency: string;
   tax_included: boolean;
   tax_shipping: boolean;
+  return_days: number;
   default_country: string;
   countries: string[];
   shipping_options: ShippingOption[];
@@ -21,7 +22,8 @@ export async function selectRegions(
   options: { inactiveOptions?: boolean } = {},
 ): Promise<Region[]> {
   const { rows } = await db.query<RegionRow>(
-    `SELECT r.id, r.name, r.currency, r.tax_included, r.tax_shipping, r.default_country,
+    `SELECT r.id, r.name, r.currency, r.tax_included, r.tax_shipping, r.return_days,
+            r.default_country,
             ARRAY(SELECT country FROM region_countries c WHERE c.region_id = r.id
                    ORDER BY country)::text[] AS countries,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'name', s.name,
@@ -39,6 +41,7 @@ export async function selectRegions(
     currency: row.currency,
     taxIncluded: row.tax_included,
     taxShipping: row.tax_shipping,
+    returnDays: row.return_days,
     defaultCountry: row.default_country,
     countries: row.countries,
     shippingOptions: row.shipping_options,
@@ -88,11 +91,12 @@ export async function saveRegion(
   region: Omit<Region, 'id' | 'shippingOptions'>,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO regions (id, name, currency, tax_included, tax_shipping, default_country, position)
-     VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(position) + 1, 0) FROM regions))
+    `INSERT INTO regions (id, name, currency, tax_included, tax_shipping, default_country,
+                          return_days, position)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(position) + 1, 0) FROM regions))
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, currency = excluded.currency,
        tax_included = excluded.tax_included, tax_shipping = excluded.tax_shipping,
-       default_country = excluded.default_country`,
+       default_country = excluded.default_country, return_days = excluded.return_days`,
     [
       id,
       region.name,
@@ -100,6 +104,7 @@ export async function saveRegion(
       region.taxIncluded,
       region.taxShipping,
       region.defaultCountry,
+      region.returnDays,
     ],
   );
   await db.query('DELETE FROM region_countries WHERE region_id = $1 AND NOT (country = ANY($2))', [
@@ -164,8 +169,9 @@ export type NewRegion = Region & { taxRates: Array<TaxRate & { name: string }> }
 export async function insertRegions(db: Queryable, regions: readonly NewRegion[]): Promise<void> {
   for (const [position, region] of regions.entries()) {
     await db.query(
-      `INSERT INTO regions (id, name, currency, tax_included, tax_shipping, default_country, position)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO regions (id, name, currency, tax_included, tax_shipping, default_country,
+                            return_days, position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
       [
         region.id,
         region.name,
@@ -173,6 +179,7 @@ export async function insertRegions(db: Queryable, regions: readonly NewRegion[]
         region.taxIncluded,
         region.taxShipping,
         region.defaultCountry,
+        region.returnDays,
         position,
       ],
     );

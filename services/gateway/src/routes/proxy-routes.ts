@@ -25,6 +25,7 @@ function routeTable(config: GatewayConfig): Array<{ prefix: string; upstream: st
     { prefix: '/api/checkout', upstream: config.ORDERS_URL },
     { prefix: '/api/orders', upstream: config.ORDERS_URL },
     { prefix: '/api/admin/orders', upstream: config.ORDERS_URL },
+    { prefix: '/api/admin/returns', upstream: config.ORDERS_URL },
     { prefix: '/api/payments/webhooks', upstream: config.PAYMENTS_URL },
     { prefix: '/api/admin/notifications', upstream: config.NOTIFICATIONS_URL },
     { prefix: '/api/admin/webhooks', upstream: config.NOTIFICATIONS_URL },

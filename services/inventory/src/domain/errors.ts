@@ -5,6 +5,7 @@ export const problemStatuses = {
   unknown_sku: 404,
   out_of_stock: 409,
   reservation_not_held: 409,
+  reservation_not_committed: 409,
   below_reserved: 409,
 } as const;
 

@@ -3,10 +3,13 @@ import { addToOutbox } from '@bazaar/events/outbox';
 import {
   expireOverdue,
   insertReleased,
+  insertReturn,
+  type ReturnedLine,
   selectReservation,
+  selectReturned,
   updateStatus,
 } from '../store/reservation-store.js';
-import { adjustStock } from '../store/stock-store.js';
+import { addDamaged, adjustStock } from '../store/stock-store.js';
 import { InventoryError } from './errors.js';
 import { normalizeLines, type Reservation, type ReservationLine } from './stock.js';
 import { availableBeforeChange, stockChangeEvents } from './stock-events.js';
@@ -42,18 +45,66 @@ export async function releaseReservation(db: Pool, orderId: string): Promise<Res
     const reservation = await lockedReservation(trx, orderId);
     if (reservation.status !== 'held' && reservation.status !== 'committed') return reservation;
     const returning = reservation.status === 'committed';
+    // Units a return already brought back are not put back twice.
+    const returned = returning ? await selectReturned(trx, orderId) : new Map<string, number>();
     for (const line of reservation.lines) {
+      const quantity = line.quantity - (returned.get(line.sku) ?? 0);
+      if (quantity === 0) continue;
       await moveStock(
         trx,
         line.sku,
-        returning
-          ? { onHand: line.quantity, reserved: 0 }
-          : { onHand: 0, reserved: -line.quantity },
+        returning ? { onHand: quantity, reserved: 0 } : { onHand: 0, reserved: -quantity },
       );
     }
     const status = returning ? 'returned' : 'released';
     await updateStatus(trx, orderId, status);
     return { ...reservation, status };
+  });
+}
+
+/**
+ * Units of a sold order came back (a return received, lines cancelled before shipping): sellable
+ * ones go back on the shelf, damaged ones to the damaged count. Recorded once by `returnId`; a
+ * return of an order whose whole reservation was already put back (the order cancelled) moves
+ * nothing, and no more units come back of a SKU than the order bought.
+ */
+export async function receiveReturn(
+  db: Pool,
+  orderId: string,
+  returned: { returnId: string; lines: readonly ReturnedLine[] },
+): Promise<void> {
+  await withTransaction(db, async (trx) => {
+    const reservation = await lockedReservation(trx, orderId);
+    if (reservation.status !== 'committed' && reservation.status !== 'returned') {
+      throw new InventoryError(
+        'reservation_not_committed',
+        `The reservation is ${reservation.status}: nothing of it was sold`,
+        { reservationStatus: reservation.status },
+      );
+    }
+    const lines = [...returned.lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+    if (!(await insertReturn(trx, { orderId, ...returned, lines }))) return;
+    const after = await selectReturned(trx, orderId);
+    for (const line of lines) {
+      const bought = reservation.lines.find((held) => held.sku === line.sku)?.quantity ?? 0;
+      if ((after.get(line.sku) ?? 0) > bought) {
+        throw new InventoryError(
+          'unprocessable',
+          `Order ${orderId} did not sell that many ${line.sku}`,
+          {
+            errors: [
+              { field: 'lines', in: 'body', message: `hold more ${line.sku} than were sold` },
+            ],
+          },
+        );
+      }
+    }
+    if (reservation.status === 'returned') return;
+    for (const line of lines) {
+      const sellable = line.quantity - line.damaged;
+      if (sellable > 0) await moveStock(trx, line.sku, { onHand: sellable, reserved: 0 });
+      if (line.damaged > 0) await addDamaged(trx, line.sku, line.damaged);
+    }
   });
 }
 

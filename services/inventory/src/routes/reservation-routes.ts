@@ -5,8 +5,13 @@ import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
 import { Counter } from 'prom-client';
 import { Type } from 'typebox';
+import { InventoryError } from '../domain/errors.js';
 import { reserveStock } from '../domain/reserve-stock.js';
-import { commitReservation, releaseReservation } from '../domain/settle-reservation.js';
+import {
+  commitReservation,
+  receiveReturn,
+  releaseReservation,
+} from '../domain/settle-reservation.js';
 import { Reservation } from './schemas.js';
 
 const OrderParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) });
@@ -86,5 +91,50 @@ export function reservationRoutes(
       },
     },
     async (request) => releaseReservation(deps.db, request.params.orderId),
+  );
+
+  app.post(
+    '/internal/reservations/:orderId/returns',
+    {
+      onRequest: serviceOnly,
+      schema: {
+        summary:
+          'Units of a sold order came back: sellable ones to the shelf, damaged ones counted apart (once per returnId)',
+        tags: ['internal'],
+        params: OrderParams,
+        body: Type.Object(
+          {
+            returnId: Type.String({ format: 'uuid' }),
+            lines: Type.Array(
+              Type.Object(
+                {
+                  sku: Sku,
+                  quantity: Type.Integer({ minimum: 1, maximum: 10_000 }),
+                  damaged: Type.Integer({ minimum: 0, maximum: 10_000 }),
+                },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: 200 },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const { returnId, lines } = request.body;
+      lines.forEach((line, index) => {
+        if (line.damaged > line.quantity) {
+          throw new InventoryError('unprocessable', 'More units damaged than came back', {
+            errors: [
+              { field: `lines.${index}.damaged`, in: 'body', message: 'is more than quantity' },
+            ],
+          });
+        }
+      });
+      await receiveReturn(deps.db, request.params.orderId, { returnId, lines });
+      return reply.code(204).send(null);
+    },
   );
 }

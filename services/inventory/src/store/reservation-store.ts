@@ -87,3 +87,34 @@ export async function expireOverdue(db: Queryable, limit: number): Promise<strin
   );
   return rows.map((row) => row.order_id);
 }
+
+/** What came back of an order through returns, per SKU (damaged units included). */
+export async function selectReturned(db: Queryable, orderId: string): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ sku: string; quantity: number }>(
+    `SELECT sku, sum(quantity)::int AS quantity FROM reservation_returns
+      WHERE order_id = $1 GROUP BY sku`,
+    [orderId],
+  );
+  return new Map(rows.map((row) => [row.sku, row.quantity]));
+}
+
+export type ReturnedLine = { sku: string; quantity: number; damaged: number };
+
+/** Records a return's lines; false when a return of this id was recorded before. */
+export async function insertReturn(
+  db: Queryable,
+  returned: { returnId: string; orderId: string; lines: readonly ReturnedLine[] },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO reservation_returns (return_id, order_id, sku, quantity, damaged)
+     SELECT $1, $2, * FROM unnest($3::text[], $4::int[], $5::int[]) ON CONFLICT DO NOTHING`,
+    [
+      returned.returnId,
+      returned.orderId,
+      returned.lines.map((line) => line.sku),
+      returned.lines.map((line) => line.quantity),
+      returned.lines.map((line) => line.damaged),
+    ],
+  );
+  return (rowCount ?? 0) > 0;
+}

@@ -124,6 +124,11 @@ export async function adjustStock(
   return toStockLevel(rows[0]);
 }
 
+/** Counts units that came back damaged: off the shelf for good. */
+export async function addDamaged(db: Queryable, sku: string, quantity: number): Promise<void> {
+  await db.query('UPDATE stock SET damaged = damaged + $2 WHERE sku = $1', [sku, quantity]);
+}
+
 /** Adds stock for SKUs that have none yet; returns the rows it added. */
 export async function insertStocks(
   db: Queryable,

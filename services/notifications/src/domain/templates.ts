@@ -117,6 +117,51 @@ export function cancelled(data: EventData<'order.cancelled.v1'>, shopUrl: string
   ]);
 }
 
+/** Where the shopper follows an order: its page (a guest, through the receipt's link). */
+function orderPage(data: { orderId: string; userId: string | null }, shopUrl: string): string {
+  return data.userId
+    ? `${shopUrl}/orders/${data.orderId}`
+    : 'Your order receipt has the link to your order, its returns included.';
+}
+
+const units = (lines: ReadonlyArray<{ name: string; quantity: number }>) =>
+  lines.map((line) => `${line.quantity} × ${line.name}`).join(', ');
+
+export function returnRequested(data: EventData<'return.requested.v1'>, shopUrl: string): Rendered {
+  const number = data.orderId.slice(0, 8).toUpperCase();
+  return compose(`We have your return request for order ${number}`, [
+    `You asked to return ${units(data.lines)}.`,
+    'We will tell you when we have looked at it. Once the parcel reaches us, the refund goes back to your card.',
+    orderPage(data, shopUrl),
+  ]);
+}
+
+export function returnRejected(data: EventData<'return.rejected.v1'>, shopUrl: string): Rendered {
+  const number = data.orderId.slice(0, 8).toUpperCase();
+  return compose(`Your return for order ${number} was not accepted`, [
+    `We could not accept your return: ${data.note}`,
+    'Reply to this message if you think we got it wrong.',
+    orderPage(data, shopUrl),
+  ]);
+}
+
+export function returnReceived(data: EventData<'return.received.v1'>, shopUrl: string): Rendered {
+  const number = data.orderId.slice(0, 8).toUpperCase();
+  const what = units(data.lines);
+  return compose(
+    data.kind === 'cancellation'
+      ? `Items of your order ${number} are cancelled`
+      : `We received your return for order ${number}`,
+    [
+      data.kind === 'cancellation'
+        ? `We cancelled ${what}; the rest of your order goes ahead.`
+        : `We received ${what}.`,
+      `${formatMoney(data.refund)} is on its way back to your card; banks take up to 10 days to show it.`,
+      orderPage(data, shopUrl),
+    ],
+  );
+}
+
 export function lowStock(data: EventData<'inventory.stock.low.v1'>): Rendered {
   return compose(`Low stock: ${data.sku}`, [
     `${data.sku} is down to ${data.available} available (threshold ${data.threshold}).`,

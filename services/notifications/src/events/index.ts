@@ -8,6 +8,9 @@ import {
   lowStock,
   type Rendered,
   receipt,
+  returnReceived,
+  returnRejected,
+  returnRequested,
   shipped,
   signUpRepeated,
   welcome,
@@ -78,6 +81,15 @@ function mailHandlers(options: NotifyOptions): EventHandlers {
         : 'recorded';
     await insertMessage(trx, { eventId, kind, to, status, ...rendered });
   };
+  /** A mail to the address an event carries, drawn by `render`. */
+  const toShopper =
+    <Data extends { email: string }>(
+      kind: string,
+      render: (data: Data, shopUrl: string) => Rendered,
+    ) =>
+    async (trx: PoolClient, event: CloudEvent<Data>) => {
+      await record(trx, event.id, kind, event.data.email, render(event.data, options.shopUrl));
+    };
   return {
     'identity.email.verification_requested.v1': async (trx, event) => {
       const { data } = event;
@@ -121,6 +133,9 @@ function mailHandlers(options: NotifyOptions): EventHandlers {
       const to = await recipientOf(trx, data);
       await record(trx, event.id, 'cancelled', to, cancelled(data, options.shopUrl));
     },
+    'return.requested.v1': toShopper('return_requested', returnRequested),
+    'return.rejected.v1': toShopper('return_rejected', returnRejected),
+    'return.received.v1': toShopper('refund', returnReceived),
     'inventory.stock.low.v1': async (trx, event) => {
       const { data } = event;
       await record(trx, event.id, 'low_stock', options.alertEmail, lowStock(data));

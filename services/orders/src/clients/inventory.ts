@@ -5,7 +5,7 @@ import { body, type Problem } from './answers.js';
 /** Inventory's internal API: a reservation made, committed when the order is paid, or released. */
 export function inventoryClient(
   inventory: ServiceClient,
-): Pick<Neighbours, 'reserve' | 'commitReservation' | 'releaseReservation'> {
+): Pick<Neighbours, 'reserve' | 'commitReservation' | 'releaseReservation' | 'restock'> {
   return {
     reserve: async (orderId, lines, ttlSeconds) => {
       const response = await inventory.call<Problem>({
@@ -49,6 +49,18 @@ export function inventoryClient(
       // An order that never reserved is recorded released (200); an inventory from before that
       // answers 404 (a rolling update): nothing to give back either way.
       body(response, 'inventory', 200, 404);
+    },
+    restock: async (orderId, returnId, lines) => {
+      const response = await inventory.call({
+        method: 'POST',
+        path: `/internal/reservations/${orderId}/returns`,
+        body: {
+          returnId,
+          lines: lines.map(({ sku, quantity, damaged }) => ({ sku, quantity, damaged })),
+        },
+        idempotent: true,
+      });
+      body(response, 'inventory', 204);
     },
   };
 }

@@ -15,7 +15,7 @@ export function paymentsClient(
   payments: ServiceClient,
 ): Pick<
   Neighbours,
-  'authorize' | 'closePayment' | 'capturePayment' | 'voidPayment' | 'refundPayment'
+  'authorize' | 'closePayment' | 'capturePayment' | 'voidPayment' | 'refundPayment' | 'refundPart'
 > {
   const act = (action: 'capture' | 'void' | 'refund') => async (orderId: string) => {
     body(
@@ -63,5 +63,14 @@ export function paymentsClient(
     capturePayment: act('capture'),
     voidPayment: act('void'),
     refundPayment: act('refund'),
+    refundPart: async (orderId, refundId, amount) => {
+      const response = await payments.call<{ amount: number }>({
+        method: 'POST',
+        path: `/internal/payments/${orderId}/refunds`,
+        body: { refundId, amount },
+        idempotent: true,
+      });
+      return body(response, 'payments', 200).amount;
+    },
   };
 }

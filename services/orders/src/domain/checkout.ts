@@ -139,6 +139,7 @@ function charged(
   return {
     region: quote.region,
     taxIncluded: quote.taxIncluded,
+    returnDays: quote.returnDays,
     currency: quote.currency,
     subtotal: quote.subtotal.amount,
     discount: quote.discount.amount,

@@ -10,6 +10,8 @@ export const problemStatuses = {
   cart_in_checkout: 409,
   checkout_interrupted: 409,
   invalid_transition: 409,
+  not_returnable: 409,
+  return_window_closed: 409,
   out_of_stock: 409,
   unknown_sku: 409,
   reservation_expired: 409,

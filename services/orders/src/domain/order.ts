@@ -57,6 +57,10 @@ export type Order = {
   payment: { method: 'card'; brand: string; last4: string } | null;
   failure: OrderFailure | null;
   shipment: { carrier: string; trackingNumber: string } | null;
+  /** The region's return window when it was sold: days after shipping. */
+  returnDays: number;
+  /** ISO 8601; null until it ships. */
+  shippedAt: string | null;
   /** ISO 8601 */
   createdAt: string;
   updatedAt: string;

@@ -85,4 +85,15 @@ export type Neighbours = {
   voidPayment: (orderId: string) => Promise<void>;
   /** Gives captured money back (an authorization only held is voided). */
   refundPayment: (orderId: string) => Promise<void>;
+  /**
+   * Gives back part of the captured money, once per `refundId`; answers what went back: never
+   * more than is left (0 once everything has).
+   */
+  refundPart: (orderId: string, refundId: string, amount: number) => Promise<number>;
+  /** Units of a sold order came back, once per `returnId`: sellable ones to the shelf. */
+  restock: (
+    orderId: string,
+    returnId: string,
+    lines: ReadonlyArray<{ sku: string; quantity: number; damaged: number }>,
+  ) => Promise<void>;
 };

@@ -1,7 +1,9 @@
 import { runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
-import { claimStalePending, selectOrder } from '../store/order-store.js';
+import { selectOrder } from '../store/order-store.js';
+import { claimStale } from '../store/stale-rows.js';
 import { runOrderSaga, type SagaDeps } from './order-saga.js';
+import { settleReturn } from './returns.js';
 
 /**
  * Recovers one order a crash (or a partition) left pending: its saga resumes at the payment, by
@@ -13,7 +15,10 @@ export async function recoverOrder(deps: SagaDeps, orderId: string) {
   return runOrderSaga({ ...deps, order }, 'take payment');
 }
 
-/** Every `intervalMs`, recovers orders pending for longer than `graceSeconds`; returns a stop function. */
+/**
+ * Every `intervalMs`, recovers orders pending for longer than `graceSeconds`, and refunds the
+ * returns received as long ago and not refunded yet; returns a stop function.
+ */
 export function startOrderSweeper(
   deps: SagaDeps,
   options: {
@@ -26,7 +31,7 @@ export function startOrderSweeper(
   return runEvery(
     options.intervalMs,
     async () => {
-      for (const orderId of await claimStalePending(deps.db, options.graceSeconds, 20)) {
+      for (const orderId of await claimStale(deps.db, 'orders', options.graceSeconds, 20)) {
         try {
           const order = await recoverOrder(deps, orderId);
           if (order) options.onRecovered(order.status);
@@ -37,6 +42,14 @@ export function startOrderSweeper(
             { err: error, orderId },
             'could not recover an interrupted checkout yet',
           );
+        }
+      }
+      for (const returnId of await claimStale(deps.db, 'returns', options.graceSeconds, 20)) {
+        try {
+          await settleReturn(deps, returnId);
+          options.log.info({ returnId }, 'refunded an interrupted return');
+        } catch (error) {
+          options.log.warn({ err: error, returnId }, 'could not refund an interrupted return yet');
         }
       }
     },

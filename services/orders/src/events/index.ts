@@ -21,6 +21,7 @@ const recordInHistory = async (trx: PoolClient, event: CloudEvent<PaymentEvent>)
   await addHistory(trx, data.orderId, event.type, {
     paymentId: data.paymentId,
     amount: data.amount,
+    ...('refundId' in data && data.refundId ? { refundId: data.refundId } : {}),
     ...('reason' in data && data.reason ? { reason: data.reason } : {}),
   });
 };
@@ -34,11 +35,14 @@ export const eventHandlers: EventHandlers = {
   },
   'payment.authorized.v1': recordInHistory,
   'payment.declined.v1': recordInHistory,
-  // The money went back: a sold order is refunded, whoever refunded it (a cancel here, or the
-  // provider, by webhook). A cancel in progress finishes from there.
+  // All the money went back: a sold order is refunded, whoever refunded it (a cancel here, the
+  // last of its returns, or the provider, by webhook). A cancel in progress finishes from there.
+  // Part of it (a return's share): the order stays as it is.
   'payment.refunded.v1': async (trx, event) => {
     await recordInHistory(trx, event);
-    const { orderId } = event.data;
-    await updateOrderStatus(trx, orderId, { to: 'refunded' });
+    const { orderId, remaining } = event.data;
+    if (!remaining || remaining.amount === 0) {
+      await updateOrderStatus(trx, orderId, { to: 'refunded' });
+    }
   },
 };

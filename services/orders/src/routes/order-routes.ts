@@ -1,5 +1,5 @@
 import { cartIdOf } from '@bazaar/contracts/cart-id';
-import { Order, OrderPage, OrderStatus } from '@bazaar/contracts/shop-api';
+import { Order, OrderDetail, OrderPage, OrderStatus } from '@bazaar/contracts/shop-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { type Principal, requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { DomainError } from '@bazaar/service-kit/errors';
@@ -10,12 +10,14 @@ import type { CheckoutMetrics } from '../domain/checkout-metrics.js';
 import { OrdersError } from '../domain/errors.js';
 import { cancelOrder, shipOrder, visibleOrder } from '../domain/manage-orders.js';
 import { tokenHash } from '../domain/order-saga.js';
+import { returnsOpenUntil } from '../domain/returns.js';
 import {
   type StoredOrder,
   selectHistory,
   selectOrderByToken,
   selectOrders,
 } from '../store/order-store.js';
+import { selectReturns } from '../store/return-store.js';
 import { CheckoutBody, OrderParams, PageQuery } from './schemas.js';
 
 /** The order as its owner sees it; the request fingerprint stays inside. */
@@ -24,6 +26,8 @@ function publicOrder({
   userId: _userId,
   cartId: _cartId,
   failure: _failure,
+  returnDays: _returnDays,
+  shippedAt: _shippedAt,
   ...order
 }: StoredOrder) {
   return order;
@@ -85,6 +89,11 @@ export function orderRoutes(
 ): void {
   const shopper = requireRole(deps.verify, 'customer', 'admin');
   const admin = requireRole(deps.verify, 'admin');
+  const detailOf = async (order: StoredOrder) => ({
+    ...publicOrder(order),
+    returns: await selectReturns(deps.db, { orderId: order.id }),
+    returnsOpenUntil: returnsOpenUntil(order),
+  });
   const pageOf = (cursor: string | undefined) =>
     cursor === undefined ? undefined : decodeCursor(cursor, { keyShape: keyShapes.timestamp });
 
@@ -145,14 +154,14 @@ export function orderRoutes(
         summary: 'An order by its own link, without signing in (the link in the receipt)',
         tags: ['orders'],
         params: Type.Object({ token: Type.String({ minLength: 43, maxLength: 43 }) }),
-        response: { 200: Order },
+        response: { 200: OrderDetail },
       },
     },
     async (request) => {
       const order = await selectOrderByToken(deps.db, tokenHash(request.params.token));
       // Only an order that was placed has a link; anything else is no order at all.
       if (!order) throw new OrdersError('not_found', 'There is no order with this link');
-      return publicOrder(order);
+      return detailOf(order);
     },
   );
 
@@ -189,7 +198,7 @@ export function orderRoutes(
         params: OrderParams,
         response: {
           200: Type.Intersect([
-            Order,
+            OrderDetail,
             Type.Object({
               history: Type.Array(
                 Type.Object({
@@ -207,7 +216,7 @@ export function orderRoutes(
       const principal = request.principal;
       if (!principal) throw new Error('runs after authentication');
       const order = await visibleOrder(deps.db, principal, request.params.id);
-      return { ...publicOrder(order), history: await selectHistory(deps.db, order.id) };
+      return { ...(await detailOf(order)), history: await selectHistory(deps.db, order.id) };
     },
   );
 

@@ -32,6 +32,8 @@ type OrderRow = {
   failure: OrderFailure | null;
   carrier: string | null;
   tracking_number: string | null;
+  return_days: number;
+  shipped_at: Date | null;
   created_at: Date;
   updated_at: Date;
   created_at_key: string;
@@ -49,7 +51,7 @@ type OrderRow = {
 const columns = `o.id, o.user_id, o.cart_id, o.email, o.status, o.request_fingerprint, o.region,
   o.tax_included, o.currency, o.subtotal, o.discount, o.shipping, o.tax, o.total,
   o.shipping_option, o.promotion, o.shipping_address, o.payment, o.failure, o.carrier,
-  o.tracking_number, o.created_at, o.updated_at,
+  o.tracking_number, o.return_days, o.shipped_at, o.created_at, o.updated_at,
   ${keysetTimestamp('o.created_at')} AS created_at_key,
   (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'name', l.name,
             'quantity', l.quantity, 'unit_price', l.unit_price, 'discount', l.discount,
@@ -92,6 +94,8 @@ function toOrder(row: OrderRow): StoredOrder {
       row.carrier && row.tracking_number
         ? { carrier: row.carrier, trackingNumber: row.tracking_number }
         : null,
+    returnDays: row.return_days,
+    shippedAt: row.shipped_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     fingerprint: row.request_fingerprint,
@@ -116,6 +120,7 @@ export type NewOrder = {
   shippingOption: Order['shippingOption'];
   promotion: Order['promotion'];
   shippingAddress: ShippingAddress;
+  returnDays: number;
   lines: readonly OrderLine[];
 };
 
@@ -128,9 +133,10 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
     `WITH inserted AS (
        INSERT INTO orders (id, user_id, email, status, idempotency_key, request_fingerprint,
                            region, tax_included, currency, subtotal, discount, shipping, tax,
-                           total, shipping_option, promotion, shipping_address, cart_id)
+                           total, shipping_option, promotion, shipping_address, cart_id,
+                           return_days)
        VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-               $25)
+               $25, $26)
        ON CONFLICT (cart_id, idempotency_key) DO NOTHING
        RETURNING id),
      lines AS (
@@ -168,6 +174,7 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
       order.lines.map((line) => line.taxRate),
       order.lines.map((_, position) => position),
       order.cartId,
+      order.returnDays,
     ],
   );
   return rows[0]?.inserted === 1;
@@ -274,6 +281,7 @@ export async function updateOrderStatus(
        UPDATE orders SET status = $3, updated_at = now(),
               payment = coalesce($4, payment), failure = coalesce($5, failure),
               carrier = coalesce($6, carrier), tracking_number = coalesce($7, tracking_number),
+              shipped_at = CASE WHEN $6::text IS NULL THEN shipped_at ELSE now() END,
               access_token_hash = coalesce($9, access_token_hash)
         WHERE id = $1 AND status = ANY($2)
         RETURNING id)
@@ -321,24 +329,4 @@ export async function selectHistory(
     [orderId],
   );
   return rows.map((row) => ({ at: row.at.toISOString(), entry: row.entry, detail: row.detail }));
-}
-
-/**
- * Claims up to `limit` orders pending for longer than `graceSeconds` for one sweep: their
- * `updated_at` moves on, so another replica's sweep skips them for the next grace period.
- */
-export async function claimStalePending(
-  db: Queryable,
-  graceSeconds: number,
-  limit: number,
-): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `UPDATE orders SET updated_at = now()
-      WHERE id IN (SELECT id FROM orders
-                    WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1)
-                    ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-      RETURNING id`,
-    [graceSeconds, limit],
-  );
-  return rows.map((row) => row.id);
 }

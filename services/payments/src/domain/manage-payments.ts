@@ -5,9 +5,11 @@ import type { DomainError } from '@bazaar/service-kit/errors';
 import {
   insertClosedOrder,
   insertPayment,
+  insertRefund,
   isOrderClosed,
   lockOrderPayment,
   selectPayment,
+  selectRefund,
   updateStatus,
 } from '../store/payment-store.js';
 import { PaymentsError } from './errors.js';
@@ -142,17 +144,73 @@ export async function applyTransition(
       },
     );
   }
-  const updated = await updateStatus(trx, payment.orderId, to);
-  if (to === 'refunded') {
+  if (to !== 'refunded') return updateStatus(trx, payment.orderId, to);
+  // A whole refund gives back what the partial ones left.
+  const refund = { refundId: randomUUID(), amount: payment.amount - payment.refunded };
+  return (await recordRefund(trx, payment, refund)).payment;
+}
+
+export type RefundRequest = { refundId: string; amount: number };
+
+/**
+ * Gives back part of a captured payment (a return, some lines cancelled). Idempotent by the
+ * caller's refund id: asked again, it answers the first refund. Never more than is left: a refund
+ * asked for more gives back what remains (0 once everything has gone back), and says so.
+ */
+export async function refundPart(
+  db: Pool,
+  orderId: string,
+  request: RefundRequest,
+): Promise<{ refundId: string; amount: number; payment: Payment }> {
+  return withTransaction(db, async (trx) => {
+    const payment = await selectPayment(trx, orderId, { forUpdate: true });
+    if (!payment) throw new PaymentsError('not_found', `No payment for order ${orderId}`);
+    const earlier = await selectRefund(trx, request.refundId);
+    if (earlier) {
+      if (earlier.orderId !== orderId) {
+        throw new PaymentsError('conflict', `Refund ${request.refundId} is another order's`);
+      }
+      return { refundId: earlier.refundId, amount: earlier.amount, payment };
+    }
+    if (payment.status !== 'captured' && payment.status !== 'refunded') {
+      throw new PaymentsError(
+        'invalid_payment_state',
+        `A ${payment.status} payment cannot be refunded in part`,
+        { paymentStatus: payment.status },
+      );
+    }
+    const amount = Math.min(request.amount, payment.amount - payment.refunded);
+    return recordRefund(trx, payment, { refundId: request.refundId, amount });
+  });
+}
+
+/** Writes a refund, what the payment has left, and `payment.refunded.v1` when money went back. */
+async function recordRefund(
+  trx: Queryable,
+  payment: Payment,
+  refund: RefundRequest,
+): Promise<{ refundId: string; amount: number; payment: Payment }> {
+  await insertRefund(trx, { ...refund, orderId: payment.orderId });
+  const remaining = payment.amount - payment.refunded - refund.amount;
+  const updated = await updateStatus(
+    trx,
+    payment.orderId,
+    remaining === 0 ? 'refunded' : payment.status,
+    refund.amount,
+  );
+  if (refund.amount > 0) {
+    const money = (amount: number) => ({ amount, currency: payment.currency });
     await addToOutbox(trx, {
       type: 'payment.refunded.v1',
       subject: payment.orderId,
       data: {
         orderId: payment.orderId,
         paymentId: payment.paymentId,
-        amount: { amount: payment.amount, currency: payment.currency },
+        refundId: refund.refundId,
+        amount: money(refund.amount),
+        remaining: money(remaining),
       },
     });
   }
-  return updated;
+  return { refundId: refund.refundId, amount: refund.amount, payment: updated };
 }

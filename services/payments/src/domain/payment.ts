@@ -6,6 +6,8 @@ export type Payment = {
   provider: string;
   status: PaymentStatus;
   amount: number;
+  /** What went back to the card so far, in all refunds: never more than `amount`. */
+  refunded: number;
   currency: string;
   cardBrand: string;
   cardLast4: string;

@@ -10,6 +10,7 @@ import {
   closeOrderPayment,
   type PaymentAction,
   performPaymentAction,
+  refundPart,
 } from '../domain/manage-payments.js';
 import type { Payment as PaymentRecord } from '../domain/payment.js';
 import { OrderParams, Payment } from './schemas.js';
@@ -100,7 +101,7 @@ export function paymentRoutes(
   const summaries: Record<PaymentAction, string> = {
     capture: 'Take the authorized amount (an order confirmed)',
     void: 'Release the authorization (an order that failed)',
-    refund: 'Give the money back (a cancelled order); voids a payment only authorized',
+    refund: 'Give back all the money left (a cancelled order); voids a payment only authorized',
   };
   for (const action of ['capture', 'void', 'refund'] as const) {
     app.post(
@@ -117,4 +118,32 @@ export function paymentRoutes(
       async (request) => performPaymentAction(deps.db, request.params.orderId, action),
     );
   }
+
+  app.post(
+    '/internal/payments/:orderId/refunds',
+    {
+      onRequest: serviceOnly,
+      schema: {
+        summary:
+          'Give back part of a captured payment (a return): idempotent by refundId; never more than is left, and `amount` says what went back',
+        tags: ['internal'],
+        params: OrderParams,
+        body: Type.Object(
+          {
+            refundId: Type.String({ format: 'uuid' }),
+            amount: Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'minor units' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            refundId: Type.String({ format: 'uuid' }),
+            amount: Type.Integer({ description: 'minor units given back by this refund' }),
+            payment: Payment,
+          }),
+        },
+      },
+    },
+    async (request) => refundPart(deps.db, request.params.orderId, request.body),
+  );
 }

@@ -6,6 +6,7 @@ export const Payment = Type.Object({
   provider: Type.String(),
   status: Type.Enum(['authorized', 'declined', 'captured', 'voided', 'refunded']),
   amount: Type.Integer({ description: 'minor units' }),
+  refunded: Type.Integer({ description: 'minor units given back so far, in all refunds' }),
   currency: Type.String(),
   cardBrand: Type.String(),
   cardLast4: Type.String(),

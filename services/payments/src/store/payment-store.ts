@@ -7,6 +7,7 @@ type PaymentRow = {
   provider: string;
   status: PaymentStatus;
   amount: number;
+  refunded: number;
   currency: string;
   card_brand: string;
   card_last4: string;
@@ -16,7 +17,7 @@ type PaymentRow = {
 };
 
 const columns =
-  'id, order_id, provider, status, amount, currency, card_brand, card_last4, decline_code, created_at, updated_at';
+  'id, order_id, provider, status, amount, refunded, currency, card_brand, card_last4, decline_code, created_at, updated_at';
 
 function toPayment(row: PaymentRow): Payment {
   return {
@@ -25,6 +26,7 @@ function toPayment(row: PaymentRow): Payment {
     provider: row.provider,
     status: row.status,
     amount: row.amount,
+    refunded: row.refunded,
     currency: row.currency,
     cardBrand: row.card_brand,
     cardLast4: row.card_last4,
@@ -37,7 +39,7 @@ function toPayment(row: PaymentRow): Payment {
 /** Inserts the payment unless the order already has one; returns it only when it was inserted. */
 export async function insertPayment(
   db: Queryable,
-  payment: Omit<Payment, 'createdAt' | 'updatedAt'> & { providerRef: string },
+  payment: Omit<Payment, 'createdAt' | 'updatedAt' | 'refunded'> & { providerRef: string },
 ): Promise<Payment | undefined> {
   const { rows } = await db.query<PaymentRow>(
     `INSERT INTO payments (id, order_id, provider, provider_ref, status, amount, currency,
@@ -72,16 +74,38 @@ export async function selectPayment(
   return rows[0] && toPayment(rows[0]);
 }
 
+/** Moves the payment to `status`, `refund` more of it given back (a refund's share). */
 export async function updateStatus(
   db: Queryable,
   orderId: string,
   status: PaymentStatus,
+  refund = 0,
 ): Promise<Payment> {
   const { rows } = await db.query<PaymentRow>(
-    `UPDATE payments SET status = $2, updated_at = now() WHERE order_id = $1 RETURNING ${columns}`,
-    [orderId, status],
+    `UPDATE payments SET status = $2, refunded = refunded + $3, updated_at = now()
+      WHERE order_id = $1 RETURNING ${columns}`,
+    [orderId, status, refund],
   );
   return toPayment(rows[0] as PaymentRow);
+}
+
+export type Refund = { refundId: string; orderId: string; amount: number };
+
+/** Records a refund; false when one of this id was recorded before. */
+export async function insertRefund(db: Queryable, refund: Refund): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'INSERT INTO refunds (id, order_id, amount) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+    [refund.refundId, refund.orderId, refund.amount],
+  );
+  return rowCount === 1;
+}
+
+export async function selectRefund(db: Queryable, refundId: string): Promise<Refund | undefined> {
+  const { rows } = await db.query<{ id: string; order_id: string; amount: number }>(
+    'SELECT id, order_id, amount FROM refunds WHERE id = $1',
+    [refundId],
+  );
+  return rows[0] && { refundId: rows[0].id, orderId: rows[0].order_id, amount: rows[0].amount };
 }
 
 /** Records a webhook delivery; false when the provider's event id was seen before (a replay). */

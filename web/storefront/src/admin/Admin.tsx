@@ -7,6 +7,7 @@ import { AdminOrders } from './Orders';
 import { Products } from './Products';
 import { Promotions } from './Promotions';
 import { Regions } from './Regions';
+import { AdminReturns } from './Returns';
 import { Stock } from './Stock';
 import { Webhooks } from './Webhooks';
 
@@ -22,6 +23,7 @@ export default function Admin() {
         <NavLink to="/admin/products">Products</NavLink>
         <NavLink to="/admin/stock">Stock</NavLink>
         <NavLink to="/admin/orders">Orders</NavLink>
+        <NavLink to="/admin/returns">Returns</NavLink>
         <NavLink to="/admin/promotions">Promotions</NavLink>
         <NavLink to="/admin/regions">Regions and tax</NavLink>
         <NavLink to="/admin/notifications">Notifications</NavLink>
@@ -33,6 +35,7 @@ export default function Admin() {
         <Route path="products/:id" element={<EditProduct />} />
         <Route path="stock" element={<Stock />} />
         <Route path="orders" element={<AdminOrders />} />
+        <Route path="returns" element={<AdminReturns />} />
         <Route path="promotions" element={<Promotions />} />
         <Route path="regions" element={<Regions />} />
         <Route path="notifications" element={<Notifications />} />

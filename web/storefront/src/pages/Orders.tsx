@@ -1,10 +1,11 @@
-import type { Order } from '@bazaar/contracts/shop-api';
+import type { OrderDetail as Detail, Order } from '@bazaar/contracts/shop-api';
 import type { ReactNode } from 'react';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { MoneySummary } from '../money-summary';
 import { useSession } from '../session';
 import { Loading, Price, Problem, useAction, useApi } from '../ui';
+import { Returns } from './Returns';
 
 export const statusLabels: Record<Order['status'], string> = {
   pending: 'Being processed',
@@ -45,7 +46,7 @@ export function Orders() {
 export function OrderDetail() {
   const { id = '' } = useParams();
   const { user } = useSession();
-  const order = useApi<Order>(user ? `/api/orders/${encodeURIComponent(id)}` : undefined);
+  const order = useApi<Detail>(user ? `/api/orders/${encodeURIComponent(id)}` : undefined);
   const cancel = useAction(async () => {
     await api(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
     await order.reload();
@@ -61,6 +62,12 @@ export function OrderDetail() {
         </button>
       )}
       <Problem error={cancel.error} />
+      <Returns
+        order={order.data}
+        returnsPath={`/api/orders/${encodeURIComponent(id)}/returns`}
+        cancelPath={`/api/orders/${encodeURIComponent(id)}/cancel-lines`}
+        onChange={order.reload}
+      />
       <p>
         <Link to="/orders">All your orders</Link>
       </p>
@@ -71,11 +78,16 @@ export function OrderDetail() {
 /** An order by its own link (the receipt's, or a guest's after paying): no account needed. */
 export function OrderByLink() {
   const { token = '' } = useParams();
-  const order = useApi<Order>(`/api/orders/by-token/${encodeURIComponent(token)}`);
+  const order = useApi<Detail>(`/api/orders/by-token/${encodeURIComponent(token)}`);
   if (order.error) return <Problem error={order.error} />;
   if (!order.data) return <Loading what="Loading the order" />;
   return (
     <OrderView order={order.data}>
+      <Returns
+        order={order.data}
+        returnsPath={`/api/orders/by-token/${encodeURIComponent(token)}/returns`}
+        onChange={order.reload}
+      />
       <p className="hint">
         Keep this page's address: it opens the order without signing in. Open an account with{' '}
         {order.data.email} and your orders are kept there too.{' '}
