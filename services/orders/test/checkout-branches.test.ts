@@ -496,7 +496,8 @@ describe('returns and cancelled lines against stand-ins', () => {
       lines: [{ sku: 'MUG-1', quantity: 1 }],
       reason: 'damaged',
     });
-    const done = await admin(`/api/admin/returns/${last.json().id}/receive`);
+    // The back office sends the damaged units it counted, none here.
+    const done = await admin(`/api/admin/returns/${last.json().id}/receive`, { damaged: [] });
     expect(done.json().refund).toMatchObject({
       amount: { amount: 1750 },
       shipping: { amount: 500 },

@@ -215,6 +215,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     const admin = await newShopper();
     await signIn(admin, '/admin/returns', devAdmin);
     const asked = admin.locator('.admin-return', { hasText: `Order ${orderNumber}` });
+    await asked.getByRole('button', { name: 'Parcel received: refund' }).waitFor();
     await snap(admin, '16-admin-returns');
     await asked.getByRole('button', { name: 'Parcel received: refund' }).click();
     await asked.waitFor({ state: 'detached' });

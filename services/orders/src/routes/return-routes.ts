@@ -157,7 +157,17 @@ export function returnRoutes(app: ServiceApp, deps: ReturnDeps & { verify: Token
           'The parcel arrived: its units received (damaged ones kept off the shelf), the refund decided and paid',
         tags: ['admin'],
         params: ReturnParams,
-        body: Type.Object({ damaged: Type.Optional(ReturnLines) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            damaged: Type.Optional(
+              Type.Array(ReturnLines.items, {
+                maxItems: 200,
+                description: 'of the units received, those that cannot be sold again',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: OrderReturn },
       },
     },
