@@ -1,4 +1,6 @@
-import { gzipSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -22,9 +24,33 @@ function entryBudget(): Plugin {
   };
 }
 
+/**
+ * Writes a Brotli (`.br`) and a gzip (`.gz`) copy beside each text file of the build, at the
+ * strongest settings, for the gateway to send as they are to a browser that accepts them: the
+ * bytes shrink to a fifth, and no CPU is spent on them per request.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'precompress',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (!/\.(js|css|html|svg|json|txt|xml)$/.test(file.fileName)) continue;
+        const bytes = Buffer.from(file.type === 'chunk' ? file.code : file.source);
+        const path = join(options.dir ?? 'dist', file.fileName);
+        writeFileSync(
+          `${path}.br`,
+          brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        );
+        writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: new URL('.', import.meta.url).pathname,
-  plugins: [react(), entryBudget()],
+  plugins: [react(), entryBudget(), precompress()],
   // Maps are written for reading stack traces, but the bundles do not point at them and the
   // gateway never serves them.
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: 'hidden' },

@@ -15,10 +15,14 @@ import { priceRoutes } from './routes/price-routes.js';
 import { productRoutes } from './routes/product-routes.js';
 import { promotionRoutes } from './routes/promotion-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
+import { searchEngineRoutes } from './routes/search-engine-routes.js';
 import type { ImageStore } from './store/image-store.js';
 
 export type CatalogDeps = {
-  config: Pick<CatalogConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'PROMOTION_SWEEP_INTERVAL_MS'>;
+  config: Pick<
+    CatalogConfig,
+    'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'TRUST_PROXY_HOPS' | 'PROMOTION_SWEEP_INTERVAL_MS'
+  >;
   db: Pool;
   /** Checks admins' access tokens. */
   verify: TokenVerifier;
@@ -42,6 +46,9 @@ export async function buildApp({
     name: 'catalog',
     logLevel: config.LOG_LEVEL,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    // Behind the gateway: the shopper's address, scheme and host (the sitemap's links) are what
+    // it forwards.
+    trustProxyHops: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => db.query('SELECT 1') },
     problemStatuses: problemStatuses,
   });
@@ -51,6 +58,7 @@ export async function buildApp({
   const regions = shopRegions(db, 2000);
   productRoutes(app, { db, cache, regions });
   categoryRoutes(app, { db });
+  searchEngineRoutes(app, { db });
   adminProductRoutes(app, { db, cache, regions, verify });
   imageRoutes(app, { db, cache, images, verify });
   priceRoutes(app, { db, regions, verifyService });

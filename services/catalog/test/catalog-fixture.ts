@@ -41,7 +41,12 @@ export async function startCatalog(
   if (options.seed ?? true) await seedCatalog(database.pool);
   const tokens = await createTestTokens();
   const app = await buildApp({
-    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576, PROMOTION_SWEEP_INTERVAL_MS: 100 },
+    config: {
+      LOG_LEVEL: 'silent',
+      BODY_LIMIT_BYTES: 1_048_576,
+      TRUST_PROXY_HOPS: 0,
+      PROMOTION_SWEEP_INTERVAL_MS: 100,
+    },
     db: database.pool,
     verify: createTokenVerifier({ keys: tokens.keys, issuer: tokens.issuer, audience: 'bazaar' }),
     verifyService: createTokenVerifier({

@@ -1,21 +1,28 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { prepareGateway } from '../src/prepare-gateway.js';
 import { gatewayConfig } from './stack-fixture.js';
 
+const page = '<!doctype html><title>Bazaar</title>';
+const bundle = 'console.log("a storefront");'.repeat(100);
 let directory: string;
 let gateway: ServiceApp;
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'bazaar-storefront-'));
   await mkdir(join(directory, 'assets'));
-  await writeFile(join(directory, 'index.html'), '<!doctype html><title>Bazaar</title>');
-  await writeFile(join(directory, 'assets', 'index-abc123.js'), 'console.log(1)');
+  await writeFile(join(directory, 'index.html'), page);
+  await writeFile(join(directory, 'assets', 'index-abc123.js'), bundle);
   await writeFile(join(directory, 'assets', 'index-abc123.js.map'), '{"version":3}');
+  // The build's compressed copies (web/storefront/vite.config.ts writes them so).
+  await writeFile(join(directory, 'assets', 'index-abc123.js.br'), brotliCompressSync(bundle));
+  await writeFile(join(directory, 'assets', 'index-abc123.js.gz'), gzipSync(bundle));
+  await writeFile(join(directory, 'index.html.gz'), gzipSync(page));
   gateway = await buildApp(await prepareGateway(gatewayConfig({ STOREFRONT_DIR: directory })));
   await gateway.ready();
 });
@@ -42,6 +49,26 @@ test('hashed assets are cached for a year', async () => {
   const response = await get('/assets/index-abc123.js', '*/*');
   expect(response.statusCode).toBe(200);
   expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+});
+
+test('text goes out compressed, Brotli first, gzip next, as it is to a browser that takes neither', async () => {
+  const as = (encoding: string, url = '/assets/index-abc123.js') =>
+    gateway.inject({ method: 'GET', url, headers: { accept: '*/*', 'accept-encoding': encoding } });
+  const brotli = await as('gzip, deflate, br');
+  expect(brotli.headers['content-encoding']).toBe('br');
+  expect(brotli.headers.vary).toMatch(/accept-encoding/i);
+  expect(brotliDecompressSync(brotli.rawPayload).toString()).toBe(bundle);
+  expect(brotli.rawPayload.length).toBeLessThan(bundle.length / 5);
+  const gzip = await as('gzip');
+  expect(gzip.headers['content-encoding']).toBe('gzip');
+  expect(gunzipSync(gzip.rawPayload).toString()).toBe(bundle);
+  const plain = await as('identity');
+  expect(plain.headers['content-encoding']).toBeUndefined();
+  expect(plain.body).toBe(bundle);
+  // A page path gets index.html compressed too.
+  const home = await as('gzip', '/products/oak-desk-lamp');
+  expect(home.headers['content-encoding']).toBe('gzip');
+  expect(gunzipSync(home.rawPayload).toString()).toBe(page);
 });
 
 test('source maps are never published, though they sit beside the bundles', async () => {

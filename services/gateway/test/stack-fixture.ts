@@ -36,6 +36,7 @@ export async function startStack(
     config: {
       LOG_LEVEL: 'silent',
       BODY_LIMIT_BYTES: 1_048_576,
+      TRUST_PROXY_HOPS: 1,
       PROMOTION_SWEEP_INTERVAL_MS: 10_000,
     },
     db: catalogDatabase.pool,

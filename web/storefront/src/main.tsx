@@ -9,6 +9,7 @@ import { Catalog } from './pages/Catalog';
 import { OrderByLink, OrderDetail, Orders } from './pages/Orders';
 import { ProductPage } from './pages/Product';
 import { RegionPicker } from './region-picker';
+import { RouteFocus } from './route-focus';
 import { SessionProvider } from './session';
 import { Loading } from './ui';
 import './styles.css';
@@ -23,6 +24,10 @@ function Shop() {
   const { cart, mergeGuestCart } = useCart();
   return (
     <SessionProvider onSignedIn={mergeGuestCart}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <RouteFocus />
       <header className="top">
         <Link to="/" className="brand">
           Bazaar
@@ -35,7 +40,7 @@ function Shop() {
           <Account />
         </nav>
       </header>
-      <main>
+      <main id="main" tabIndex={-1}>
         <Routes>
           <Route path="/" element={<Catalog />} />
           <Route path="/products/:slug" element={<ProductPage />} />

@@ -23,6 +23,13 @@ export function useApi<T>(path: string | undefined) {
   return { ...state, reload: load };
 }
 
+/** The browser tab's title for a page: "Oak Desk Lamp · Bazaar". */
+export function usePageTitle(title: string | undefined) {
+  useEffect(() => {
+    document.title = title ? `${title} · Bazaar` : 'Bazaar';
+  }, [title]);
+}
+
 export function Price({ money }: { money: Money }) {
   return <span className="price">{formatMoney(money)}</span>;
 }

@@ -105,6 +105,7 @@ async function addToCart(page: Page, slug: string, variant?: string) {
 describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
   const email = `ada-${randomUUID().slice(0, 8)}@example.com`;
   let orderNumber = '';
+  let archivedSlug = '';
 
   test('a guest searches, filters, adds two items, signs up, sees the merged cart, pays and finds the order', async () => {
     const page = await newShopper();
@@ -210,19 +211,19 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await form.getByLabel('Why').selectOption('damaged');
     await form.getByRole('button', { name: 'Ask for a return' }).click();
     await shopper.getByText('Asked for: waiting for the shop').waitFor();
-    await snap(shopper, '15-return-asked');
+    await snap(shopper, '14a-return-asked');
 
     const admin = await newShopper();
     await signIn(admin, '/admin/returns', devAdmin);
     const asked = admin.locator('.admin-return', { hasText: `Order ${orderNumber}` });
     await asked.getByRole('button', { name: 'Parcel received: refund' }).waitFor();
-    await snap(admin, '16-admin-returns');
+    await snap(admin, '14b-admin-returns');
     await asked.getByRole('button', { name: 'Parcel received: refund' }).click();
     await asked.waitFor({ state: 'detached' });
 
     await shopper.reload();
     await shopper.getByText('Refunded', { exact: true }).waitFor();
-    await snap(shopper, '17-return-refunded');
+    await snap(shopper, '14c-return-refunded');
   }, 60_000);
 
   test('an admin creates a product, stocks it, shoppers find it, and archiving takes it away', async () => {
@@ -275,7 +276,10 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
       /^\/media\/[0-9a-f]{32}\.png$/,
     );
 
+    archivedSlug = new URL(shopper.url()).pathname.split('/').pop() ?? '';
     await admin.goto(editor);
+    // Archiving asks first.
+    admin.once('dialog', (dialog) => void dialog.accept());
     await admin.getByRole('button', { name: 'Archive' }).click();
     await admin
       .getByRole('button', { name: 'New product' })
@@ -543,6 +547,80 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
       await new Promise((resolve) => receiver.close(resolve));
     }
   }, 60_000);
+
+  test("what browsers and crawlers get: the shop's code compressed, no source maps, robots.txt and a sitemap of the products on sale", async () => {
+    const page = await newShopper();
+    const scripts: Array<{ url: string; encoding: string | undefined }> = [];
+    page.on('response', (response) => {
+      if (/\/assets\/.+\.js$/.test(response.url())) {
+        scripts.push({ url: response.url(), encoding: response.headers()['content-encoding'] });
+      }
+    });
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((script) => script.encoding !== 'br')).toEqual([]);
+    const map = await page.request.get(`${scripts[0]?.url}.map`);
+    expect(map.status()).toBe(404);
+
+    const robots = await (await page.request.get('/robots.txt')).text();
+    expect(robots).toContain('Disallow: /checkout');
+    expect(robots).toContain(`Sitemap: ${shop.url}/sitemap.xml`);
+    const sitemap = await page.request.get('/sitemap.xml');
+    expect(sitemap.headers()['content-type']).toMatch(/application\/xml/);
+    const listed = await sitemap.text();
+    expect(listed).toContain(`<loc>${shop.url}/products/oak-desk-lamp</loc><lastmod>`);
+    expect(listed).toMatch(/<loc>[^<]+\/\?category=[a-z-]+<\/loc>/);
+    // The product the admin archived (above) is not listed.
+    expect(archivedSlug).not.toBe('');
+    expect(listed).not.toContain(`/products/${archivedSlug}<`);
+  });
+
+  test("a keyboard user: a skip link first, each page titled, and focus on the new page's heading after every move", async () => {
+    const page = await newShopper();
+    await page.goto('/');
+    await eventually(() => page.title()).toBe('All products · Bazaar');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+      'Skip to content',
+    );
+    await page.goto('/?q=oak%20desk%20lamp');
+    await eventually(() => page.title()).toBe('Search: “oak desk lamp” · Bazaar');
+    await page
+      .getByRole('link', { name: /Oak Desk Lamp/ })
+      .first()
+      .click();
+    await eventually(() => page.title()).toBe('Oak Desk Lamp · Bazaar');
+    await eventually(() =>
+      page.evaluate(
+        () => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`,
+      ),
+    ).toBe('H1 Oak Desk Lamp');
+    await page.getByRole('link', { name: /^Cart/ }).click();
+    await eventually(() => page.title()).toBe('Your cart · Bazaar');
+    await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Your cart',
+    );
+  });
+
+  test('in the cart, − and + change one unit at a time, an emptied quantity deletes nothing, and a removed line comes back with Undo', async () => {
+    const page = await newShopper();
+    await addToCart(page, 'oak-desk-lamp', 'Sand');
+    await page.goto('/cart');
+    const quantity = page.getByLabel('Quantity of Oak Desk Lamp (Sand)');
+    await page.getByRole('button', { name: 'One more Oak Desk Lamp (Sand)' }).click();
+    await eventually(() => quantity.inputValue()).toBe('2');
+    await quantity.fill('');
+    await quantity.press('Backspace');
+    await page.getByRole('heading', { name: 'Your cart' }).click();
+    await eventually(() => quantity.inputValue()).toBe('2');
+    await page.getByRole('button', { name: 'One fewer Oak Desk Lamp (Sand)' }).click();
+    await eventually(() => quantity.inputValue()).toBe('1');
+    await page.getByRole('button', { name: 'Remove Oak Desk Lamp (Sand)' }).click();
+    await page.getByText('Your cart is empty.').waitFor();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await eventually(() => quantity.inputValue()).toBe('1');
+  });
 
   test('the catalog fits a 375 px phone without sideways scrolling', async () => {
     const page = await newShopper({ width: 375, height: 800 });

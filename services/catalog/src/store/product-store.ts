@@ -145,3 +145,13 @@ export async function showsImage(db: Queryable, path: string): Promise<boolean> 
   const { rows } = await db.query('SELECT 1 FROM products WHERE $1 = ANY (images) LIMIT 1', [path]);
   return rows.length > 0;
 }
+
+/** Every product on sale, by slug, with when it last changed: what the sitemap lists. */
+export async function selectActiveProductSlugs(
+  db: Queryable,
+): Promise<Array<{ slug: string; updatedAt: string }>> {
+  const { rows } = await db.query<{ slug: string; updated_at: Date }>(
+    "SELECT slug, updated_at FROM products WHERE status = 'active' ORDER BY slug LIMIT 50000",
+  );
+  return rows.map((row) => ({ slug: row.slug, updatedAt: row.updated_at.toISOString() }));
+}

@@ -13,6 +13,8 @@ function routeTable(config: GatewayConfig): Array<{ prefix: string; upstream: st
     { prefix: '/api/products', upstream: config.CATALOG_URL },
     { prefix: '/api/categories', upstream: config.CATALOG_URL },
     { prefix: '/media', upstream: config.CATALOG_URL },
+    { prefix: '/robots.txt', upstream: config.CATALOG_URL },
+    { prefix: '/sitemap.xml', upstream: config.CATALOG_URL },
     { prefix: '/api/admin/products', upstream: config.CATALOG_URL },
     { prefix: '/api/regions', upstream: config.CATALOG_URL },
     { prefix: '/api/admin/promotions', upstream: config.CATALOG_URL },

@@ -8,8 +8,8 @@ import { GatewayError } from '../domain/errors.js';
 const notPages = /^\/(api|internal|\.well-known|healthz|readyz|metrics|openapi\.json)(\/|$)/;
 
 /**
- * Serves the storefront: its files as they are (hashed assets cached for a year, the rest
- * revalidated), and index.html for every page path, so that a reload or a shared link of
+ * Serves the storefront: its files as they are, compressed where the browser takes it (hashed
+ * assets cached for a year, the rest revalidated), and index.html for every page path, so that a reload or a shared link of
  * `/products/oak-desk-lamp` opens that page. Without a built storefront, `/` stays a 404.
  */
 export async function storefrontRoutes(app: ServiceApp, directory: string): Promise<boolean> {
@@ -18,6 +18,9 @@ export async function storefrontRoutes(app: ServiceApp, directory: string): Prom
     root: directory,
     wildcard: false,
     index: false,
+    // The build writes .br and .gz copies of its text files (web/storefront/vite.config.ts):
+    // each is sent as it is to a browser that takes it, with `vary: accept-encoding`.
+    preCompressed: true,
     // The build keeps source maps for reading a shopper's stack trace; the shop never hands them out.
     allowedPath: (path) => !path.endsWith('.map'),
     setHeaders: (reply, path) => {

@@ -1,6 +1,6 @@
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { useSession } from '../session';
-import { Problem } from '../ui';
+import { Problem, usePageTitle } from '../ui';
 import { EditProduct } from './EditProduct';
 import { Notifications } from './Notifications';
 import { AdminOrders } from './Orders';
@@ -13,6 +13,7 @@ import { Webhooks } from './Webhooks';
 
 /** The shop's back office: only for the `admin` role. Loaded on its own, never by shoppers. */
 export default function Admin() {
+  usePageTitle('Back office');
   const { user } = useSession();
   if (!user) return <Navigate to="/signin?next=/admin" replace />;
   if (user.role !== 'admin')

@@ -73,7 +73,9 @@ export function EditProduct() {
       ...(values?.variants.flatMap((variant) => Object.keys(variant.prices)) ?? []),
     ]),
   ];
+  const [savedAt, setSavedAt] = useState<Date>();
   const save = useAction(async () => {
+    setSavedAt(undefined);
     if (!values) return;
     const body = {
       name: values.name,
@@ -97,10 +99,12 @@ export function EditProduct() {
       },
     );
     setForm(undefined);
+    setSavedAt(new Date());
     if (creating) navigate(`/admin/products/${saved.id}`, { replace: true });
     else await existing.reload();
   });
   const archive = useAction(async () => {
+    if (!window.confirm('Archive this product? Shoppers will no longer find it.')) return;
     await api(`/api/admin/products/${id}`, { method: 'DELETE' });
     navigate('/admin/products');
   });
@@ -208,6 +212,11 @@ export function EditProduct() {
         </button>
       </fieldset>
       <Problem error={save.error} />
+      {savedAt && !save.busy && (
+        <p role="status" className="success">
+          Saved at {savedAt.toLocaleTimeString('en-GB')}.
+        </p>
+      )}
       <button type="submit" disabled={save.busy}>
         {save.busy ? 'Saving…' : 'Save'}
       </button>

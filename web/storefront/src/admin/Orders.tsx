@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api } from '../api';
 import { formatMoney } from '../lib/money';
+import { countryName } from '../lib/people';
 import { orderNumber, statusLabels } from '../pages/Orders';
 import { Loading, Problem, useAction, useApi } from '../ui';
 
@@ -53,6 +54,7 @@ function AdminOrder({ order, onChange }: { order: Order; onChange: () => Promise
     await onChange();
   });
   const cancel = useAction(async () => {
+    if (!window.confirm(`Cancel order ${orderNumber(order.id)} and refund ${order.email}?`)) return;
     await api(`/api/orders/${order.id}/cancel`, { method: 'POST' });
     await onChange();
   });
@@ -63,6 +65,22 @@ function AdminOrder({ order, onChange }: { order: Order; onChange: () => Promise
       </span>
       <span className={`status status-${order.status}`}>{order.status}</span>
       <span>{formatMoney(order.total)}</span>
+      {/* What to pack, and where it goes. */}
+      <span className="order-items">
+        {order.lines.map((line) => `${line.quantity} × ${line.name} (${line.sku})`).join(', ')}
+      </span>
+      <span className="order-address">
+        {[
+          order.shippingAddress.name,
+          order.shippingAddress.line1,
+          order.shippingAddress.line2,
+          `${order.shippingAddress.city} ${order.shippingAddress.state ?? ''}`.trim(),
+          order.shippingAddress.postalCode,
+          countryName(order.shippingAddress.country),
+        ]
+          .filter(Boolean)
+          .join(', ')}
+      </span>
       {order.status === 'confirmed' && (
         <form
           className="toolbar"

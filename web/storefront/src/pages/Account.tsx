@@ -4,9 +4,10 @@ import { onDevelopmentMachine } from '../lib/development-machine';
 import { nextPath } from '../lib/next-path';
 import { fieldMessages } from '../lib/problem';
 import { useSession } from '../session';
-import { Field, Problem, useAction } from '../ui';
+import { Field, Problem, useAction, usePageTitle } from '../ui';
 
 export function SignIn() {
+  usePageTitle('Sign in');
   const { signIn } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -58,6 +59,7 @@ export function SignIn() {
 const afterConfirmation = 'bazaar:after-confirmation';
 
 export function SignUp() {
+  usePageTitle('Create an account');
   const { signUp } = useSession();
   const [params] = useSearchParams();
   const [form, setForm] = useState({ name: '', email: '', password: '' });
@@ -138,6 +140,7 @@ export function SignUp() {
 }
 
 export function VerifyEmail() {
+  usePageTitle('Confirming your email address');
   const { confirmEmail } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();

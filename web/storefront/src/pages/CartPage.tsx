@@ -4,10 +4,11 @@ import { useCart } from '../cart';
 import { fieldMessages } from '../lib/problem';
 import { MoneySummary } from '../money-summary';
 import { useSession } from '../session';
-import { Loading, Price, Problem, useAction } from '../ui';
+import { Loading, Price, Problem, useAction, usePageTitle } from '../ui';
 
 export function CartPage() {
-  const { cart, error, setQuantity, remove, applyCode, removeCode } = useCart();
+  usePageTitle('Your cart');
+  const { cart, error, add, setQuantity, remove, applyCode, removeCode } = useCart();
   const [code, setCode] = useState('');
   const apply = useAction(async () => {
     await applyCode(code);
@@ -15,9 +16,19 @@ export function CartPage() {
   });
   const takeOff = useAction(removeCode);
   const { user } = useSession();
-  const change = useAction(async (sku: string, quantity: number) =>
-    quantity > 0 ? setQuantity(sku, quantity) : remove(sku),
-  );
+  const change = useAction(setQuantity);
+  // A line taken out can be put back as it was, until another is taken out.
+  const [removed, setRemoved] = useState<{ sku: string; name: string; quantity: number }>();
+  const drop = useAction(async (line: { sku: string; name: string; quantity: number }) => {
+    await remove(line.sku);
+    setRemoved({ sku: line.sku, name: line.name, quantity: line.quantity });
+  });
+  const undo = useAction(async () => {
+    if (!removed) return;
+    await add(removed.sku, removed.quantity);
+    setRemoved(undefined);
+  });
+  const busy = change.busy || drop.busy || undo.busy;
 
   if (error && !cart) return <Problem error={error} />;
   if (!cart) return <Loading what="Loading your cart" />;
@@ -26,6 +37,14 @@ export function CartPage() {
       <h1>Your cart</h1>
       {cart.removed.length > 0 && (
         <p role="status">No longer for sale and taken out: {cart.removed.join(', ')}</p>
+      )}
+      {removed && (
+        <p role="status">
+          {removed.name} taken out.{' '}
+          <button type="button" className="link" disabled={busy} onClick={() => void undo.run()}>
+            Undo
+          </button>
+        </p>
       )}
       {cart.items.length === 0 ? (
         <p>
@@ -37,22 +56,18 @@ export function CartPage() {
             {cart.items.map((line) => (
               <li key={line.sku} className="line">
                 <Link to={`/products/${line.slug}`}>{line.name}</Link>
-                <label>
-                  <span className="visually-hidden">Quantity of {line.name}</span>
-                  <input
-                    type="number"
-                    min={1}
-                    max={99}
-                    value={line.quantity}
-                    disabled={change.busy}
-                    onChange={(event) => void change.run(line.sku, Number(event.target.value))}
-                  />
-                </label>
+                <QuantityStepper
+                  name={line.name}
+                  quantity={line.quantity}
+                  disabled={busy}
+                  onChange={(quantity) => void change.run(line.sku, quantity)}
+                />
                 <Price money={line.lineTotal} />
                 <button
                   type="button"
-                  disabled={change.busy}
-                  onClick={() => void change.run(line.sku, 0)}
+                  className="link"
+                  disabled={busy}
+                  onClick={() => void drop.run(line)}
                   aria-label={`Remove ${line.name}`}
                 >
                   Remove
@@ -60,7 +75,7 @@ export function CartPage() {
               </li>
             ))}
           </ul>
-          <Problem error={change.error} />
+          <Problem error={change.error ?? drop.error ?? undo.error} />
           <form
             className="code"
             onSubmit={(event) => {
@@ -114,5 +129,64 @@ export function CartPage() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * − and + a unit at a time, or a number typed and kept when the field is left (or Enter): a field
+ * emptied on the way to another number changes nothing, and only Remove takes a line out.
+ */
+function QuantityStepper({
+  name,
+  quantity,
+  disabled,
+  onChange,
+}: {
+  name: string;
+  quantity: number;
+  disabled: boolean;
+  onChange: (quantity: number) => void;
+}) {
+  const [typed, setTyped] = useState<string>();
+  const keep = () => {
+    const wanted = Number(typed);
+    setTyped(undefined);
+    if (Number.isInteger(wanted) && wanted >= 1 && wanted <= 99 && wanted !== quantity) {
+      onChange(wanted);
+    }
+  };
+  return (
+    <span className="stepper">
+      <button
+        type="button"
+        aria-label={`One fewer ${name}`}
+        disabled={disabled || quantity <= 1}
+        onClick={() => onChange(quantity - 1)}
+      >
+        −
+      </button>
+      <input
+        className="quantity"
+        type="number"
+        min={1}
+        max={99}
+        aria-label={`Quantity of ${name}`}
+        value={typed ?? quantity}
+        disabled={disabled}
+        onChange={(event) => setTyped(event.target.value)}
+        onBlur={keep}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') keep();
+        }}
+      />
+      <button
+        type="button"
+        aria-label={`One more ${name}`}
+        disabled={disabled || quantity >= 99}
+        onClick={() => onChange(quantity + 1)}
+      >
+        +
+      </button>
+    </span>
   );
 }

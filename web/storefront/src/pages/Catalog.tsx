@@ -9,7 +9,7 @@ import {
   readListing,
   withChange,
 } from '../lib/listing-query';
-import { Loading, Price, Problem, useApi } from '../ui';
+import { Loading, Price, Problem, useApi, usePageTitle } from '../ui';
 
 const pageSize = 24;
 
@@ -37,6 +37,10 @@ export function Catalog() {
   useEffect(() => setQuery(listing.q), [listing.q]);
 
   const counts = new Map(page.data?.facets.categories.map((facet) => [facet.slug, facet.count]));
+  const heading = listing.q
+    ? `Search: “${listing.q}”`
+    : (categoryName(categories.data?.items ?? [], listing.category) ?? 'All products');
+  usePageTitle(heading);
 
   return (
     <div className="catalog">
@@ -120,6 +124,7 @@ export function Catalog() {
       </aside>
 
       <section className="results" aria-label="Products">
+        <h1>{heading}</h1>
         {page.error ? <Problem error={page.error} /> : null}
         {page.loading && !page.data ? <Loading what="Finding products" /> : null}
         {page.data && (
@@ -162,4 +167,14 @@ export function Catalog() {
       </section>
     </div>
   );
+}
+
+/** The name of the category of `slug`, a department or one of its aisles. */
+function categoryName(tree: readonly CategoryNode[], slug: string): string | undefined {
+  for (const node of tree) {
+    if (node.slug === slug) return node.name;
+    const below = categoryName(node.children, slug);
+    if (below) return below;
+  }
+  return undefined;
 }

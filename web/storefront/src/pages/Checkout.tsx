@@ -15,11 +15,21 @@ import { onDevelopmentMachine } from '../lib/development-machine';
 import { ApiError, fieldMessages } from '../lib/problem';
 import { MoneySummary } from '../money-summary';
 import { useSession } from '../session';
-import { Field, Loading, Price, Problem, SelectField, useAction, useApi } from '../ui';
+import {
+  Field,
+  Loading,
+  Price,
+  Problem,
+  SelectField,
+  useAction,
+  useApi,
+  usePageTitle,
+} from '../ui';
 
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 export function Checkout() {
+  usePageTitle('Checkout');
   const { user } = useSession();
   const { cart, followOrder, choose } = useCart();
   const navigate = useNavigate();
@@ -267,8 +277,25 @@ export function Checkout() {
       </fieldset>
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading">
-          {cart.itemCount} {cart.itemCount === 1 ? 'item' : 'items'}
+          Your order: {cart.itemCount} {cart.itemCount === 1 ? 'item' : 'items'}
         </h2>
+        <ul className="lines summary-lines">
+          {cart.items.map((line) => (
+            <li key={line.sku} className="line">
+              {line.image ? (
+                <img src={line.image} alt="" width={48} height={48} loading="lazy" />
+              ) : null}
+              <span>
+                {line.name}
+                <span className="meta">
+                  {' '}
+                  {line.quantity} × <Price money={line.unitPrice} />
+                </span>
+              </span>
+              <Price money={line.lineTotal} />
+            </li>
+          ))}
+        </ul>
         <MoneySummary charged={cart} />
       </section>
       <Problem error={submit.error} />

@@ -2,9 +2,10 @@ import type { OrderDetail as Detail, Order } from '@bazaar/contracts/shop-api';
 import type { ReactNode } from 'react';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api';
+import { brandName, countryName, dayOf } from '../lib/people';
 import { MoneySummary } from '../money-summary';
 import { useSession } from '../session';
-import { Loading, Price, Problem, useAction, useApi } from '../ui';
+import { Loading, Price, Problem, useAction, useApi, usePageTitle } from '../ui';
 import { Returns } from './Returns';
 
 export const statusLabels: Record<Order['status'], string> = {
@@ -20,20 +21,25 @@ export const statusLabels: Record<Order['status'], string> = {
 export const orderNumber = (id: string) => id.slice(0, 8).toUpperCase();
 
 export function Orders() {
+  usePageTitle('Your orders');
   const { user } = useSession();
   const orders = useApi<{ items: Order[] }>(user ? '/api/orders?limit=50' : undefined);
   if (!user) return <Navigate to="/signin?next=/orders" replace />;
   if (orders.error) return <Problem error={orders.error} />;
   if (!orders.data) return <Loading what="Loading your orders" />;
+  // A checkout whose card was declined, or that found the stock gone, was no order.
+  const placed = orders.data.items.filter(
+    (order) => order.status !== 'rejected' && order.status !== 'payment_failed',
+  );
   return (
     <section>
       <h1>Your orders</h1>
-      {orders.data.items.length === 0 && <p>No orders yet.</p>}
+      {placed.length === 0 && <p>No orders yet.</p>}
       <ul className="lines">
-        {orders.data.items.map((order) => (
+        {placed.map((order) => (
           <li key={order.id} className="line">
             <Link to={`/orders/${order.id}`}>Order {orderNumber(order.id)}</Link>
-            <span>{new Date(order.createdAt).toLocaleDateString()}</span>
+            <span>{dayOf(order.createdAt)}</span>
             <span className={`status status-${order.status}`}>{statusLabels[order.status]}</span>
             <Price money={order.total} />
           </li>
@@ -48,6 +54,7 @@ export function OrderDetail() {
   const { user } = useSession();
   const order = useApi<Detail>(user ? `/api/orders/${encodeURIComponent(id)}` : undefined);
   const cancel = useAction(async () => {
+    if (!window.confirm('Cancel the whole order? The payment goes back to your card.')) return;
     await api(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
     await order.reload();
   });
@@ -57,7 +64,12 @@ export function OrderDetail() {
   return (
     <OrderView order={order.data}>
       {order.data.status === 'confirmed' && (
-        <button type="button" disabled={cancel.busy} onClick={() => void cancel.run()}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={cancel.busy}
+          onClick={() => void cancel.run()}
+        >
           {cancel.busy ? 'Cancelling…' : 'Cancel this order'}
         </button>
       )}
@@ -98,6 +110,7 @@ export function OrderByLink() {
 }
 
 function OrderView({ order: data, children }: { order: Order; children: ReactNode }) {
+  usePageTitle(`Order ${orderNumber(data.id)}`);
   const [params] = useSearchParams();
   return (
     <section className="order">
@@ -127,8 +140,10 @@ function OrderView({ order: data, children }: { order: Order; children: ReactNod
       <p>
         Delivering to {data.shippingAddress.name}, {data.shippingAddress.line1},{' '}
         {data.shippingAddress.city} {data.shippingAddress.state ?? ''}{' '}
-        {data.shippingAddress.postalCode}, {data.shippingAddress.country}
-        {data.payment && `. Paid with ${data.payment.brand} ending ${data.payment.last4}`}.
+        {data.shippingAddress.postalCode}, {countryName(data.shippingAddress.country)}
+        {data.payment &&
+          `. Paid with ${brandName(data.payment.brand)} ending ${data.payment.last4}`}
+        . Placed on {dayOf(data.createdAt)}.
       </p>
       {children}
     </section>

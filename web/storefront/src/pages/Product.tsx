@@ -2,7 +2,7 @@ import type { ProductDetail } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useCart } from '../cart';
-import { Loading, Price, Problem, useAction, useApi } from '../ui';
+import { Loading, Price, Problem, useAction, useApi, usePageTitle } from '../ui';
 
 export function ProductPage() {
   const { slug = '' } = useParams();
@@ -10,6 +10,7 @@ export function ProductPage() {
   const product = useApi<ProductDetail>(
     `/api/products/${encodeURIComponent(slug)}${cart.region ? `?region=${cart.region}` : ''}`,
   );
+  usePageTitle(product.data?.name);
   const [chosen, setChosen] = useState<string>();
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState(false);
