@@ -6,6 +6,7 @@ import { SignIn, SignUp, VerifyEmail } from './pages/Account';
 import { Account } from './pages/AccountMenu';
 import { CartPage } from './pages/CartPage';
 import { Catalog } from './pages/Catalog';
+import { Privacy, ShippingAndReturns, Terms } from './pages/Info';
 import { OrderByLink, OrderDetail, Orders } from './pages/Orders';
 import { ProductPage } from './pages/Product';
 import { RegionPicker } from './region-picker';
@@ -30,6 +31,7 @@ function Shop() {
       <RouteFocus />
       <header className="top">
         <Link to="/" className="brand">
+          <img src="/favicon.svg" alt="" width={28} height={28} />
           Bazaar
         </Link>
         <nav aria-label="Main">
@@ -59,6 +61,9 @@ function Shop() {
           <Route path="/orders" element={<Orders />} />
           <Route path="/orders/:id" element={<OrderDetail />} />
           <Route path="/order/:token" element={<OrderByLink />} />
+          <Route path="/shipping-and-returns" element={<ShippingAndReturns />} />
+          <Route path="/privacy" element={<Privacy />} />
+          <Route path="/terms" element={<Terms />} />
           <Route
             path="/admin/*"
             element={
@@ -77,6 +82,14 @@ function Shop() {
           />
         </Routes>
       </main>
+      <footer className="bottom">
+        <nav aria-label="About the shop">
+          <Link to="/shipping-and-returns">Shipping and returns</Link>
+          <Link to="/privacy">Privacy</Link>
+          <Link to="/terms">Terms of sale</Link>
+        </nav>
+        <p>Questions about an order? Reply to its receipt, and a person answers.</p>
+      </footer>
     </SessionProvider>
   );
 }

@@ -622,6 +622,30 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await eventually(() => quantity.inputValue()).toBe('1');
   });
 
+  test("the footer leads to shipping and returns (each region's options and return window, from the shop's own settings), privacy and terms; the tab shows the shop's icon", async () => {
+    const page = await newShopper();
+    await page.goto('/');
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Shipping and returns' }).click();
+    await eventually(() => page.title()).toBe('Shipping and returns · Bazaar');
+    const eu = page.getByRole('region', { name: 'European Union' });
+    await eu.getByText('Returns: ask within 14 days of shipping', { exact: false }).waitFor();
+    await eu.getByText(/Germany/).waitFor();
+    await page
+      .getByRole('region', { name: 'United Kingdom' })
+      .getByText('within 30 days')
+      .waitFor();
+    await snap(page, '19-shipping-and-returns');
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy' }).click();
+    await page.getByRole('heading', { name: 'Privacy' }).waitFor();
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Terms of sale' }).click();
+    await page.getByRole('heading', { name: 'Terms of sale' }).waitFor();
+    const icon = await page.request.get(
+      (await page.locator('link[rel=icon]').getAttribute('href')) ?? '',
+    );
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toMatch(/image\/svg\+xml/);
+  });
+
   test('the catalog fits a 375 px phone without sideways scrolling', async () => {
     const page = await newShopper({ width: 375, height: 800 });
     await page.goto('/');

@@ -1,29 +1,11 @@
 import type { AdminRegion, TaxRate } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { api } from '../api';
-import { formatMoney } from '../lib/money';
+import { rateText } from '../lib/money';
 import { fieldMessages } from '../lib/problem';
 import { Field, Loading, Problem, useAction, useApi } from '../ui';
 
 type Option = AdminRegion['shippingOptions'][number];
-
-/** "£3.99, free from £50.00": an option's rate as staff read it. */
-function rateText(rate: Option['rate'], currency: string): string {
-  const money = (amount: number) => formatMoney({ amount, currency });
-  switch (rate.kind) {
-    case 'flat':
-      return money(rate.amount);
-    case 'free_over':
-      return `${money(rate.amount)}, free from ${money(rate.threshold)}`;
-    case 'bands':
-      return rate.bands
-        .map(
-          (band) =>
-            `${money(band.amount)} ${band.upTo === null ? 'above' : `to ${money(band.upTo)}`}`,
-        )
-        .join('; ');
-  }
-}
 
 /** A rate in millionths as a percentage: 66 250 → "6.625". */
 const percentText = (ratePpm: number) => String(ratePpm / 10_000);

@@ -1,4 +1,5 @@
 import type { Money } from '@bazaar/contracts/money';
+import type { ShippingRate } from '@bazaar/contracts/shop-api';
 
 // The API's type, from its contract (erased from the bundle: a type only).
 export type { Money };
@@ -34,4 +35,22 @@ export function moneyText(money: Money): string {
 export function minorUnits(text: string, currency: string): number {
   const units = text.trim() === '' ? Number.NaN : Number(text);
   return Math.round(units * 10 ** digitsOf(currency));
+}
+
+/** "£3.99, free from £50.00": an option's rate as people read it. */
+export function rateText(rate: ShippingRate, currency: string): string {
+  const money = (amount: number) => formatMoney({ amount, currency });
+  switch (rate.kind) {
+    case 'flat':
+      return money(rate.amount);
+    case 'free_over':
+      return `${money(rate.amount)}, free from ${money(rate.threshold)}`;
+    case 'bands':
+      return rate.bands
+        .map(
+          (band) =>
+            `${money(band.amount)} ${band.upTo === null ? 'above' : `to ${money(band.upTo)}`}`,
+        )
+        .join('; ');
+  }
 }
