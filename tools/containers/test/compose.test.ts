@@ -122,7 +122,7 @@ describe.skipIf(!engine)('the shop as containers', () => {
         const page = await (await browser.newContext({ baseURL: shop.url })).newPage();
         await page.goto('/products/oak-desk-lamp');
         await page.getByLabel('White').check();
-        await page.getByText(/in stock$/).waitFor();
+        await page.getByText(/^(In stock|Only \d+ left)$/).waitFor();
         await page.getByRole('button', { name: 'Add to cart' }).click();
         await page.getByRole('status').getByText('Added.').waitFor();
         await page.getByRole('banner').getByRole('link', { name: 'Sign in', exact: true }).click();

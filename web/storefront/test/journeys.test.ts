@@ -97,7 +97,7 @@ async function fillAddress(page: Page) {
 async function addToCart(page: Page, slug: string, variant?: string) {
   await page.goto(`/products/${slug}`);
   if (variant) await page.getByLabel(variant).check();
-  await eventually(() => page.getByText(/in stock$/).count()).toBe(1);
+  await eventually(() => page.getByText(/^(In stock|Only \d+ left)$/).count()).toBe(1);
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await page.getByRole('status').getByText('Added.').waitFor();
 }
@@ -173,6 +173,8 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await page.getByLabel('Card number').fill('4000 0000 0000 0002');
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.getByRole('alert').getByText('The card was declined').waitFor();
+    // And what to do next.
+    await page.getByText('Nothing was charged. Try another card').waitFor();
     await snap(page, '11-declined');
     await page.goto('/cart');
     await eventually(() => page.locator('.line').count()).toBe(1);
@@ -270,7 +272,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     const shopper = await newShopper();
     await shopper.goto(`/?q=${encodeURIComponent('teapot')}`);
     await shopper.getByRole('link', { name }).click();
-    await shopper.getByText('7 in stock').waitFor();
+    await shopper.getByText('In stock', { exact: true }).waitFor();
     await shopper.getByText('$34.50').first().waitFor();
     await expect(shopper.getByRole('img', { name }).getAttribute('src')).resolves.toMatch(
       /^\/media\/[0-9a-f]{32}\.png$/,

@@ -3,7 +3,8 @@ import { addressProblems, cardDigits, passesLuhn } from '../src/lib/checkout-for
 import { listingApiQuery, listingParams, readListing, withChange } from '../src/lib/listing-query';
 import { formatMoney } from '../src/lib/money';
 import { nextPath } from '../src/lib/next-path';
-import { ApiError, fieldMessages, toApiError } from '../src/lib/problem';
+import { brandName, countryName, stockText } from '../src/lib/people';
+import { ApiError, fieldMessages, nextStepAfter, toApiError } from '../src/lib/problem';
 
 describe('money', () => {
   test('minor units in the currency of the amount, with its own digits', () => {
@@ -112,5 +113,44 @@ describe('where sign-in goes next', () => {
     ]) {
       expect(next(away), JSON.stringify(away)).toBe('/');
     }
+  });
+});
+
+describe('written for people', () => {
+  test('stock: sold out, the few left counted, plenty just in stock', () => {
+    expect([0, 1, 3, 5, 6, 240].map(stockText)).toEqual([
+      'Sold out',
+      'Only 1 left',
+      'Only 3 left',
+      'Only 5 left',
+      'In stock',
+      'In stock',
+    ]);
+  });
+
+  test('countries by name and card brands as their owners write them', () => {
+    expect(['GB', 'DE', 'US'].map(countryName)).toEqual([
+      'United Kingdom',
+      'Germany',
+      'United States',
+    ]);
+    expect(['visa', 'mastercard', 'unionpay'].map(brandName)).toEqual([
+      'Visa',
+      'Mastercard',
+      'Unionpay',
+    ]);
+  });
+});
+
+describe('after a checkout that did not go through', () => {
+  test('a declined card or a stock-out says what to do next; other problems leave it to their detail', () => {
+    expect(nextStepAfter(new ApiError(402, 'card_declined', 'The card was declined'))).toMatch(
+      /Try another card/,
+    );
+    expect(nextStepAfter(new ApiError(409, 'out_of_stock', 'Not enough'))).toMatch(
+      /Lower the quantity/,
+    );
+    expect(nextStepAfter(new ApiError(400, 'validation', 'Bad'))).toBeUndefined();
+    expect(nextStepAfter(new Error('offline'))).toBeUndefined();
   });
 });

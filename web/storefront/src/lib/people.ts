@@ -27,3 +27,12 @@ const brands: Record<string, string> = {
 export function brandName(brand: string): string {
   return brands[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
 }
+
+/** Few units left are worth saying; how many more there are is the shop's business. */
+export function stockText(available: number): string {
+  if (available <= 0) return 'Sold out';
+  return available <= lowStockShown ? `Only ${available} left` : 'In stock';
+}
+
+/** At and below this, the page says how many are left. */
+const lowStockShown = 5;

@@ -46,3 +46,21 @@ export function fieldMessages(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
   return Object.fromEntries(error.fieldErrors.map((item) => [item.field, item.message]));
 }
+
+/** What a shopper can do after a checkout that did not go through, by the problem's code. */
+const nextSteps: Record<string, string> = {
+  card_declined:
+    'Nothing was charged. Try another card, or ask your bank why it declined this one.',
+  insufficient_funds: 'Nothing was charged. Try another card.',
+  invalid_card: 'Check the card number against your card.',
+  out_of_stock:
+    'Nothing was charged. Lower the quantity in your cart to what is left, or remove the item.',
+  sku_unavailable: 'Nothing was charged. Remove the item from your cart to order the rest.',
+  reservation_expired: 'Nothing was charged. Place the order again.',
+  checkout_interrupted: 'Nothing was charged. Place the order again.',
+  promotion_used_up: 'Nothing was charged. Remove the code from your cart to order without it.',
+};
+
+export function nextStepAfter(error: unknown): string | undefined {
+  return error instanceof ApiError ? nextSteps[error.code] : undefined;
+}

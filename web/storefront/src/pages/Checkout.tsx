@@ -12,7 +12,7 @@ import {
   testCards,
 } from '../lib/checkout-form';
 import { onDevelopmentMachine } from '../lib/development-machine';
-import { ApiError, fieldMessages } from '../lib/problem';
+import { ApiError, fieldMessages, nextStepAfter } from '../lib/problem';
 import { MoneySummary } from '../money-summary';
 import { useSession } from '../session';
 import {
@@ -299,6 +299,7 @@ export function Checkout() {
         <MoneySummary charged={cart} />
       </section>
       <Problem error={submit.error} />
+      {nextStepAfter(submit.error) && <p className="hint">{nextStepAfter(submit.error)}</p>}
       {/* Not while the cart is being priced for a new place or option: the order is what it shows. */}
       <button type="submit" disabled={submit.busy || place.busy || ship.busy}>
         {submit.busy ? 'Placing your order…' : 'Place order'}

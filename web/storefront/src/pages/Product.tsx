@@ -2,6 +2,7 @@ import type { ProductDetail } from '@bazaar/contracts/shop-api';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useCart } from '../cart';
+import { stockText } from '../lib/people';
 import { Loading, Price, Problem, useAction, useApi, usePageTitle } from '../ui';
 
 export function ProductPage() {
@@ -35,9 +36,19 @@ export function ProductPage() {
     <article className="product">
       <Gallery images={product.data.images} name={product.data.name} />
       <div>
-        <p className="meta">
-          <Link to={`/?category=${product.data.category.slug}`}>{product.data.category.name}</Link>
-        </p>
+        <nav aria-label="Breadcrumb">
+          <ol className="breadcrumbs">
+            <li>
+              <Link to="/">Shop</Link>
+            </li>
+            <li>
+              <Link to={`/?category=${product.data.category.slug}`}>
+                {product.data.category.name}
+              </Link>
+            </li>
+            <li aria-current="page">{product.data.name}</li>
+          </ol>
+        </nav>
         <h1>{product.data.name}</h1>
         <p className="big">
           <Price money={variant.price} />
@@ -65,13 +76,7 @@ export function ProductPage() {
           </fieldset>
         )}
         <p className="stock" aria-live="polite">
-          {stock.loading
-            ? 'Checking stock…'
-            : available === undefined
-              ? ''
-              : available > 0
-                ? `${available} in stock`
-                : 'Sold out'}
+          {stock.loading ? 'Checking stock…' : available === undefined ? '' : stockText(available)}
         </p>
         <form
           className="add"
@@ -95,9 +100,18 @@ export function ProductPage() {
         </form>
         <Problem error={add.error} />
         {added && (
-          <p role="status">
-            Added. <Link to="/cart">View cart</Link>
-          </p>
+          <div role="status" className="mini-cart">
+            <p>
+              Added.
+              {cart.cart &&
+                ` Your cart: ${cart.cart.itemCount} ${cart.cart.itemCount === 1 ? 'item' : 'items'}, `}
+              {cart.cart && <Price money={cart.cart.subtotal} />}
+            </p>
+            <Link to="/cart">View cart</Link>{' '}
+            <Link className="button" to="/checkout">
+              Check out
+            </Link>
+          </div>
         )}
         <p className="meta">SKU {variant.sku}</p>
       </div>
