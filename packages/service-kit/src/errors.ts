@@ -42,6 +42,20 @@ export type ErrorCodeOf<Statuses> =
 
 export type FieldError = { field: string; in: string; message: string };
 
+/**
+ * Throws the problem `refusal` makes, its detail naming every field in `errors`, when there is
+ * any: a 4xx a client can act on for each field at once.
+ */
+export function refuseFields(
+  errors: readonly FieldError[],
+  refusal: (detail: string, details: { errors: FieldError[] }) => DomainError,
+): void {
+  if (errors.length === 0) return;
+  throw refusal(errors.map((error) => `${error.field} ${error.message}`).join('; '), {
+    errors: [...errors],
+  });
+}
+
 export type Problem = {
   type: string;
   title: string;

@@ -1,5 +1,9 @@
 import { quoteRefusalStatuses } from '@bazaar/contracts/internal-api';
-import { DomainError, type ErrorCodeOf } from '@bazaar/service-kit/errors';
+import {
+  DomainError,
+  type ErrorCodeOf,
+  refuseFields as refuseFieldsWith,
+} from '@bazaar/service-kit/errors';
 
 /** The problems catalog answers with beside the common ones, and the HTTP status of each. */
 export const problemStatuses = {
@@ -25,12 +29,7 @@ export function refuseFields(
   code: 'invalid_product' | 'invalid_promotion' | 'invalid_region',
   errors: readonly FieldError[],
 ): void {
-  if (errors.length === 0) return;
-  throw new CatalogError(
-    code,
-    errors.map((error) => `${error.field} ${error.message}`).join('; '),
-    { errors: [...errors] },
-  );
+  refuseFieldsWith(errors, (detail, details) => new CatalogError(code, detail, details));
 }
 
 /** The ISO 4217 codes this runtime knows: a price, an amount off or a region names one of them. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
-import type { FieldError } from '@bazaar/service-kit/errors';
+import { type FieldError, refuseFields } from '@bazaar/service-kit/errors';
 import { addHistory, type StoredOrder, selectOrder } from '../store/order-store.js';
 import { insertReturn, selectReturn, selectReturns, updateReturn } from '../store/return-store.js';
 import { OrdersError } from './errors.js';
@@ -261,6 +261,9 @@ async function announceReceived(
   });
 }
 
+const unprocessable = (detail: string, details: { errors: FieldError[] }) =>
+  new OrdersError('unprocessable', detail, details);
+
 /** Units of each SKU back already: received, and refunded or on the way to it. */
 function receivedUnits(returns: readonly OrderReturn[]): Map<string, number> {
   return unitsIn(
@@ -310,15 +313,7 @@ function checkedLines(
       lines.push({ sku, name: line.name, quantity, damaged: 0 });
     }
   });
-  if (errors.length > 0) {
-    throw new OrdersError(
-      'unprocessable',
-      errors.map((error) => `${error.field} ${error.message}`).join('; '),
-      {
-        errors,
-      },
-    );
-  }
+  refuseFields(errors, unprocessable);
   return lines;
 }
 
@@ -336,15 +331,7 @@ function withDamaged(lines: readonly ReturnLine[], damaged: Units): ReturnLine[]
         message: `is more than the ${line.quantity} returned`,
       });
   });
-  if (errors.length > 0) {
-    throw new OrdersError(
-      'unprocessable',
-      errors.map((error) => `${error.field} ${error.message}`).join('; '),
-      {
-        errors,
-      },
-    );
-  }
+  refuseFields(errors, unprocessable);
   return lines.map((line) => ({
     ...line,
     damaged: damaged.find((entry) => entry.sku === line.sku)?.quantity ?? 0,
