@@ -85,6 +85,11 @@ export const ProductListing = Type.Object({
       Type.Object({ slug: Type.String(), name: Type.String(), count: Type.Integer() }),
     ),
   }),
+  correctedQuery: Type.Optional(
+    Type.String({
+      description: 'when the search text found nothing: the text these products were found for',
+    }),
+  ),
 });
 export type ProductListing = Static<typeof ProductListing>;
 

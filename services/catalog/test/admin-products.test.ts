@@ -116,6 +116,19 @@ describe('managing products', () => {
     ]);
   });
 
+  test('a new product is found by a misspelled word of its name', async () => {
+    await send(
+      'POST',
+      '/api/admin/products',
+      productBody({ name: 'Walnut Bookshelf', status: 'active' }),
+    );
+    const found = (
+      await catalog.app.inject({ method: 'GET', url: '/api/products?q=bookshelv' })
+    ).json();
+    expect(found.correctedQuery).toBe('bookshelf');
+    expect(found.items.map((item: { name: string }) => item.name)).toEqual(['Walnut Bookshelf']);
+  });
+
   test('deleting archives the product: off sale, still on record', async () => {
     const product = (
       await send('POST', '/api/admin/products', productBody({ status: 'active' }))

@@ -10,6 +10,7 @@ type Listing = {
   items: Item[];
   nextCursor: string | null;
   total: number;
+  correctedQuery?: string;
   facets: { categories: Array<{ slug: string; count: number }> };
 };
 
@@ -84,6 +85,26 @@ describe('search', () => {
   });
 });
 
+describe('typos', () => {
+  test('"lampe" finds the lamps as they are', async () => {
+    const found = await list('q=lampe&limit=50');
+    expect(found.total).toBe(12);
+    expect(found.correctedQuery).toBeUndefined();
+  });
+
+  test('a search that finds nothing is asked again as the product names spell it', async () => {
+    const found = await list(`q=${encodeURIComponent('Brass desk lammp')}`);
+    expect(found.correctedQuery).toBe('brass desk lamp');
+    expect(found.items.map((item) => item.name)).toEqual(['Brass Desk Lamp']);
+  });
+
+  test('a word near nothing the shop sells finds nothing, and no correction is offered', async () => {
+    const found = await list('q=desk%20xqzvw');
+    expect(found.total).toBe(0);
+    expect(found.correctedQuery).toBeUndefined();
+  });
+});
+
 describe('filters and facets', () => {
   test('a department includes its aisles', async () => {
     const kitchen = await listEvery('category=kitchen');
@@ -148,6 +169,27 @@ describe('sorting and paging', () => {
     const found = await listEvery('q=a');
     expect(new Set(found.map((item) => item.id)).size).toBe(found.length);
     expect(found.length).toBe((await list('q=a')).total);
+  });
+
+  test('numbered pages hold what the list holds at their place', async () => {
+    const first = await list('sort=price_asc&limit=10');
+    const second = await list('sort=price_asc&limit=5&page=2');
+    expect(second.items.map((item) => item.id)).toEqual(
+      first.items.slice(5).map((item) => item.id),
+    );
+    expect(second.total).toBe(first.total);
+    const beyond = await list(`sort=price_asc&limit=100&page=${Math.ceil(first.total / 100) + 1}`);
+    expect(beyond.items).toEqual([]);
+  });
+
+  test('a page asked for by number and by cursor at once is refused, naming page', async () => {
+    const { nextCursor } = await list('limit=5');
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/products?limit=5&page=2&cursor=${nextCursor}`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0].field).toBe('page');
   });
 
   test('a cursor from one sort is refused by another', async () => {

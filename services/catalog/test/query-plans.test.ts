@@ -42,6 +42,7 @@ async function indexesUsed(page: Partial<PageRequest>): Promise<string[]> {
     filters: { currency: 'USD' },
     sort: 'newest',
     after: undefined,
+    skip: 0,
     limit: 25,
     ...page,
   });

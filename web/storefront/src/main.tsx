@@ -1,7 +1,8 @@
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Link, NavLink, Route, Routes } from 'react-router';
+import { BrowserRouter, Link, NavLink, Route, Routes, useSearchParams } from 'react-router';
 import { CartProvider, useCart } from './cart';
+import { useCategories } from './categories';
 import { SignIn, SignUp, VerifyEmail } from './pages/Account';
 import { Account } from './pages/AccountMenu';
 import { CartPage } from './pages/CartPage';
@@ -11,6 +12,7 @@ import { OrderByLink, OrderDetail, Orders } from './pages/Orders';
 import { ProductPage } from './pages/Product';
 import { RegionPicker } from './region-picker';
 import { RouteFocus } from './route-focus';
+import { SearchBox } from './search-box';
 import { SessionProvider } from './session';
 import { Loading } from './ui';
 import './styles.css';
@@ -34,6 +36,7 @@ function Shop() {
           <img src="/favicon.svg" alt="" width={28} height={28} />
           Bazaar
         </Link>
+        <SearchBox />
         <nav aria-label="Main">
           <RegionPicker />
           <NavLink to="/cart">
@@ -41,6 +44,7 @@ function Shop() {
           </NavLink>
           <Account />
         </nav>
+        <Departments />
       </header>
       <main id="main" tabIndex={-1}>
         <Routes>
@@ -91,6 +95,34 @@ function Shop() {
         <p>Questions about an order? Reply to its receipt, and a person answers.</p>
       </footer>
     </SessionProvider>
+  );
+}
+
+/** The shop's departments under the header, the one being browsed marked. */
+function Departments() {
+  const departments = useCategories();
+  const [params] = useSearchParams();
+  const browsed = params.get('category');
+  return (
+    <nav aria-label="Departments" className="departments-bar">
+      <ul>
+        {departments.map((department) => (
+          <li key={department.slug}>
+            <Link
+              to={`/?category=${department.slug}`}
+              aria-current={
+                browsed === department.slug ||
+                department.children.some((aisle) => aisle.slug === browsed)
+                  ? 'page'
+                  : undefined
+              }
+            >
+              {department.name}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 

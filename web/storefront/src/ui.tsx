@@ -23,6 +23,19 @@ export function useApi<T>(path: string | undefined) {
   return { ...state, reload: load };
 }
 
+/** Whether the window matches a CSS media query, following it as the window changes. */
+export function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const follow = () => setMatches(list.matches);
+    follow();
+    list.addEventListener('change', follow);
+    return () => list.removeEventListener('change', follow);
+  }, [query]);
+  return matches;
+}
+
 /** The browser tab's title for a page: "Oak Desk Lamp · Bazaar". */
 export function usePageTitle(title: string | undefined) {
   useEffect(() => {

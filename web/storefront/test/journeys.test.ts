@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import AxeBuilder from '@axe-core/playwright';
 import { type RunningShop, startShop } from '@bazaar/testing/shop';
 import { devAdmin, shopClient } from '@bazaar/testing/shop-client';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -58,8 +59,33 @@ async function newShopper(viewport = { width: 1280, height: 900 }): Promise<Page
 /** Pages render after their requests answer; a busy machine may take a few seconds. */
 const eventually = <T>(probe: () => Promise<T> | T) => expect.poll(probe, { timeout: 10_000 });
 
-const snap = (page: Page, name: string) =>
-  page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
+const phone = { width: 390, height: 844 };
+
+/**
+ * A step of a journey, as a shopper on a desktop and on a phone sees it: a screenshot at each
+ * width under test-artifacts/storefront/, and axe's every rule (WCAG 2.2 A and AA and its best
+ * practices) passing at each, whatever a violation's impact.
+ */
+async function snap(page: Page, name: string) {
+  const desktop = page.viewportSize();
+  const widths = desktop && desktop.width > phone.width ? [desktop, phone] : [desktop ?? phone];
+  for (const [index, viewport] of widths.entries()) {
+    await page.setViewportSize(viewport);
+    const file = index === 0 ? name : `${name}-phone`;
+    await page.screenshot({ path: `${artifacts}${file}.png`, fullPage: true });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(
+      violations.map(
+        (violation) =>
+          `${violation.impact} ${violation.id} (${violation.help}): ${violation.nodes
+            .map((node) => node.target.join(' '))
+            .join(', ')}`,
+      ),
+      `axe on ${file}`,
+    ).toEqual([]);
+  }
+  if (desktop) await page.setViewportSize(desktop);
+}
 
 async function signUp(page: Page, email: string) {
   await page.getByRole('banner').getByRole('link', { name: 'Sign in', exact: true }).click();
@@ -113,7 +139,11 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await page.getByText('240 products').waitFor();
     await snap(page, '01-catalog');
 
-    await page.getByLabel('Search').fill('lam');
+    const search = page.getByRole('combobox', { name: 'Search' });
+    await search.fill('lam');
+    await page.getByRole('option', { name: /Lamp/ }).first().waitFor();
+    await snap(page, '02-search-suggestions');
+    await search.press('Enter');
     await eventually(() => new URL(page.url()).searchParams.get('q')).toBe('lam');
     await page.getByLabel('Category').selectOption('lighting');
     await page.getByLabel('In stock only').check();
@@ -126,7 +156,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await page.getByRole('heading', { name: 'Oak Desk Lamp' }).waitFor();
     await page.goBack();
     expect(page.url()).toBe(filtered);
-    await eventually(() => page.getByLabel('Search').inputValue()).toBe('lam');
+    await eventually(() => search.inputValue()).toBe('lam');
 
     await addToCart(page, 'oak-desk-lamp', 'White');
     await snap(page, '03-product');
@@ -648,7 +678,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     expect(icon.headers()['content-type']).toMatch(/image\/svg\+xml/);
   });
 
-  test('the catalog fits a 375 px phone without sideways scrolling', async () => {
+  test('on a phone the products come first, and filters and sort open in a sheet; the catalog fits 375 px without sideways scrolling', async () => {
     const page = await newShopper({ width: 375, height: 800 });
     await page.goto('/');
     await page.getByText(/^\d+ products$/).waitFor();
@@ -657,5 +687,79 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
       () => document.documentElement.scrollWidth - window.innerWidth,
     );
     expect(overflow).toBeLessThanOrEqual(0);
+    const firstProduct = await page.locator('.card').first().boundingBox();
+    expect(firstProduct?.y).toBeLessThan(800);
+
+    await page.getByRole('button', { name: 'Filter and sort' }).click();
+    const sheet = page.getByRole('dialog', { name: 'Filter and sort' });
+    await sheet.getByLabel('Sort by').selectOption('price_asc');
+    await sheet.getByLabel('In stock only').check();
+    await snap(page, '24-phone-filter-sheet');
+    await sheet.getByRole('button', { name: /^Show \d+ products$/ }).click();
+    await expect(sheet.isVisible()).resolves.toBe(false);
+    await page.getByRole('button', { name: 'Filter and sort (1)' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?inStock=true&sort=price_asc');
+  }, 60_000);
+
+  test('search suggests as it is typed and forgives a typo; a search that finds nothing helps; pages are numbered', async () => {
+    const page = await newShopper();
+    await page.goto('/');
+    const search = page.getByRole('combobox', { name: 'Search' });
+    await search.fill('lammp');
+    const correction = page.getByRole('option', {
+      name: 'All results for “lamp” (no products for “lammp”)',
+    });
+    await correction.waitFor();
+    await search.press('ArrowDown');
+    await expect(search.getAttribute('aria-activedescendant')).resolves.toBeTruthy();
+    await correction.click();
+    await page.getByText(/^\d+ products for “lamp”$/).waitFor();
+    await page.goto('/?q=lammp');
+    await page.getByText(/^Nothing matches “lammp”\. 12 products for “lamp”:$/).waitFor();
+    await snap(page, '25-search-corrected');
+
+    await page.goto('/?q=xqzvw');
+    await page.getByText(/Check the spelling/).waitFor();
+    await page.getByRole('heading', { name: 'Browse the shop' }).waitFor();
+    await snap(page, '26-nothing-found');
+
+    await page.goto('/');
+    const pages = page.getByRole('navigation', { name: 'Pages' });
+    await pages.getByRole('link', { name: 'Page 2', exact: true }).click();
+    await eventually(() => new URL(page.url()).searchParams.get('page')).toBe('2');
+    await expect(pages.locator('[aria-current="page"]').textContent()).resolves.toBe('Page 2');
+    await page.getByRole('link', { name: '← Previous' }).waitFor();
+    await snap(page, '27-page-two');
+    await page
+      .getByRole('navigation', { name: 'Departments' })
+      .getByRole('link', { name: 'Home' })
+      .click();
+    await eventually(() => new URL(page.url()).searchParams.get('category')).toBe('home');
+  }, 60_000);
+
+  test('a product offers each option as a labelled choice, and a sold-out one cannot be chosen', async () => {
+    const page = await newShopper();
+    // A product of the demo assortment with one variant sold out beside others in stock.
+    const listing = await (await page.request.get('/api/products?limit=100')).json();
+    let found: { slug: string; soldOut: string; colour: string } | undefined;
+    for (const item of listing.items as Array<{ slug: string; variantCount: number }>) {
+      if (item.variantCount < 2 || item.variantCount > 3) continue;
+      const product = await (await page.request.get(`/api/products/${item.slug}`)).json();
+      const variants = product.variants as Array<{ inStock: boolean; options: { colour: string } }>;
+      const soldOut = variants.find((variant) => !variant.inStock);
+      const other = variants.find((variant) => variant.inStock);
+      if (soldOut && other) {
+        found = { slug: item.slug, soldOut: soldOut.options.colour, colour: other.options.colour };
+        break;
+      }
+    }
+    expect(found, 'a product with a sold-out colour').toBeDefined();
+    if (!found) return;
+    await page.goto(`/products/${found.slug}`);
+    const colours = page.getByRole('group', { name: /^Colour/ });
+    await expect(colours.getByLabel(found.colour).isChecked()).resolves.toBe(true);
+    await expect(colours.getByLabel(found.soldOut).isDisabled()).resolves.toBe(true);
+    await colours.getByText(`${found.soldOut} (sold out)`).waitFor();
+    await snap(page, '28-sold-out-option');
   }, 60_000);
 });

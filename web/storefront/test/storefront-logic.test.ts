@@ -1,10 +1,19 @@
 import { describe, expect, test } from 'vitest';
 import { addressProblems, cardDigits, passesLuhn } from '../src/lib/checkout-form';
-import { listingApiQuery, listingParams, readListing, withChange } from '../src/lib/listing-query';
+import {
+  listingApiQuery,
+  listingParams,
+  maxPage,
+  pageNumbers,
+  readListing,
+  withChange,
+} from '../src/lib/listing-query';
 import { formatMoney } from '../src/lib/money';
 import { nextPath } from '../src/lib/next-path';
 import { brandName, countryName, stockText } from '../src/lib/people';
 import { ApiError, fieldMessages, nextStepAfter, toApiError } from '../src/lib/problem';
+import { suggestionsFor } from '../src/lib/suggestions';
+import { firstChoice, optionGroups, variantAfterChoice } from '../src/lib/variant-choice';
 
 describe('money', () => {
   test('minor units in the currency of the amount, with its own digits', () => {
@@ -16,14 +25,30 @@ describe('money', () => {
 
 describe('the catalog state in the URL', () => {
   test('reads what is there, ignores what is not a sort, and writes back only what differs', () => {
-    const listing = readListing(new URLSearchParams('q=lamp&sort=bogus&inStock=true&cursor=abc'));
-    expect(listing).toMatchObject({ q: 'lamp', sort: '', inStock: true, cursor: 'abc' });
-    expect(listingParams(listing).toString()).toBe('q=lamp&inStock=true&cursor=abc');
+    const listing = readListing(new URLSearchParams('q=lamp&sort=bogus&inStock=true&page=3'));
+    expect(listing).toMatchObject({ q: 'lamp', sort: '', inStock: true, page: 3 });
+    expect(listingParams(listing).toString()).toBe('q=lamp&inStock=true&page=3');
+  });
+
+  test('a page that is no number, or out of range, is the nearest page there is', () => {
+    expect(readListing(new URLSearchParams('page=abc')).page).toBe(1);
+    expect(readListing(new URLSearchParams('page=-4')).page).toBe(1);
+    expect(readListing(new URLSearchParams('page=100000')).page).toBe(maxPage);
+    expect(listingParams(readListing(new URLSearchParams('page=1'))).toString()).toBe('');
   });
 
   test('a changed filter starts again from the first page', () => {
-    const listing = readListing(new URLSearchParams('q=lamp&cursor=abc'));
-    expect(withChange(listing, { category: 'lighting' }).cursor).toBe('');
+    const listing = readListing(new URLSearchParams('q=lamp&page=4'));
+    expect(withChange(listing, { category: 'lighting' }).page).toBe(1);
+  });
+
+  test('the pager shows the first, the last and the neighbours of the current page, with gaps', () => {
+    expect(pageNumbers(1, 1)).toEqual([1]);
+    expect(pageNumbers(1, 10)).toEqual([1, 2, 'gap', 10]);
+    expect(pageNumbers(5, 10)).toEqual([1, 'gap', 4, 5, 6, 'gap', 10]);
+    expect(pageNumbers(3, 10)).toEqual([1, 2, 3, 4, 'gap', 10]);
+    expect(pageNumbers(10, 10)).toEqual([1, 'gap', 9, 10]);
+    expect(pageNumbers(2, 4)).toEqual([1, 2, 3, 4]);
   });
 
   test('prices typed in units go to the API in minor units; nonsense is left out', () => {
@@ -152,5 +177,104 @@ describe('after a checkout that did not go through', () => {
     );
     expect(nextStepAfter(new ApiError(400, 'validation', 'Bad'))).toBeUndefined();
     expect(nextStepAfter(new Error('offline'))).toBeUndefined();
+  });
+});
+
+describe('choosing a variant by its options', () => {
+  const shirt = (colour: string, size: string, inStock = true) => ({
+    sku: `${colour}-${size}`,
+    options: { colour, size },
+    inStock,
+  });
+  const variants = [
+    shirt('Sand', 'S'),
+    shirt('Sand', 'M', false),
+    shirt('Navy', 'S', false),
+    shirt('Navy', 'M'),
+  ];
+
+  test('each option is a labelled group; a value is sold out when no variant in stock has it with the other choices', () => {
+    expect(optionGroups(variants, { colour: 'Sand', size: 'S' })).toEqual([
+      {
+        name: 'colour',
+        label: 'Colour',
+        values: [
+          { value: 'Sand', soldOut: false },
+          { value: 'Navy', soldOut: true },
+        ],
+      },
+      {
+        name: 'size',
+        label: 'Size',
+        values: [
+          { value: 'S', soldOut: false },
+          { value: 'M', soldOut: true },
+        ],
+      },
+    ]);
+  });
+
+  test('picking a value keeps the other choices when that variant is in stock, else moves to one that is', () => {
+    expect(variantAfterChoice(variants, { colour: 'Sand', size: 'S' }, 'colour', 'Navy')?.sku).toBe(
+      'Navy-M',
+    );
+    expect(variantAfterChoice(variants, { colour: 'Navy', size: 'M' }, 'size', 'S')?.sku).toBe(
+      'Sand-S',
+    );
+  });
+
+  test('the page opens on the first variant in stock', () => {
+    expect(firstChoice([shirt('Sand', 'S', false), shirt('Sand', 'M')])?.sku).toBe('Sand-M');
+    expect(firstChoice([shirt('Sand', 'S', false)])?.sku).toBe('Sand-S');
+  });
+});
+
+describe('search suggestions', () => {
+  const tree = [
+    {
+      slug: 'home',
+      name: 'Home',
+      children: [
+        { slug: 'lighting', name: 'Lighting', children: [] },
+        { slug: 'table-linen', name: 'Table Linen', children: [] },
+      ],
+    },
+  ];
+  const listing = (names: string[], correctedQuery?: string) => ({
+    items: names.map((name, index) => ({
+      id: String(index),
+      slug: name.toLowerCase().replaceAll(' ', '-'),
+      name,
+      description: '',
+      status: 'active' as const,
+      category: { slug: 'lighting', name: 'Lighting' },
+      images: [],
+      price: { amount: 4500, currency: 'USD' },
+      variantCount: 1,
+      inStock: true,
+    })),
+    nextCursor: null,
+    total: names.length,
+    facets: { categories: [] },
+    ...(correctedQuery && { correctedQuery }),
+  });
+
+  test('aisles whose words start as typed come first, then the products found, then the search', () => {
+    expect(
+      suggestionsFor('lin', tree, listing(['Linen Shade Desk Lamp'])).map((s) => [s.name, s.to]),
+    ).toEqual([
+      ['Table Linen', '/?category=table-linen'],
+      ['Linen Shade Desk Lamp', '/products/linen-shade-desk-lamp'],
+      ['All results for “lin”', '/?q=lin'],
+    ]);
+  });
+
+  test('a misspelled search offers the products of its correction and says so', () => {
+    const offered = suggestionsFor('lammp', tree, listing(['Oak Desk Lamp'], 'lamp'));
+    expect(offered.at(-1)).toEqual({
+      kind: 'search',
+      name: 'All results for “lamp” (no products for “lammp”)',
+      to: '/?q=lamp',
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
 export const problemStatuses = {
   invalid_price_range: 400,
   unknown_category: 400,
+  invalid_page: 400,
   ...quoteRefusalStatuses,
   invalid_promotion: 422,
   invalid_region: 422,

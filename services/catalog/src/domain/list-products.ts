@@ -2,12 +2,14 @@ import type { Queryable } from '@bazaar/db/pool';
 import { decodeCursor, keyShapes, type Page, toPage } from '@bazaar/service-kit/keyset-cursor';
 import { selectCategories } from '../store/category-store.js';
 import { selectCategoryCounts, selectProductPage } from '../store/product-listing-store.js';
+import { selectNearestWords } from '../store/search-word-store.js';
 import { type CategoryFacet, categoryFacets } from './category-facets.js';
 import { CatalogError } from './errors.js';
 import {
   type ListingFilters,
   type ProductSort,
   type ProductSummary,
+  searchWords,
   toSearchQuery,
 } from './product.js';
 import { regionOf } from './regions.js';
@@ -25,12 +27,16 @@ export type ListingQuery = {
   sort?: ProductSort | undefined;
   limit: number;
   cursor?: string | undefined;
+  /** Page by number, counted from 1: for a shopper's numbered pages; `cursor` walks a whole list. */
+  page?: number | undefined;
 };
 
 export type ProductListing = Page<ProductSummary> & {
   /** Products matching every filter. */
   total: number;
   facets: { categories: CategoryFacet[] };
+  /** The search text the page is for, when the shopper's found nothing. */
+  correctedQuery?: string;
 };
 
 const keyShapeOf: Record<ProductSort, RegExp> = {
@@ -42,7 +48,9 @@ const keyShapeOf: Record<ProductSort, RegExp> = {
 
 /**
  * A page of active products with the category facets of the same search. Sorted by relevance when
- * there is search text, else newest first, unless the shopper chose a sort.
+ * there is search text, else newest first, unless the shopper chose a sort. A search that finds
+ * nothing is asked again with its words spelled as the shop's product names spell them
+ * (`correctedQuery`), when every word is near one of them.
  */
 export async function listProducts(
   db: Queryable,
@@ -60,17 +68,42 @@ export async function listProducts(
     status: query.status,
   };
   assertPriceRange(filters);
+  if (query.cursor !== undefined && query.page !== undefined) {
+    throw new CatalogError('invalid_page', 'Ask for a page by its number or by a cursor', {
+      errors: [{ field: 'page', in: 'querystring', message: 'cannot be given with cursor' }],
+    });
+  }
+  const listing = await listMatching(db, filters, query);
+  const words = searchWords(query.q ?? '');
+  if (listing.total > 0 || words.length === 0) return listing;
+  const nearest = await selectNearestWords(db, words);
+  const corrected = nearest.every((word) => word !== undefined) ? nearest.join(' ') : undefined;
+  if (corrected === undefined || corrected === words.join(' ')) return listing;
+  const again = await listMatching(
+    db,
+    { ...filters, searchQuery: toSearchQuery(corrected) },
+    query,
+  );
+  return again.total > 0 ? { ...again, correctedQuery: corrected } : listing;
+}
+
+async function listMatching(
+  db: Queryable,
+  filters: ListingFilters,
+  query: ListingQuery,
+): Promise<ProductListing> {
   const requested = query.sort ?? (filters.searchQuery ? 'relevance' : 'newest');
   const sort = requested === 'relevance' && !filters.searchQuery ? 'newest' : requested;
   const after =
     query.cursor === undefined
       ? undefined
       : decodeCursor(query.cursor, { keyShape: keyShapeOf[sort], sort });
+  const skip = ((query.page ?? 1) - 1) * query.limit;
 
   const [categories, counts, rows] = await Promise.all([
     selectCategories(db),
     selectCategoryCounts(db, filters),
-    selectProductPage(db, { filters, sort, after, limit: query.limit + 1 }),
+    selectProductPage(db, { filters, sort, after, skip, limit: query.limit + 1 }),
   ]);
   const facets = categoryFacets(categories, counts);
   if (

@@ -89,8 +89,13 @@ export type ListingFilters = {
  * while a word is half typed. Only letters and digits pass, so the text can never be tsquery syntax.
  */
 export function toSearchQuery(text: string): string | undefined {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = searchWords(text);
   return words.length > 0 ? words.map((word) => `${word}:*`).join(' & ') : undefined;
+}
+
+/** The words of a shopper's search text, lower case, letters and digits only. */
+export function searchWords(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 /** `"Oak Desk Lamp"` → `"oak-desk-lamp"`. */

@@ -43,6 +43,14 @@ export const ListQuery = Type.Object(
     ),
     limit: pageLimit(24),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    page: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description:
+          'a page by its number, counted from 1, for numbered pages (not with cursor); the cursor walks a whole list',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

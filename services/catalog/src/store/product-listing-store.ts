@@ -87,10 +87,15 @@ export type PageRequest = {
   filters: ListingFilters;
   sort: ProductSort;
   after: KeysetPosition | undefined;
+  /** Rows passed over before the page: numbered pages; 0 with a keyset position. */
+  skip: number;
   limit: number;
 };
 
-/** One page of active products in `sort` order, strictly after `after`; `limit` rows at most. */
+/**
+ * One page of active products in `sort` order, strictly after `after` or `skip` rows in; `limit`
+ * rows at most.
+ */
 export async function selectProductPage(
   db: Queryable,
   page: PageRequest,
@@ -129,7 +134,7 @@ export function productPageQuery(page: PageRequest): { text: string; values: unk
        CROSS JOIN (SELECT to_tsquery('english', ${searchQuery}) AS q) query
       WHERE ${conditions.join(' AND ') || 'true'}
       ORDER BY ${ordering.key} ${ordering.direction}, p.id ${ordering.direction}
-      LIMIT ${params.add(page.limit)}`;
+      LIMIT ${params.add(page.limit)}${page.skip > 0 ? ` OFFSET ${params.add(page.skip)}` : ''}`;
   return { text, values: params.values };
 }
 

@@ -11,9 +11,20 @@ import { AdminReturns } from './Returns';
 import { Stock } from './Stock';
 import { Webhooks } from './Webhooks';
 
+/** The back office's screens, each a tab, in the tabs' order. */
+const screens = [
+  { path: 'products', name: 'Products', element: <Products /> },
+  { path: 'stock', name: 'Stock', element: <Stock /> },
+  { path: 'orders', name: 'Orders', element: <AdminOrders /> },
+  { path: 'returns', name: 'Returns', element: <AdminReturns /> },
+  { path: 'promotions', name: 'Promotions', element: <Promotions /> },
+  { path: 'regions', name: 'Regions and tax', element: <Regions /> },
+  { path: 'notifications', name: 'Notifications', element: <Notifications /> },
+  { path: 'webhooks', name: 'Webhooks', element: <Webhooks /> },
+];
+
 /** The shop's back office: only for the `admin` role. Loaded on its own, never by shoppers. */
 export default function Admin() {
-  usePageTitle('Back office');
   const { user } = useSession();
   if (!user) return <Navigate to="/signin?next=/admin" replace />;
   if (user.role !== 'admin')
@@ -21,27 +32,34 @@ export default function Admin() {
   return (
     <section className="admin">
       <nav className="tabs" aria-label="Admin">
-        <NavLink to="/admin/products">Products</NavLink>
-        <NavLink to="/admin/stock">Stock</NavLink>
-        <NavLink to="/admin/orders">Orders</NavLink>
-        <NavLink to="/admin/returns">Returns</NavLink>
-        <NavLink to="/admin/promotions">Promotions</NavLink>
-        <NavLink to="/admin/regions">Regions and tax</NavLink>
-        <NavLink to="/admin/notifications">Notifications</NavLink>
-        <NavLink to="/admin/webhooks">Webhooks</NavLink>
+        {screens.map((screen) => (
+          <NavLink key={screen.path} to={`/admin/${screen.path}`}>
+            {screen.name}
+          </NavLink>
+        ))}
       </nav>
       <Routes>
         <Route index element={<Navigate to="products" replace />} />
-        <Route path="products" element={<Products />} />
+        {screens.map((screen) => (
+          <Route
+            key={screen.path}
+            path={screen.path}
+            element={<Screen name={screen.name}>{screen.element}</Screen>}
+          />
+        ))}
         <Route path="products/:id" element={<EditProduct />} />
-        <Route path="stock" element={<Stock />} />
-        <Route path="orders" element={<AdminOrders />} />
-        <Route path="returns" element={<AdminReturns />} />
-        <Route path="promotions" element={<Promotions />} />
-        <Route path="regions" element={<Regions />} />
-        <Route path="notifications" element={<Notifications />} />
-        <Route path="webhooks" element={<Webhooks />} />
       </Routes>
     </section>
+  );
+}
+
+/** A screen under its heading, its name in the browser tab. */
+function Screen({ name, children }: { name: string; children: React.ReactNode }) {
+  usePageTitle(`${name} · Back office`);
+  return (
+    <>
+      <h1>{name}</h1>
+      {children}
+    </>
   );
 }

@@ -197,7 +197,7 @@ function Deliveries({ subscriptionId }: { subscriptionId: string }) {
                 type="button"
                 disabled={replay.busy}
                 onClick={() => void replay.run(delivery)}
-                aria-label={`Send ${delivery.eventType} ${delivery.eventId} again`}
+                aria-label={`Send again: ${delivery.eventType} ${delivery.eventId}`}
               >
                 Send again
               </button>

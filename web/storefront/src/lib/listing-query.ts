@@ -6,7 +6,8 @@ export type Listing = {
   maxPrice: string;
   inStock: boolean;
   sort: '' | 'relevance' | 'newest' | 'price_asc' | 'price_desc';
-  cursor: string;
+  /** Counted from 1. */
+  page: number;
 };
 
 const sorts = new Set(['relevance', 'newest', 'price_asc', 'price_desc']);
@@ -20,7 +21,7 @@ export function readListing(params: URLSearchParams): Listing {
     maxPrice: params.get('maxPrice') ?? '',
     inStock: params.get('inStock') === 'true',
     sort: (sorts.has(sort) ? sort : '') as Listing['sort'],
-    cursor: params.get('cursor') ?? '',
+    page: Math.max(1, Math.min(maxPage, Math.trunc(Number(params.get('page'))) || 1)),
   };
 }
 
@@ -33,13 +34,32 @@ export function listingParams(listing: Listing): URLSearchParams {
   if (listing.maxPrice) params.set('maxPrice', listing.maxPrice);
   if (listing.inStock) params.set('inStock', 'true');
   if (listing.sort) params.set('sort', listing.sort);
-  if (listing.cursor) params.set('cursor', listing.cursor);
+  if (listing.page > 1) params.set('page', String(listing.page));
   return params;
 }
 
 /** A filter changed: the page starts again from the first result. */
 export function withChange(listing: Listing, change: Partial<Listing>): Listing {
-  return { ...listing, ...change, cursor: change.cursor ?? '' };
+  return { ...listing, ...change, page: change.page ?? 1 };
+}
+
+/** The catalog numbers no page beyond this (the API's limit). */
+export const maxPage = 100;
+
+/**
+ * The page numbers a pager shows: the first, the last, and those next to the current one, with a
+ * gap where numbers are left out: 1 … 4 5 6 … 10.
+ */
+export function pageNumbers(current: number, last: number): Array<number | 'gap'> {
+  const shown = [...new Set([1, current - 1, current, current + 1, last])]
+    .filter((page) => page >= 1 && page <= last)
+    .sort((a, b) => a - b);
+  return shown.flatMap((page, index) => {
+    const before = shown[index - 1];
+    if (before === undefined || page === before + 1) return [page];
+    // A single left-out number is shown rather than a gap standing for it.
+    return page === before + 2 ? [before + 1, page] : ['gap' as const, page];
+  });
 }
 
 /** The API query: prices from units to minor units; invalid numbers are left out. */

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useCart } from '../cart';
 import { stockText } from '../lib/people';
+import { firstChoice, optionGroups, variantAfterChoice } from '../lib/variant-choice';
 import { Loading, Price, Problem, useAction, useApi, usePageTitle } from '../ui';
 
 export function ProductPage() {
@@ -15,9 +16,8 @@ export function ProductPage() {
   const [chosen, setChosen] = useState<string>();
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState(false);
-  const variant =
-    product.data?.variants.find((candidate) => candidate.sku === chosen) ??
-    product.data?.variants[0];
+  const variants = product.data?.variants ?? [];
+  const variant = variants.find((candidate) => candidate.sku === chosen) ?? firstChoice(variants);
   const stock = useApi<{ available: number }>(
     variant ? `/api/inventory/${encodeURIComponent(variant.sku)}` : undefined,
   );
@@ -54,27 +54,33 @@ export function ProductPage() {
           <Price money={variant.price} />
         </p>
         <p>{product.data.description}</p>
-        {product.data.variants.length > 1 && (
-          <fieldset className="variants">
-            <legend>Choose</legend>
-            {product.data.variants.map((option) => (
-              <label key={option.sku} className="variant">
-                <input
-                  type="radio"
-                  name="variant"
-                  value={option.sku}
-                  checked={option.sku === variant.sku}
-                  onChange={() => {
-                    setChosen(option.sku);
-                    setAdded(false);
-                  }}
-                />
-                {Object.values(option.options).join(' · ') || option.sku}
-                {!option.inStock && ' (sold out)'}
-              </label>
-            ))}
-          </fieldset>
-        )}
+        {variants.length > 1 &&
+          optionGroups(variants, variant.options).map((group) => (
+            <fieldset key={group.name} className="variants">
+              <legend>
+                {group.label}: <strong>{variant.options[group.name]}</strong>
+              </legend>
+              {group.values.map(({ value, soldOut }) => (
+                <label key={value} className="variant">
+                  <input
+                    type="radio"
+                    name={group.name}
+                    value={value}
+                    checked={variant.options[group.name] === value}
+                    disabled={soldOut && variant.options[group.name] !== value}
+                    onChange={() => {
+                      setChosen(
+                        variantAfterChoice(variants, variant.options, group.name, value)?.sku,
+                      );
+                      setAdded(false);
+                    }}
+                  />
+                  {value}
+                  {soldOut && <span className="meta"> (sold out)</span>}
+                </label>
+              ))}
+            </fieldset>
+          ))}
         <p className="stock" aria-live="polite">
           {stock.loading ? 'Checking stock…' : available === undefined ? '' : stockText(available)}
         </p>
