@@ -304,7 +304,7 @@ describe('checkout against stand-ins for its neighbours', () => {
     });
     const { token } = await shopper();
     const answer = await checkout(token, randomUUID(), {
-      method: 'card',
+      ...goodCard,
       cardNumber: '4242 4242 4242 4241',
     });
     expect(answer.statusCode).toBe(400);
@@ -313,6 +313,38 @@ describe('checkout against stand-ins for its neighbours', () => {
       errors: [{ field: 'payment.cardNumber', in: 'body' }],
     });
     expect(fake.calls).toEqual(expect.arrayContaining(['releaseReservation', 'giveBackCart']));
+  });
+
+  test('an expiry payments says has passed: 400 invalid_card naming payment.expiry', async () => {
+    fake.set({
+      authorize: async () => ({
+        authorized: false,
+        reason: 'invalid_card',
+        detail: 'The card expiry has passed',
+        invalid: { detail: 'expiry', message: 'has passed' },
+      }),
+    });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID(), { ...goodCard, expiry: '01/20' });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json()).toMatchObject({
+      code: 'invalid_card',
+      errors: [{ field: 'payment.expiry', in: 'body', message: 'has passed' }],
+    });
+  });
+
+  test('a card number without its expiry and security code is refused naming both, before anything is held', async () => {
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID(), {
+      method: 'card',
+      cardNumber: goodCard.cardNumber,
+    });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json().errors).toEqual([
+      expect.objectContaining({ field: 'payment.expiry' }),
+      expect.objectContaining({ field: 'payment.cvc' }),
+    ]);
+    expect(fake.calls).not.toContain('reserve');
   });
 
   test('payments closed to this order meanwhile (the sweeper recovered it without a payment): 409 checkout_interrupted, not a 500', async () => {

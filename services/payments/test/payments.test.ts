@@ -41,16 +41,18 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** A typed-in card is good through December 2034 with a 3-digit code, unless told otherwise. */
 function authorize(
-  card: { number: string } | { token: string },
+  card: { number: string; expiry?: object; cvc?: string } | { token: string },
   orderId = randomUUID(),
   amount = 2599,
 ) {
+  const typedIn = 'number' in card ? { expiry: { month: 12, year: 2034 }, cvc: '123' } : {};
   return app.inject({
     method: 'POST',
     url: '/internal/payments',
     headers: { authorization: `Bearer ${serviceToken}` },
-    payload: { orderId, amount, currency: 'USD', card },
+    payload: { orderId, amount, currency: 'USD', card: { ...typedIn, ...card } },
   });
 }
 
@@ -113,6 +115,36 @@ describe('the test provider', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toEqual([expect.objectContaining({ field: 'card.number' })]);
     expect(await outbox(orderId)).toEqual([]);
+  });
+
+  test('a card past its expiry month, or with a code of the wrong length for its brand, is a 400 naming that detail', async () => {
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const expired = await authorize({
+      number: '4242424242424242',
+      expiry: { month: lastMonth.getUTCMonth() + 1, year: lastMonth.getUTCFullYear() },
+    });
+    expect(expired.statusCode).toBe(400);
+    expect(expired.json().errors).toEqual([
+      expect.objectContaining({ field: 'card.expiry', message: 'has passed' }),
+    ]);
+    const thisMonth = await authorize({
+      number: '4242424242424242',
+      expiry: { month: now.getUTCMonth() + 1, year: now.getUTCFullYear() },
+    });
+    expect(thisMonth.statusCode).toBe(201);
+    const amex = await authorize({ number: '3782 822463 10005', cvc: '123' });
+    expect(amex.json().errors).toEqual([expect.objectContaining({ field: 'card.cvc' })]);
+    expect((await authorize({ number: '3782 822463 10005', cvc: '1234' })).statusCode).toBe(201);
+  });
+
+  test.each([
+    ['4000 0000 0000 0069', 'expired_card', 'The card has expired'],
+    ['4000 0000 0000 0127', 'incorrect_cvc', "The card's security code is incorrect"],
+  ])('%s is declined as %s, saying so', async (number, declineCode, detail) => {
+    const response = await authorize({ number });
+    expect(response.statusCode).toBe(402);
+    expect(response.json()).toMatchObject({ code: 'card_declined', declineCode, detail });
   });
 
   test('the same order authorized twice at once holds the card once', async () => {

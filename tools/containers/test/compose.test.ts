@@ -143,7 +143,10 @@ describe.skipIf(!engine)('the shop as containers', () => {
         await page.getByLabel('City').fill('London');
         await page.getByLabel('Postal code').fill('SW1Y 4JH');
         await page.getByLabel('Country').selectOption('GB');
-        await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+        await page.getByLabel('Name on card').fill('Ada Lovelace');
+        await page.getByLabel(/^Card number/).fill('4242 4242 4242 4242');
+        await page.getByLabel('Expiry (MM/YY)').fill('12/34');
+        await page.getByLabel('Security code').fill('123');
         await page.getByRole('button', { name: 'Place order' }).click();
         await page.getByText(/Your order is confirmed/).waitFor();
         const heading = await page.getByRole('heading', { name: /^Order / }).textContent();

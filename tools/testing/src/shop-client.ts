@@ -16,8 +16,14 @@ export const shippingAddress = {
   postalCode: 'SW1Y 4JH',
   country: 'GB',
 };
-export const goodCard = { method: 'card', cardNumber: '4242 4242 4242 4242' };
-export const declinedCard = { method: 'card', cardNumber: '4000 0000 0000 0002' };
+/** A card of the test provider's, good through 2034. */
+export const goodCard = {
+  method: 'card',
+  cardNumber: '4242 4242 4242 4242',
+  expiry: '12/34',
+  cvc: '123',
+};
+export const declinedCard = { ...goodCard, cardNumber: '4000 0000 0000 0002' };
 
 export const devAdmin = { email: 'admin@bazaar.local', password: 'bazaar-admin-dev' };
 

@@ -120,6 +120,14 @@ async function fillAddress(page: Page) {
   await page.getByLabel(/^Next day/).waitFor();
 }
 
+/** The card form as a shopper fills it: the test provider's `number`, good through 2034. */
+async function payWith(page: Page, number: string) {
+  await page.getByLabel('Name on card').fill('Ada Lovelace');
+  await page.getByLabel(/^Card number/).fill(number);
+  await page.getByLabel('Expiry (MM/YY)').fill('12/34');
+  await page.getByLabel('Security code').fill('123');
+}
+
 async function addToCart(page: Page, slug: string, variant?: string) {
   await page.goto(`/products/${slug}`);
   if (variant) await page.getByLabel(variant).check();
@@ -175,7 +183,8 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await page.getByText('Enter the street and number.').waitFor();
     await snap(page, '07-checkout-validation');
     await fillAddress(page);
-    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await payWith(page, '4242 4242 4242 4242');
+    await page.getByLabel('Card number (Visa)').waitFor();
     await snap(page, '08-checkout');
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.getByText(/Your order is confirmed/).waitFor();
@@ -191,16 +200,32 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await page.getByRole('link', { name: `Order ${orderNumber}` }).waitFor();
     await expect(page.getByText('Confirmed').count()).resolves.toBeGreaterThan(0);
     await snap(page, '10-order-history');
+
+    // The next checkout starts from the address the last order went to.
+    await addToCart(page, 'oak-desk-lamp', 'Sand');
+    await page.goto('/checkout');
+    await eventually(() => page.getByLabel('Address', { exact: true }).inputValue()).toBe(
+      '12 St James Square',
+    );
+    await expect(page.getByLabel('Country').inputValue()).resolves.toBe('GB');
   }, 60_000);
 
-  test('a declined card shows why and keeps the cart', async () => {
+  test('a card past its expiry is caught before paying; a declined card shows why and what to do, and keeps the cart', async () => {
     const page = await newShopper();
     await page.goto('/');
     await signUp(page, `grace-${randomUUID().slice(0, 8)}@example.com`);
     await addToCart(page, 'oak-desk-lamp');
     await page.goto('/checkout');
     await fillAddress(page);
-    await page.getByLabel('Card number').fill('4000 0000 0000 0002');
+    await payWith(page, '4000 0000 0000 0069');
+    await page.getByLabel('Expiry (MM/YY)').fill('01/20');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByText('This card has expired; use another.').waitFor();
+    await page.getByLabel('Expiry (MM/YY)').fill('12/34');
+    // The test provider's card that a processor declines as expired, whatever date is typed.
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('alert').getByText('The card has expired').waitFor();
+    await page.getByLabel(/^Card number/).fill('4000 0000 0000 0002');
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.getByRole('alert').getByText('The card was declined').waitFor();
     // And what to do next.
@@ -466,7 +491,7 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await page.getByLabel('Country').selectOption('DE');
     await page.getByLabel(/^Express/).check();
     await eventually(() => page.getByText('Shipping (Express)').count()).toBe(1);
-    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await payWith(page, '4242 4242 4242 4242');
     const shown = await page.locator('.totals .big').textContent();
     await snap(page, '22-eu-checkout');
     await page.getByRole('button', { name: 'Place order' }).click();

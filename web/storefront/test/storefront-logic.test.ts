@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { addressProblems, cardDigits, passesLuhn } from '../src/lib/checkout-form';
+import {
+  addressProblems,
+  cardBrandOf,
+  cardDigits,
+  cardProblems,
+  expiryText,
+  passesLuhn,
+} from '../src/lib/checkout-form';
 import {
   listingApiQuery,
   listingParams,
@@ -276,5 +283,39 @@ describe('search suggestions', () => {
       name: 'All results for “lamp” (no products for “lammp”)',
       to: '/?q=lamp',
     });
+  });
+});
+
+describe('the card form', () => {
+  const card = { number: '4242 4242 4242 4242', expiry: '07/34', cvc: '123', name: 'Ada Lovelace' };
+  const june2030 = new Date(2030, 5, 15);
+
+  test('the brand shows from the first digits', () => {
+    expect(cardBrandOf('4242')).toBe('visa');
+    expect(cardBrandOf('5555')).toBe('mastercard');
+    expect(cardBrandOf('2223')).toBe('mastercard');
+    expect(cardBrandOf('3782')).toBe('amex');
+    expect(cardBrandOf('6011')).toBeUndefined();
+  });
+
+  test('an expiry typed any usual way is MM/YY; a month that is none is refused', () => {
+    expect(expiryText('0734')).toBe('07/34');
+    expect(expiryText('7/34')).toBe('07/34');
+    expect(expiryText(' 07 / 34 ')).toBe('07/34');
+    expect(expiryText('13/34')).toBeUndefined();
+    expect(expiryText('07/2034')).toBeUndefined();
+  });
+
+  test('a card is good through its expiry month; the code has 3 digits, 4 on American Express', () => {
+    expect(cardProblems(card, june2030)).toEqual({});
+    expect(cardProblems({ ...card, expiry: '06/30' }, june2030)).toEqual({});
+    expect(Object.keys(cardProblems({ ...card, expiry: '05/30' }, june2030))).toEqual(['expiry']);
+    expect(Object.keys(cardProblems({ ...card, cvc: '1234' }, june2030))).toEqual(['cvc']);
+    const amex = { ...card, number: '3782 822463 10005' };
+    expect(Object.keys(cardProblems(amex, june2030))).toEqual(['cvc']);
+    expect(cardProblems({ ...amex, cvc: '1234' }, june2030)).toEqual({});
+    expect(
+      Object.keys(cardProblems({ number: '4242', expiry: '', cvc: '', name: ' ' }, june2030)),
+    ).toEqual(['name', 'number', 'expiry', 'cvc']);
   });
 });

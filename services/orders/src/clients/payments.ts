@@ -10,6 +10,15 @@ const refusals: Record<string, Extract<Authorization, { authorized: false }>['re
   order_closed: 'closed',
 };
 
+const cardDetails = ['number', 'expiry', 'cvc', 'token'] as const;
+
+/** Which detail of the card payments' `invalid_card` names (`card.expiry`), and what it says. */
+function invalidDetail(problem: Problem): Extract<Authorization, { authorized: false }>['invalid'] {
+  const [first] = Array.isArray(problem.errors) ? problem.errors : [];
+  const detail = cardDetails.find((name) => first?.field === `card.${name}`);
+  return detail ? { detail, message: String(first.message ?? 'is not valid') } : undefined;
+}
+
 /** Payments' internal API: an authorization, then its capture, void or refund; or none taken. */
 export function paymentsClient(
   payments: ServiceClient,
@@ -39,11 +48,13 @@ export function paymentsClient(
       const problem = response.body as Problem;
       const reason = [400, 402, 409].includes(response.status) ? refusals[problem.code] : undefined;
       if (reason) {
+        const invalid = invalidDetail(problem);
         return {
           authorized: false,
           reason,
           detail: problem.detail,
           ...(typeof problem.declineCode === 'string' ? { declineCode: problem.declineCode } : {}),
+          ...(invalid ? { invalid } : {}),
         };
       }
       return {

@@ -26,7 +26,16 @@ export type CheckoutRequest = {
   shippingAddress: ShippingAddress;
   /** None: the first option that serves the address. */
   shippingOptionId?: string | undefined;
-  payment: { method: 'card'; cardNumber?: string | undefined; token?: string | undefined };
+  payment: {
+    method: 'card';
+    cardNumber?: string | undefined;
+    /** `MM/YY`, as printed on the card. */
+    expiry?: string | undefined;
+    cvc?: string | undefined;
+    /** The name on the card. */
+    name?: string | undefined;
+    token?: string | undefined;
+  };
 };
 
 export type CheckoutDeps = SagaDeps;
@@ -188,9 +197,25 @@ function cardOf(payment: CheckoutRequest['payment']): Card {
       errors: [{ field: 'payment', in: 'body', message: 'needs exactly one of cardNumber, token' }],
     });
   }
-  return payment.token !== undefined
-    ? { token: payment.token }
-    : { number: payment.cardNumber ?? '' };
+  if (payment.token !== undefined) return { token: payment.token };
+  const { cardNumber = '', expiry, cvc, name } = payment;
+  const missing = (['expiry', 'cvc'] as const).filter((field) => payment[field] === undefined);
+  if (expiry === undefined || cvc === undefined) {
+    throw new OrdersError('invalid_request', 'A card number needs its expiry and security code', {
+      errors: missing.map((field) => ({
+        field: `payment.${field}`,
+        in: 'body',
+        message: 'is required with cardNumber',
+      })),
+    });
+  }
+  const [month, year] = expiry.split('/').map(Number);
+  return {
+    number: cardNumber,
+    expiry: { month: month ?? 0, year: 2000 + (year ?? 0) },
+    cvc,
+    ...(name === undefined ? {} : { name }),
+  };
 }
 
 /**

@@ -236,7 +236,7 @@ function promotionRefused(reason: Extract<PromotionHold, { held: false }>['reaso
 
 /** What the shopper is told of a payment payments refused. */
 function refused(refusal: Extract<Authorization, { authorized: false }>): OrderFailure {
-  const { reason, detail, declineCode } = refusal;
+  const { reason, detail, declineCode, invalid } = refusal;
   if (reason === 'closed') {
     // Recovered without a payment while this checkout waited: the sweeper's verdict stands.
     return { code: 'checkout_interrupted', detail };
@@ -249,7 +249,11 @@ function refused(refusal: Extract<Authorization, { authorized: false }>): OrderF
     ...(reason === 'invalid_card'
       ? {
           errors: [
-            { field: 'payment.cardNumber', in: 'body', message: 'is not a valid card number' },
+            {
+              field: `payment.${!invalid || invalid.detail === 'number' ? 'cardNumber' : invalid.detail}`,
+              in: 'body',
+              message: invalid?.message ?? 'is not a valid card number',
+            },
           ],
         }
       : {}),

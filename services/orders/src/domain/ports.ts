@@ -11,7 +11,9 @@ export type PaymentState = {
   cardBrand: string;
   cardLast4: string;
 };
-export type Card = { number: string } | { token: string };
+export type Card =
+  | { number: string; expiry: { month: number; year: number }; cvc: string; name?: string }
+  | { token: string };
 
 /** Inventory's answer to a hold: every line held, or none, and why. */
 export type Reservation =
@@ -34,6 +36,8 @@ export type Authorization =
       reason: 'card_declined' | 'insufficient_funds' | 'invalid_card' | 'closed';
       detail: string;
       declineCode?: string;
+      /** For `invalid_card`: which of the card's details, with what is wrong with it. */
+      invalid?: { detail: 'number' | 'expiry' | 'cvc' | 'token'; message: string };
     };
 
 /**

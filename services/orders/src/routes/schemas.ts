@@ -24,6 +24,21 @@ export const CheckoutBody = Type.Object(
       {
         method: Type.Literal('card'),
         cardNumber: Type.Optional(Type.String({ minLength: 12, maxLength: 23 })),
+        expiry: Type.Optional(
+          Type.String({
+            pattern: '^(0[1-9]|1[0-2])/[0-9]{2}$',
+            description: 'MM/YY, as printed on the card; required with cardNumber',
+          }),
+        ),
+        cvc: Type.Optional(
+          Type.String({
+            pattern: '^[0-9]{3,4}$',
+            description: 'the security code on the card; required with cardNumber',
+          }),
+        ),
+        name: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 100, description: 'the name on the card' }),
+        ),
         token: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
       },
       { additionalProperties: false },

@@ -15,13 +15,20 @@ import {
 import type { Payment as PaymentRecord } from '../domain/payment.js';
 import { OrderParams, Payment } from './schemas.js';
 
+/** What a shopper is told of each decline the provider gives a reason for. */
+const declineDetails: Record<string, string> = {
+  insufficient_funds: 'The card has insufficient funds',
+  expired_card: 'The card has expired',
+  incorrect_cvc: "The card's security code is incorrect",
+};
+
 /** A declined card is a 402 whose details say why, the same on every repeat of the request. */
 function declined(payment: PaymentRecord): DomainError {
   const code =
     payment.declineCode === 'insufficient_funds' ? 'insufficient_funds' : 'card_declined';
   return new PaymentsError(
     code,
-    code === 'insufficient_funds' ? 'The card has insufficient funds' : 'The card was declined',
+    declineDetails[payment.declineCode ?? ''] ?? 'The card was declined',
     { paymentId: payment.paymentId, declineCode: payment.declineCode },
   );
 }
@@ -53,7 +60,18 @@ export function paymentRoutes(
             currency: Type.String({ pattern: '^[A-Z]{3}$' }),
             card: Type.Union([
               Type.Object(
-                { number: Type.String({ minLength: 12, maxLength: 23 }) },
+                {
+                  number: Type.String({ minLength: 12, maxLength: 23 }),
+                  expiry: Type.Object(
+                    {
+                      month: Type.Integer({ minimum: 1, maximum: 12 }),
+                      year: Type.Integer({ minimum: 2000, maximum: 2099 }),
+                    },
+                    { additionalProperties: false },
+                  ),
+                  cvc: Type.String({ pattern: '^[0-9]{3,4}$' }),
+                  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+                },
                 { additionalProperties: false },
               ),
               Type.Object(

@@ -52,7 +52,7 @@ const nextSteps: Record<string, string> = {
   card_declined:
     'Nothing was charged. Try another card, or ask your bank why it declined this one.',
   insufficient_funds: 'Nothing was charged. Try another card.',
-  invalid_card: 'Check the card number against your card.',
+  invalid_card: "Check the card's number, expiry date and security code against your card.",
   out_of_stock:
     'Nothing was charged. Lower the quantity in your cart to what is left, or remove the item.',
   sku_unavailable: 'Nothing was charged. Remove the item from your cart to order the rest.',
