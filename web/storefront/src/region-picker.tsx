@@ -7,14 +7,14 @@ export function RegionPicker() {
   const regions = useApi<{ items: Region[] }>('/api/regions');
   const { region, choose } = useCart();
   const change = useAction((id: string) => choose({ region: id }));
-  const items = regions.data?.items;
-  if (!items) return null;
+  // Rendered before the regions arrive, so the header does not move when they do.
+  const items = regions.data?.items ?? [];
   return (
     <label className="region">
       <span className="visually-hidden">Region and currency</span>
       <select
-        value={region ?? items[0]?.id}
-        disabled={change.busy}
+        value={region ?? items[0]?.id ?? ''}
+        disabled={change.busy || items.length === 0}
         onChange={(event) => void change.run(event.target.value)}
       >
         {items.map((item) => (
