@@ -22,7 +22,12 @@ export async function buildApp({ config, verify, redis }: GatewayDeps): Promise<
   });
   await edgeProtection(app, { config, verify, redis });
   await proxyRoutes(app, config);
-  if (!(await storefrontRoutes(app, config.STOREFRONT_DIR))) {
+  if (
+    !(await storefrontRoutes(app, {
+      directory: config.STOREFRONT_DIR,
+      catalogUrl: config.CATALOG_URL,
+    }))
+  ) {
     app.log.warn(
       { directory: config.STOREFRONT_DIR },
       'no built storefront there; / is not served',

@@ -23,7 +23,12 @@ beforeAll(async () => {
   await writeFile(join(directory, 'assets', 'index-abc123.js.br'), brotliCompressSync(bundle));
   await writeFile(join(directory, 'assets', 'index-abc123.js.gz'), gzipSync(bundle));
   await writeFile(join(directory, 'index.html.gz'), gzipSync(page));
-  gateway = await buildApp(await prepareGateway(gatewayConfig({ STOREFRONT_DIR: directory })));
+  // No catalog answers: pages go out as the app's shell.
+  gateway = await buildApp(
+    await prepareGateway(
+      gatewayConfig({ STOREFRONT_DIR: directory, CATALOG_URL: 'http://127.0.0.1:9' }),
+    ),
+  );
   await gateway.ready();
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp as buildCatalog } from '@bazaar/catalog/app';
 import { directoryImageStore } from '@bazaar/catalog/image-store';
+import { seedCatalog } from '@bazaar/catalog/seed';
 import { createTestDatabase } from '@bazaar/db/test-database';
 import { serviceMigrations } from '@bazaar/events/migrations';
 import { type RunningIdentity, startIdentity } from '@bazaar/identity/test-fixture';
@@ -26,12 +27,14 @@ const host = '127.0.0.1';
 export async function startStack(
   postgresUrl: string,
   gatewayEnv: Record<string, string> = {},
+  options: { seedCatalog?: boolean } = {},
 ): Promise<RunningStack> {
   const identity = await startIdentity(postgresUrl);
   const identityUrl = await identity.app.listen({ port: 0, host });
   const catalogDatabase = await createTestDatabase(postgresUrl, {
     migrations: serviceMigrations(new URL('../../catalog/', import.meta.url)),
   });
+  if (options.seedCatalog) await seedCatalog(catalogDatabase.pool);
   const catalog = await buildCatalog({
     config: {
       LOG_LEVEL: 'silent',
