@@ -141,3 +141,43 @@ describe('stock as CSV', () => {
     expect(await stockOf(skus[9_999] as string)).toMatchObject({ onHand: 9_999 % 7 });
   }, 60_000);
 });
+
+describe('the stock list', () => {
+  const list = (query: string) =>
+    app.inject({
+      method: 'GET',
+      url: `/api/admin/inventory?${query}`,
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+
+  test('finds SKUs by any part, any case, in SKU order, a page at a time; low=true keeps those at or under their threshold', async () => {
+    const batch = randomUUID().slice(0, 6).toUpperCase();
+    const skus = ['A', 'B', 'C'].map((letter) => `LIST-${batch}-${letter}`);
+    await importCsv(
+      `sku,on_hand,low_stock_threshold\n${skus[0]},2,3\n${skus[1]},40,3\n${skus[2]},3,3\n`,
+    );
+
+    const found = await list(`q=${batch.toLowerCase()}`);
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json().items.map((item: { sku: string }) => item.sku)).toEqual(skus);
+    expect(found.json().nextAfter).toBeNull();
+
+    const low = await list(`q=${batch}&low=true`);
+    expect(low.json().items.map((item: { sku: string }) => item.sku)).toEqual([skus[0], skus[2]]);
+
+    const first = (await list(`q=${batch}&limit=2`)).json();
+    expect(first.items).toHaveLength(2);
+    expect(first.nextAfter).toBe(skus[1]);
+    const rest = (await list(`q=${batch}&limit=2&after=${first.nextAfter}`)).json();
+    expect(rest.items.map((item: { sku: string }) => item.sku)).toEqual([skus[2]]);
+    expect(rest.nextAfter).toBeNull();
+  });
+
+  test('a search that is no part of a SKU is refused naming q; only admins may list', async () => {
+    const refused = await list('q=%25%27');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors[0].field).toBe('q');
+    const shopper = await app.inject({ method: 'GET', url: '/api/admin/inventory' });
+    expect(shopper.statusCode).toBe(401);
+  });
+});

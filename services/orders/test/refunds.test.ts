@@ -103,13 +103,6 @@ const anOrderAndItsReturns = anOrder.chain((order) => {
 const charged = (order: Order, line: Order['lines'][number]) =>
   BigInt(line.lineTotal.amount - line.discount.amount + (order.taxIncluded ? 0 : line.tax.amount));
 
-/** Shipping as charged: with its tax where tax was added (the order's tax less its lines'). */
-const shippingCharged = (order: Order) =>
-  order.shipping.amount +
-  (order.taxIncluded
-    ? 0
-    : order.tax.amount - order.lines.reduce((sum, line) => sum + line.tax.amount, 0));
-
 describe('refunds of returned units', () => {
   test('every return gives back at most its units’ exact share, less than a cent short per line, and all returns give back exactly what was charged', () => {
     fc.assert(

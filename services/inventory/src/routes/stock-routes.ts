@@ -4,11 +4,12 @@ import type { Pool } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { requireRole, type TokenVerifier } from '@bazaar/service-kit/auth';
 import { csvRoutes } from '@bazaar/service-kit/csv';
+import { pageLimit } from '@bazaar/service-kit/keyset-cursor';
 import { Type } from 'typebox';
 import { InventoryError } from '../domain/errors.js';
 import { setStock } from '../domain/set-stock.js';
 import { importStockCsv, stockCsv } from '../domain/stock-csv.js';
-import { selectAllStock, selectStock } from '../store/stock-store.js';
+import { selectAllStock, selectStock, selectStockPage } from '../store/stock-store.js';
 
 export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVerifier }): void {
   const adminOnly = requireRole(deps.verify, 'admin');
@@ -39,6 +40,53 @@ export function stockRoutes(app: ServiceApp, deps: { db: Pool; verify: TokenVeri
       if (!stock)
         throw new InventoryError('unknown_sku', `No stock is kept for ${request.params.sku}`);
       return { sku: stock.sku, available: stock.available };
+    },
+  );
+
+  app.get(
+    '/api/admin/inventory',
+    {
+      onRequest: adminOnly,
+      schema: {
+        summary: "SKUs' stock in SKU order: those holding q, only the low ones with low=true",
+        tags: ['admin'],
+        querystring: Type.Object(
+          {
+            q: Type.Optional(
+              Type.String({
+                pattern: '^[A-Za-z0-9-]{1,64}$',
+                description: 'part of a SKU, any case',
+              }),
+            ),
+            low: Type.Boolean({
+              default: false,
+              description: 'only SKUs whose available units are at or under their threshold',
+            }),
+            limit: pageLimit(50),
+            after: Type.Optional(Sku),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(StockLevel),
+            nextAfter: Type.Union([Type.String(), Type.Null()], {
+              description: 'the `after` of the next page; null on the last',
+            }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { q, low, limit, after } = request.query;
+      const rows = await selectStockPage(deps.db, {
+        skuPart: q?.toUpperCase(),
+        low,
+        after,
+        limit: limit + 1,
+      });
+      const items = rows.slice(0, limit);
+      return { items, nextAfter: rows.length > limit ? (items.at(-1)?.sku ?? null) : null };
     },
   );
 

@@ -46,6 +46,25 @@ export async function selectStocks(
   return rows.map(toStockLevel);
 }
 
+/**
+ * A page of SKUs' stock in SKU order after `after`: those whose SKU holds `skuPart`, and with
+ * `low`, only those at or under their low-stock threshold.
+ */
+export async function selectStockPage(
+  db: Queryable,
+  page: { skuPart?: string | undefined; low: boolean; after?: string | undefined; limit: number },
+): Promise<StockLevel[]> {
+  const { rows } = await db.query<StockRow>(
+    `SELECT ${columns} FROM stock
+      WHERE ($1::text IS NULL OR strpos(sku, $1) > 0)
+        AND (NOT $2 OR on_hand - reserved <= low_stock_threshold)
+        AND ($3::text IS NULL OR sku > $3)
+      ORDER BY sku LIMIT $4`,
+    [page.skuPart ?? null, page.low, page.after ?? null, page.limit],
+  );
+  return rows.map(toStockLevel);
+}
+
 /** Every SKU's stock, in SKU order. */
 export async function selectAllStock(db: Queryable): Promise<StockLevel[]> {
   const { rows } = await db.query<StockRow>(`SELECT ${columns} FROM stock ORDER BY sku`);
