@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { type StatementCounts, statementCountsOf } from './statement-counts.js';
 import { isUnavailable } from './unavailable.js';
 
 export type Pool = pg.Pool;
@@ -40,7 +41,22 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
   // waiting on another service, a server restart) must not crash the process with an unhandled
   // 'error': the query it runs next fails where it is made, and its release drops it from the pool.
   pool.on('connect', (client) => client.on('error', () => {}));
+  const counts = statementCountsOf(options.applicationName);
+  pool.on('connect', (client) => countStatements(client, counts));
   return pool;
+}
+
+/** Every query of `client`, pool.query's included, counted on its way out. */
+function countStatements(client: pg.PoolClient, counts: StatementCounts): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const counting = (...args: unknown[]) => {
+    const [first] = args;
+    const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
+    counts.statements += 1;
+    if (text === 'BEGIN') counts.transactions += 1;
+    return query(...args);
+  };
+  client.query = counting as typeof client.query;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type SilentLink, silentLink } from '@bazaar/testing/silent-link';
 import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest';
 import { createPool, type Pool, withTransaction } from '../src/pool.js';
+import { statementsSent } from '../src/statement-counts.js';
 import { createTestDatabase, type TestDatabase } from '../src/test-database.js';
 
 let database: TestDatabase;
@@ -71,5 +72,35 @@ describe('a database cut off by a partition (no reset, no answer)', () => {
     expect((await pool.query('SELECT now() = statement_timestamp() AS fresh')).rows).toEqual([
       { fresh: true },
     ]);
+  });
+});
+
+describe('counting what a pool sends', () => {
+  test("each statement is counted under the pool's name, a transaction by its BEGIN", async () => {
+    const counted = createPool(database.url, {
+      applicationName: 'counted-pool',
+      onIdleClientError: () => {},
+    });
+    try {
+      const before = {
+        ...(statementsSent().get('counted-pool') ?? { statements: 0, transactions: 0 }),
+      };
+      await counted.query('SELECT 1');
+      await counted.query({ text: 'SELECT $1::int', values: [2] });
+      await withTransaction(counted, async (trx) => {
+        await trx.query('SELECT 3');
+      });
+      await expect(
+        withTransaction(counted, async (trx) => {
+          await trx.query('SELECT nope');
+        }),
+      ).rejects.toThrow();
+      const after = statementsSent().get('counted-pool');
+      // 2 alone; BEGIN, SELECT, COMMIT; BEGIN, the failed SELECT, ROLLBACK.
+      expect((after?.statements ?? 0) - before.statements).toBe(8);
+      expect((after?.transactions ?? 0) - before.transactions).toBe(2);
+    } finally {
+      await counted.end();
+    }
   });
 });

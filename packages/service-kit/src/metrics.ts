@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type StatementCounts, statementsSent } from '@bazaar/db/statement-counts';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { droppedSpans } from './span-export-report.js';
@@ -50,6 +51,14 @@ export function installMetrics(app: FastifyInstance, service: string): void {
     },
   });
 
+  const bytes = new Counter({
+    name: 'http_bytes_total',
+    help: 'Bytes of HTTP bodies received (in) and sent (out) where their length was declared, by method and route template.',
+    labelNames: ['direction', 'method', 'route'],
+    registers: [registry],
+  });
+  databaseMetrics(registry);
+
   app.addHook('onResponse', async (request, reply) => {
     const labels = {
       method: request.method,
@@ -58,6 +67,37 @@ export function installMetrics(app: FastifyInstance, service: string): void {
     };
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
+    const route = { method: labels.method, route: labels.route };
+    bytes.inc({ direction: 'in', ...route }, Number(request.headers['content-length'] ?? 0) || 0);
+    bytes.inc({ direction: 'out', ...route }, Number(reply.getHeader('content-length') ?? 0) || 0);
+  });
+}
+
+/** The statements and transactions this process's pools have sent, by pool. */
+function databaseMetrics(registry: Registry): void {
+  const counted = (read: (counts: StatementCounts) => number) => {
+    const reported = new Map<string, number>();
+    return function collect(this: Counter<'pool'>) {
+      for (const [pool, counts] of statementsSent()) {
+        const now = read(counts);
+        this.inc({ pool }, now - (reported.get(pool) ?? 0));
+        reported.set(pool, now);
+      }
+    };
+  };
+  new Counter({
+    name: 'bazaar_db_statements_total',
+    help: 'Statements sent to PostgreSQL (BEGIN and COMMIT included), by pool.',
+    labelNames: ['pool'],
+    registers: [registry],
+    collect: counted((counts) => counts.statements),
+  });
+  new Counter({
+    name: 'bazaar_db_transactions_total',
+    help: 'Transactions opened with BEGIN, by pool.',
+    labelNames: ['pool'],
+    registers: [registry],
+    collect: counted((counts) => counts.transactions),
   });
 }
 

@@ -1,5 +1,6 @@
+import { createPool } from '@bazaar/db/pool';
 import { Type } from 'typebox';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { createServiceApp, type ServiceApp } from '../src/app.js';
 import { DomainError } from '../src/errors.js';
 import { serveMetrics } from '../src/metrics.js';
@@ -267,6 +268,38 @@ describe('operations endpoints', () => {
     );
     expect(metrics).toContain('http_request_duration_seconds_bucket');
     expect(metrics).toContain('process_resident_memory_bytes');
+  });
+
+  test("metrics count the bytes of bodies by route, and the statements this process's pools sent", async () => {
+    const bytesIn = async () =>
+      Number(
+        /http_bytes_total\{direction="in",method="POST",route="\/items",service="demo"\} (\d+)/.exec(
+          await app.metrics.metrics(),
+        )?.[1] ?? 0,
+      );
+    const before = await bytesIn();
+    const body = JSON.stringify({ sku: 'LAMP-1', quantity: 2 });
+    await app.inject({
+      method: 'POST',
+      url: '/items',
+      payload: body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect((await bytesIn()) - before).toBe(body.length);
+
+    const pool = createPool(inject('postgresUrl'), {
+      applicationName: 'metrics-demo',
+      onIdleClientError: () => {},
+    });
+    try {
+      await pool.query('SELECT 1');
+      await pool.query('SELECT 2');
+    } finally {
+      await pool.end();
+    }
+    expect(await app.metrics.metrics()).toContain(
+      'bazaar_db_statements_total{pool="metrics-demo",service="demo"} 2',
+    );
   });
 
   test('the OpenAPI 3.1 document describes the routes and not the probes', async () => {

@@ -174,6 +174,7 @@ describe('GET /api/categories', () => {
       'sort',
       'limit',
       'cursor',
+      'page',
     ]);
   });
 });

@@ -4,10 +4,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { services } from '@bazaar/launcher/services';
 import { devAdmin, shopClient } from '@bazaar/testing/shop-client';
 import { hammer, type LoadFigures } from './autocannon-run.js';
 import { measureCeilings } from './ceilings.js';
 import { type CheckoutFigures, runCheckoutLoad } from './checkout-load.js';
+import { type Costs, costLines, costsBetween, readCosts } from './costs.js';
 import { type ImportFigures, runCsvImports } from './csv-imports.js';
 import { type MemoryFigures, measureMemory, peakMemoryDuring } from './memory.js';
 import { cpuSecondsOf, useOrStartStack } from './stack.js';
@@ -33,6 +35,8 @@ const connections = Number(values.connections);
 const named = (name: string) => values.only?.split(',').includes(name) ?? false;
 const wanted = (name: string) => !values.only || named(name);
 const say = (line: string) => process.stdout.write(`${line}\n`);
+/** How long the idle shop is watched for what it does with nobody shopping. */
+const idleSeconds = 10;
 
 say(
   `bench: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`,
@@ -46,6 +50,15 @@ try {
   );
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const idle = measureMemory(stack.processes());
+  const metricsUrls = Object.fromEntries(
+    services.map((spec) => [
+      spec.name,
+      `http://127.0.0.1:${Number(values.port) + spec.portOffset + 1000}/metrics`,
+    ]),
+  );
+  const idleStart = await readCosts(metricsUrls);
+  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+  const idleCosts = costsBetween(idleStart, await readCosts(metricsUrls), { per: idleSeconds });
 
   const client = shopClient(stack.url);
   const admin = (await client.signIn(devAdmin.email, devAdmin.password)).accessToken;
@@ -57,7 +70,11 @@ try {
     skus.push(...product.body.variants.map((variant: { sku: string }) => variant.sku));
   }
 
-  const figures: Figures = { readySeconds: stack.readySeconds, loads: [] };
+  const figures: Figures = {
+    readySeconds: stack.readySeconds,
+    loads: [],
+    costs: { idle: idleCosts },
+  };
   /** CPU each of the shop's processes (services, launcher, PostgreSQL) has used so far, in seconds. */
   const shopCpuSeconds = () =>
     Object.fromEntries(
@@ -97,12 +114,19 @@ try {
   const reads = await peakMemoryDuring(stack.processes, async () => {
     for (const load of loads.filter(({ name }) => wanted(name))) {
       say(`bench: ${load.label}…`);
+      const before = await readCosts(metricsUrls);
       figures.loads.push({ label: load.label, figures: await hammer(load.options) });
+      if (load.name === 'add-to-cart') {
+        const after = await readCosts(metricsUrls);
+        const adds = (after.gateway?.requests ?? 0) - (before.gateway?.requests ?? 0);
+        figures.costs.addToCart = costsBetween(before, after, { per: Math.max(1, adds) });
+      }
     }
   });
   const checkout = await peakMemoryDuring(stack.processes, async () => {
     if (!wanted('checkout')) return;
     say(`bench: checkout, ${values.buyers} buyers…`);
+    const before = await readCosts(metricsUrls);
     figures.checkout = await runCheckoutLoad({
       url: stack.url,
       buyers: Number(values.buyers),
@@ -110,6 +134,17 @@ try {
       adminToken: admin,
       skus,
       cpuSeconds: shopCpuSeconds,
+    });
+    // The events a checkout causes (mail, stock announcements) settle within a few seconds; the
+    // polling an idle shop does meanwhile is not the checkouts'.
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    figures.costs.journey = costsBetween(before, await readCosts(metricsUrls), {
+      per: Math.max(1, figures.checkout.confirmed),
+      idle: {
+        perSecond: idleCosts,
+        seconds: figures.checkout.seconds + (Date.now() - started) / 1000,
+      },
     });
   });
   const firstCategory = async (): Promise<string> =>
@@ -165,6 +200,8 @@ type Figures = {
   memory?: { idle: MemoryFigures; underLoad: MemoryFigures };
   imports?: ImportFigures;
   webhooks?: WebhookFigures;
+  /** Counted, not timed: idle (per second), per add to cart, per confirmed journey. */
+  costs: { idle: Costs; addToCart?: Costs; journey?: Costs };
 };
 
 function report(figures: Figures) {
@@ -198,6 +235,20 @@ function report(figures: Figures) {
     if (Object.keys(checkout.failures).length > 0) {
       say(`  not confirmed: ${JSON.stringify(checkout.failures)}`);
     }
+  }
+  const counted: Array<[string, Costs | undefined]> = [
+    [
+      'Per confirmed journey (1-3 adds to cart, the checkout, the events they cause)',
+      figures.costs.journey,
+    ],
+    ['Per add to cart (a guest)', figures.costs.addToCart],
+    [`Idle, per second (watched ${idleSeconds} s)`, figures.costs.idle],
+  ];
+  for (const [title, costs] of counted) {
+    if (!costs) continue;
+    say('');
+    say(`${title}, counted:`);
+    for (const line of costLines(costs)) say(`  ${line}`);
   }
   for (const { file, rows, seconds } of figures.imports ?? []) {
     say(
