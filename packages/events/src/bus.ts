@@ -30,9 +30,10 @@ export const busConfig = {
   // transaction pooler (PgBouncer), which cannot carry one. DATABASE_URL when unset.
   DATABASE_LISTEN_URL: Type.Optional(postgresUrlSetting()),
   OUTBOX_RELAY_INTERVAL_MS: Type.Integer({
-    default: 200,
+    default: 5000,
     minimum: 10,
-    description: 'milliseconds between looks at the outbox when it is empty (at least 10)',
+    description:
+      'milliseconds between looks at the outbox when no commit announced events (at least 10): a fallback, since each commit that adds events wakes the relay at once',
   }),
 } satisfies TProperties;
 

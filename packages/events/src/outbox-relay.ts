@@ -16,13 +16,17 @@ type OutboxRow = {
  * Publishes up to `batchSize` unpublished outbox events and marks them published, in one
  * transaction. Rows are claimed with SKIP LOCKED, so several relays never take the same events; a
  * relay that dies after publishing and before marking publishes them again, with the same ids, and
- * the bus stores each id once.
+ * the bus stores each id once. An empty outbox costs one statement, not a transaction.
  */
 export async function relayOutbox(
   db: Pool,
   bus: Pick<EventBus, 'publish' | 'transport'>,
   options: { source: string; batchSize?: number },
 ): Promise<number> {
+  const { rows: waiting } = await db.query(
+    'SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1',
+  );
+  if (waiting.length === 0) return 0;
   return withTransaction(db, async (trx) => {
     const { rows } = await trx.query<OutboxRow>(
       `SELECT id, type, subject, data, created_at, traceparent FROM outbox
@@ -49,13 +53,18 @@ export async function relayOutbox(
   });
 }
 
+/** How often a relay without a LISTEN connection looks at its outbox, at most. */
+const unheardMs = 500;
+
 /** The channel on which a commit that wrote to an outbox wakes that service's relay. */
 export const outboxChannel = 'bazaar_outbox';
 
 /**
  * Relays the outbox to the bus until stopped: at once while there is a backlog or when a commit
- * announces new events (NOTIFY), else every `intervalMs`. A failure (bus or database away) is
- * reported and tried again on the next round; the events wait in the outbox meanwhile.
+ * announces new events (NOTIFY), else every `intervalMs`, a fallback. Without a LISTEN connection
+ * (the database away, or just back) it looks every half second at most, so that events written
+ * while none listened are not left to the fallback. A failure (bus or database away) is reported
+ * and tried again on the next round; the events wait in the outbox meanwhile.
  */
 export function startOutboxRelay(options: {
   db: Pool;
@@ -78,10 +87,11 @@ export function startOutboxRelay(options: {
         notified = true;
         wake();
       });
-      // A listener that loses its connection is dropped; the next round makes a new one.
+      // A listener that loses its connection is dropped; the next round, at once, makes a new one.
       listener.on('error', () => {
         listener?.release(true);
         listener = undefined;
+        wake();
       });
       await listener.query(`LISTEN ${outboxChannel}`);
     } catch (error) {
@@ -102,7 +112,10 @@ export function startOutboxRelay(options: {
       }
       if (relayed < batchSize && !notified && running) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.intervalMs);
+          const timer = setTimeout(
+            resolve,
+            listener ? options.intervalMs : Math.min(options.intervalMs, unheardMs),
+          );
           wake = () => {
             clearTimeout(timer);
             resolve();

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { migrate } from '@bazaar/db/migrations';
+import { createPool } from '@bazaar/db/pool';
+import { statementsSent } from '@bazaar/db/statement-counts';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
 import { parseConfig } from '@bazaar/service-kit/config';
 import { until } from '@bazaar/testing/until';
@@ -13,7 +15,7 @@ import type { EventBus } from '../src/event-bus.js';
 import type { EventHandler, Subscription } from '../src/inbox.js';
 import { natsBus } from '../src/nats-bus.js';
 import { addToOutbox } from '../src/outbox.js';
-import { relayOutbox } from '../src/outbox-relay.js';
+import { relayOutbox, startOutboxRelay } from '../src/outbox-relay.js';
 import { busMigrations, postgresBus, publishToPostgres } from '../src/postgres-bus.js';
 
 let bus: TestDatabase;
@@ -77,6 +79,42 @@ describe('the outbox relay', () => {
     ).toBe(0);
     const [event] = (await bus.pool.query('SELECT source, type FROM events LIMIT 1')).rows;
     expect(event).toEqual({ source: 'identity', type: 'identity.user.registered.v1' });
+  });
+
+  test('an idle relay looks with one statement and no transaction; a commit adding an event wakes it at once, though its fallback is a minute away', async () => {
+    const pool = createPool(producer.url, {
+      applicationName: 'idle-relay',
+      onIdleClientError: () => {},
+    });
+    const counts = () => ({
+      ...(statementsSent().get('idle-relay') ?? { statements: 0, transactions: 0 }),
+    });
+    const before = counts();
+    expect(await relayOutbox(pool, postgresLog, { source: 'identity' })).toBe(0);
+    expect(counts()).toEqual({
+      statements: before.statements + 1,
+      transactions: before.transactions,
+    });
+
+    const stop = startOutboxRelay({
+      db: pool,
+      listenDb: pool,
+      bus: postgresLog,
+      source: 'identity',
+      intervalMs: 60_000,
+      onError: () => {},
+    });
+    try {
+      // LISTEN, then the first look.
+      await until(() => counts().statements >= before.statements + 3);
+      const started = Date.now();
+      await addToOutbox(producer.pool, registered());
+      await until(async () => (await count(bus, 'SELECT count(*) AS n FROM events')) === 1, 5000);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await stop();
+      await pool.end();
+    }
   });
 
   test('two relays racing publish each event exactly once', async () => {

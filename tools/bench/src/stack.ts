@@ -5,7 +5,14 @@ import { createInterface } from 'node:readline';
 import { nodeOptions } from '@bazaar/launcher/service-process';
 import { services } from '@bazaar/launcher/services';
 
-const root = new URL('../../../', import.meta.url);
+/** The project's root: above this file's directory, wherever the bundle that holds it lies. */
+const root = (() => {
+  for (let directory = new URL('./', import.meta.url); directory.pathname !== '/'; ) {
+    if (existsSync(new URL('tools/launcher/package.json', directory))) return directory;
+    directory = new URL('../', directory);
+  }
+  throw new Error(`no project root above ${import.meta.url}`);
+})();
 
 export type Stack = {
   url: string;
