@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Money } from '@bazaar/contracts/money';
+import { currencyDigits } from '@bazaar/contracts/money-format';
 import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
 import {
@@ -441,17 +442,10 @@ function readRow(
       bad(
         column,
         /^\d+\.\d+$/.test(cell)
-          ? `is in minor units: ${cell} ${code} is written ${Math.round(Number(cell) * 10 ** fractionDigits(code))}`
+          ? `is in minor units: ${cell} ${code} is written ${Math.round(Number(cell) * 10 ** currencyDigits(code))}`
           : `is not a whole number of minor units from 1 to ${maxAmount}`,
       );
     } else prices.push({ amount, currency: code });
   }
   return { line, slug, sku, ...(options !== undefined && { options }), prices, product };
-}
-
-function fractionDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
 }

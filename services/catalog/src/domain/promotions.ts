@@ -1,4 +1,5 @@
 import type { Money } from '@bazaar/contracts/money';
+import { formatMoney } from '@bazaar/contracts/money-format';
 import { CatalogError } from './errors.js';
 import type { Discount } from './totals.js';
 
@@ -117,8 +118,4 @@ export function promotionError(
 const day = (iso: string) => iso.slice(0, 10);
 
 /** `{amount: 2000, currency: 'GBP'}` → "£20.00", in the currency's own minor digits. */
-function shown(money: Money): string {
-  const format = new Intl.NumberFormat('en-GB', { style: 'currency', currency: money.currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(money.amount / 10 ** digits);
-}
+const shown = (money: Money) => formatMoney(money, 'en-GB');

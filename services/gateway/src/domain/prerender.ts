@@ -1,3 +1,4 @@
+import { formatMoney, majorUnits } from '@bazaar/contracts/money-format';
 import type { CategoryNode, ProductDetail, ProductListing } from '@bazaar/contracts/shop-api';
 
 /**
@@ -45,8 +46,8 @@ export function productPage(product: ProductDetail, origin: string): Prerendered
       offers: {
         '@type': 'AggregateOffer',
         priceCurrency: currency,
-        lowPrice: decimal(Math.min(...prices, product.price.amount), currency),
-        highPrice: decimal(Math.max(...prices, product.price.amount), currency),
+        lowPrice: majorUnits({ amount: Math.min(...prices, product.price.amount), currency }),
+        highPrice: majorUnits({ amount: Math.max(...prices, product.price.amount), currency }),
         offerCount: product.variants.length,
         availability: product.inStock
           ? 'https://schema.org/InStock'
@@ -58,7 +59,7 @@ export function productPage(product: ProductDetail, origin: string): Prerendered
 <nav aria-label="Breadcrumb"><ol class="breadcrumbs"><li><a href="/">Shop</a></li><li><a href="/?category=${attribute(product.category.slug)}">${text(product.category.name)}</a></li><li aria-current="page">${text(product.name)}</li></ol></nav>
 ${images[0] ? `<img class="hero" src="${attribute(images[0])}" alt="${attribute(product.name)}">` : ''}
 <h1>${text(product.name)}</h1>
-<p class="big">${text(money(product.price.amount, currency))}</p>
+<p class="big">${text(formatMoney(product.price))}</p>
 <p>${text(product.description)}</p>
 <p class="stock">${product.inStock ? 'In stock' : 'Sold out'}</p>
 </article></main>`,
@@ -83,7 +84,7 @@ export function catalogPage(
   const items = listing.items
     .map(
       (product) =>
-        `<li class="card"><a href="/products/${attribute(product.slug)}"><span class="name">${text(product.name)}</span></a><span class="meta">${text(product.category.name)}</span><span>${product.variantCount > 1 ? 'from ' : ''}${text(money(product.price.amount, product.price.currency))}</span></li>`,
+        `<li class="card"><a href="/products/${attribute(product.slug)}"><span class="name">${text(product.name)}</span></a><span class="meta">${text(product.category.name)}</span><span>${product.variantCount > 1 ? 'from ' : ''}${text(formatMoney(product.price))}</span></li>`,
     )
     .join('\n');
   const next = new URLSearchParams(query);
@@ -148,27 +149,6 @@ export function fillShell(shell: string, page: PrerenderedPage): string {
 function summary(description: string): string {
   if (description.length <= 160) return description;
   return `${description.slice(0, 157).replace(/\s+\S*$/, '')}…`;
-}
-
-/** Minor units as the decimal schema.org prices take: 1999 USD → "19.99", 500 JPY → "500". */
-function decimal(amount: number, currency: string): string {
-  const digits = currencyDigits(currency);
-  if (digits === 0) return String(amount);
-  const units = String(amount).padStart(digits + 1, '0');
-  return `${units.slice(0, -digits)}.${units.slice(-digits)}`;
-}
-
-function money(amount: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(
-    amount / 10 ** currencyDigits(currency),
-  );
-}
-
-function currencyDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
 }
 
 function text(value: string): string {

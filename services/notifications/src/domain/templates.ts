@@ -1,16 +1,10 @@
 import type { EventData } from '@bazaar/contracts/events';
-import type { Money } from '@bazaar/contracts/money';
+import { formatMoney } from '@bazaar/contracts/money-format';
 
 export type Rendered = { subject: string; text: string; html: string };
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-
-export function formatMoney(money: Money): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency }).format(
-    money.amount / 100,
-  );
-}
 
 /** Text and HTML from the same paragraphs, so the two parts never say different things. */
 function compose(subject: string, paragraphs: string[], table?: string[][]): Rendered {
