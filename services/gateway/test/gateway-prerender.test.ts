@@ -50,7 +50,7 @@ async function crawl(path: string) {
     html,
     head,
     root,
-    canonical: /<link rel="canonical" href="([^"]*)"/.exec(head)?.[1]?.replaceAll('&amp;', '&'),
+    canonical: /<link rel="canonical" href="([^"]*)"/.exec(head)?.[1]?.replaceAll('&#38;', '&'),
     structured: data ? JSON.parse(data) : undefined,
   };
 }

@@ -29,7 +29,7 @@ const shell = '<head><title>Bazaar</title></head><body><div id="root"></div></bo
 test("a product's text from the catalog is escaped in the page and in its schema.org data", () => {
   const html = fillShell(shell, productPage(product, 'https://shop.example'));
   expect(html.match(/<script/g)).toHaveLength(1);
-  expect(html).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp;');
+  expect(html).toContain('&#60;/script&#62;&#60;script&#62;alert(1)&#60;/script&#62; &#38;');
   const data = JSON.parse(
     /<script type="application\/ld\+json">([^<]*)<\/script>/.exec(html)?.[1] ?? '',
   );

@@ -1,5 +1,6 @@
 import type { Queryable } from '@bazaar/db/pool';
 import type { ServiceApp } from '@bazaar/service-kit/app';
+import { escapeMarkup } from '@bazaar/service-kit/markup';
 import type { FastifyRequest } from 'fastify';
 import { selectCategories } from '../store/category-store.js';
 import { selectActiveProductSlugs } from '../store/product-store.js';
@@ -45,7 +46,7 @@ export function searchEngineRoutes(app: ServiceApp, deps: { db: Queryable }): vo
       selectActiveProductSlugs(deps.db),
     ]);
     const url = (path: string, lastmod?: string) =>
-      `  <url><loc>${escapeXml(`${origin}${path}`)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`;
+      `  <url><loc>${escapeMarkup(`${origin}${path}`)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`;
     return reply
       .type('application/xml; charset=utf-8')
       .header('cache-control', 'public, max-age=3600')
@@ -63,8 +64,4 @@ export function searchEngineRoutes(app: ServiceApp, deps: { db: Queryable }): vo
         ].join('\n'),
       );
   });
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }

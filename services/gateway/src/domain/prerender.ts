@@ -1,5 +1,6 @@
 import { formatMoney, majorUnits } from '@bazaar/contracts/money-format';
 import type { CategoryNode, ProductDetail, ProductListing } from '@bazaar/contracts/shop-api';
+import { escapeMarkup } from '@bazaar/service-kit/markup';
 
 /**
  * A page as the server sends it before the app runs: what a crawler, a link preview or a browser
@@ -56,11 +57,11 @@ export function productPage(product: ProductDetail, origin: string): Prerendered
       },
     },
     body: `<main id="main"><article class="product">
-<nav aria-label="Breadcrumb"><ol class="breadcrumbs"><li><a href="/">Shop</a></li><li><a href="/?category=${attribute(product.category.slug)}">${text(product.category.name)}</a></li><li aria-current="page">${text(product.name)}</li></ol></nav>
-${images[0] ? `<img class="hero" src="${attribute(images[0])}" alt="${attribute(product.name)}">` : ''}
-<h1>${text(product.name)}</h1>
-<p class="big">${text(formatMoney(product.price))}</p>
-<p>${text(product.description)}</p>
+<nav aria-label="Breadcrumb"><ol class="breadcrumbs"><li><a href="/">Shop</a></li><li><a href="/?category=${escapeMarkup(product.category.slug)}">${escapeMarkup(product.category.name)}</a></li><li aria-current="page">${escapeMarkup(product.name)}</li></ol></nav>
+${images[0] ? `<img class="hero" src="${escapeMarkup(images[0])}" alt="${escapeMarkup(product.name)}">` : ''}
+<h1>${escapeMarkup(product.name)}</h1>
+<p class="big">${escapeMarkup(formatMoney(product.price))}</p>
+<p>${escapeMarkup(product.description)}</p>
 <p class="stock">${product.inStock ? 'In stock' : 'Sold out'}</p>
 </article></main>`,
   };
@@ -84,7 +85,7 @@ export function catalogPage(
   const items = listing.items
     .map(
       (product) =>
-        `<li class="card"><a href="/products/${attribute(product.slug)}"><span class="name">${text(product.name)}</span></a><span class="meta">${text(product.category.name)}</span><span>${product.variantCount > 1 ? 'from ' : ''}${text(formatMoney(product.price))}</span></li>`,
+        `<li class="card"><a href="/products/${escapeMarkup(product.slug)}"><span class="name">${escapeMarkup(product.name)}</span></a><span class="meta">${escapeMarkup(product.category.name)}</span><span>${product.variantCount > 1 ? 'from ' : ''}${escapeMarkup(formatMoney(product.price))}</span></li>`,
     )
     .join('\n');
   const next = new URLSearchParams(query);
@@ -97,12 +98,12 @@ export function catalogPage(
       : `${shopName}: a small shop of useful things, ${listing.total} products.`,
     ...(where.searched ? { noindex: true } : { canonical: address }),
     body: `<main id="main"><section class="results" aria-label="Products">
-<h1>${text(heading)}</h1>
+<h1>${escapeMarkup(heading)}</h1>
 <p class="count">${listing.total} products</p>
 <ul class="grid">
 ${items}
 </ul>
-${listing.items.length > 0 && listing.total > where.page * listing.items.length ? `<nav class="pager" aria-label="Pages"><a href="/?${attribute(next.toString())}" rel="next">Next →</a></nav>` : ''}
+${listing.items.length > 0 && listing.total > where.page * listing.items.length ? `<nav class="pager" aria-label="Pages"><a href="/?${escapeMarkup(next.toString())}" rel="next">Next →</a></nav>` : ''}
 </section></main>`,
   };
 }
@@ -125,14 +126,14 @@ export function notFoundPage(): PrerenderedPage {
  */
 export function fillShell(shell: string, page: PrerenderedPage): string {
   const head = [
-    `<title>${text(page.title)}</title>`,
-    `<meta name="description" content="${attribute(page.description)}" />`,
+    `<title>${escapeMarkup(page.title)}</title>`,
+    `<meta name="description" content="${escapeMarkup(page.description)}" />`,
     page.noindex ? '<meta name="robots" content="noindex" />' : '',
-    page.canonical ? `<link rel="canonical" href="${attribute(page.canonical)}" />` : '',
-    `<meta property="og:title" content="${attribute(page.title)}" />`,
-    `<meta property="og:description" content="${attribute(page.description)}" />`,
-    page.canonical ? `<meta property="og:url" content="${attribute(page.canonical)}" />` : '',
-    page.image ? `<meta property="og:image" content="${attribute(page.image)}" />` : '',
+    page.canonical ? `<link rel="canonical" href="${escapeMarkup(page.canonical)}" />` : '',
+    `<meta property="og:title" content="${escapeMarkup(page.title)}" />`,
+    `<meta property="og:description" content="${escapeMarkup(page.description)}" />`,
+    page.canonical ? `<meta property="og:url" content="${escapeMarkup(page.canonical)}" />` : '',
+    page.image ? `<meta property="og:image" content="${escapeMarkup(page.image)}" />` : '',
     page.structuredData
       ? `<script type="application/ld+json">${json(page.structuredData)}</script>`
       : '',
@@ -149,14 +150,6 @@ export function fillShell(shell: string, page: PrerenderedPage): string {
 function summary(description: string): string {
   if (description.length <= 160) return description;
   return `${description.slice(0, 157).replace(/\s+\S*$/, '')}…`;
-}
-
-function text(value: string): string {
-  return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
-function attribute(value: string): string {
-  return text(value).replaceAll('"', '&quot;');
 }
 
 /** JSON that cannot end its script element, whatever text the data holds. */

@@ -1,19 +1,17 @@
 import type { EventData } from '@bazaar/contracts/events';
 import { formatMoney } from '@bazaar/contracts/money-format';
+import { escapeMarkup } from '@bazaar/service-kit/markup';
 
 export type Rendered = { subject: string; text: string; html: string };
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 /** Text and HTML from the same paragraphs, so the two parts never say different things. */
 function compose(subject: string, paragraphs: string[], table?: string[][]): Rendered {
   const text = [...paragraphs, ...(table ?? []).map((row) => row.join('  '))].join('\n\n');
   const rows = (table ?? [])
-    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+    .map((row) => `<tr>${row.map((cell) => `<td>${escapeMarkup(cell)}</td>`).join('')}</tr>`)
     .join('');
   const html = `<!doctype html><html><body>${paragraphs
-    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
+    .map((paragraph) => `<p>${escapeMarkup(paragraph)}</p>`)
     .join('')}${rows ? `<table>${rows}</table>` : ''}</body></html>`;
   return { subject, text: `${text}\n`, html };
 }
