@@ -64,14 +64,20 @@ function postLarge(
 }
 
 test('a body over the 1 MiB limit is a 413 at once, one without a length a 411, and neither leaves memory behind', async () => {
-  await postLarge('/api/auth/register', 2 * 2 ** 20, false);
+  const announced: Array<{ status: number; ms: number }> = [];
+  const streamed: typeof announced = [];
+  const send = async (rounds: number) => {
+    for (let index = 0; index < rounds; index += 1) {
+      announced.push(await postLarge('/api/auth/register', 4 * 2 ** 20, false));
+      streamed.push(await postLarge('/api/auth/register', 4 * 2 ** 20, true));
+    }
+  };
+  // The gateway reads a refused body to its end (closing at once would lose the answer to a reset)
+  // into buffers freed when it next collects: memory measured after a first round, which holds
+  // them, grows again only if something is kept.
+  await send(10);
   const before = await gatewayRss();
-  const announced = [];
-  const streamed = [];
-  for (let index = 0; index < 50; index += 1) {
-    announced.push(await postLarge('/api/auth/register', 4 * 2 ** 20, false));
-    streamed.push(await postLarge('/api/auth/register', 4 * 2 ** 20, true));
-  }
+  await send(50);
   expect(new Set(announced.map((answer) => answer.status))).toEqual(new Set([413]));
   expect(new Set(streamed.map((answer) => answer.status))).toEqual(new Set([411]));
   expect(Math.max(...[...announced, ...streamed].map((answer) => answer.ms))).toBeLessThan(2000);
