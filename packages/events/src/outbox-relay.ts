@@ -1,4 +1,4 @@
-import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
+import type { Pool, PoolClient } from '@bazaar/db/pool';
 import { toCloudEvent } from './cloud-event.js';
 import type { EventBus } from './event-bus.js';
 import { startSendSpans } from './event-tracing.js';
@@ -13,44 +13,37 @@ type OutboxRow = {
 };
 
 /**
- * Publishes up to `batchSize` unpublished outbox events and marks them published, in one
- * transaction. Rows are claimed with SKIP LOCKED, so several relays never take the same events; a
- * relay that dies after publishing and before marking publishes them again, with the same ids, and
- * the bus stores each id once. An empty outbox costs one statement, not a transaction.
+ * Publishes up to `batchSize` unpublished outbox events, then marks them published: two
+ * statements, no transaction, and one when the outbox is empty. A relay that dies between the
+ * publish and the mark, or two replicas' relays that read the same events, publish them again with
+ * the same ids, and the bus stores each id once.
  */
 export async function relayOutbox(
   db: Pool,
   bus: Pick<EventBus, 'publish' | 'transport'>,
   options: { source: string; batchSize?: number },
 ): Promise<number> {
-  const { rows: waiting } = await db.query(
-    'SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1',
+  const { rows } = await db.query<OutboxRow>(
+    `SELECT id, type, subject, data, created_at, traceparent FROM outbox
+      WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1`,
+    [options.batchSize ?? 100],
   );
-  if (waiting.length === 0) return 0;
-  return withTransaction(db, async (trx) => {
-    const { rows } = await trx.query<OutboxRow>(
-      `SELECT id, type, subject, data, created_at, traceparent FROM outbox
-        WHERE published_at IS NULL ORDER BY created_at, id
-        LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [options.batchSize ?? 100],
-    );
-    if (rows.length === 0) return 0;
-    const sent = startSendSpans(
-      rows.map((row) => toCloudEvent({ ...row, source: options.source, time: row.created_at })),
-      bus.transport,
-    );
-    try {
-      await bus.publish(sent.events);
-      sent.end();
-    } catch (error) {
-      sent.end(error);
-      throw error;
-    }
-    await trx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1)', [
-      rows.map((row) => row.id),
-    ]);
-    return rows.length;
-  });
+  if (rows.length === 0) return 0;
+  const sent = startSendSpans(
+    rows.map((row) => toCloudEvent({ ...row, source: options.source, time: row.created_at })),
+    bus.transport,
+  );
+  try {
+    await bus.publish(sent.events);
+    sent.end();
+  } catch (error) {
+    sent.end(error);
+    throw error;
+  }
+  await db.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1)', [
+    rows.map((row) => row.id),
+  ]);
+  return rows.length;
 }
 
 /** How often a relay without a LISTEN connection looks at its outbox, at most. */

@@ -1,4 +1,4 @@
-import { createPool, type Pool } from '@bazaar/db/pool';
+import { createPool, type Pool, type Queryable } from '@bazaar/db/pool';
 import type { CloudEvent } from './cloud-event.js';
 import type { DeadLetter, EventBus } from './event-bus.js';
 import { busChannel, startPostgresConsumer } from './postgres-consumer.js';
@@ -35,16 +35,25 @@ export function postgresBus(
   };
 }
 
-/** Appends events to the log; an event id already there is not appended again. */
-export async function publishToPostgres(bus: Pool, events: readonly CloudEvent[]): Promise<void> {
+/**
+ * Appends events to the log; an event id already there is not appended again. Appends take turns
+ * (a lock held to their commit, taken before their positions are drawn): were two to overlap, the
+ * later position could commit first, a consumer read past it, and the earlier never be read.
+ */
+export async function publishToPostgres(
+  bus: Queryable,
+  events: readonly CloudEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   await bus.query(
     `WITH appended AS (
        INSERT INTO events (id, type, source, subject, time, data, traceparent)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
                             $6::jsonb[], $7::text[])
-       ON CONFLICT (id) DO NOTHING RETURNING 1)
-     SELECT pg_notify('${busChannel}', '') FROM appended LIMIT 1`,
+        WHERE (SELECT pg_advisory_xact_lock(hashtext('${busChannel}'))) IS NOT NULL
+       ON CONFLICT (id) DO NOTHING RETURNING type)
+     SELECT pg_notify('${busChannel}', 'events:' || types)
+       FROM (SELECT string_agg(DISTINCT type, ',') AS types FROM appended) a WHERE types IS NOT NULL`,
     [
       events.map((event) => event.id),
       events.map((event) => event.type),
@@ -93,7 +102,7 @@ async function requestReplay(
         WHERE consumer = $1 AND replay_requested_at IS NULL
           AND ($2::uuid[] IS NULL OR event_id = ANY($2))
         RETURNING 1)
-     SELECT pg_notify('${busChannel}', '') FROM requested`,
+     SELECT pg_notify('${busChannel}', 'replay:' || $1) FROM requested`,
     [consumer, eventIds ?? null],
   );
   return rowCount ?? 0;

@@ -9,11 +9,18 @@ import {
   type Subscription,
 } from './inbox.js';
 
-/** The channel on which a publish (or a replay) wakes the consumers up. */
+/**
+ * The channel on which a publish (or a replay) wakes the consumers up. A publish's payload names
+ * the types it appended (`events:a,b`), a replay's its consumer (`replay:name`), so only the
+ * consumers concerned look; an empty payload wakes every consumer to look for both.
+ */
 export const busChannel = 'bazaar_bus';
 
-/** How long a consumer waits for a NOTIFY before it looks at the log anyway. */
-const pollIntervalMs = 1000;
+/** How long a consumer waits for a NOTIFY before it looks at the log anyway: a fallback. */
+const pollIntervalMs = 5000;
+
+/** How long a replica that does not lead waits before trying to take over. */
+const followerRetryMs = 1000;
 
 type EventRow = {
   position: string;
@@ -51,7 +58,7 @@ export function startPostgresConsumer(bus: Pool, subscription: Subscription): ()
       } catch (error) {
         subscription.onError(error, undefined);
       }
-      if (running) await sleep(pollIntervalMs);
+      if (running) await sleep(followerRetryMs);
     }
   })();
   return async () => {
@@ -59,6 +66,18 @@ export function startPostgresConsumer(bus: Pool, subscription: Subscription): ()
     wake();
     await loop;
   };
+}
+
+/** What a notification asks this consumer to look at. */
+export function wanted(
+  payload: string,
+  subscription: Pick<Subscription, 'consumer' | 'handlers'>,
+): { events: boolean; replays: boolean } {
+  if (payload === '') return { events: true, replays: true };
+  const [kind = '', rest = ''] = payload.split(/:(.*)/s);
+  if (kind === 'replay') return { events: false, replays: rest === subscription.consumer };
+  const handled = subscription.handlers as Readonly<Record<string, unknown>>;
+  return { events: rest.split(',').some((type) => type in handled), replays: false };
 }
 
 async function consumeWhileLeader(
@@ -74,21 +93,43 @@ async function consumeWhileLeader(
       [`consumer:${subscription.consumer}`],
     );
     if (!rows[0]?.leader) return;
-    // A publish (NOTIFY) or a stop ends the wait early; the poll interval bounds it anyway.
+    // What is to be looked at: everything at first and after each fallback interval, then what
+    // notifications name; one that arrives while a batch is applied is kept for the next round.
+    const pending = { events: true, replays: true };
     let wakeUp = () => {};
-    client.on('notification', () => wakeUp());
+    client.on('notification', (notification) => {
+      const asked = wanted(notification.payload ?? '', subscription);
+      if (!asked.events && !asked.replays) return;
+      pending.events ||= asked.events;
+      pending.replays ||= asked.replays;
+      wakeUp();
+    });
     await client.query(`LISTEN ${busChannel}`);
     await client.query(
       'INSERT INTO consumer_positions (consumer) VALUES ($1) ON CONFLICT (consumer) DO NOTHING',
       [subscription.consumer],
     );
     while (isRunning()) {
-      const handled =
-        (await consumeReplays(subscription, client, isRunning)) +
-        (await consumeBatch(subscription, client, isRunning));
-      if (handled > 0) continue;
+      if (pending.replays) {
+        pending.replays = false;
+        // A full page of letters may have more behind it.
+        if ((await consumeReplays(subscription, client, isRunning)) === pageSize) {
+          pending.replays = true;
+        }
+      }
+      if (pending.events) {
+        pending.events = false;
+        if ((await consumeBatch(subscription, client, isRunning)) === pageSize) {
+          pending.events = true;
+        }
+      }
+      if (pending.events || pending.replays) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollIntervalMs);
+        const timer = setTimeout(() => {
+          pending.events = true;
+          pending.replays = true;
+          resolve();
+        }, pollIntervalMs);
         wakeUp = () => {
           clearTimeout(timer);
           resolve();
@@ -103,6 +144,9 @@ async function consumeWhileLeader(
   }
 }
 
+/** How many events (or letters) one round reads. */
+const pageSize = 100;
+
 async function consumeBatch(
   subscription: Subscription,
   client: PoolClient,
@@ -112,16 +156,17 @@ async function consumeBatch(
     `SELECT e.position, e.id, e.type, e.source, e.subject, e.time, e.data, e.traceparent
        FROM events e, consumer_positions p
       WHERE p.consumer = $1 AND e.position > p.position AND e.type = ANY($2)
-      ORDER BY e.position LIMIT 100`,
+      ORDER BY e.position LIMIT ${pageSize}`,
     [subscription.consumer, Object.keys(subscription.handlers)],
   );
-  for (const row of rows) {
-    await deliver(subscription, client, toCloudEvent(row), isRunning);
-    await client.query(
-      'UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $1',
-      [subscription.consumer, row.position],
-    );
-  }
+  const last = rows.at(-1);
+  if (!last) return 0;
+  for (const row of rows) await deliver(subscription, client, toCloudEvent(row), isRunning);
+  // Moved once for the page: should the consumer stop before, the inbox knows what was applied.
+  await client.query(
+    'UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $1',
+    [subscription.consumer, last.position],
+  );
   return rows.length;
 }
 
@@ -132,7 +177,7 @@ async function consumeReplays(
 ): Promise<number> {
   const { rows } = await client.query<{ event: CloudEvent }>(
     `SELECT event FROM dead_letters WHERE consumer = $1 AND replay_requested_at IS NOT NULL
-      ORDER BY failed_at LIMIT 100`,
+      ORDER BY failed_at LIMIT ${pageSize}`,
     [subscription.consumer],
   );
   for (const { event } of rows) {

@@ -117,7 +117,7 @@ describe('the outbox relay', () => {
     }
   });
 
-  test('two relays racing publish each event exactly once', async () => {
+  test('two relays racing over the same outbox: the bus holds each event once', async () => {
     for (let index = 0; index < 200; index += 1) await addToOutbox(producer.pool, registered());
     await Promise.all([relayAll(), relayAll()]);
     expect(await count(bus, 'SELECT count(DISTINCT id) AS n FROM events')).toBe(200);
@@ -147,6 +147,83 @@ describe('the outbox relay', () => {
     await expect(
       addToOutbox(producer.pool, { ...event, data: { ...event.data, userId: 'not-a-uuid' } }),
     ).rejects.toThrow('identity.user.registered.v1 breaks its contract');
+  });
+});
+
+describe('the PostgreSQL log', () => {
+  const asEvent = (type: string, data: unknown): CloudEvent => ({
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'identity',
+    type,
+    subject: 'x',
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data,
+  });
+  const greetings = () => count(consumer, 'SELECT count(*) AS n FROM greetings');
+
+  async function consume(name: string, types: readonly string[]) {
+    const eventBus = postgresBus(bus.url, { name, onIdleClientError: () => {} });
+    const handler: EventHandler = async (trx, event) => {
+      const data = event.data as { userId: string; email: string };
+      await trx.query('INSERT INTO greetings (user_id, email) VALUES ($1, $2)', [
+        data.userId,
+        data.email,
+      ]);
+    };
+    const stop = await eventBus.subscribe({
+      consumer: `${name}_${randomUUID().slice(0, 8)}`,
+      db: consumer.pool,
+      handlers: Object.fromEntries(types.map((type) => [type, handler])),
+      onError: () => {},
+    });
+    return async () => {
+      await stop();
+      await eventBus.close();
+    };
+  }
+
+  test('an append that commits after a later one began is still read: appends take turns', async () => {
+    const stop = await consume('turns', ['identity.user.registered.v1']);
+    const slow = await bus.pool.connect();
+    try {
+      await slow.query('BEGIN');
+      await publishToPostgres(slow, [asEvent('identity.user.registered.v1', registered().data)]);
+      const later = publishToPostgres(bus.pool, [
+        asEvent('identity.user.registered.v1', registered().data),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await slow.query('COMMIT');
+      await later;
+      await until(async () => (await greetings()) === 2);
+    } finally {
+      slow.release();
+      await stop();
+    }
+  });
+
+  test('a consumer looks only when events of its types are appended, with one read and one move of its position', async () => {
+    const stop = await consume('looker', ['identity.user.registered.v1']);
+    const sent = () => statementsSent().get('looker bus')?.statements ?? 0;
+    try {
+      // Taking the lead, LISTEN, its position, its first look at the letters and the log.
+      await until(() => sent() >= 5);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const before = sent();
+      for (let index = 0; index < 20; index += 1) {
+        await publishToPostgres(bus.pool, [asEvent('order.confirmed.v1', {})]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sent()).toBe(before);
+      await publishToPostgres(bus.pool, [
+        asEvent('identity.user.registered.v1', registered().data),
+      ]);
+      await until(async () => (await greetings()) === 1);
+      await until(() => sent() === before + 2);
+    } finally {
+      await stop();
+    }
   });
 });
 
