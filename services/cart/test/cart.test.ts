@@ -544,3 +544,44 @@ describe.each(stores)('a cart kept in $name', ({ open }) => {
     expect(response.json().errors).toEqual([expect.objectContaining({ field: 'x-cart-token' })]);
   });
 });
+
+describe('a cart kept in PostgreSQL, once expired', () => {
+  const expire = (owner: string) =>
+    database.pool.query(
+      "UPDATE carts SET expires_at = now() - interval '1 second' WHERE owner = $1",
+      [owner],
+    );
+
+  test('shows empty, cannot have a line set, and starts again empty when added to or given settings; a live one keeps what it holds', async () => {
+    const store = postgresCartStore(database.pool, { ttlSeconds: 3600 });
+    try {
+      const added = `guest:${randomUUID()}`;
+      const configured = `guest:${randomUUID()}`;
+      for (const owner of [added, configured]) {
+        expect(await store.add(owner, { sku: 'LGT-05-SND', quantity: 2 })).toBe(2);
+        expect(await store.add(owner, { sku: 'LGT-05-SND', quantity: 1 })).toBe(3);
+        await store.saveSettings(owner, { region: 'eu' });
+        await expire(owner);
+        expect(await store.read(owner)).toEqual({ lines: [], settings: {} });
+        expect(await store.set(owner, { sku: 'LGT-05-SND', quantity: 5 })).toBe(false);
+      }
+      expect(await store.add(added, { sku: 'LGT-05-SND', quantity: 1 })).toBe(1);
+      expect(await store.read(added)).toEqual({
+        lines: [{ sku: 'LGT-05-SND', quantity: 1 }],
+        settings: {},
+      });
+      await store.saveSettings(configured, { region: 'us' });
+      expect(await store.read(configured)).toEqual({ lines: [], settings: { region: 'us' } });
+      // Live again: a line is set, one past the cap refused, the settings replaced.
+      expect(await store.set(added, { sku: 'LGT-05-SND', quantity: 98 })).toBe(true);
+      expect(await store.add(added, { sku: 'LGT-05-SND', quantity: 2 })).toBeUndefined();
+      await store.saveSettings(added, { region: 'eu', country: 'FR' });
+      expect(await store.read(added)).toEqual({
+        lines: [{ sku: 'LGT-05-SND', quantity: 98 }],
+        settings: { region: 'eu', country: 'FR' },
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -11,6 +11,8 @@ import {
 /**
  * Carts in PostgreSQL, for a shop without Redis. A cart expires `ttlSeconds` after its last change:
  * reads ignore it, and an hourly sweep deletes expired carts and checkouts settled that long ago.
+ * A change to a live cart is one statement; one to an expired cart (rare) first empties it, in a
+ * transaction.
  */
 export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): CartStore {
   const touch = (trx: Queryable, owner: string) =>
@@ -40,70 +42,106 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
       );
       return rows[0] ?? { lines: [], settings: {} };
     },
-    saveSettings: (cart, settings) =>
-      withTransaction(db, async (trx) => {
+    saveSettings: async (cart, settings) => {
+      const { rowCount } = await db.query(
+        `INSERT INTO carts (owner, settings, expires_at)
+         VALUES ($1, $2, now() + make_interval(secs => $3))
+         ON CONFLICT (owner) DO UPDATE SET settings = excluded.settings,
+                                           expires_at = excluded.expires_at
+          WHERE carts.expires_at > now()`,
+        [cart, JSON.stringify(settings), options.ttlSeconds],
+      );
+      if (rowCount === 1) return;
+      await withTransaction(db, async (trx) => {
         await dropIfExpired(trx, cart);
         await touch(trx, cart);
         await trx.query('UPDATE carts SET settings = $2 WHERE owner = $1', [
           cart,
           JSON.stringify(settings),
         ]);
-      }),
-    add: (cart, line) =>
-      withTransaction(db, async (trx) => {
-        await dropIfExpired(trx, cart);
-        await touch(trx, cart);
-        const { rows } = await trx.query<{ quantity: number }>(
-          `INSERT INTO cart_lines (owner, sku, quantity) VALUES ($1, $2, $3)
+      });
+    },
+    add: async (cart, line) => {
+      const addLine = `INSERT INTO cart_lines (owner, sku, quantity) SELECT owner, $2, $3 FROM cart
            ON CONFLICT (owner, sku) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity
             WHERE cart_lines.quantity + excluded.quantity <= $4
-           RETURNING quantity`,
+           RETURNING quantity`;
+      const { rows } = await db.query<{ live: boolean; quantity: number | null }>(
+        `WITH cart AS (
+           INSERT INTO carts (owner, expires_at) VALUES ($1, now() + make_interval(secs => $5))
+           ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at
+            WHERE carts.expires_at > now()
+           RETURNING owner),
+         added AS (${addLine})
+         SELECT EXISTS (SELECT FROM cart) AS live, (SELECT quantity FROM added) AS quantity`,
+        [cart, line.sku, line.quantity, maxQuantity, options.ttlSeconds],
+      );
+      if (rows[0]?.live) return rows[0].quantity ?? undefined;
+      return withTransaction(db, async (trx) => {
+        await dropIfExpired(trx, cart);
+        await touch(trx, cart);
+        const { rows: added } = await trx.query<{ quantity: number }>(
+          `WITH cart AS (SELECT $1::text AS owner) ${addLine}`,
           [cart, line.sku, line.quantity, maxQuantity],
         );
-        return rows[0]?.quantity;
-      }),
-    set: (cart, line) =>
-      withTransaction(db, async (trx) => {
-        await dropIfExpired(trx, cart);
-        const { rowCount } = await trx.query(
-          'UPDATE cart_lines SET quantity = $3 WHERE owner = $1 AND sku = $2',
-          [cart, line.sku, line.quantity],
-        );
-        if (rowCount === 1) await touch(trx, cart);
-        return rowCount === 1;
-      }),
+        return added[0]?.quantity;
+      });
+    },
+    // A line of an expired cart is not there: nothing to set.
+    set: async (cart, line) => {
+      const { rows } = await db.query<{ set: boolean }>(
+        `WITH line AS (
+           UPDATE cart_lines l SET quantity = $3 FROM carts c
+            WHERE l.owner = $1 AND l.sku = $2 AND c.owner = l.owner AND c.expires_at > now()
+           RETURNING l.owner),
+         touched AS (
+           UPDATE carts SET expires_at = now() + make_interval(secs => $4)
+            WHERE owner IN (SELECT owner FROM line))
+         SELECT EXISTS (SELECT FROM line) AS set`,
+        [cart, line.sku, line.quantity, options.ttlSeconds],
+      );
+      return rows[0]?.set === true;
+    },
     remove: async (cart, skus) => {
       await db.query('DELETE FROM cart_lines WHERE owner = $1 AND sku = ANY($2)', [cart, skus]);
     },
     claim: (cart, orderId, lines) =>
       withTransaction(db, async (trx): Promise<ClaimOutcome> => {
-        const { rowCount } = await trx.query(
-          `INSERT INTO cart_checkouts (order_id, owner, lines, state) VALUES ($1, $2, $3, 'claimed')
-           ON CONFLICT (order_id) DO NOTHING`,
-          [orderId, cart, JSON.stringify(lines)],
+        // The checkout is recorded and, if it is new, each line taken only if it still holds the
+        // quantity (re-checked under the row lock a concurrent claim holds): fewer lines taken
+        // than wanted means another checkout got there, and the transaction is rolled back.
+        const { rows } = await trx.query<{ recorded: boolean; taken: number }>(
+          `WITH recorded AS (
+             INSERT INTO cart_checkouts (order_id, owner, lines, state)
+             VALUES ($4, $1, $5, 'claimed') ON CONFLICT (order_id) DO NOTHING RETURNING 1),
+           wanted AS (SELECT * FROM unnest($2::text[], $3::int[]) AS w (sku, quantity)
+                       WHERE EXISTS (SELECT FROM recorded)),
+           emptied AS (DELETE FROM cart_lines l USING wanted w
+                        WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity = w.quantity
+                        RETURNING l.sku),
+           lowered AS (UPDATE cart_lines l SET quantity = l.quantity - w.quantity FROM wanted w
+                        WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity > w.quantity
+                        RETURNING l.sku)
+           SELECT EXISTS (SELECT FROM recorded) AS recorded,
+                  ((SELECT count(*) FROM emptied) + (SELECT count(*) FROM lowered))::int AS taken`,
+          [
+            cart,
+            lines.map((line) => line.sku),
+            lines.map((line) => line.quantity),
+            orderId,
+            JSON.stringify(lines),
+          ],
         );
-        if (rowCount === 0) {
-          const { rows } = await trx.query<{ state: CheckoutState }>(
+        if (!rows[0]?.recorded) {
+          const { rows: earlier } = await trx.query<{ state: CheckoutState }>(
             'SELECT state FROM cart_checkouts WHERE order_id = $1',
             [orderId],
           );
-          return rows[0]?.state === 'returned' ? { claimed: false, heldBy: [] } : { claimed: true };
+          return earlier[0]?.state === 'returned'
+            ? { claimed: false, heldBy: [] }
+            : { claimed: true };
         }
-        await dropIfExpired(trx, cart);
-        // Each line is taken only if it still holds the quantity (re-checked under the row lock a
-        // concurrent claim holds): fewer lines taken than wanted means another checkout got there.
-        const { rows } = await trx.query<{ taken: number }>(
-          `WITH wanted AS (SELECT * FROM unnest($2::text[], $3::int[]) AS w (sku, quantity)),
-                emptied AS (DELETE FROM cart_lines l USING wanted w
-                             WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity = w.quantity
-                             RETURNING l.sku),
-                lowered AS (UPDATE cart_lines l SET quantity = l.quantity - w.quantity FROM wanted w
-                             WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity > w.quantity
-                             RETURNING l.sku)
-           SELECT ((SELECT count(*) FROM emptied) + (SELECT count(*) FROM lowered))::int AS taken`,
-          [cart, lines.map((line) => line.sku), lines.map((line) => line.quantity)],
-        );
-        if (rows[0]?.taken === lines.length) return { claimed: true };
+        if (rows[0].taken === lines.length) return { claimed: true };
         throw new ClaimRefused();
       }).catch(async (error: unknown): Promise<ClaimOutcome> => {
         if (!(error instanceof ClaimRefused)) throw error;

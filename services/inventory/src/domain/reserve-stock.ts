@@ -1,9 +1,14 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
-import { insertLines, insertReservation, selectReservation } from '../store/reservation-store.js';
-import { holdStock, selectStocks } from '../store/stock-store.js';
+import { insertHeldReservation, selectReservation } from '../store/reservation-store.js';
+import { selectStocks } from '../store/stock-store.js';
 import { InventoryError } from './errors.js';
-import { normalizeLines, type Reservation, type ReservationLine } from './stock.js';
+import {
+  normalizeLines,
+  type Reservation,
+  type ReservationLine,
+  type StockLevel,
+} from './stock.js';
 import { availableBeforeChange, stockChangeEvents } from './stock-events.js';
 
 /**
@@ -16,32 +21,21 @@ export async function reserveStock(
 ): Promise<{ reservation: Reservation; created: boolean }> {
   const lines = normalizeLines(request.lines);
   return withTransaction(db, async (trx) => {
-    const expiresAt = await insertReservation(trx, request);
+    const { expiresAt, known, held } = await insertHeldReservation(trx, { ...request, lines });
     if (expiresAt === undefined) {
       const existing = await selectReservation(trx, request.orderId);
       if (!existing) throw new Error(`reservation ${request.orderId} vanished`);
       return { reservation: existing, created: false };
     }
-    const stocked = await selectStocks(
-      trx,
-      lines.map((line) => line.sku),
-    );
-    const known = new Set(stocked.map((stock) => stock.sku));
-    const unknown = lines.filter((line) => !known.has(line.sku)).map((line) => line.sku);
+    // Refusals roll back what the statement held.
+    const unknown = lines.filter((line) => !known.includes(line.sku)).map((line) => line.sku);
     if (unknown.length > 0) {
       throw new InventoryError('unknown_sku', `No stock is kept for ${unknown.join(', ')}`, {
         skus: unknown,
       });
     }
-    const short: string[] = [];
-    for (const line of lines) {
-      const after = await holdStock(trx, line.sku, line.quantity);
-      if (!after) short.push(line.sku);
-      else {
-        const change = { onHand: 0, reserved: line.quantity };
-        await addToOutbox(trx, ...stockChangeEvents(availableBeforeChange(after, change), after));
-      }
-    }
+    const after = new Map(held.map((level) => [level.sku, level]));
+    const short = lines.filter((line) => !after.has(line.sku)).map((line) => line.sku);
     if (short.length > 0) {
       const levels = await selectStocks(trx, short);
       throw new InventoryError('out_of_stock', `Not enough stock for ${short.join(', ')}`, {
@@ -49,7 +43,14 @@ export async function reserveStock(
         available: Object.fromEntries(levels.map((level) => [level.sku, level.available])),
       });
     }
-    await insertLines(trx, request.orderId, lines);
+    await addToOutbox(
+      trx,
+      ...lines.flatMap((line) => {
+        const level = after.get(line.sku) as StockLevel;
+        const change = { onHand: 0, reserved: line.quantity };
+        return stockChangeEvents(availableBeforeChange(level, change), level);
+      }),
+    );
     return {
       reservation: { orderId: request.orderId, status: 'held', expiresAt, lines },
       created: true,

@@ -1,6 +1,8 @@
 import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
 import {
+  anyOverdue,
+  commitHeld,
   expireOverdue,
   insertReleased,
   insertReturn,
@@ -16,6 +18,9 @@ import { availableBeforeChange, stockChangeEvents } from './stock-events.js';
 
 /** The order was paid: its held stock leaves the shelf. Committing twice changes nothing. */
 export async function commitReservation(db: Pool, orderId: string): Promise<Reservation> {
+  const committed = await commitHeld(db, orderId);
+  if (committed) return committed;
+  // Not held: committed already (a repeat), or in a status that refuses it.
   return withTransaction(db, async (trx) => {
     const reservation = await lockedReservation(trx, orderId);
     if (reservation.status === 'committed') return reservation;
@@ -108,8 +113,12 @@ export async function receiveReturn(
   });
 }
 
-/** Releases up to `batch` reservations whose time ran out; returns how many. */
+/**
+ * Releases up to `batch` reservations whose time ran out; returns how many. None overdue costs
+ * one statement, not a transaction.
+ */
 export async function releaseExpiredReservations(db: Pool, batch = 200): Promise<number> {
+  if (!(await anyOverdue(db))) return 0;
   return withTransaction(db, async (trx) => {
     const orderIds = await expireOverdue(trx, batch);
     const lines: ReservationLine[] = [];

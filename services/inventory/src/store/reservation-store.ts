@@ -1,22 +1,98 @@
 import type { Queryable } from '@bazaar/db/pool';
-import type { Reservation, ReservationLine, ReservationStatus } from '../domain/stock.js';
+import type {
+  Reservation,
+  ReservationLine,
+  ReservationStatus,
+  StockLevel,
+} from '../domain/stock.js';
+import { type StockRow, toStockLevel } from './stock-store.js';
 
 /**
- * Creates the order's reservation, expiring by the database clock (the one the sweeper reads);
- * returns its expiry, or undefined when the order already has one (a repeated request).
+ * The stock rows of the SKUs in `source` (a CTE of `sku, quantity`), locked in SKU order by byte,
+ * the order every transaction here locks them in (`normalizeLines` sorts the same way), so two
+ * never wait on each other crosswise.
  */
-export async function insertReservation(
+const lockedStock = (source: string) =>
+  `SELECT s.sku FROM stock s JOIN ${source} USING (sku) ORDER BY s.sku COLLATE "C" FOR UPDATE OF s`;
+
+type StockJson = Omit<StockRow, 'updated_at'> & { updated_at: string };
+const fromJson = (row: StockJson): StockLevel =>
+  toStockLevel({ ...row, updated_at: new Date(row.updated_at) });
+
+/**
+ * Creates the order's reservation and holds every line, in one statement: `expiresAt` undefined
+ * when the order already had one (nothing else is done), else `known` (the SKUs with a stock row)
+ * and `held` (the levels after, of each line there was enough of). Fewer held than lines means the
+ * transaction must be rolled back.
+ */
+export async function insertHeldReservation(
   db: Queryable,
-  reservation: { orderId: string; ttlSeconds: number },
-): Promise<string | undefined> {
-  const { rows } = await db.query<{ expires_at: Date }>(
-    `INSERT INTO reservations (order_id, status, expires_at)
-     VALUES ($1, 'held', now() + make_interval(secs => $2))
-     ON CONFLICT (order_id) DO NOTHING
-     RETURNING expires_at`,
-    [reservation.orderId, reservation.ttlSeconds],
+  reservation: { orderId: string; ttlSeconds: number; lines: readonly ReservationLine[] },
+): Promise<{ expiresAt?: string; known: string[]; held: StockLevel[] }> {
+  const { rows } = await db.query<{ expires_at: Date | null; known: string[]; held: StockJson[] }>(
+    `WITH reservation AS (
+       INSERT INTO reservations (order_id, status, expires_at)
+       VALUES ($1, 'held', now() + make_interval(secs => $2))
+       ON CONFLICT (order_id) DO NOTHING RETURNING expires_at),
+     wanted AS (SELECT * FROM unnest($3::text[], $4::int[]) AS w (sku, quantity)
+                 WHERE EXISTS (SELECT FROM reservation)),
+     locked AS (${lockedStock('wanted')}),
+     held AS (
+       UPDATE stock s SET reserved = s.reserved + w.quantity, updated_at = clock_timestamp()
+         FROM wanted w
+        WHERE s.sku = w.sku AND s.sku IN (SELECT sku FROM locked)
+          AND s.on_hand - s.reserved >= w.quantity
+        RETURNING s.sku, s.on_hand, s.reserved, s.low_stock_threshold, s.updated_at),
+     lines AS (INSERT INTO reservation_lines (order_id, sku, quantity)
+               SELECT $1, sku, quantity FROM wanted WHERE sku IN (SELECT sku FROM locked))
+     SELECT (SELECT expires_at FROM reservation) AS expires_at,
+            (SELECT coalesce(json_agg(sku), '[]') FROM locked) AS known,
+            (SELECT coalesce(json_agg(held), '[]') FROM held) AS held`,
+    [
+      reservation.orderId,
+      reservation.ttlSeconds,
+      reservation.lines.map((line) => line.sku),
+      reservation.lines.map((line) => line.quantity),
+    ],
   );
-  return rows[0]?.expires_at.toISOString();
+  const row = rows[0];
+  return {
+    ...(row?.expires_at ? { expiresAt: row.expires_at.toISOString() } : {}),
+    known: row?.known ?? [],
+    held: (row?.held ?? []).map(fromJson),
+  };
+}
+
+/**
+ * Commits a held reservation in one statement: its stock leaves the shelf (on hand and reserved
+ * both fall, so what is available does not move); undefined when it is not held.
+ */
+export async function commitHeld(db: Queryable, orderId: string): Promise<Reservation | undefined> {
+  const { rows } = await db.query<{ expires_at: Date; lines: ReservationLine[] }>(
+    `WITH reservation AS (
+       UPDATE reservations SET status = 'committed', updated_at = now()
+        WHERE order_id = $1 AND status = 'held' RETURNING order_id, expires_at),
+     held AS (SELECT l.sku, l.quantity FROM reservation_lines l JOIN reservation USING (order_id)),
+     locked AS (${lockedStock('held')}),
+     moved AS (
+       UPDATE stock s SET on_hand = s.on_hand - h.quantity, reserved = s.reserved - h.quantity,
+              updated_at = clock_timestamp()
+         FROM held h WHERE s.sku = h.sku AND s.sku IN (SELECT sku FROM locked))
+     SELECT r.expires_at,
+            (SELECT coalesce(json_agg(json_build_object('sku', sku, 'quantity', quantity)
+                                      ORDER BY sku), '[]') FROM held) AS lines
+       FROM reservation r`,
+    [orderId],
+  );
+  const row = rows[0];
+  return (
+    row && {
+      orderId,
+      status: 'committed',
+      expiresAt: row.expires_at.toISOString(),
+      lines: row.lines,
+    }
+  );
 }
 
 /** Records an order that never reserved as released; its expiry time, or undefined if it had one. */
@@ -27,18 +103,6 @@ export async function insertReleased(db: Queryable, orderId: string): Promise<st
     [orderId],
   );
   return rows[0]?.expires_at.toISOString();
-}
-
-export async function insertLines(
-  db: Queryable,
-  orderId: string,
-  lines: readonly ReservationLine[],
-) {
-  await db.query(
-    `INSERT INTO reservation_lines (order_id, sku, quantity)
-     SELECT $1, * FROM unnest($2::text[], $3::int[])`,
-    [orderId, lines.map((line) => line.sku), lines.map((line) => line.quantity)],
-  );
 }
 
 export async function selectReservation(
@@ -69,6 +133,13 @@ export async function updateStatus(db: Queryable, orderId: string, status: Reser
     orderId,
     status,
   ]);
+}
+
+export async function anyOverdue(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM reservations WHERE status = 'held' AND expires_at < now() LIMIT 1`,
+  );
+  return rows.length > 0;
 }
 
 /**

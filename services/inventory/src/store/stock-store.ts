@@ -1,7 +1,7 @@
 import type { Queryable } from '@bazaar/db/pool';
 import type { StockLevel } from '../domain/stock.js';
 
-type StockRow = {
+export type StockRow = {
   sku: string;
   on_hand: number;
   reserved: number;
@@ -11,7 +11,7 @@ type StockRow = {
 
 const columns = 'sku, on_hand, reserved, low_stock_threshold, updated_at';
 
-function toStockLevel(row: StockRow): StockLevel {
+export function toStockLevel(row: StockRow): StockLevel {
   return {
     sku: row.sku,
     onHand: row.on_hand,
@@ -108,24 +108,6 @@ export async function upsertStock(
     [stock.sku, stock.onHand, stock.lowStockThreshold ?? null],
   );
   return toStockLevel(rows[0] as StockRow);
-}
-
-/**
- * Holds `quantity` only if that much is available, in one statement: the row lock it takes makes
- * concurrent reservations queue, and none can take what another already holds.
- */
-export async function holdStock(
-  db: Queryable,
-  sku: string,
-  quantity: number,
-): Promise<StockLevel | undefined> {
-  const { rows } = await db.query<StockRow>(
-    `UPDATE stock SET reserved = reserved + $2, updated_at = clock_timestamp()
-      WHERE sku = $1 AND on_hand - reserved >= $2
-      RETURNING ${columns}`,
-    [sku, quantity],
-  );
-  return rows[0] && toStockLevel(rows[0]);
 }
 
 /** Moves stock between states of a reservation: release (held → free), ship (held → gone), return (gone → free). */

@@ -1,7 +1,7 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
-import { lockDueMessages, markFailed, markSent } from '../store/message-store.js';
+import { anyDueMessage, lockDueMessages, markFailed, markSent } from '../store/message-store.js';
 
 export type Mailer = (message: {
   id: string;
@@ -22,7 +22,9 @@ export function startSender(
   mail: Mailer,
   options: { intervalMs: number; log: FastifyBaseLogger },
 ): () => Promise<void> {
-  const sendDue = () =>
+  // Nothing due costs one statement, not a transaction.
+  const sendDue = async () =>
+    (await anyDueMessage(db)) &&
     withTransaction(db, async (trx) => {
       const due = await lockDueMessages(trx, 20);
       for (const message of due) {
@@ -34,12 +36,12 @@ export function startSender(
           await markFailed(trx, message.id, error instanceof Error ? error.message : String(error));
         }
       }
-      return due.length;
+      return due.length > 0;
     });
   return runEvery(
     options.intervalMs,
     async () => {
-      while ((await sendDue()) > 0) {}
+      while (await sendDue()) {}
     },
     (error) => options.log.error({ err: error }, 'the sender failed'),
   );

@@ -83,6 +83,13 @@ export async function insertMessage(
 }
 
 /** Locks up to `limit` messages due for sending; they stay locked until the transaction ends. */
+export async function anyDueMessage(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM messages WHERE status = 'queued' AND next_attempt_at <= now() LIMIT 1`,
+  );
+  return rows.length > 0;
+}
+
 export async function lockDueMessages(db: Queryable, limit: number): Promise<Message[]> {
   const { rows } = await db.query<MessageRow>(
     `SELECT ${columns} FROM messages WHERE status = 'queued' AND next_attempt_at <= now()

@@ -58,13 +58,19 @@ export async function checkout(
   const card = cardOf(request.payment);
   const fingerprint = fingerprintOf(request);
   const { buyer } = request;
-  const earlier = await selectOrderByKey(deps.db, buyer.cartId, request.idempotencyKey);
-  if (earlier) return { order: await sameRequest(deps, earlier, fingerprint) };
-
-  const quote = await quoteCart(deps.services, request);
-  const orderId = randomUUID();
-  const inserted = await insertOrder(deps.db, {
-    id: orderId,
+  const first = () => selectOrderByKey(deps.db, buyer.cartId, request.idempotencyKey);
+  let quote: Quote;
+  try {
+    quote = await quoteCart(deps.services, request);
+  } catch (error) {
+    // A repeated request finds the cart as the first left it (emptied, most likely): the first's
+    // outcome is its answer, not why this cart cannot be bought now.
+    const earlier = error instanceof OrdersError ? await first() : undefined;
+    if (earlier) return { order: await sameRequest(deps, earlier, fingerprint) };
+    throw error;
+  }
+  const order = await insertOrder(deps.db, {
+    id: randomUUID(),
     userId: buyer.userId,
     cartId: buyer.cartId,
     email: buyer.email,
@@ -73,14 +79,12 @@ export async function checkout(
     shippingAddress: request.shippingAddress,
     ...charged(quote),
   });
-  if (!inserted) {
+  if (!order) {
     // A request with the same key got in first: its outcome is this one's too.
-    const first = await selectOrderByKey(deps.db, buyer.cartId, request.idempotencyKey);
-    if (!first) throw new Error('an idempotency key conflicted with no order');
-    return { order: await sameRequest(deps, first, fingerprint) };
+    const earlier = await first();
+    if (!earlier) throw new Error('an idempotency key conflicted with no order');
+    return { order: await sameRequest(deps, earlier, fingerprint) };
   }
-  const order = await selectOrder(deps.db, orderId);
-  if (!order) throw new Error(`order ${orderId} vanished`);
   const saga: OrderSaga = { ...deps, order, card };
   const ended = await runOrderSaga(saga);
   return { order: ended, ...(saga.accessToken && { accessToken: saga.accessToken }) };

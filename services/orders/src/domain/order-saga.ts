@@ -17,6 +17,8 @@ export type OrderSaga = SagaDeps & {
   payment?: PaymentState;
   /** The link token of the order, made when it is confirmed: for the buyer and the receipt. */
   accessToken?: string;
+  /** The order as this run left it, when it moved it to its final status. */
+  ended?: StoredOrder;
 };
 
 /** How a pending order ends when a step cannot go on. */
@@ -167,6 +169,7 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
           },
         });
         saga.accessToken = accessToken;
+        saga.ended = confirmed;
       });
       return undefined;
     },
@@ -181,12 +184,13 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
 export async function runOrderSaga(saga: OrderSaga, resumeAt?: string): Promise<StoredOrder> {
   const outcome = await runSaga(orderSteps, saga, resumeAt);
   if (!outcome.completed) {
-    await updateOrderStatus(saga.db, saga.order.id, {
+    saga.ended = await updateOrderStatus(saga.db, saga.order.id, {
       to: outcome.failure.status,
       failure: outcome.failure.failure,
     });
   }
-  const order = await selectOrder(saga.db, saga.order.id);
+  // Moved on by another process (the sweeper, or the checkout it raced): read as that one left it.
+  const order = saga.ended ?? (await selectOrder(saga.db, saga.order.id));
   if (!order) throw new Error(`order ${saga.order.id} vanished`);
   return order;
 }

@@ -48,15 +48,20 @@ type OrderRow = {
   }>;
 };
 
-const columns = `o.id, o.user_id, o.cart_id, o.email, o.status, o.request_fingerprint, o.region,
-  o.tax_included, o.currency, o.subtotal, o.discount, o.shipping, o.tax, o.total,
+const orderColumns = `o.id, o.user_id, o.cart_id, o.email, o.status, o.request_fingerprint,
+  o.region, o.tax_included, o.currency, o.subtotal, o.discount, o.shipping, o.tax, o.total,
   o.shipping_option, o.promotion, o.shipping_address, o.payment, o.failure, o.carrier,
   o.tracking_number, o.return_days, o.shipped_at, o.created_at, o.updated_at,
-  ${keysetTimestamp('o.created_at')} AS created_at_key,
-  (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'name', l.name,
+  ${keysetTimestamp('o.created_at')} AS created_at_key`;
+
+/** The lines of order `o`, from `source`: the table, or the lines a statement just inserted. */
+const linesFrom = (source: string) =>
+  `(SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'name', l.name,
             'quantity', l.quantity, 'unit_price', l.unit_price, 'discount', l.discount,
             'tax', l.tax, 'tax_rate', l.tax_rate) ORDER BY l.position), '[]')
-     FROM order_lines l WHERE l.order_id = o.id) AS lines`;
+     FROM ${source} l WHERE l.order_id = o.id) AS lines`;
+
+const columns = `${orderColumns}, ${linesFrom('order_lines')}`;
 
 export type StoredOrder = Order & { fingerprint: string };
 
@@ -126,10 +131,14 @@ export type NewOrder = {
 
 /**
  * Inserts a pending order with its lines and the first entry of its history, in one statement (so
- * atomically, in one round trip); false when the user already used the key.
+ * atomically, in one round trip), and returns it as stored; undefined when the cart's checkout
+ * already used the key.
  */
-export async function insertOrder(db: Queryable, order: NewOrder): Promise<boolean> {
-  const { rows } = await db.query<{ inserted: number }>(
+export async function insertOrder(
+  db: Queryable,
+  order: NewOrder,
+): Promise<StoredOrder | undefined> {
+  const { rows } = await db.query<OrderRow>(
     `WITH inserted AS (
        INSERT INTO orders (id, user_id, email, status, idempotency_key, request_fingerprint,
                            region, tax_included, currency, subtotal, discount, shipping, tax,
@@ -138,16 +147,17 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
        VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                $25, $26)
        ON CONFLICT (cart_id, idempotency_key) DO NOTHING
-       RETURNING id),
-     lines AS (
+       RETURNING *),
+     inserted_lines AS (
        INSERT INTO order_lines (order_id, sku, name, quantity, unit_price, discount, tax, tax_rate,
                                 position)
        SELECT inserted.id, line.* FROM inserted,
               unnest($17::text[], $18::text[], $19::int[], $20::int[], $21::int[], $22::int[],
-                     $23::int[], $24::int[]) AS line),
+                     $23::int[], $24::int[]) AS line
+       RETURNING *),
      history AS (
        INSERT INTO order_history (order_id, entry) SELECT id, 'pending' FROM inserted)
-     SELECT count(*)::int AS inserted FROM inserted`,
+     SELECT ${orderColumns}, ${linesFrom('inserted_lines')} FROM inserted o`,
     [
       order.id,
       order.userId,
@@ -177,7 +187,7 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<boole
       order.returnDays,
     ],
   );
-  return rows[0]?.inserted === 1;
+  return rows[0] && toOrder(rows[0]);
 }
 
 export async function selectOrder(
@@ -262,8 +272,9 @@ export async function selectOrders(
 
 /**
  * Moves an order on, only from a status the status machine (`order.ts`) lets it leave for `to`,
- * and notes it in its history, in one statement; returns false when the order is in no such status
- * (another process moved it first: the checkout and the sweeper may race, one of them wins, once).
+ * and notes it in its history, in one statement; returns the order as it now is, or undefined when
+ * it is in no such status (another process moved it first: the checkout and the sweeper may race,
+ * one of them wins, once).
  */
 export async function updateOrderStatus(
   db: Queryable,
@@ -275,17 +286,19 @@ export async function updateOrderStatus(
     shipment?: { carrier: string; trackingNumber: string };
     accessTokenHash?: string;
   },
-): Promise<boolean> {
-  const { rowCount } = await db.query(
+): Promise<StoredOrder | undefined> {
+  const { rows } = await db.query<OrderRow>(
     `WITH changed AS (
-       UPDATE orders SET status = $3, updated_at = now(),
+       UPDATE orders o SET status = $3, updated_at = now(),
               payment = coalesce($4, payment), failure = coalesce($5, failure),
               carrier = coalesce($6, carrier), tracking_number = coalesce($7, tracking_number),
               shipped_at = CASE WHEN $6::text IS NULL THEN shipped_at ELSE now() END,
               access_token_hash = coalesce($9, access_token_hash)
-        WHERE id = $1 AND status = ANY($2)
-        RETURNING id)
-     INSERT INTO order_history (order_id, entry, detail) SELECT id, $3, $8 FROM changed`,
+        WHERE o.id = $1 AND o.status = ANY($2)
+        RETURNING ${columns}),
+     history AS (
+       INSERT INTO order_history (order_id, entry, detail) SELECT id, $3, $8 FROM changed)
+     SELECT * FROM changed`,
     [
       id,
       statusesBefore(change.to),
@@ -298,7 +311,7 @@ export async function updateOrderStatus(
       change.accessTokenHash ?? null,
     ],
   );
-  return rowCount === 1;
+  return rows[0] && toOrder(rows[0]);
 }
 
 /** Whether an order of this id exists. */

@@ -6,11 +6,12 @@ import {
   insertClosedOrder,
   insertPayment,
   insertRefund,
-  isOrderClosed,
   lockOrderPayment,
   selectPayment,
+  selectPaymentOrClosed,
   selectRefund,
   updateStatus,
+  updateStatusFrom,
 } from '../store/payment-store.js';
 import { PaymentsError } from './errors.js';
 import type { Payment, PaymentStatus } from './payment.js';
@@ -32,15 +33,13 @@ export async function authorizePayment(
   db: Pool,
   request: AuthorizeRequest,
 ): Promise<{ payment: Payment; created: boolean }> {
-  const existing = await selectPayment(db, request.orderId);
-  if (existing) return { payment: existing, created: false };
-  if (await isOrderClosed(db, request.orderId)) throw orderClosed(request.orderId);
+  const earlier = await selectPaymentOrClosed(db, request.orderId);
+  if (earlier.payment) return { payment: earlier.payment, created: false };
+  if (earlier.closed) throw orderClosed(request.orderId);
   const outcome = authorizeWithTestProvider(request.card);
   return withTransaction(db, async (trx) => {
     await lockOrderPayment(trx, request.orderId);
-    // Closed while the provider was asked: a real provider's hold would be voided here.
-    if (await isOrderClosed(trx, request.orderId)) throw orderClosed(request.orderId);
-    const payment = await insertPayment(trx, {
+    const { inserted: payment, closed } = await insertPayment(trx, {
       paymentId: randomUUID(),
       orderId: request.orderId,
       provider: 'test',
@@ -52,6 +51,8 @@ export async function authorizePayment(
       cardLast4: outcome.last4,
       declineCode: outcome.approved ? null : outcome.declineCode,
     });
+    // Closed while the provider was asked: a real provider's hold would be voided here.
+    if (closed) throw orderClosed(request.orderId);
     // Another request for the order won the race: its outcome is the one that counts.
     if (!payment) {
       const winner = await selectPayment(trx, request.orderId);
@@ -120,6 +121,12 @@ export async function performPaymentAction(
   orderId: string,
   action: PaymentAction,
 ): Promise<Payment> {
+  // A capture or a void of a payment in the status it leaves is one statement.
+  if (action !== 'refund') {
+    const { from, to } = transitions[action];
+    const moved = await updateStatusFrom(db, orderId, from, to);
+    if (moved) return moved;
+  }
   return withTransaction(db, async (trx) => {
     const payment = await selectPayment(trx, orderId, { forUpdate: true });
     if (!payment) throw new PaymentsError('not_found', `No payment for order ${orderId}`);

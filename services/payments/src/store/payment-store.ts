@@ -36,16 +36,37 @@ function toPayment(row: PaymentRow): Payment {
   };
 }
 
-/** Inserts the payment unless the order already has one; returns it only when it was inserted. */
+/** The order's payment, if it has one, and whether it was closed without one. */
+export async function selectPaymentOrClosed(
+  db: Queryable,
+  orderId: string,
+): Promise<{ payment?: Payment; closed: boolean }> {
+  const { rows } = await db.query<PaymentRow & { closed: boolean }>(
+    `SELECT p.*, EXISTS (SELECT FROM closed_orders WHERE order_id = $1) AS closed
+       FROM (SELECT 1) AS asked LEFT JOIN (SELECT ${columns} FROM payments WHERE order_id = $1) p
+         ON true`,
+    [orderId],
+  );
+  const row = rows[0];
+  return { ...(row?.id ? { payment: toPayment(row) } : {}), closed: row?.closed === true };
+}
+
+/**
+ * Inserts the payment unless the order already has one or was closed without one: `inserted` is
+ * the payment only when it was inserted, `closed` whether the order was closed.
+ */
 export async function insertPayment(
   db: Queryable,
   payment: Omit<Payment, 'createdAt' | 'updatedAt' | 'refunded'> & { providerRef: string },
-): Promise<Payment | undefined> {
-  const { rows } = await db.query<PaymentRow>(
-    `INSERT INTO payments (id, order_id, provider, provider_ref, status, amount, currency,
-                           card_brand, card_last4, decline_code)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (order_id) DO NOTHING RETURNING ${columns}`,
+): Promise<{ inserted?: Payment; closed: boolean }> {
+  const { rows } = await db.query<PaymentRow & { closed: boolean }>(
+    `WITH closed AS (SELECT EXISTS (SELECT FROM closed_orders WHERE order_id = $2) AS closed),
+     inserted AS (
+       INSERT INTO payments (id, order_id, provider, provider_ref, status, amount, currency,
+                             card_brand, card_last4, decline_code)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM closed WHERE NOT closed
+       ON CONFLICT (order_id) DO NOTHING RETURNING ${columns})
+     SELECT i.*, c.closed FROM closed c LEFT JOIN inserted i ON true`,
     [
       payment.paymentId,
       payment.orderId,
@@ -59,7 +80,8 @@ export async function insertPayment(
       payment.declineCode,
     ],
   );
-  return rows[0] && toPayment(rows[0]);
+  const row = rows[0];
+  return { ...(row?.id ? { inserted: toPayment(row) } : {}), closed: row?.closed === true };
 }
 
 export async function selectPayment(
@@ -70,6 +92,24 @@ export async function selectPayment(
   const { rows } = await db.query<PaymentRow>(
     `SELECT ${columns} FROM payments WHERE order_id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
     [orderId],
+  );
+  return rows[0] && toPayment(rows[0]);
+}
+
+/**
+ * Moves the payment to `status` if it is in one of `from`, in one statement; undefined when it is
+ * not (or there is none).
+ */
+export async function updateStatusFrom(
+  db: Queryable,
+  orderId: string,
+  from: readonly PaymentStatus[],
+  status: PaymentStatus,
+): Promise<Payment | undefined> {
+  const { rows } = await db.query<PaymentRow>(
+    `UPDATE payments SET status = $3, updated_at = now()
+      WHERE order_id = $1 AND status = ANY($2) RETURNING ${columns}`,
+    [orderId, from, status],
   );
   return rows[0] && toPayment(rows[0]);
 }
@@ -133,9 +173,4 @@ export async function insertClosedOrder(trx: Queryable, orderId: string): Promis
   await trx.query('INSERT INTO closed_orders (order_id) VALUES ($1) ON CONFLICT DO NOTHING', [
     orderId,
   ]);
-}
-
-export async function isOrderClosed(db: Queryable, orderId: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM closed_orders WHERE order_id = $1', [orderId]);
-  return rowCount === 1;
 }
