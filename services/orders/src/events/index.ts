@@ -2,12 +2,7 @@ import type { EventData } from '@bazaar/contracts/events';
 import type { PoolClient } from '@bazaar/db/pool';
 import type { CloudEvent } from '@bazaar/events/cloud-event';
 import type { EventHandlers } from '@bazaar/events/inbox';
-import {
-  addHistory,
-  claimGuestOrders,
-  orderExists,
-  updateOrderStatus,
-} from '../store/order-store.js';
+import { addHistory, claimGuestOrders, updateOrderStatus } from '../store/order-store.js';
 
 type PaymentEvent =
   | EventData<'payment.authorized.v1'>
@@ -17,7 +12,6 @@ type PaymentEvent =
 /** What payments announces joins the order's history, the audit trail of its money. */
 const recordInHistory = async (trx: PoolClient, event: CloudEvent<PaymentEvent>) => {
   const { data } = event;
-  if (!(await orderExists(trx, data.orderId))) return;
   await addHistory(trx, data.orderId, event.type, {
     paymentId: data.paymentId,
     amount: data.amount,

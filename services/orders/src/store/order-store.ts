@@ -314,23 +314,18 @@ export async function updateOrderStatus(
   return rows[0] && toOrder(rows[0]);
 }
 
-/** Whether an order of this id exists. */
-export async function orderExists(db: Queryable, id: string): Promise<boolean> {
-  const { rows } = await db.query('SELECT 1 FROM orders WHERE id = $1', [id]);
-  return rows.length > 0;
-}
-
+/** Notes `entry` in the order's history; an order this service does not have gets none. */
 export async function addHistory(
   db: Queryable,
   orderId: string,
   entry: string,
   detail: object = {},
 ): Promise<void> {
-  await db.query('INSERT INTO order_history (order_id, entry, detail) VALUES ($1, $2, $3)', [
-    orderId,
-    entry,
-    detail,
-  ]);
+  await db.query(
+    `INSERT INTO order_history (order_id, entry, detail)
+     SELECT $1, $2, $3 WHERE EXISTS (SELECT FROM orders WHERE id = $1)`,
+    [orderId, entry, detail],
+  );
 }
 
 export async function selectHistory(
