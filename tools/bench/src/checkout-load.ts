@@ -44,7 +44,7 @@ export async function runCheckoutLoad(options: {
 }): Promise<CheckoutFigures> {
   const pool = new Pool(options.url, { connections: options.buyers + 4 });
   const call = async (
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST',
     path: string,
     token?: string,
     body?: unknown,
@@ -64,12 +64,7 @@ export async function runCheckoutLoad(options: {
     return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
   };
 
-  for (const sku of options.skus) {
-    const stocked = await call('PUT', `/api/admin/inventory/${sku}`, options.adminToken, {
-      onHand: 1_000_000,
-    });
-    if (stocked.status !== 200) throw new Error(`stocking ${sku}: ${stocked.status}`);
-  }
+  await stockUp(options.url, options.adminToken, options.skus);
   // Eight at a time: each sign-up is an argon2 hash, which identity runs on libuv's four threads.
   const accounts = await signUpBuyers(shopClient(options.url), options.buyers * 2, 8);
 
@@ -152,6 +147,18 @@ export async function runCheckoutLoad(options: {
     cartStillFull,
     shopCpuMsPerJourney,
   };
+}
+
+/** Puts a million of each SKU on the shelf, so that a load runs out of nothing. */
+export async function stockUp(url: string, adminToken: string, skus: readonly string[]) {
+  for (const sku of skus) {
+    const stocked = await fetch(`${url}/api/admin/inventory/${sku}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ onHand: 1_000_000 }),
+    });
+    if (stocked.status !== 200) throw new Error(`stocking ${sku}: ${stocked.status}`);
+  }
 }
 
 function percentiles(values: number[]): { p50: number; p99: number } {

@@ -8,10 +8,11 @@ import { services } from '@bazaar/launcher/services';
 import { devAdmin, shopClient } from '@bazaar/testing/shop-client';
 import { hammer, type LoadFigures } from './autocannon-run.js';
 import { measureCeilings } from './ceilings.js';
-import { type CheckoutFigures, runCheckoutLoad } from './checkout-load.js';
+import { type CheckoutFigures, runCheckoutLoad, stockUp } from './checkout-load.js';
 import { type Costs, costLines, costsBetween, readCosts } from './costs.js';
 import { type ImportFigures, runCsvImports } from './csv-imports.js';
 import { type MemoryFigures, measureMemory, peakMemoryDuring } from './memory.js';
+import { type OpenModelFigures, runOpenModel } from './open-model.js';
 import { cpuSecondsOf, useOrStartStack } from './stack.js';
 import { runWebhookDelivery, type WebhookFigures } from './webhook-delivery.js';
 
@@ -21,9 +22,12 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     buyers: { type: 'string', default: '50' },
     'checkout-seconds': { type: 'string', default: '20' },
+    /** The open model's arrival rates (journeys a second), and how long each is run. */
+    rates: { type: 'string', default: '10,20,25,30,40,50,75,100' },
+    'open-seconds': { type: 'string', default: '10' },
     port: { type: 'string', default: '8080' },
     /**
-     * Some of: ceilings, product-list, product-page, add-to-cart, checkout (e.g. to profile one),
+     * Some of: ceilings, product-list, product-page, add-to-cart, checkout, open (e.g. to profile one),
      * and, only when named, import (it adds 2,500 draft products to the shop) and webhooks (it
      * adds 5,000 draft products and a subscription it then removes).
      */
@@ -147,6 +151,16 @@ try {
       },
     });
   });
+  if (wanted('open')) {
+    say(`bench: open model, guests arriving at ${values.rates} a second…`);
+    await stockUp(stack.url, admin, skus);
+    figures.openModel = await runOpenModel({
+      url: stack.url,
+      rates: values.rates.split(',').map(Number),
+      seconds: Number(values['open-seconds']),
+      skus,
+    });
+  }
   const firstCategory = async (): Promise<string> =>
     (await client.call('GET', '/api/categories')).body.items[0].slug;
   if (named('import')) {
@@ -197,6 +211,7 @@ type Figures = {
   ceilings?: { fastify: LoadFigures; fastifyPostgres: LoadFigures };
   loads: Array<{ label: string; figures: LoadFigures }>;
   checkout?: CheckoutFigures;
+  openModel?: OpenModelFigures;
   memory?: { idle: MemoryFigures; underLoad: MemoryFigures };
   imports?: ImportFigures;
   webhooks?: WebhookFigures;
@@ -235,6 +250,23 @@ function report(figures: Figures) {
     if (Object.keys(checkout.failures).length > 0) {
       say(`  not confirmed: ${JSON.stringify(checkout.failures)}`);
     }
+  }
+  if (figures.openModel) {
+    const open = figures.openModel;
+    say('');
+    say(
+      `Open model: guests arriving at a fixed rate, ${open.seconds} s each, timed from each journey's scheduled start (1-3 adds + checkout)`,
+    );
+    for (const rate of open.rates) {
+      const failed =
+        Object.keys(rate.failures).length > 0 ? `  failed: ${JSON.stringify(rate.failures)}` : '';
+      say(
+        `  ${String(rate.rate).padStart(4)}/s  ${rate.confirmed}/${rate.started} confirmed  p50 ${rate.journeyMs.p50} ms  p99 ${rate.journeyMs.p99} ms  p99.9 ${rate.journeyMs.p999} ms${failed}`,
+      );
+    }
+    say(
+      `  highest rate with p99 < 250 ms and none failed: ${open.highestGoodRate === undefined ? 'none' : `${open.highestGoodRate}/s`}`,
+    );
   }
   const counted: Array<[string, Costs | undefined]> = [
     [
