@@ -1,4 +1,4 @@
-import { nodeOptions } from '@bazaar/launcher/service-process';
+import { nodeOptions, processEnvironment } from '@bazaar/launcher/service-process';
 import { expect, test } from 'vitest';
 import { dockerfileViolations, readDockerfile } from '../src/dockerfile.js';
 
@@ -15,9 +15,12 @@ test('it builds with the commands a laptop uses and runs a service bundle with n
   expect(image.cmd).toEqual(['services/gateway/dist/main.js']);
 });
 
-test('its Node.js runs with the options npm start gives every service', () => {
-  const variable = image.variables.find(({ name }) => name === 'NODE_OPTIONS');
-  expect(variable?.value).toEqual(nodeOptions.join(' '));
+test('its Node.js runs with the options and environment npm start gives every service', () => {
+  const variable = (name: string) => image.variables.find((entry) => entry.name === name)?.value;
+  expect(variable('NODE_OPTIONS')).toEqual(nodeOptions.join(' '));
+  for (const [name, value] of Object.entries(processEnvironment)) {
+    expect(variable(name), name).toEqual(value);
+  }
 });
 
 test('a Dockerfile that breaks each rule is caught, rule by rule', () => {
