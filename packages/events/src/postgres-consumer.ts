@@ -69,7 +69,7 @@ export function startPostgresConsumer(bus: Pool, subscription: Subscription): ()
 }
 
 /** What a notification asks this consumer to look at. */
-export function wanted(
+function wanted(
   payload: string,
   subscription: Pick<Subscription, 'consumer' | 'handlers'>,
 ): { events: boolean; replays: boolean } {
