@@ -25,7 +25,10 @@ export type CheckoutTally = {
    * 9457 problem counts as `<status> unexplained`.
    */
   statuses: Record<string, number>;
-  /** Error answers by status and problem code (`409 checkout_in_progress`), a 5xx with its detail. */
+  /**
+   * Error answers by status and problem code (`409 checkout_in_progress`), a 5xx with its detail;
+   * refused cart adds as `cart <status> <code>` (or the start of a body that is no problem).
+   */
   problems: Record<string, number>;
   /** The longest a checkout waited for its answer, in milliseconds. */
   slowestMs: number;
@@ -67,13 +70,13 @@ export function startSteadyCheckouts(
       const sku = skus[(index + turn) % skus.length] as string;
       try {
         tally.unitsPutInCarts.set(userId, (tally.unitsPutInCarts.get(userId) ?? 0) + quantity);
-        const put = await client
+        const added = await client
           .call('POST', '/api/cart/items', { bearer: token, body: { sku, quantity } })
-          .then(
-            (answer) => String(answer.status),
-            () => 'error',
-          );
+          .catch(() => undefined);
+        const put = added ? String(added.status) : 'error';
         count(put, tally.cartAnswers);
+        // Which hop refused it: the gateway's problem names its code, a proxy's page its server.
+        if (added && added.status >= 400) count(`cart ${put} ${explained(added)}`, tally.problems);
         // A shopper whose item did not go into the cart tries again rather than check out.
         if (!put.startsWith('2')) {
           await sleep(200);
@@ -134,4 +137,13 @@ export function startSteadyCheckouts(
 export function subjectOf(token: string): string {
   const payload = token.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(payload, 'base64url').toString()).sub;
+}
+
+/** A refusal's problem code and, for a 5xx, its detail; or the start of an answer that is none. */
+function explained(answer: { status: number; body: unknown }): string {
+  const body = answer.body as { code?: string; detail?: string } | string | undefined;
+  if (typeof body === 'object' && body?.code) {
+    return answer.status >= 500 && body.detail ? `${body.code}: ${body.detail}` : body.code;
+  }
+  return `unexplained: ${String(body ?? '').slice(0, 80)}`;
 }
