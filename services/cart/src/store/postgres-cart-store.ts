@@ -11,8 +11,8 @@ import {
 /**
  * Carts in PostgreSQL, for a shop without Redis. A cart expires `ttlSeconds` after its last change:
  * reads ignore it, and an hourly sweep deletes expired carts and checkouts settled that long ago.
- * A change to a live cart is one statement; one to an expired cart (rare) first empties it, in a
- * transaction.
+ * A change to a live cart is one statement; an expired cart (rare) is first dropped, then the
+ * change makes it anew.
  */
 export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): CartStore {
   const touch = (trx: Queryable, owner: string) =>
@@ -43,49 +43,45 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
       return rows[0] ?? { lines: [], settings: {} };
     },
     saveSettings: async (cart, settings) => {
-      const { rowCount } = await db.query(
-        `INSERT INTO carts (owner, settings, expires_at)
-         VALUES ($1, $2, now() + make_interval(secs => $3))
-         ON CONFLICT (owner) DO UPDATE SET settings = excluded.settings,
-                                           expires_at = excluded.expires_at
-          WHERE carts.expires_at > now()`,
-        [cart, JSON.stringify(settings), options.ttlSeconds],
-      );
-      if (rowCount === 1) return;
-      await withTransaction(db, async (trx) => {
-        await dropIfExpired(trx, cart);
-        await touch(trx, cart);
-        await trx.query('UPDATE carts SET settings = $2 WHERE owner = $1', [
-          cart,
-          JSON.stringify(settings),
-        ]);
-      });
+      const save = () =>
+        db.query(
+          `INSERT INTO carts (owner, settings, expires_at)
+           VALUES ($1, $2, now() + make_interval(secs => $3))
+           ON CONFLICT (owner) DO UPDATE SET settings = excluded.settings,
+                                             expires_at = excluded.expires_at
+            WHERE carts.expires_at > now()`,
+          [cart, JSON.stringify(settings), options.ttlSeconds],
+        );
+      if ((await save()).rowCount === 1) return;
+      await dropIfExpired(db, cart);
+      await save();
     },
     add: async (cart, line) => {
-      const addLine = `INSERT INTO cart_lines (owner, sku, quantity) SELECT owner, $2, $3 FROM cart
-           ON CONFLICT (owner, sku) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity
-            WHERE cart_lines.quantity + excluded.quantity <= $4
-           RETURNING quantity`;
-      const { rows } = await db.query<{ live: boolean; quantity: number | null }>(
-        `WITH cart AS (
-           INSERT INTO carts (owner, expires_at) VALUES ($1, now() + make_interval(secs => $5))
-           ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at
-            WHERE carts.expires_at > now()
-           RETURNING owner),
-         added AS (${addLine})
-         SELECT EXISTS (SELECT FROM cart) AS live, (SELECT quantity FROM added) AS quantity`,
-        [cart, line.sku, line.quantity, maxQuantity, options.ttlSeconds],
-      );
-      if (rows[0]?.live) return rows[0].quantity ?? undefined;
-      return withTransaction(db, async (trx) => {
-        await dropIfExpired(trx, cart);
-        await touch(trx, cart);
-        const { rows: added } = await trx.query<{ quantity: number }>(
-          `WITH cart AS (SELECT $1::text AS owner) ${addLine}`,
-          [cart, line.sku, line.quantity, maxQuantity],
+      // The line is added only to a live cart (`live`): an expired one is dropped first.
+      const add = async () => {
+        const { rows } = await db.query<{ live: boolean; quantity: number | null }>(
+          `WITH cart AS (
+             INSERT INTO carts (owner, expires_at) VALUES ($1, now() + make_interval(secs => $5))
+             ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at
+              WHERE carts.expires_at > now()
+             RETURNING owner),
+           added AS (
+             INSERT INTO cart_lines (owner, sku, quantity) SELECT owner, $2, $3 FROM cart
+             ON CONFLICT (owner, sku) DO UPDATE
+               SET quantity = cart_lines.quantity + excluded.quantity
+              WHERE cart_lines.quantity + excluded.quantity <= $4
+             RETURNING quantity)
+           SELECT EXISTS (SELECT FROM cart) AS live, (SELECT quantity FROM added) AS quantity`,
+          [cart, line.sku, line.quantity, maxQuantity, options.ttlSeconds],
         );
-        return added[0]?.quantity;
-      });
+        return rows[0];
+      };
+      let added = await add();
+      if (!added?.live) {
+        await dropIfExpired(db, cart);
+        added = await add();
+      }
+      return added?.quantity ?? undefined;
     },
     // A line of an expired cart is not there: nothing to set.
     set: async (cart, line) => {
