@@ -14,9 +14,9 @@ export type CheckoutFigures = {
   confirmed: number;
   confirmedPerSecond: number;
   /** The `POST /api/checkout` request alone. */
-  checkoutMs: { p50: number; p99: number };
+  checkoutMs: Percentiles;
   /** Adding the 1–3 items and checking out, as the buyer waits for it. */
-  journeyMs: { p50: number; p99: number };
+  journeyMs: Percentiles;
   /** Answers other than a confirmed order, by status and problem code. */
   failures: Record<string, number>;
   /** Times a buyer found the previous order's lines still in the cart and waited for the event. */
@@ -43,26 +43,14 @@ export async function runCheckoutLoad(options: {
   cpuSeconds: () => Record<string, number>;
 }): Promise<CheckoutFigures> {
   const pool = new Pool(options.url, { connections: options.buyers + 4 });
-  const call = async (
+  const request = jsonRequests(pool);
+  const call = (
     method: 'GET' | 'POST',
     path: string,
-    token?: string,
+    token: string,
     body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer> => {
-    const response = await pool.request({
-      method,
-      path,
-      headers: {
-        ...headers,
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await response.body.text();
-    return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
-  };
+    headers = {},
+  ) => request(method, path, body, { ...headers, authorization: `Bearer ${token}` });
 
   await stockUp(options.url, options.adminToken, options.skus);
   // Eight at a time: each sign-up is an argon2 hash, which identity runs on libuv's four threads.
@@ -72,14 +60,6 @@ export async function runCheckoutLoad(options: {
   const journeyMs: number[] = [];
   const failures: Record<string, number> = {};
   let cartStillFull = 0;
-  const pick = (count: number) => {
-    const chosen = new Set<string>();
-    while (chosen.size < count) {
-      chosen.add(options.skus[Math.floor(Math.random() * options.skus.length)] as string);
-    }
-    return [...chosen];
-  };
-
   const started = performance.now();
   const cpuAtStart = options.cpuSeconds();
   const deadline = started + options.seconds * 1000;
@@ -87,7 +67,7 @@ export async function runCheckoutLoad(options: {
     Array.from({ length: options.buyers }, async (_, buyer) => {
       for (let turn = 0; performance.now() < deadline; turn += 1) {
         const token = accounts[buyer * 2 + (turn % 2)] as string;
-        const skus = pick(1 + Math.floor(Math.random() * 3));
+        const skus = pickSkus(options.skus);
         const begun = performance.now();
         let cart: Answer | undefined;
         for (const sku of skus)
@@ -161,9 +141,42 @@ export async function stockUp(url: string, adminToken: string, skus: readonly st
   }
 }
 
-function percentiles(values: number[]): { p50: number; p99: number } {
+/** JSON requests through `pool`: each answer's status and parsed body. */
+export function jsonRequests(pool: Pool) {
+  return async (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> => {
+    const response = await pool.request({
+      method,
+      path,
+      headers: {
+        ...headers,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** What a journey buys: 1–3 distinct SKUs of `skus`, at random. */
+export function pickSkus(skus: readonly string[]): string[] {
+  const count = 1 + Math.floor(Math.random() * 3);
+  const chosen = new Set<string>();
+  while (chosen.size < count) chosen.add(skus[Math.floor(Math.random() * skus.length)] as string);
+  return [...chosen];
+}
+
+export type Percentiles = { p50: number; p99: number; p999: number };
+
+/** The 50th, 99th and 99.9th percentiles of `values`, rounded (0 for none). */
+export function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) =>
     Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
-  return { p50: at(0.5), p99: at(0.99) };
+  return { p50: at(0.5), p99: at(0.99), p999: at(0.999) };
 }

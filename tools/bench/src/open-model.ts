@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { goodCard, shippingAddress } from '@bazaar/testing/shop-client';
 import { Pool } from 'undici';
+import { jsonRequests, type Percentiles, percentiles, pickSkus } from './checkout-load.js';
 
 export type RateFigures = {
   /** Journeys started a second, as scheduled. */
@@ -10,7 +11,7 @@ export type RateFigures = {
   /** Answers other than a confirmed order, by status and problem code (`timeout`: none in 10 s). */
   failures: Record<string, number>;
   /** From each journey's scheduled start to its checkout's answer, in ms. */
-  journeyMs: { p50: number; p99: number; p999: number };
+  journeyMs: Percentiles;
 };
 
 export type OpenModelFigures = {
@@ -43,22 +44,12 @@ export async function runOpenModel(options: {
     headersTimeout: requestTimeoutMs,
     bodyTimeout: requestTimeoutMs,
   });
-  const call = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const response = await pool.request({
-      method: 'POST',
-      path,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await response.body.text();
-    return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
-  };
+  const request = jsonRequests(pool);
   const journey = async (): Promise<string | undefined> => {
-    const count = 1 + Math.floor(Math.random() * 3);
-    const skus = [...options.skus].sort(() => Math.random() - 0.5).slice(0, count);
     let cartToken: string | undefined;
-    for (const sku of skus) {
-      const added = await call(
+    for (const sku of pickSkus(options.skus)) {
+      const added = await request(
+        'POST',
         '/api/cart/items',
         { sku, quantity: 1 },
         cartToken ? { 'x-cart-token': cartToken } : {},
@@ -66,7 +57,8 @@ export async function runOpenModel(options: {
       if (added.status !== 200) return `add ${added.status} ${added.body?.code ?? ''}`.trim();
       cartToken = added.body.cartToken;
     }
-    const answer = await call(
+    const answer = await request(
+      'POST',
       '/api/checkout',
       { email: 'open-model@example.com', shippingAddress, payment: goodCard },
       { 'x-cart-token': cartToken ?? '', 'idempotency-key': randomUUID() },
@@ -119,14 +111,5 @@ async function runRate(
     else times.push(performance.now() - due);
   });
   await Promise.all(journeys);
-  const sorted = times.sort((a, b) => a - b);
-  const at = (p: number) =>
-    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
-  return {
-    rate,
-    started: total,
-    confirmed: times.length,
-    failures,
-    journeyMs: { p50: at(0.5), p99: at(0.99), p999: at(0.999) },
-  };
+  return { rate, started: total, confirmed: times.length, failures, journeyMs: percentiles(times) };
 }
