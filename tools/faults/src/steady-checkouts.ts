@@ -100,9 +100,7 @@ export function startSteadyCheckouts(
         count(
           answer.status < 400 || problem ? String(answer.status) : `${answer.status} unexplained`,
         );
-        // A 5xx's code is generic: its detail says which part of the shop failed.
-        const detail = answer.status >= 500 && answer.body.detail ? `: ${answer.body.detail}` : '';
-        if (problem) count(`${answer.status} ${answer.body.code}${detail}`, tally.problems);
+        if (problem) count(`${answer.status} ${explained(answer)}`, tally.problems);
         if (answer.status === 201 && answer.body.status === 'confirmed') {
           tally.accepted.push(answer.body.id);
           if (options.cancelOneOfTwo) {
@@ -139,7 +137,10 @@ export function subjectOf(token: string): string {
   return JSON.parse(Buffer.from(payload, 'base64url').toString()).sub;
 }
 
-/** A refusal's problem code and, for a 5xx, its detail; or the start of an answer that is none. */
+/**
+ * A refusal's problem code and, for a 5xx (whose code is generic), the detail that says which part
+ * of the shop failed; or the start of an answer that is no problem (a proxy's page).
+ */
 function explained(answer: { status: number; body: unknown }): string {
   const body = answer.body as { code?: string; detail?: string } | string | undefined;
   if (typeof body === 'object' && body?.code) {
