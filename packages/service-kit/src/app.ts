@@ -28,6 +28,14 @@ export type ServiceAppOptions = {
   readiness?: ReadinessChecks;
   /** Status for each domain error code the service throws, on top of the common ones. */
   problemStatuses?: Readonly<Record<string, number>>;
+  /**
+   * How long a kept-alive connection may sit idle; 5 s unless given. Clients close theirs a little
+   * earlier (undici: 2 s before the advertised `Keep-Alive: timeout`), so a stopping service that
+   * serves on for this long (`SHUTDOWN_DRAIN_MS`) closes no idle connection a client may be
+   * sending on. Fastify's 72 s would make that drain as long. A service behind a load balancer,
+   * which ignores the advertised timeout, needs longer than the balancer's own (the gateway).
+   */
+  keepAliveTimeoutMs?: number;
 };
 
 export type ServiceApp = FastifyInstance<
@@ -39,14 +47,6 @@ export type ServiceApp = FastifyInstance<
 >;
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
-
-/**
- * How long a kept-alive connection may sit idle. Clients close theirs a little earlier (undici: 2 s
- * before the advertised `Keep-Alive: timeout`), so a stopping service that serves on for this long
- * (`SHUTDOWN_DRAIN_MS`) closes no idle connection a client may be sending on. Fastify's 72 s would
- * make that drain as long.
- */
-export const keepAliveTimeoutMs = 5_000;
 
 /**
  * A Fastify app with everything a Bazaar service shares: JSON logs with request ids, problem+json
@@ -62,7 +62,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       mixin: activeTraceIds,
     },
     bodyLimit: options.bodyLimitBytes,
-    keepAliveTimeout: keepAliveTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
     trustProxy: (_address: string, hop: number) => hop < (options.trustProxyHops ?? 0),
     logController: new RequestLog(),
     genReqId: (request) => {

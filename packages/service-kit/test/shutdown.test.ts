@@ -37,13 +37,19 @@ test('shutdown gives up when a request outlives the timeout', async () => {
   await inFlight;
 });
 
+type Answer = { status?: number; connection?: string; reusedConnection?: boolean };
+
 /** A POST through `agent`, which keeps one connection alive between requests. */
-function post(address: string, agent: Agent): Promise<{ status?: number; connection?: string }> {
+function post(address: string, agent: Agent): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const sent = request(`${address}/slow`, { method: 'POST', agent }, (response) => {
       response.resume();
       response.on('end', () =>
-        resolve({ status: response.statusCode, connection: response.headers.connection }),
+        resolve({
+          status: response.statusCode,
+          connection: response.headers.connection,
+          reusedConnection: sent.reusedSocket,
+        }),
       );
     });
     sent.on('error', reject);
@@ -56,19 +62,39 @@ test('a stopping service says it is not ready and serves on for its drain period
   app.post('/slow', async () => ({ done: true }));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  expect(await post(address, agent)).toEqual({ status: 200, connection: 'keep-alive' });
+  expect(await post(address, agent)).toMatchObject({ status: 200, connection: 'keep-alive' });
 
   const stopped = stopServing(app, { drainMs: 400, timeoutMs: 1000 });
   await sleep(100);
   // Not ready any more, so a load balancer's check takes it out; the requests still come in.
   expect((await fetch(`${address}/readyz`)).status).toBe(503);
-  expect(await post(address, agent)).toEqual({ status: 200, connection: 'close' });
-  expect(await post(address, agent)).toEqual({ status: 200, connection: 'close' });
+  expect(await post(address, agent)).toMatchObject({ status: 200, connection: 'close' });
+  expect(await post(address, agent)).toMatchObject({ status: 200, connection: 'close' });
 
   expect(await stopped).toBe('closed');
   await expect(post(address, agent)).rejects.toThrow();
   agent.destroy();
 });
+
+test('a service behind a load balancer keeps an idle connection open longer than other services do, for the balancer to send on, and closes it when it stops', async () => {
+  const app = await createServiceApp({
+    name: 'demo',
+    logLevel: 'silent',
+    bodyLimitBytes: 1024,
+    keepAliveTimeoutMs: 65_000,
+  });
+  app.post('/slow', async () => ({ done: true }));
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  expect(await post(address, agent)).toMatchObject({ status: 200, reusedConnection: false });
+  // Node closes an idle connection 1 s after the timeout it advertises.
+  await sleep(6_500);
+  expect(await post(address, agent)).toMatchObject({ status: 200, reusedConnection: true });
+
+  expect(await stopServing(app, { drainMs: 100, timeoutMs: 1000 })).toBe('closed');
+  await expect(post(address, agent)).rejects.toThrow();
+  agent.destroy();
+}, 10_000);
 
 test('a starting service waits for its dependencies before it listens, for a bounded time', async () => {
   let reachableAt = Date.now() + 700;

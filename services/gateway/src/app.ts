@@ -19,6 +19,12 @@ export async function buildApp({ config, verify, redis }: GatewayDeps): Promise<
     // a gateway taken out of rotation for it would take the whole shop down with it.
     readiness: {},
     problemStatuses: problemStatuses,
+    // A load balancer (the ALB; HAProxy under compose) keeps its idle connections to the gateway
+    // for its own idle timeout (the ALB's 60 s) and ignores the advertised one: a gateway that
+    // closed one first could close it under a request the balancer was sending (a lost POST, a
+    // 502). A stopping gateway is out of the balancer's rotation (its /readyz) before its drain
+    // ends and it closes its idle connections, so this does not lengthen the drain.
+    keepAliveTimeoutMs: 65_000,
   });
   await edgeProtection(app, { config, verify, redis });
   await proxyRoutes(app, config);

@@ -31,6 +31,20 @@ const pages = [
   { name: 'cart', path: '/cart', private: true },
   { name: 'checkout', path: '/checkout', private: true },
 ];
+/**
+ * Lighthouse's failures to record the page load (a trace or screenshots missing), for which its
+ * message is "Please run Lighthouse again": nothing the page did. Run again, twice at most.
+ */
+const recordingFailures = new Set([
+  'NO_TRACING_STARTED',
+  'NO_RESOURCE_REQUEST',
+  'NO_NAVSTART',
+  'NO_DCL',
+  'NO_SPEEDLINE_FRAMES',
+  'SPEEDINDEX_OF_ZERO',
+  'NO_SCREENSHOTS',
+  'INVALID_SPEEDLINE',
+]);
 const reports = new URL('../../../../test-artifacts/lighthouse/', import.meta.url).pathname;
 mkdirSync(reports, { recursive: true });
 
@@ -59,7 +73,7 @@ try {
   await shopper.getByRole('status').getByText('Added.').waitFor();
   const devtools = await browser.newCDPSession(shopper);
 
-  const audit = async (path: string): Promise<Run> => {
+  const audit = async (path: string, attempt = 1): Promise<Run> => {
     // A first visit's downloads, with the guest's cart kept: Lighthouse's own reset would clear both.
     await devtools.send('Network.clearBrowserCache');
     const result = await lighthouse(`${stack.url}${path}`, {
@@ -70,7 +84,12 @@ try {
     });
     if (!result) throw new Error(`Lighthouse gave no result for ${path}`);
     const { lhr } = result;
-    if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
+    if (lhr.runtimeError) {
+      const { code, message } = lhr.runtimeError;
+      if (!recordingFailures.has(code) || attempt === 3) throw new Error(`${path}: ${message}`);
+      say(`lighthouse: ${path}: ${message}; running it again`);
+      return audit(path, attempt + 1);
+    }
     const metric = (id: string) => lhr.audits[id]?.displayValue ?? '?';
     return {
       scores: Object.fromEntries(
