@@ -60,31 +60,54 @@ export function rejection(subscription: Subscription, event: CloudEvent): string
  * Applies the event unless the inbox shows it was applied already; the inbox row and the effect
  * commit together, so a redelivered event changes nothing.
  */
-export async function applyOnce(
+export function applyOnce(
   subscription: Subscription,
   event: CloudEvent,
   transport: Transport,
 ): Promise<void> {
-  const handler = handlerOf(subscription, event.type);
-  if (!handler) throw new Error(`no handler for ${event.type}`);
-  await inProcessSpan(event, { name: subscription.consumer, transport }, async () => {
-    const applied = await withTransaction(subscription.db, async (trx) => {
-      const { rowCount } = await trx.query(
-        'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-        [subscription.consumer, event.id],
-      );
-      if (rowCount === 1) await handler(trx, event);
-      return rowCount === 1;
-    });
-    if (!applied) {
-      subscription.onRedelivered?.(event);
-      return;
+  return applyAllOnce(subscription, [event], transport);
+}
+
+/**
+ * `applyOnce` for several events in one transaction, in their order: one inbox statement for all,
+ * then the effect of each the inbox had not seen. Should one fail, none is applied (the caller
+ * applies them one by one, to find which).
+ */
+export async function applyAllOnce(
+  subscription: Subscription,
+  events: readonly CloudEvent[],
+  transport: Transport,
+): Promise<void> {
+  const handled = events.map((event) => {
+    const handler = handlerOf(subscription, event.type);
+    if (!handler) throw new Error(`no handler for ${event.type}`);
+    return { event, handler };
+  });
+  const consumer = { name: subscription.consumer, transport };
+  const applied = await withTransaction(subscription.db, async (trx) => {
+    const { rows } = await trx.query<{ event_id: string }>(
+      `INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [subscription.consumer, events.map((event) => event.id)],
+    );
+    const fresh = new Set(rows.map((row) => row.event_id));
+    const applied: CloudEvent[] = [];
+    for (const { event, handler } of handled) {
+      if (!fresh.has(event.id)) continue;
+      await inProcessSpan(event, consumer, () => handler(trx, event));
+      applied.push(event);
     }
+    return applied;
+  });
+  for (const event of events) {
+    if (!applied.includes(event)) subscription.onRedelivered?.(event);
+  }
+  for (const event of applied) {
     // The effect is committed: a failure here must not make the event be applied again.
     await subscription.afterApplied?.(event).catch((error: unknown) => {
       subscription.onError(error, event);
     });
-  });
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from '@bazaar/db/pool';
 import { type CloudEvent, toCloudEvent } from './cloud-event.js';
 import {
+  applyAllOnce,
   applyOnceThroughOutages,
   defaultMaxAttempts,
   rejection,
@@ -34,8 +35,8 @@ type EventRow = {
 };
 
 /**
- * Reads the bus in order for the types it handles and applies each event once (see `applyOnce`).
- * A failing event is retried with backoff, then set aside as a dead letter so the events after it
+ * Reads the bus in order for the types it handles and applies each event once, a page of them in
+ * one transaction (see `applyAllOnce`). A failing event is retried with backoff, then set aside as a dead letter so the events after it
  * still flow; one that can never be handled (its data breaks the contract) goes there at once.
  * Letters an operator asked to replay are taken before new events. One replica reads at a time
  * (an advisory lock per consumer name); the others wait to take over. Returns a function that
@@ -161,7 +162,15 @@ async function consumeBatch(
   );
   const last = rows.at(-1);
   if (!last) return 0;
-  for (const row of rows) await deliver(subscription, client, toCloudEvent(row), isRunning);
+  const events = rows.map(toCloudEvent);
+  const [good, rejected] = partition(events, (event) => !rejection(subscription, event));
+  try {
+    // The page in one transaction; should it fail, one event at a time finds which, and retries it.
+    if (good.length > 0) await applyAllOnce(subscription, good, 'postgres');
+  } catch {
+    for (const event of good) await deliver(subscription, client, event, isRunning);
+  }
+  for (const event of rejected) await deliver(subscription, client, event, isRunning);
   // Moved once for the page: should the consumer stop before, the inbox knows what was applied.
   await client.query(
     'UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $1',
@@ -234,4 +243,11 @@ async function deadLetter(
        failed_at = now(), replay_requested_at = NULL`,
     [consumer, event.id, JSON.stringify(event), error, attempts],
   );
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const passed: T[] = [];
+  const failed: T[] = [];
+  for (const item of items) (test(item) ? passed : failed).push(item);
+  return [passed, failed];
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { migrate } from '@bazaar/db/migrations';
-import { createPool } from '@bazaar/db/pool';
+import { createPool, type Pool } from '@bazaar/db/pool';
 import { statementsSent } from '@bazaar/db/statement-counts';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
 import { parseConfig } from '@bazaar/service-kit/config';
@@ -163,7 +163,11 @@ describe('the PostgreSQL log', () => {
   });
   const greetings = () => count(consumer, 'SELECT count(*) AS n FROM greetings');
 
-  async function consume(name: string, types: readonly string[]) {
+  async function consume(
+    name: string,
+    types: readonly string[],
+    { db = consumer.pool, fails = () => false }: { db?: Pool; fails?: (email: string) => boolean } = {},
+  ) {
     const eventBus = postgresBus(bus.url, { name, onIdleClientError: () => {} });
     const handler: EventHandler = async (trx, event) => {
       const data = event.data as { userId: string; email: string };
@@ -171,10 +175,12 @@ describe('the PostgreSQL log', () => {
         data.userId,
         data.email,
       ]);
+      if (fails(data.email)) throw new Error(`greeting ${data.email} failed`);
     };
     const stop = await eventBus.subscribe({
       consumer: `${name}_${randomUUID().slice(0, 8)}`,
-      db: consumer.pool,
+      db,
+      retryDelayMs: 10,
       handlers: Object.fromEntries(types.map((type) => [type, handler])),
       onError: () => {},
     });
@@ -200,6 +206,42 @@ describe('the PostgreSQL log', () => {
     } finally {
       slow.release();
       await stop();
+    }
+  });
+
+  test('a page of events is applied in one transaction; when one of them fails, the others are applied and it is retried alone', async () => {
+    const db = createPool(consumer.url, { applicationName: 'page', onIdleClientError: () => {} });
+    const sent = () => statementsSent().get('page') ?? { statements: 0, transactions: 0 };
+    const page = Array.from({ length: 20 }, () =>
+      asEvent('identity.user.registered.v1', registered().data),
+    );
+    await publishToPostgres(bus.pool, page);
+    let stop = await consume('page', ['identity.user.registered.v1'], { db });
+    await until(async () => (await greetings()) === 20);
+    await stop();
+    expect(sent().transactions).toBe(1);
+
+    const unlucky = registered().data;
+    let failures = 0;
+    await publishToPostgres(bus.pool, [
+      ...page.slice(0, 2).map((event) => ({ ...event, id: randomUUID() })),
+      asEvent('identity.user.registered.v1', unlucky),
+    ]);
+    stop = await consume('page', ['identity.user.registered.v1'], {
+      db,
+      fails: (email) => email === unlucky.email && ++failures <= 2,
+    });
+    try {
+      await until(async () => (await greetings()) === 20 + 20 + 3);
+      expect(
+        (await consumer.pool.query('SELECT count(*) AS n FROM greetings WHERE email = $1', [
+          unlucky.email,
+        ])).rows[0].n,
+      ).toBe('1');
+      expect(failures).toBe(3);
+    } finally {
+      await stop();
+      await db.end();
     }
   });
 
