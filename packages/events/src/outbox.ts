@@ -20,22 +20,43 @@ export type OutboxEvent = {
  */
 export async function addToOutbox(db: Queryable, ...events: OutboxEvent[]): Promise<void> {
   if (events.length === 0) return;
+  const outbox = outboxPart(events, { firstParameter: 1 });
+  await db.query(`WITH ${outbox.parts} SELECT ${outbox.notified}`, outbox.values);
+}
+
+/**
+ * `addToOutbox` as a part of a statement that makes the change the events announce, so that the
+ * change and its events are one statement, with no transaction around them: `parts` go after the
+ * statement's own `WITH` parts, `values` after its parameters (numbered from `firstParameter`),
+ * and the statement selects `notified` (the relay's wake-up) once. The events are recorded only
+ * where `when` holds, SQL over the statement's parts (`EXISTS (SELECT FROM changed)`).
+ */
+export function outboxPart(
+  events: readonly OutboxEvent[],
+  { firstParameter, when = 'true' }: { firstParameter: number; when?: string },
+): { parts: string; values: unknown[]; notified: string } {
   for (const event of events) assertContract(event.type, event.data);
-  const traceparent = currentTraceparent();
-  // The notification is delivered at commit, so the relay wakes for committed events only.
-  await db.query(
-    `WITH added AS (
+  const [ids, types, subjects, data, traceparent] = [0, 1, 2, 3, 4].map(
+    (offset) => `$${firstParameter + offset}`,
+  );
+  return {
+    // The notification is delivered at commit, so the relay wakes for committed events only.
+    parts: `outbox_added AS (
        INSERT INTO outbox (id, type, subject, data, traceparent)
-       SELECT id, type, subject, data, $5 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])
-         AS e (id, type, subject, data)
-       RETURNING 1)
-     SELECT pg_notify('${outboxChannel}', '') WHERE EXISTS (SELECT FROM added)`,
-    [
+       SELECT id, type, subject, data, ${traceparent}::text
+         FROM unnest(${ids}::uuid[], ${types}::text[], ${subjects}::text[], ${data}::jsonb[])
+           AS e (id, type, subject, data)
+        WHERE ${when}
+       RETURNING 1),
+     outbox_notified AS (
+       SELECT pg_notify('${outboxChannel}', '') WHERE EXISTS (SELECT FROM outbox_added))`,
+    values: [
       events.map(() => randomUUID()),
       events.map((event) => event.type),
       events.map((event) => event.subject),
       events.map((event) => JSON.stringify(event.data)),
-      traceparent,
+      currentTraceparent(),
     ],
-  );
+    notified: '(SELECT count(*) FROM outbox_notified)',
+  };
 }

@@ -166,7 +166,10 @@ describe('the PostgreSQL log', () => {
   async function consume(
     name: string,
     types: readonly string[],
-    { db = consumer.pool, fails = () => false }: { db?: Pool; fails?: (email: string) => boolean } = {},
+    {
+      db = consumer.pool,
+      fails = () => false,
+    }: { db?: Pool; fails?: (email: string) => boolean } = {},
   ) {
     const eventBus = postgresBus(bus.url, { name, onIdleClientError: () => {} });
     const handler: EventHandler = async (trx, event) => {
@@ -234,9 +237,11 @@ describe('the PostgreSQL log', () => {
     try {
       await until(async () => (await greetings()) === 20 + 20 + 3);
       expect(
-        (await consumer.pool.query('SELECT count(*) AS n FROM greetings WHERE email = $1', [
-          unlucky.email,
-        ])).rows[0].n,
+        (
+          await consumer.pool.query('SELECT count(*) AS n FROM greetings WHERE email = $1', [
+            unlucky.email,
+          ])
+        ).rows[0].n,
       ).toBe('1');
       expect(failures).toBe(3);
     } finally {

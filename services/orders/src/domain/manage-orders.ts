@@ -46,22 +46,22 @@ export async function cancelOrder(
     { ...deps, order },
     { first: 'commit stock', last: 'capture payment' },
   );
-  await withTransaction(db, async (trx) => {
-    if (
-      !(await updateOrderStatus(trx, order.id, {
-        to: 'cancelled',
-        failure: { code: 'cancelled', detail: reason },
-      }))
-    ) {
-      throw new OrdersError('invalid_transition', 'The order changed meanwhile; try again');
-    }
-    await addToOutbox(trx, {
-      type: 'order.cancelled.v1',
-      subject: order.id,
-      data: { orderId: order.id, userId: order.userId, email: order.email, reason },
-    });
-  });
-  return (await selectOrder(db, order.id)) as StoredOrder;
+  const cancelled = await updateOrderStatus(
+    db,
+    order.id,
+    { to: 'cancelled', failure: { code: 'cancelled', detail: reason } },
+    [
+      {
+        type: 'order.cancelled.v1',
+        subject: order.id,
+        data: { orderId: order.id, userId: order.userId, email: order.email, reason },
+      },
+    ],
+  );
+  if (!cancelled) {
+    throw new OrdersError('invalid_transition', 'The order changed meanwhile; try again');
+  }
+  return cancelled;
 }
 
 /** Marks a confirmed order shipped, with its tracking, and writes `order.shipped.v1`. */

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PromotionHold } from '@bazaar/contracts/internal-api';
-import { type Pool, withTransaction } from '@bazaar/db/pool';
-import { addToOutbox } from '@bazaar/events/outbox';
+import type { Pool } from '@bazaar/db/pool';
 import { type StoredOrder, selectOrder, updateOrderStatus } from '../store/order-store.js';
 import type { OrderFailure, OrderLine } from './order.js';
 import type { Authorization, Card, Neighbours, PaymentState } from './ports.js';
@@ -134,43 +133,48 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
     run: async (saga) => {
       const { db, order, payment } = saga;
       const accessToken = randomBytes(32).toString('base64url');
-      await withTransaction(db, async (trx) => {
-        const confirmed = await updateOrderStatus(trx, order.id, {
+      // The sweeper or the checkout confirmed it first: that one wrote the event.
+      const confirmed = await updateOrderStatus(
+        db,
+        order.id,
+        {
           to: 'confirmed',
           accessTokenHash: tokenHash(accessToken),
           ...(payment
             ? { payment: { method: 'card', brand: payment.cardBrand, last4: payment.cardLast4 } }
             : {}),
-        });
-        // The sweeper or the checkout confirmed it first: that one wrote the event.
-        if (!confirmed) return;
-        await addToOutbox(trx, {
-          type: 'order.confirmed.v1',
-          subject: order.id,
-          data: {
-            orderId: order.id,
-            userId: order.userId,
-            email: order.email,
-            cartId: order.cartId,
-            accessToken,
-            lines: order.lines.map(({ sku, name, quantity, unitPrice }) => ({
-              sku,
-              name,
-              quantity,
-              unitPrice,
-            })),
-            total: order.total,
-            subtotal: order.subtotal,
-            discount: order.discount,
-            shipping: order.shipping,
-            tax: order.tax,
-            taxIncluded: order.taxIncluded,
-            ...(order.promotion && { promotionCode: order.promotion.code }),
+        },
+        [
+          {
+            type: 'order.confirmed.v1',
+            subject: order.id,
+            data: {
+              orderId: order.id,
+              userId: order.userId,
+              email: order.email,
+              cartId: order.cartId,
+              accessToken,
+              lines: order.lines.map(({ sku, name, quantity, unitPrice }) => ({
+                sku,
+                name,
+                quantity,
+                unitPrice,
+              })),
+              total: order.total,
+              subtotal: order.subtotal,
+              discount: order.discount,
+              shipping: order.shipping,
+              tax: order.tax,
+              taxIncluded: order.taxIncluded,
+              ...(order.promotion && { promotionCode: order.promotion.code }),
+            },
           },
-        });
+        ],
+      );
+      if (confirmed) {
         saga.accessToken = accessToken;
         saga.ended = confirmed;
-      });
+      }
       return undefined;
     },
   },

@@ -1,5 +1,6 @@
 import type { Queryable } from '@bazaar/db/pool';
 import { SqlParams } from '@bazaar/db/sql-params';
+import { type OutboxEvent, outboxPart } from '@bazaar/events/outbox';
 import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
 import {
   type Order,
@@ -272,9 +273,9 @@ export async function selectOrders(
 
 /**
  * Moves an order on, only from a status the status machine (`order.ts`) lets it leave for `to`,
- * and notes it in its history, in one statement; returns the order as it now is, or undefined when
- * it is in no such status (another process moved it first: the checkout and the sweeper may race,
- * one of them wins, once).
+ * and notes it in its history and records the `events` that announce it, in one statement;
+ * returns the order as it now is, or undefined when it is in no such status (another process moved
+ * it first: the checkout and the sweeper may race, one of them wins, once, with its events).
  */
 export async function updateOrderStatus(
   db: Queryable,
@@ -286,7 +287,26 @@ export async function updateOrderStatus(
     shipment?: { carrier: string; trackingNumber: string };
     accessTokenHash?: string;
   },
+  events: readonly OutboxEvent[] = [],
 ): Promise<StoredOrder | undefined> {
+  const values = [
+    id,
+    statusesBefore(change.to),
+    change.to,
+    change.payment ?? null,
+    change.failure ?? null,
+    change.shipment?.carrier ?? null,
+    change.shipment?.trackingNumber ?? null,
+    change.failure ?? {},
+    change.accessTokenHash ?? null,
+  ];
+  const outbox =
+    events.length > 0
+      ? outboxPart(events, {
+          firstParameter: values.length + 1,
+          when: 'EXISTS (SELECT FROM changed)',
+        })
+      : undefined;
   const { rows } = await db.query<OrderRow>(
     `WITH changed AS (
        UPDATE orders o SET status = $3, updated_at = now(),
@@ -298,18 +318,9 @@ export async function updateOrderStatus(
         RETURNING ${columns}),
      history AS (
        INSERT INTO order_history (order_id, entry, detail) SELECT id, $3, $8 FROM changed)
-     SELECT * FROM changed`,
-    [
-      id,
-      statusesBefore(change.to),
-      change.to,
-      change.payment ?? null,
-      change.failure ?? null,
-      change.shipment?.carrier ?? null,
-      change.shipment?.trackingNumber ?? null,
-      change.failure ?? {},
-      change.accessTokenHash ?? null,
-    ],
+     ${outbox ? `, ${outbox.parts}` : ''}
+     SELECT *${outbox ? `, ${outbox.notified} AS notified` : ''} FROM changed`,
+    [...values, ...(outbox?.values ?? [])],
   );
   return rows[0] && toOrder(rows[0]);
 }
