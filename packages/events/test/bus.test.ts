@@ -14,8 +14,8 @@ import type { CloudEvent } from '../src/cloud-event.js';
 import type { EventBus } from '../src/event-bus.js';
 import type { EventHandler, Subscription } from '../src/inbox.js';
 import { natsBus } from '../src/nats-bus.js';
-import { addToOutbox } from '../src/outbox.js';
-import { relayOutbox, startOutboxRelay } from '../src/outbox-relay.js';
+import { addToOutbox, outboxPart } from '../src/outbox.js';
+import { outboxChannel, relayOutbox, startOutboxRelay } from '../src/outbox-relay.js';
 import { busMigrations, postgresBus, publishToPostgres } from '../src/postgres-bus.js';
 
 let bus: TestDatabase;
@@ -114,6 +114,39 @@ describe('the outbox relay', () => {
     } finally {
       await stop();
       await pool.end();
+    }
+  });
+
+  test('a change and its event in one statement: two racing to make the change announce it once, and the relay is woken', async () => {
+    await producer.pool.query(
+      'CREATE TABLE IF NOT EXISTS accounts (id uuid PRIMARY KEY, registered boolean NOT NULL)',
+    );
+    const event = registered();
+    await producer.pool.query('INSERT INTO accounts VALUES ($1, false)', [event.data.userId]);
+    const register = () => {
+      const outbox = outboxPart([event], {
+        firstParameter: 2,
+        when: 'EXISTS (SELECT FROM changed)',
+      });
+      return producer.pool.query(
+        `WITH changed AS (UPDATE accounts SET registered = true WHERE id = $1 AND NOT registered
+                          RETURNING id), ${outbox.parts}
+         SELECT id, ${outbox.notified} AS notified FROM changed`,
+        [event.data.userId, ...outbox.values],
+      );
+    };
+    const listener = await producer.pool.connect();
+    const woken: string[] = [];
+    listener.on('notification', (notification) => woken.push(notification.channel));
+    await listener.query(`LISTEN ${outboxChannel}`);
+    try {
+      const answers = await Promise.all([register(), register()]);
+      expect(answers.map((answer) => answer.rowCount).sort()).toEqual([0, 1]);
+      expect(await count(producer, 'SELECT count(*) AS n FROM outbox')).toBe(1);
+      await until(() => woken.length === 1);
+    } finally {
+      await listener.query('UNLISTEN *');
+      listener.release();
     }
   });
 
