@@ -4,7 +4,6 @@ import {
   type CartSettings,
   type CartStore,
   type CheckoutState,
-  type ClaimOutcome,
   maxQuantity,
 } from '../domain/cart.js';
 
@@ -101,48 +100,42 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
     remove: async (cart, skus) => {
       await db.query('DELETE FROM cart_lines WHERE owner = $1 AND sku = ANY($2)', [cart, skus]);
     },
-    claim: (cart, orderId, lines) =>
-      withTransaction(db, async (trx): Promise<ClaimOutcome> => {
-        // The checkout is recorded and, if it is new, each line taken only if it still holds the
-        // quantity (re-checked under the row lock a concurrent claim holds): fewer lines taken
-        // than wanted means another checkout got there, and the transaction is rolled back.
-        const { rows } = await trx.query<{ recorded: boolean; taken: number }>(
-          `WITH recorded AS (
+    claim: async (cart, orderId, lines) => {
+      // One statement, all lines or none: each line's row is locked and must still hold the
+      // quantity (a concurrent claim that took it first is waited for, then seen); only then is
+      // the checkout recorded, if it is new, and the lines taken.
+      const { rows } = await db.query<{ recorded: boolean }>(
+        `WITH wanted AS (SELECT * FROM unnest($2::text[], $3::int[]) AS w (sku, quantity)),
+           held AS (SELECT l.sku FROM cart_lines l JOIN wanted w USING (sku)
+                     WHERE l.owner = $1 AND l.quantity >= w.quantity FOR UPDATE OF l),
+           recorded AS (
              INSERT INTO cart_checkouts (order_id, owner, lines, state)
-             VALUES ($4, $1, $5, 'claimed') ON CONFLICT (order_id) DO NOTHING RETURNING 1),
-           wanted AS (SELECT * FROM unnest($2::text[], $3::int[]) AS w (sku, quantity)
-                       WHERE EXISTS (SELECT FROM recorded)),
-           emptied AS (DELETE FROM cart_lines l USING wanted w
-                        WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity = w.quantity
-                        RETURNING l.sku),
-           lowered AS (UPDATE cart_lines l SET quantity = l.quantity - w.quantity FROM wanted w
-                        WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity > w.quantity
-                        RETURNING l.sku)
-           SELECT EXISTS (SELECT FROM recorded) AS recorded,
-                  ((SELECT count(*) FROM emptied) + (SELECT count(*) FROM lowered))::int AS taken`,
-          [
-            cart,
-            lines.map((line) => line.sku),
-            lines.map((line) => line.quantity),
-            orderId,
-            JSON.stringify(lines),
-          ],
-        );
-        if (!rows[0]?.recorded) {
-          const { rows: earlier } = await trx.query<{ state: CheckoutState }>(
-            'SELECT state FROM cart_checkouts WHERE order_id = $1',
-            [orderId],
-          );
-          return earlier[0]?.state === 'returned'
-            ? { claimed: false, heldBy: [] }
-            : { claimed: true };
-        }
-        if (rows[0].taken === lines.length) return { claimed: true };
-        throw new ClaimRefused();
-      }).catch(async (error: unknown): Promise<ClaimOutcome> => {
-        if (!(error instanceof ClaimRefused)) throw error;
-        return { claimed: false, heldBy: await inProgress(db, cart) };
-      }),
+             SELECT $4, $1, $5, 'claimed' WHERE (SELECT count(*) FROM held) = cardinality($2::text[])
+             ON CONFLICT (order_id) DO NOTHING RETURNING 1),
+           taken AS (SELECT * FROM wanted WHERE EXISTS (SELECT FROM recorded)),
+           emptied AS (DELETE FROM cart_lines l USING taken w
+                        WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity = w.quantity),
+           lowered AS (UPDATE cart_lines l SET quantity = l.quantity - w.quantity FROM taken w
+                        WHERE l.owner = $1 AND l.sku = w.sku AND l.quantity > w.quantity)
+         SELECT EXISTS (SELECT FROM recorded) AS recorded`,
+        [
+          cart,
+          lines.map((line) => line.sku),
+          lines.map((line) => line.quantity),
+          orderId,
+          JSON.stringify(lines),
+        ],
+      );
+      if (rows[0]?.recorded) return { claimed: true };
+      // Not recorded: the order claimed before (a repeat), or the lines are no longer all there.
+      const { rows: earlier } = await db.query<{ state: CheckoutState }>(
+        'SELECT state FROM cart_checkouts WHERE order_id = $1',
+        [orderId],
+      );
+      const state = earlier[0]?.state;
+      if (state === undefined) return { claimed: false, heldBy: await inProgress(db, cart) };
+      return state === 'returned' ? { claimed: false, heldBy: [] } : { claimed: true };
+    },
     checkoutsInProgress: (cart) => inProgress(db, cart),
     giveBack: (cart, orderId) =>
       withTransaction(db, async (trx) => {
@@ -203,9 +196,6 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
     close: async () => clearInterval(sweep),
   };
 }
-
-/** Thrown inside the claim's transaction to roll back the lines it had taken. */
-class ClaimRefused extends Error {}
 
 async function inProgress(db: Queryable, owner: string): Promise<string[]> {
   const { rows } = await db.query<{ order_id: string }>(
