@@ -39,8 +39,10 @@ export type CartStore = {
    * its lines. Claiming again for the same order changes nothing.
    */
   claim: (cart: string, orderId: string, lines: readonly CartLine[]) => Promise<ClaimOutcome>;
-  /** Orders whose claim is neither bought nor given back yet. */
-  checkoutsInProgress: (cart: string) => Promise<string[]>;
+  /** `read`, with the orders whose claim is neither bought nor given back yet: what a checkout needs. */
+  readForCheckout: (
+    cart: string,
+  ) => Promise<{ lines: CartLine[]; settings: CartSettings; checkoutsInProgress: string[] }>;
   /** The order was not placed: its claimed lines go back into the cart (capped); once. */
   giveBack: (cart: string, orderId: string) => Promise<void>;
   /** The order was confirmed: its claimed lines are bought and never come back; its code is spent. */

@@ -272,10 +272,7 @@ export function cartRoutes(app: ServiceApp, deps: Deps): void {
     },
     async (request) => {
       const cartId = cartIdParam(request.params.cartId);
-      const [{ lines, settings }, checkoutsInProgress] = await Promise.all([
-        deps.store.read(cartId),
-        deps.store.checkoutsInProgress(cartId),
-      ]);
+      const { lines, settings, checkoutsInProgress } = await deps.store.readForCheckout(cartId);
       return {
         cartId,
         lines,

@@ -136,7 +136,29 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
       if (state === undefined) return { claimed: false, heldBy: await inProgress(db, cart) };
       return state === 'returned' ? { claimed: false, heldBy: [] } : { claimed: true };
     },
-    checkoutsInProgress: (cart) => inProgress(db, cart),
+    readForCheckout: async (cart) => {
+      const { rows } = await db.query<{
+        lines: CartLine[];
+        settings: CartSettings;
+        checkouts: string[];
+      }>(
+        `SELECT coalesce(c.settings, '{}') AS settings,
+                coalesce((SELECT json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity)
+                                  ORDER BY l.sku)
+                            FROM cart_lines l WHERE l.owner = c.owner), '[]') AS lines,
+                coalesce((SELECT json_agg(k.order_id ORDER BY k.claimed_at) FROM cart_checkouts k
+                           WHERE k.owner = $1 AND k.state = 'claimed'), '[]') AS checkouts
+           FROM (SELECT $1::text AS owner) o
+           LEFT JOIN carts c ON c.owner = o.owner AND c.expires_at > now()`,
+        [cart],
+      );
+      const row = rows[0];
+      return {
+        lines: row?.lines ?? [],
+        settings: row?.settings ?? {},
+        checkoutsInProgress: row?.checkouts ?? [],
+      };
+    },
     giveBack: (cart, orderId) =>
       withTransaction(db, async (trx) => {
         // A checkout that claimed nothing is returned all the same: its claim, should it still

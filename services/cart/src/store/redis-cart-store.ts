@@ -136,7 +136,7 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
         settingsField,
       );
     });
-  return {
+  const store: CartStore = {
     read: (cart) =>
       guarded(async () => {
         const { [settingsField]: settings, ...hash } = await redis.hgetall(key(cart));
@@ -188,7 +188,13 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
         if (state === 'claimed' || state === 'bought') return { claimed: true };
         return { claimed: false, heldBy: state === 'refused' ? await inProgress(cart) : [] };
       }),
-    checkoutsInProgress: (cart) => guarded(() => inProgress(cart)),
+    readForCheckout: async (cart) => {
+      const [cartRead, checkoutsInProgress] = await Promise.all([
+        store.read(cart),
+        guarded(() => inProgress(cart)),
+      ]);
+      return { ...cartRead, checkoutsInProgress };
+    },
     giveBack: (cart, orderId) => settle(cart, orderId, 'returned'),
     markBought: (cart, orderId) => settle(cart, orderId, 'bought'),
     merge: (from, to) =>
@@ -199,4 +205,5 @@ export function redisCartStore(redis: Redis, options: { ttlSeconds: number }): C
       await redis.quit();
     },
   };
+  return store;
 }
