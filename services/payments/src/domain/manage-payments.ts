@@ -37,46 +37,46 @@ export async function authorizePayment(
   if (earlier.payment) return { payment: earlier.payment, created: false };
   if (earlier.closed) throw orderClosed(request.orderId);
   const outcome = authorizeWithTestProvider(request.card);
+  const paymentId = randomUUID();
+  const money = { amount: request.amount, currency: request.currency };
+  const { orderId } = request;
   return withTransaction(db, async (trx) => {
-    await lockOrderPayment(trx, request.orderId);
-    const { inserted: payment, closed } = await insertPayment(trx, {
-      paymentId: randomUUID(),
-      orderId: request.orderId,
-      provider: 'test',
-      providerRef: outcome.providerRef,
-      status: outcome.approved ? 'authorized' : 'declined',
-      amount: request.amount,
-      currency: request.currency,
-      cardBrand: outcome.brand,
-      cardLast4: outcome.last4,
-      declineCode: outcome.approved ? null : outcome.declineCode,
-    });
+    await lockOrderPayment(trx, orderId);
+    const { inserted: payment, closed } = await insertPayment(
+      trx,
+      {
+        paymentId,
+        orderId,
+        provider: 'test',
+        providerRef: outcome.providerRef,
+        status: outcome.approved ? 'authorized' : 'declined',
+        amount: request.amount,
+        currency: request.currency,
+        cardBrand: outcome.brand,
+        cardLast4: outcome.last4,
+        declineCode: outcome.approved ? null : outcome.declineCode,
+      },
+      [
+        outcome.approved
+          ? {
+              type: 'payment.authorized.v1',
+              subject: orderId,
+              data: { orderId, paymentId, amount: money },
+            }
+          : {
+              type: 'payment.declined.v1',
+              subject: orderId,
+              data: { orderId, paymentId, amount: money, reason: outcome.declineCode },
+            },
+      ],
+    );
     // Closed while the provider was asked: a real provider's hold would be voided here.
-    if (closed) throw orderClosed(request.orderId);
+    if (closed) throw orderClosed(orderId);
     // Another request for the order won the race: its outcome is the one that counts.
     if (!payment) {
-      const winner = await selectPayment(trx, request.orderId);
-      if (!winner) throw new Error(`payment of ${request.orderId} vanished`);
+      const winner = await selectPayment(trx, orderId);
+      if (!winner) throw new Error(`payment of ${orderId} vanished`);
       return { payment: winner, created: false };
-    }
-    const money = { amount: payment.amount, currency: payment.currency };
-    if (payment.status === 'authorized') {
-      await addToOutbox(trx, {
-        type: 'payment.authorized.v1',
-        subject: payment.orderId,
-        data: { orderId: payment.orderId, paymentId: payment.paymentId, amount: money },
-      });
-    } else {
-      await addToOutbox(trx, {
-        type: 'payment.declined.v1',
-        subject: payment.orderId,
-        data: {
-          orderId: payment.orderId,
-          paymentId: payment.paymentId,
-          amount: money,
-          reason: payment.declineCode ?? 'declined',
-        },
-      });
     }
     return { payment, created: true };
   });

@@ -1,4 +1,5 @@
 import type { Queryable } from '@bazaar/db/pool';
+import { type OutboxEvent, outboxPart } from '@bazaar/events/outbox';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 
 type PaymentRow = {
@@ -52,33 +53,41 @@ export async function selectPaymentOrClosed(
 }
 
 /**
- * Inserts the payment unless the order already has one or was closed without one: `inserted` is
- * the payment only when it was inserted, `closed` whether the order was closed.
+ * Inserts the payment unless the order already has one or was closed without one, with the
+ * `events` that announce it, in one statement: `inserted` is the payment only when it was inserted,
+ * `closed` whether the order was closed.
  */
 export async function insertPayment(
   db: Queryable,
   payment: Omit<Payment, 'createdAt' | 'updatedAt' | 'refunded'> & { providerRef: string },
+  events: readonly OutboxEvent[],
 ): Promise<{ inserted?: Payment; closed: boolean }> {
+  const values = [
+    payment.paymentId,
+    payment.orderId,
+    payment.provider,
+    payment.providerRef,
+    payment.status,
+    payment.amount,
+    payment.currency,
+    payment.cardBrand,
+    payment.cardLast4,
+    payment.declineCode,
+  ];
+  const outbox = outboxPart(events, {
+    firstParameter: values.length + 1,
+    when: 'EXISTS (SELECT FROM inserted)',
+  });
   const { rows } = await db.query<PaymentRow & { closed: boolean }>(
     `WITH closed AS (SELECT EXISTS (SELECT FROM closed_orders WHERE order_id = $2) AS closed),
      inserted AS (
        INSERT INTO payments (id, order_id, provider, provider_ref, status, amount, currency,
                              card_brand, card_last4, decline_code)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM closed WHERE NOT closed
-       ON CONFLICT (order_id) DO NOTHING RETURNING ${columns})
-     SELECT i.*, c.closed FROM closed c LEFT JOIN inserted i ON true`,
-    [
-      payment.paymentId,
-      payment.orderId,
-      payment.provider,
-      payment.providerRef,
-      payment.status,
-      payment.amount,
-      payment.currency,
-      payment.cardBrand,
-      payment.cardLast4,
-      payment.declineCode,
-    ],
+       ON CONFLICT (order_id) DO NOTHING RETURNING ${columns}),
+     ${outbox.parts}
+     SELECT i.*, c.closed, ${outbox.notified} AS notified FROM closed c LEFT JOIN inserted i ON true`,
+    [...values, ...outbox.values],
   );
   const row = rows[0];
   return { ...(row?.id ? { inserted: toPayment(row) } : {}), closed: row?.closed === true };
