@@ -106,42 +106,92 @@ async function consumeWhileLeader(
       wakeUp();
     });
     await client.query(`LISTEN ${busChannel}`);
-    await client.query(
-      'INSERT INTO consumer_positions (consumer) VALUES ($1) ON CONFLICT (consumer) DO NOTHING',
+    const { rows: started } = await client.query<{ position: string }>(
+      `INSERT INTO consumer_positions (consumer) VALUES ($1)
+       ON CONFLICT (consumer) DO UPDATE SET consumer = excluded.consumer RETURNING position`,
       [subscription.consumer],
     );
-    while (isRunning()) {
-      if (pending.replays) {
-        pending.replays = false;
-        // A full page of letters may have more behind it.
-        if ((await consumeReplays(subscription, client, isRunning)) === pageSize) {
-          pending.replays = true;
+    const position = new Position(client, subscription.consumer, started[0]?.position ?? '0');
+    try {
+      while (isRunning()) {
+        if (pending.replays) {
+          pending.replays = false;
+          // A full page of letters may have more behind it.
+          if ((await consumeReplays(subscription, client, isRunning)) === pageSize) {
+            pending.replays = true;
+          }
         }
-      }
-      if (pending.events) {
-        pending.events = false;
-        if ((await consumeBatch(subscription, client, isRunning)) === pageSize) {
-          pending.events = true;
+        if (pending.events) {
+          pending.events = false;
+          if ((await consumeBatch(subscription, client, isRunning, position)) === pageSize) {
+            pending.events = true;
+          }
         }
+        if (pending.events || pending.replays) continue;
+        await position.save();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            pending.events = true;
+            pending.replays = true;
+            resolve();
+          }, pollIntervalMs);
+          wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          onWait(wakeUp);
+        });
       }
-      if (pending.events || pending.replays) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          pending.events = true;
-          pending.replays = true;
-          resolve();
-        }, pollIntervalMs);
-        wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        onWait(wakeUp);
-      });
+    } finally {
+      await position.save().catch(() => undefined);
     }
   } finally {
     client.removeAllListeners('notification');
     await client.query('UNLISTEN *; SELECT pg_advisory_unlock_all()').catch(() => undefined);
     client.release();
+  }
+}
+
+/**
+ * How far the consumer has read, and how far the bus knows it has (`consumer_positions`, its ack):
+ * while events keep coming, the move is written by the next page's read, else once before the
+ * consumer waits or stops. Should it stop without writing it, the events since are read again, and
+ * the inbox knows them.
+ */
+class Position {
+  read: string;
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly consumer: string,
+    private saved: string,
+  ) {
+    this.read = saved;
+  }
+
+  /** Reads the next page of `types`, writing the move so far in the same statement. */
+  async nextPage(types: readonly string[]): Promise<EventRow[]> {
+    const read = this.read;
+    const moving = read !== this.saved;
+    const { rows } = await this.client.query<EventRow>(
+      `${moving ? 'WITH moved AS (UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $3) ' : ''}
+       SELECT e.position, e.id, e.type, e.source, e.subject, e.time, e.data, e.traceparent
+         FROM events e WHERE e.type = ANY($1) AND e.position > $2
+        ORDER BY e.position LIMIT ${pageSize}`,
+      moving ? [types, read, this.consumer] : [types, read],
+    );
+    this.saved = read;
+    return rows;
+  }
+
+  async save(): Promise<void> {
+    const read = this.read;
+    if (read === this.saved) return;
+    await this.client.query(
+      'UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $1',
+      [this.consumer, read],
+    );
+    this.saved = read;
   }
 }
 
@@ -152,14 +202,9 @@ async function consumeBatch(
   subscription: Subscription,
   client: PoolClient,
   isRunning: () => boolean,
+  position: Position,
 ): Promise<number> {
-  const { rows } = await client.query<EventRow>(
-    `SELECT e.position, e.id, e.type, e.source, e.subject, e.time, e.data, e.traceparent
-       FROM events e, consumer_positions p
-      WHERE p.consumer = $1 AND e.position > p.position AND e.type = ANY($2)
-      ORDER BY e.position LIMIT ${pageSize}`,
-    [subscription.consumer, Object.keys(subscription.handlers)],
-  );
+  const rows = await position.nextPage(Object.keys(subscription.handlers));
   const last = rows.at(-1);
   if (!last) return 0;
   const events = rows.map(toCloudEvent);
@@ -171,11 +216,7 @@ async function consumeBatch(
     for (const event of good) await deliver(subscription, client, event, isRunning);
   }
   for (const event of rejected) await deliver(subscription, client, event, isRunning);
-  // Moved once for the page: should the consumer stop before, the inbox knows what was applied.
-  await client.query(
-    'UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $1',
-    [subscription.consumer, last.position],
-  );
+  position.read = last.position;
   return rows.length;
 }
 

@@ -202,7 +202,13 @@ describe('the PostgreSQL log', () => {
     {
       db = consumer.pool,
       fails = () => false,
-    }: { db?: Pool; fails?: (email: string) => boolean } = {},
+      handling = async () => {},
+    }: {
+      db?: Pool;
+      fails?: (email: string) => boolean;
+      /** Awaited as each event is handled. */
+      handling?: (email: string) => Promise<void>;
+    } = {},
   ) {
     const eventBus = postgresBus(bus.url, { name, onIdleClientError: () => {} });
     const handler: EventHandler = async (trx, event) => {
@@ -211,6 +217,7 @@ describe('the PostgreSQL log', () => {
         data.userId,
         data.email,
       ]);
+      await handling(data.email);
       if (fails(data.email)) throw new Error(`greeting ${data.email} failed`);
     };
     const stop = await eventBus.subscribe({
@@ -280,6 +287,43 @@ describe('the PostgreSQL log', () => {
     } finally {
       await stop();
       await db.end();
+    }
+  });
+
+  test('while events keep coming, a consumer writes its position with its next read; once they stop, with one statement', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = registered().data;
+    const stop = await consume('busy', ['identity.user.registered.v1'], {
+      handling: (email) => (email === first.email ? held : Promise.resolve()),
+    });
+    const sent = () => statementsSent().get('busy bus')?.statements ?? 0;
+    try {
+      await until(() => sent() >= 5);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const before = sent();
+      await publishToPostgres(bus.pool, [asEvent('identity.user.registered.v1', first)]);
+      // The first page is read; its event waits in the handler while the next one is appended.
+      await until(() => sent() === before + 1);
+      await publishToPostgres(bus.pool, [
+        asEvent('identity.user.registered.v1', registered().data),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      await until(async () => (await greetings()) === 2);
+      // The second read, carrying the first page's move, then the second page's move.
+      await until(() => sent() === before + 3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sent()).toBe(before + 3);
+      const { rows } = await bus.pool.query(
+        `SELECT (SELECT max(position) FROM events) = p.position AS caught_up
+           FROM consumer_positions p WHERE p.consumer LIKE 'busy%'`,
+      );
+      expect(rows).toEqual([{ caught_up: true }]);
+    } finally {
+      await stop();
     }
   });
 
