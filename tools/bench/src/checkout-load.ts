@@ -41,6 +41,8 @@ export async function runCheckoutLoad(options: {
   skus: readonly string[];
   /** CPU seconds each of the shop's processes has used so far. */
   cpuSeconds: () => Record<string, number>;
+  /** Runs once the buyers are signed up and the stock is in, just before they start shopping. */
+  beforeShopping?: () => Promise<void>;
 }): Promise<CheckoutFigures> {
   const pool = new Pool(options.url, { connections: options.buyers + 4 });
   const request = jsonRequests(pool);
@@ -55,6 +57,7 @@ export async function runCheckoutLoad(options: {
   await stockUp(options.url, options.adminToken, options.skus);
   // Eight at a time: each sign-up is an argon2 hash, which identity runs on libuv's four threads.
   const accounts = await signUpBuyers(shopClient(options.url), options.buyers * 2, 8);
+  await options.beforeShopping?.();
 
   const checkoutMs: number[] = [];
   const journeyMs: number[] = [];

@@ -130,7 +130,7 @@ try {
   const checkout = await peakMemoryDuring(stack.processes, async () => {
     if (!wanted('checkout')) return;
     say(`bench: checkout, ${values.buyers} buyers…`);
-    const before = await readCosts(metricsUrls);
+    let before: Costs | undefined;
     figures.checkout = await runCheckoutLoad({
       url: stack.url,
       buyers: Number(values.buyers),
@@ -138,11 +138,18 @@ try {
       adminToken: admin,
       skus,
       cpuSeconds: shopCpuSeconds,
+      // The journeys' costs only: not the stock put in and the buyers' sign-ups, nor the events
+      // these cause (welcome mails, accounts claiming guest orders), given a few seconds to settle.
+      beforeShopping: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        before = await readCosts(metricsUrls);
+      },
     });
     // The events a checkout causes (mail, stock announcements) settle within a few seconds; the
     // polling an idle shop does meanwhile is not the checkouts'.
     const started = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 5000));
+    if (!before) throw new Error('the checkout load never started shopping');
     figures.costs.journey = costsBetween(before, await readCosts(metricsUrls), {
       per: Math.max(1, figures.checkout.confirmed),
       idle: {
