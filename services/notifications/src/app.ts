@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Pool } from '@bazaar/db/pool';
 import { createServiceApp, type ServiceApp } from '@bazaar/service-kit/app';
 import type { TokenVerifier } from '@bazaar/service-kit/auth';
@@ -32,6 +33,11 @@ export type NotificationsDeps = {
   verify: TokenVerifier;
   /** Sends through SMTP; without one, messages are only recorded and nothing is sent. */
   mailer?: Mailer;
+  /**
+   * Emits `queued` when the events have just queued mail or webhooks: the senders look at once,
+   * rather than at their next interval, which is only a fallback (and the pace of retries).
+   */
+  queued: EventEmitter;
 };
 
 export async function buildApp(deps: NotificationsDeps): Promise<ServiceApp> {
@@ -45,43 +51,48 @@ export async function buildApp(deps: NotificationsDeps): Promise<ServiceApp> {
     problemStatuses,
   });
   notificationRoutes(app, deps);
-  webhookRoutes(app, { ...deps, allowInternal: config.WEBHOOK_ALLOW_INTERNAL_TARGETS });
-  app.addHook(
-    'onClose',
-    startWebhookSender(
-      db,
-      {
-        intervalMs: config.WEBHOOK_INTERVAL_MS,
-        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-        retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
-        retryCapMs: config.WEBHOOK_RETRY_CAP_MS,
-        probeCapMs: config.WEBHOOK_PROBE_CAP_MS,
-        giveUpAfterMs: config.WEBHOOK_GIVE_UP_AFTER_MS,
-        retentionDays: config.WEBHOOK_LOG_RETENTION_DAYS,
-        allowInternal: config.WEBHOOK_ALLOW_INTERNAL_TARGETS,
-        concurrency: 32,
-        perSubscription: 8,
-      },
-      {
-        log: app.log,
-        metrics: app.metrics,
-        // The shop's alert address is told, by mail when there is SMTP, in the mail log always.
-        alert: (trx, given) =>
-          insertMessage(trx, {
-            eventId: given.deliveryId,
-            kind: 'webhook_disabled',
-            to: config.ALERT_EMAIL,
-            status: config.ALERT_EMAIL && deps.mailer ? 'queued' : 'recorded',
-            ...webhookDisabled(given, config.SHOP_URL),
-          }),
-      },
-    ),
+  const webhooks = startWebhookSender(
+    db,
+    {
+      intervalMs: config.WEBHOOK_INTERVAL_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+      retryCapMs: config.WEBHOOK_RETRY_CAP_MS,
+      probeCapMs: config.WEBHOOK_PROBE_CAP_MS,
+      giveUpAfterMs: config.WEBHOOK_GIVE_UP_AFTER_MS,
+      retentionDays: config.WEBHOOK_LOG_RETENTION_DAYS,
+      allowInternal: config.WEBHOOK_ALLOW_INTERNAL_TARGETS,
+      concurrency: 32,
+      perSubscription: 8,
+    },
+    {
+      log: app.log,
+      metrics: app.metrics,
+      // The shop's alert address is told, by mail when there is SMTP, in the mail log always.
+      alert: (trx, given) =>
+        insertMessage(trx, {
+          eventId: given.deliveryId,
+          kind: 'webhook_disabled',
+          to: config.ALERT_EMAIL,
+          status: config.ALERT_EMAIL && deps.mailer ? 'queued' : 'recorded',
+          ...webhookDisabled(given, config.SHOP_URL),
+        }),
+    },
   );
+  app.addHook('onClose', webhooks);
+  deps.queued.on('queued', webhooks.wake);
+  webhookRoutes(app, {
+    ...deps,
+    allowInternal: config.WEBHOOK_ALLOW_INTERNAL_TARGETS,
+    deliver: webhooks.wake,
+  });
   if (deps.mailer) {
-    app.addHook(
-      'onClose',
-      startSender(db, deps.mailer, { intervalMs: config.SEND_INTERVAL_MS, log: app.log }),
-    );
+    const sender = startSender(db, deps.mailer, {
+      intervalMs: config.SEND_INTERVAL_MS,
+      log: app.log,
+    });
+    app.addHook('onClose', sender);
+    deps.queued.on('queued', sender.wake);
   }
   return app;
 }

@@ -38,9 +38,10 @@ const NotificationsConfig = Type.Object({
     }),
   ),
   SEND_INTERVAL_MS: Type.Integer({
-    default: 1000,
+    default: 2000,
     minimum: 50,
-    description: 'milliseconds between looks for messages to send (at least 50)',
+    description:
+      'milliseconds between looks for messages to send besides those the events just queued, which go at once: a fallback, and the pace of retries (at least 50)',
   }),
   WEBHOOK_ALLOW_INTERNAL_TARGETS: devOnlySwitch(
     Type.Boolean({
@@ -50,9 +51,10 @@ const NotificationsConfig = Type.Object({
     }),
   ),
   WEBHOOK_INTERVAL_MS: Type.Integer({
-    default: 500,
+    default: 5000,
     minimum: 20,
-    description: 'milliseconds between looks for webhooks to deliver (at least 20)',
+    description:
+      'milliseconds between looks for webhooks to deliver besides those the events just queued, which go at once: a fallback, and for retries coming due (at least 20)',
   }),
   WEBHOOK_TIMEOUT_MS: Type.Integer({
     default: 10_000,

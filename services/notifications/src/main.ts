@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { identityVerifiers } from '@bazaar/service-kit/auth';
 import { runDatabaseService } from '@bazaar/service-kit/database-service';
 import { buildApp } from './app.js';
@@ -10,13 +11,19 @@ await runDatabaseService('notifications', {
   migrations,
   build: async ({ config, db }) => {
     const smtp = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
+    const queued = new EventEmitter();
     return {
       app: await buildApp({
         config,
         db,
         verify: identityVerifiers(config).verify,
         ...(smtp ? { mailer: smtp.mail } : {}),
+        queued,
       }),
+      // Every event it handles queues a mail or a webhook, or both.
+      afterApplied: async () => {
+        queued.emit('queued');
+      },
       publishes: false,
       handlers: eventHandlers({
         shopUrl: config.SHOP_URL,

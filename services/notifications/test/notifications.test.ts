@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { EventType } from '@bazaar/contracts/events';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
-import { applyOnce } from '@bazaar/events/inbox';
+import { applyOnce, type Subscription } from '@bazaar/events/inbox';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { type SmtpSink, startSmtpSink } from '@bazaar/testing/smtp-sink';
@@ -18,6 +19,7 @@ let smtp: SmtpSink;
 let app: ServiceApp;
 let tokens: TestTokens;
 let closeMailer: () => void;
+const queued = new EventEmitter();
 
 const handlers = () =>
   notificationHandlers({ shopUrl: 'http://shop.test', alertEmail: undefined, sending: true });
@@ -33,7 +35,8 @@ beforeAll(async () => {
       LOG_LEVEL: 'silent',
       BODY_LIMIT_BYTES: 1_048_576,
       TRUST_PROXY_HOPS: 0,
-      SEND_INTERVAL_MS: 50,
+      // Only a wake-up sends (`queued`): the fallback's look is 10 minutes away.
+      SEND_INTERVAL_MS: 600_000,
       SHOP_URL: 'http://shop.test',
       ALERT_EMAIL: undefined,
       WEBHOOK_ALLOW_INTERNAL_TARGETS: false,
@@ -48,6 +51,7 @@ beforeAll(async () => {
     db: database.pool,
     verify: createTokenVerifier({ keys: tokens.keys, issuer: tokens.issuer, audience: 'bazaar' }),
     mailer: mailer.mail,
+    queued,
   });
 });
 
@@ -56,6 +60,17 @@ afterAll(async () => {
   closeMailer();
   await smtp.close();
   await database.drop();
+});
+
+/** The consumer as the service runs it: what it applied wakes the sender. */
+const subscription = (): Subscription => ({
+  consumer: 'notifications',
+  db: database.pool,
+  handlers: handlers(),
+  onError: () => {},
+  afterApplied: async () => {
+    queued.emit('queued');
+  },
 });
 
 async function deliver(type: EventType, data: object) {
@@ -69,11 +84,7 @@ async function deliver(type: EventType, data: object) {
     datacontenttype: 'application/json' as const,
     data,
   };
-  await applyOnce(
-    { consumer: 'notifications', db: database.pool, handlers: handlers(), onError: () => {} },
-    event,
-    'postgres',
-  );
+  await applyOnce(subscription(), event, 'postgres');
   return event;
 }
 
@@ -114,11 +125,7 @@ test('a shipped order goes to the address learnt at registration; the same event
     carrier: 'DHL',
     trackingNumber: 'JD0123',
   });
-  await applyOnce(
-    { consumer: 'notifications', db: database.pool, handlers: handlers(), onError: () => {} },
-    shippedEvent,
-    'postgres',
-  );
+  await applyOnce(subscription(), shippedEvent, 'postgres');
   // Everything for Grace has left the log's queue: what the SMTP server got is all there will be.
   await until(async () => {
     const { rows } = await database.pool.query(
@@ -172,8 +179,12 @@ test('a message the SMTP server refuses is retried until it is sent, never lost'
         email,
       ])
     ).rows;
-  // The log says sent only once the server took it, so it is what to wait for.
-  await until(async () => (await logged())[0]?.status === 'sent');
+  // The log says sent only once the server took it, so it is what to wait for; each wake-up
+  // stands for the sender's timer, which looks again at the messages it could not send.
+  await until(async () => {
+    queued.emit('queued');
+    return (await logged())[0]?.status === 'sent';
+  });
   expect(await logged()).toEqual([{ status: 'sent', attempts: 2 }]);
   expect(
     smtp.received.filter((mail) => mail.to && 'text' in mail.to && mail.to.text === email),

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventType } from '@bazaar/contracts/events';
@@ -50,13 +51,14 @@ beforeAll(async () => {
     issuer: tokens.issuer,
     audience: 'bazaar',
   });
-  app = await buildApp({ config: settings, db: database.pool, verify });
+  app = await buildApp({ config: settings, db: database.pool, verify, queued: new EventEmitter() });
   // The same shop as production runs it: internal targets refused.
   guardedDatabase = await createTestDatabase(inject('postgresUrl'), { migrations });
   guarded = await buildApp({
     config: { ...settings, WEBHOOK_ALLOW_INTERNAL_TARGETS: false },
     db: guardedDatabase.pool,
     verify,
+    queued: new EventEmitter(),
   });
   adminToken = await tokens.sign({ role: 'admin', audience: 'bazaar' });
 });

@@ -1,5 +1,5 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
-import { runEvery } from '@bazaar/service-kit/periodic';
+import { type Periodic, runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
 import { anyDueMessage, lockDueMessages, markFailed, markSent } from '../store/message-store.js';
 
@@ -12,7 +12,8 @@ export type Mailer = (message: {
 }) => Promise<void>;
 
 /**
- * Sends queued messages every `intervalMs`. A message is locked while it is sent, so replicas never
+ * Sends queued messages every `intervalMs`, and at once when woken (the events just queued some).
+ * A message is locked while it is sent, so replicas never
  * send it twice at once; a failure is kept with the error and tried again later, without end. If the
  * process dies between the SMTP server's acceptance and the mark, the message goes again, with the
  * same Message-ID, which mail clients use to show it once.
@@ -21,7 +22,7 @@ export function startSender(
   db: Pool,
   mail: Mailer,
   options: { intervalMs: number; log: FastifyBaseLogger },
-): () => Promise<void> {
+): Periodic {
   // Nothing due costs one statement, not a transaction.
   const sendDue = async () =>
     (await anyDueMessage(db)) &&

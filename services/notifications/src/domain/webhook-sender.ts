@@ -1,5 +1,5 @@
 import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
-import { runEvery } from '@bazaar/service-kit/periodic';
+import { type Periodic, runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { type Dispatcher, request } from 'undici';
@@ -43,12 +43,13 @@ const snippetBytes = 512;
  * other subscription or the shop waits on it. Each attempt is logged; a failed one is tried again
  * after an exponential backoff with jitter, until `giveUpAfterMs` from its first attempt: then it
  * is given up, its subscription disabled and `alert` called. The log is pruned past its retention.
+ * It looks for due deliveries every `intervalMs`, and at once when woken (some were just queued).
  */
 export function startWebhookSender(
   db: Pool,
   settings: WebhookSettings,
   deps: { log: FastifyBaseLogger; metrics: Registry; alert: GiveUpAlert },
-): () => Promise<void> {
+): Periodic {
   const outcomes = new Counter({
     name: 'bazaar_webhook_deliveries_total',
     help: 'Webhook delivery attempts, by outcome: delivered, failed (to be tried again), given_up.',
@@ -166,15 +167,15 @@ export function startWebhookSender(
     return pumping;
   };
 
-  const stopPump = runEvery(settings.intervalMs, pump, (error) =>
-    deps.log.error({ err: error }, 'the webhook sender failed'),
-  );
+  const pumpFailed = (error: unknown) =>
+    deps.log.error({ err: error }, 'the webhook sender failed');
+  const stopPump = runEvery(settings.intervalMs, pump, pumpFailed);
   const stopPruning = runEvery(
     3_600_000,
     () => pruneWebhookLog(db, settings.retentionDays),
     (error) => deps.log.error({ err: error }, 'pruning the webhook log failed'),
   );
-  return async () => {
+  const stop = async () => {
     stopped = true;
     await stopPump();
     await stopPruning();
@@ -182,6 +183,7 @@ export function startWebhookSender(
     await Promise.all([...inFlight.values()].flatMap((sends) => [...sends]));
     await agent.close();
   };
+  return Object.assign(stop, { wake: () => void pump().catch(pumpFailed) });
 }
 
 /** `retryBaseMs` doubled per attempt up to `retryCapMs`, then between half and all of it. */

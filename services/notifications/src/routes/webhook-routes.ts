@@ -41,7 +41,13 @@ const WithSecret = Type.Intersect([
 
 export function webhookRoutes(
   app: ServiceApp,
-  deps: { db: Pool; verify: TokenVerifier; allowInternal: boolean },
+  deps: {
+    db: Pool;
+    verify: TokenVerifier;
+    allowInternal: boolean;
+    /** Has the sender look for due deliveries now: some were just queued. */
+    deliver: () => void;
+  },
 ): void {
   const adminOnly = requireRole(deps.verify, 'admin');
   const existing = async (id: string) => {
@@ -265,6 +271,7 @@ export function webhookRoutes(
     async (request, reply) => {
       await existing(request.params.id);
       const deliveries = await replaySince(deps.db, request.params.id, request.body.since);
+      deps.deliver();
       return reply.code(202).send({ deliveries });
     },
   );
@@ -292,6 +299,7 @@ export function webhookRoutes(
       if (!deliveryId) {
         throw new DomainError('not_found', `There is no delivery ${request.params.deliveryId}`);
       }
+      deps.deliver();
       return reply.code(202).send({ deliveryId });
     },
   );
