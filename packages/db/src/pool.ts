@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { type StatementCounts, statementCountsOf } from './statement-counts.js';
 import { isUnavailable } from './unavailable.js';
@@ -46,17 +47,67 @@ export function createPool(url: string, options: PoolOptions): pg.Pool {
   return pool;
 }
 
-/** Every query of `client`, pool.query's included, counted on its way out. */
+/**
+ * Every query of `client`, pool.query's included, counted on its way out; a parameterized one
+ * (text and values) prepared under its name (`preparedName`).
+ */
 function countStatements(client: pg.PoolClient, counts: StatementCounts): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   const counting = (...args: unknown[]) => {
-    const [first] = args;
+    const [first, values, callback] = args;
     const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
     counts.statements += 1;
     if (text === 'BEGIN') counts.transactions += 1;
-    return query(...args);
+    if (typeof first !== 'string' || !Array.isArray(values)) return query(...args);
+    const name = preparedName(first);
+    if (!name) return query(...args);
+    const named = { name, text: first, values };
+    const failed = (error: unknown) => {
+      if (changedResultType(error)) preparedNames.set(named.text, undefined);
+    };
+    // pool.query passes a callback; a caller holding a client awaits the promise.
+    if (typeof callback === 'function') {
+      return query(named, (error: unknown, result: unknown) => {
+        failed(error);
+        callback(error, result);
+      });
+    }
+    return (query(named) as Promise<unknown>).catch((error: unknown) => {
+      failed(error);
+      throw error;
+    });
   };
   client.query = counting as typeof client.query;
+}
+
+/** The name each text is prepared under; undefined for a text that runs unprepared. */
+const preparedNames = new Map<string, string | undefined>();
+/** Texts a process names at most (PgBouncer keeps as many a connection); the rest run unprepared. */
+const maxPrepared = 200;
+
+/**
+ * The name a parameterized statement is prepared under, from its text: PostgreSQL then parses and
+ * plans each of a service's statements once per connection rather than on every call (a third of
+ * its CPU on the checkout path, docs/benchmarks.md), and PgBouncer's `max_prepared_statements`
+ * prepares it again on whichever server connection runs it. Past `maxPrepared` texts (queries
+ * built per request), none. A statement whose rows a migration changed (`SELECT *` from a table
+ * that gained a column) fails once where it is prepared and runs unprepared from then on, so a
+ * statement returns the columns it names.
+ */
+function preparedName(text: string): string | undefined {
+  if (preparedNames.has(text)) return preparedNames.get(text);
+  if (preparedNames.size >= maxPrepared) return undefined;
+  const name = `bazaar_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  preparedNames.set(text, name);
+  return name;
+}
+
+/** PostgreSQL's refusal of a prepared statement whose rows a schema change altered. */
+function changedResultType(error: unknown): boolean {
+  return (
+    (error as { code?: unknown } | null)?.code === '0A000' &&
+    /cached plan must not change result type/.test(String((error as Error).message))
+  );
 }
 
 /**

@@ -104,3 +104,38 @@ describe('counting what a pool sends', () => {
     }
   });
 });
+
+describe('prepared statements', () => {
+  test('a statement with values is prepared once on its connection and run by name after', async () => {
+    const text = 'SELECT $1::int + 1 AS n';
+    for (const n of [1, 2, 3]) {
+      expect((await pool.query(text, [n])).rows).toEqual([{ n: n + 1 }]);
+    }
+    const client = await pool.connect();
+    try {
+      expect((await client.query(text, [41])).rows).toEqual([{ n: 42 }]);
+      const { rows } = await client.query(
+        'SELECT statement FROM pg_prepared_statements WHERE NOT from_sql',
+      );
+      // The same connection (the pool has one): prepared once, for the pool's calls and its own.
+      expect(rows).toEqual([{ statement: text }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  test('a table a migration changed under a prepared SELECT *: the call that meets it fails, later calls answer with the new column', async () => {
+    await pool.query('CREATE TABLE lamps (sku text PRIMARY KEY)');
+    await pool.query("INSERT INTO lamps VALUES ('LGT-05-SND')");
+    const text = 'SELECT * FROM lamps WHERE sku = $1';
+    expect((await pool.query(text, ['LGT-05-SND'])).rows).toEqual([{ sku: 'LGT-05-SND' }]);
+    await pool.query('ALTER TABLE lamps ADD COLUMN colour text');
+
+    await expect(pool.query(text, ['LGT-05-SND'])).rejects.toThrow(
+      'cached plan must not change result type',
+    );
+    expect((await pool.query(text, ['LGT-05-SND'])).rows).toEqual([
+      { sku: 'LGT-05-SND', colour: null },
+    ]);
+  });
+});

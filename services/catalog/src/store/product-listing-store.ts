@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Queryable } from '@bazaar/db/pool';
 import { SqlParams } from '@bazaar/db/sql-params';
 import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
@@ -27,21 +26,6 @@ const orderings: Record<ProductSort, { key: string; direction: 'ASC' | 'DESC'; c
   price_desc: { key: 'pp.price_from', direction: 'DESC', cast: 'integer' },
   relevance: { key: 'ts_rank(p.search, query.q)', direction: 'DESC', cast: 'real' },
 };
-
-const statementNames = new Map<string, string>();
-
-/**
- * A name per distinct SQL text, so that each connection prepares (parses and plans) a listing
- * query once instead of on every request. The filters combine into a few dozen texts at most.
- */
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `catalog_listing_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-    statementNames.set(text, name);
-  }
-  return name;
-}
 
 /** Whether a variant of product `p` is in stock, by catalog's copy of inventory's announcements. */
 const productInStock = `EXISTS (SELECT 1 FROM variants v
@@ -101,7 +85,7 @@ export async function selectProductPage(
   page: PageRequest,
 ): Promise<Array<{ item: ProductSummary; position: KeysetPosition }>> {
   const { text, values } = productPageQuery(page);
-  const { rows } = await db.query<ProductSummaryRow>({ name: statementName(text), text, values });
+  const { rows } = await db.query<ProductSummaryRow>(text, values);
   return rows.map((row) => ({
     item: toProductSummary(row),
     position: { key: row.sort_key, id: row.id },
@@ -148,11 +132,7 @@ export async function selectCategoryCounts(
   const conditions = filterConditions(filters, params, { withCategory: false });
   const text = `SELECT p.category_id, count(*)::int AS count FROM products p ${pricedIn(currency)}
       WHERE ${conditions.join(' AND ') || 'true'} GROUP BY p.category_id`;
-  const { rows } = await db.query<{ category_id: string; count: number }>({
-    name: statementName(text),
-    text,
-    values: params.values,
-  });
+  const { rows } = await db.query<{ category_id: string; count: number }>(text, params.values);
   return new Map(rows.map((row) => [row.category_id, row.count]));
 }
 
