@@ -36,8 +36,9 @@ type EventRow = {
 
 /**
  * Reads the bus in order for the types it handles and applies each event once, a page of them in
- * one transaction (see `applyAllOnce`). A failing event is retried with backoff, then set aside as a dead letter so the events after it
- * still flow; one that can never be handled (its data breaks the contract) goes there at once.
+ * one transaction (see `applyAllOnce`). A failing event is retried with backoff, then set aside as
+ * a dead letter so the events after it still flow; one that can never be handled (its data breaks
+ * the contract) goes there at once.
  * Letters an operator asked to replay are taken before new events. One replica reads at a time
  * (an advisory lock per consumer name); the others wait to take over. Returns a function that
  * stops it.
@@ -174,7 +175,7 @@ class Position {
     const read = this.read;
     const moving = read !== this.saved;
     const { rows } = await this.client.query<EventRow>(
-      `${moving ? 'WITH moved AS (UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $3) ' : ''}
+      `${moving ? `WITH moved AS (${moveTo('$2', '$3')}) ` : ''}
        SELECT e.position, e.id, e.type, e.source, e.subject, e.time, e.data, e.traceparent
          FROM events e WHERE e.type = ANY($1) AND e.position > $2
         ORDER BY e.position LIMIT ${pageSize}`,
@@ -187,12 +188,14 @@ class Position {
   async save(): Promise<void> {
     const read = this.read;
     if (read === this.saved) return;
-    await this.client.query(
-      'UPDATE consumer_positions SET position = $2, updated_at = now() WHERE consumer = $1',
-      [this.consumer, read],
-    );
+    await this.client.query(moveTo('$1', '$2'), [read, this.consumer]);
     this.saved = read;
   }
+}
+
+/** The statement that writes a consumer's position, from the parameters given. */
+function moveTo(position: string, consumer: string): string {
+  return `UPDATE consumer_positions SET position = ${position}, updated_at = now() WHERE consumer = ${consumer}`;
 }
 
 /** How many events (or letters) one round reads. */

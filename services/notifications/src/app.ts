@@ -34,8 +34,9 @@ export type NotificationsDeps = {
   /** Sends through SMTP; without one, messages are only recorded and nothing is sent. */
   mailer?: Mailer;
   /**
-   * Emits `queued` when the events have just queued mail or webhooks: the senders look at once,
-   * rather than at their next interval, which is only a fallback (and the pace of retries).
+   * Emits `queued` when the events (or a webhook replay) have just queued mail or webhooks: the
+   * senders look at once, rather than at their next interval, which is only a fallback (and the
+   * pace of retries).
    */
   queued: EventEmitter;
 };
@@ -81,11 +82,7 @@ export async function buildApp(deps: NotificationsDeps): Promise<ServiceApp> {
   );
   app.addHook('onClose', webhooks);
   deps.queued.on('queued', webhooks.wake);
-  webhookRoutes(app, {
-    ...deps,
-    allowInternal: config.WEBHOOK_ALLOW_INTERNAL_TARGETS,
-    deliver: webhooks.wake,
-  });
+  webhookRoutes(app, { ...deps, allowInternal: config.WEBHOOK_ALLOW_INTERNAL_TARGETS });
   if (deps.mailer) {
     const sender = startSender(db, deps.mailer, {
       intervalMs: config.SEND_INTERVAL_MS,

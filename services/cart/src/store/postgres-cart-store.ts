@@ -32,13 +32,9 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
 
   return {
     read: async (cart) => {
-      const { rows } = await db.query<{ lines: CartLine[]; settings: CartSettings }>(
-        `SELECT c.settings, coalesce(json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity)
-                  ORDER BY l.sku) FILTER (WHERE l.sku IS NOT NULL), '[]') AS lines
-           FROM carts c LEFT JOIN cart_lines l ON l.owner = c.owner
-          WHERE c.owner = $1 AND c.expires_at > now() GROUP BY c.owner`,
-        [cart],
-      );
+      const { rows } = await db.query<{ lines: CartLine[]; settings: CartSettings }>(liveCart(), [
+        cart,
+      ]);
       return rows[0] ?? { lines: [], settings: {} };
     },
     saveSettings: async (cart, settings) => {
@@ -142,14 +138,8 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
         settings: CartSettings;
         checkouts: string[];
       }>(
-        `SELECT coalesce(c.settings, '{}') AS settings,
-                coalesce((SELECT json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity)
-                                  ORDER BY l.sku)
-                            FROM cart_lines l WHERE l.owner = c.owner), '[]') AS lines,
-                coalesce((SELECT json_agg(k.order_id ORDER BY k.claimed_at) FROM cart_checkouts k
-                           WHERE k.owner = $1 AND k.state = 'claimed'), '[]') AS checkouts
-           FROM (SELECT $1::text AS owner) o
-           LEFT JOIN carts c ON c.owner = o.owner AND c.expires_at > now()`,
+        liveCart(`coalesce((SELECT json_agg(k.order_id ORDER BY k.claimed_at) FROM cart_checkouts k
+                            WHERE k.owner = $1 AND k.state = 'claimed'), '[]') AS checkouts`),
         [cart],
       );
       const row = rows[0];
@@ -217,6 +207,20 @@ export function postgresCartStore(db: Pool, options: { ttlSeconds: number }): Ca
       }),
     close: async () => clearInterval(sweep),
   };
+}
+
+/**
+ * The live cart of owner `$1` as one row, its settings (`{}` for none) and lines in SKU order (`[]`
+ * for none), with the `also` columns given.
+ */
+function liveCart(also?: string): string {
+  return `SELECT coalesce(c.settings, '{}') AS settings,
+                 coalesce((SELECT json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity)
+                                   ORDER BY l.sku)
+                             FROM cart_lines l WHERE l.owner = c.owner), '[]') AS lines
+                 ${also ? `, ${also}` : ''}
+            FROM (SELECT $1::text AS owner) o
+            LEFT JOIN carts c ON c.owner = o.owner AND c.expires_at > now()`;
 }
 
 async function inProgress(db: Queryable, owner: string): Promise<string[]> {

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import {
   WebhookDelivery,
   WebhookSubscription,
@@ -45,8 +46,8 @@ export function webhookRoutes(
     db: Pool;
     verify: TokenVerifier;
     allowInternal: boolean;
-    /** Has the sender look for due deliveries now: some were just queued. */
-    deliver: () => void;
+    /** Told `queued` when a replay queued deliveries: the sender looks at once. */
+    queued: EventEmitter;
   },
 ): void {
   const adminOnly = requireRole(deps.verify, 'admin');
@@ -271,7 +272,7 @@ export function webhookRoutes(
     async (request, reply) => {
       await existing(request.params.id);
       const deliveries = await replaySince(deps.db, request.params.id, request.body.since);
-      deps.deliver();
+      deps.queued.emit('queued');
       return reply.code(202).send({ deliveries });
     },
   );
@@ -299,7 +300,7 @@ export function webhookRoutes(
       if (!deliveryId) {
         throw new DomainError('not_found', `There is no delivery ${request.params.deliveryId}`);
       }
-      deps.deliver();
+      deps.queued.emit('queued');
       return reply.code(202).send({ deliveryId });
     },
   );
