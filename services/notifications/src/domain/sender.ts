@@ -13,10 +13,10 @@ export type Mailer = (message: {
 
 /**
  * Sends queued messages every `intervalMs`, and at once when woken (the events just queued some).
- * A message is locked while it is sent, so replicas never
- * send it twice at once; a failure is kept with the error and tried again later, without end. If the
- * process dies between the SMTP server's acceptance and the mark, the message goes again, with the
- * same Message-ID, which mail clients use to show it once.
+ * A message is locked while it is sent, so replicas never send it twice at once; a failure is kept
+ * with the error and tried again later, without end. If the process dies between the SMTP server's
+ * acceptance and the mark, the message goes again, with the same Message-ID, which mail clients
+ * use to show it once.
  */
 export function startSender(
   db: Pool,

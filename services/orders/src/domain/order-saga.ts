@@ -133,7 +133,6 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
     run: async (saga) => {
       const { db, order, payment } = saga;
       const accessToken = randomBytes(32).toString('base64url');
-      // The sweeper or the checkout confirmed it first: that one wrote the event.
       const confirmed = await updateOrderStatus(
         db,
         order.id,
@@ -171,6 +170,7 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
           },
         ],
       );
+      // Undefined when the sweeper or the checkout confirmed it first: that one wrote the event.
       if (confirmed) {
         saga.accessToken = accessToken;
         saga.ended = confirmed;
