@@ -43,19 +43,31 @@ export function serviceClient(options: {
   let pool = connect();
   const attempt = async <T>(request: Parameters<ServiceClient['call']>[0], deadline: number) => {
     const requestId = currentRequestId();
-    const response = await pool.request({
-      path: request.path,
-      method: request.method,
-      headers: {
-        authorization: `Bearer ${await options.token()}`,
-        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(requestId ? { 'x-request-id': requestId } : {}),
-      },
-      body: request.body === undefined ? null : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(Math.max(deadline - Date.now(), 1)),
-    });
-    const text = await response.body.text();
-    return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
+    // A timer cleared with the answer, not AbortSignal.timeout(): that one's timer fires at the
+    // deadline whether or not the call is over, making a TimeoutError (a stack trace) for every
+    // call, 3% of orders' CPU under the checkout load.
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('The call took too long', 'TimeoutError')),
+      Math.max(deadline - Date.now(), 1),
+    );
+    try {
+      const response = await pool.request({
+        path: request.path,
+        method: request.method,
+        headers: {
+          authorization: `Bearer ${await options.token()}`,
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(requestId ? { 'x-request-id': requestId } : {}),
+        },
+        body: request.body === undefined ? null : JSON.stringify(request.body),
+        signal: timeout.signal,
+      });
+      const text = await response.body.text();
+      return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
+    } finally {
+      clearTimeout(timer);
+    }
   };
   /**
    * An answer that did not come on a kept-alive connection says the callee may be cut off (a
