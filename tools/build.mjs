@@ -1,8 +1,8 @@
 // @ts-check
 // Bundles each service and the launcher into one ESM file (the workspace packages inlined, npm
 // dependencies external, installed by `npm ci`, but for `bundled`), so a process loads one file
-// of our code; then
-// builds the storefront with Vite.
+// of our code (what it imports only when needed waits in `dist/chunks/`); then builds the
+// storefront with Vite.
 import { existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 import { build as buildStorefront } from 'vite';

@@ -67,18 +67,15 @@ function countStatements(client: pg.PoolClient, counts: StatementCounts): void {
     const name = preparedName(first);
     if (!name) return query(...args);
     const named = { name, text: first, values };
-    const failed = (error: unknown) => {
-      if (changedResultType(error)) preparedNames.set(named.text, undefined);
-    };
     // pool.query passes a callback; a caller holding a client awaits the promise.
     if (typeof callback === 'function') {
       return query(named, (error: unknown, result: unknown) => {
-        failed(error);
+        if (error) unprepareIfRowsChanged(first, error);
         callback(error, result);
       });
     }
     return (query(named) as Promise<unknown>).catch((error: unknown) => {
-      failed(error);
+      unprepareIfRowsChanged(first, error);
       throw error;
     });
   };
@@ -107,12 +104,17 @@ function preparedName(text: string): string | undefined {
   return name;
 }
 
-/** PostgreSQL's refusal of a prepared statement whose rows a schema change altered. */
-function changedResultType(error: unknown): boolean {
-  return (
+/**
+ * Runs `text` unprepared from now on when `error` is PostgreSQL's refusal of a prepared statement
+ * whose rows a schema change altered.
+ */
+function unprepareIfRowsChanged(text: string, error: unknown): void {
+  if (
     (error as { code?: unknown } | null)?.code === '0A000' &&
     /cached plan must not change result type/.test(String((error as Error).message))
-  );
+  ) {
+    preparedNames.set(text, undefined);
+  }
 }
 
 /**
