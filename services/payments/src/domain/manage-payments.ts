@@ -3,6 +3,7 @@ import { type Pool, type Queryable, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
 import type { DomainError } from '@bazaar/service-kit/errors';
 import {
+  insertClosedDecision,
   insertClosedOrder,
   insertPayment,
   insertRefund,
@@ -22,12 +23,15 @@ export type AuthorizeRequest = {
   amount: number;
   currency: string;
   card: CardInput;
+  /** Take the money with the authorization (a sale), as a provider's automatic capture does. */
+  capture?: boolean | undefined;
 };
 
 /**
- * Asks the provider to hold `amount` on the card. Idempotent by order id: a repeated request gets
- * the first outcome, approved or declined, and the card is not charged again. An order closed
- * without a payment (`closeOrderPayment`) gets none: 409 `order_closed`.
+ * Asks the provider to hold `amount` on the card, and to take it at once with `capture`.
+ * Idempotent by order id: a repeated request gets the first outcome, approved or declined, and the
+ * card is not charged again. An order closed without a payment (`closeOrderPayment`) gets none:
+ * 409 `order_closed`.
  */
 export async function authorizePayment(
   db: Pool,
@@ -40,46 +44,40 @@ export async function authorizePayment(
   const paymentId = randomUUID();
   const money = { amount: request.amount, currency: request.currency };
   const { orderId } = request;
-  return withTransaction(db, async (trx) => {
-    await lockOrderPayment(trx, orderId);
-    const { inserted: payment, closed } = await insertPayment(
-      trx,
-      {
-        paymentId,
-        orderId,
-        provider: 'test',
-        providerRef: outcome.providerRef,
-        status: outcome.approved ? 'authorized' : 'declined',
-        amount: request.amount,
-        currency: request.currency,
-        cardBrand: outcome.brand,
-        cardLast4: outcome.last4,
-        declineCode: outcome.approved ? null : outcome.declineCode,
-      },
-      [
-        outcome.approved
-          ? {
-              type: 'payment.authorized.v1',
-              subject: orderId,
-              data: { orderId, paymentId, amount: money },
-            }
-          : {
-              type: 'payment.declined.v1',
-              subject: orderId,
-              data: { orderId, paymentId, amount: money, reason: outcome.declineCode },
-            },
-      ],
-    );
-    // Closed while the provider was asked: a real provider's hold would be voided here.
-    if (closed) throw orderClosed(orderId);
-    // Another request for the order won the race: its outcome is the one that counts.
-    if (!payment) {
-      const winner = await selectPayment(trx, orderId);
-      if (!winner) throw new Error(`payment of ${orderId} vanished`);
-      return { payment: winner, created: false };
-    }
-    return { payment, created: true };
-  });
+  const payment = await insertPayment(
+    db,
+    {
+      paymentId,
+      orderId,
+      provider: 'test',
+      providerRef: outcome.providerRef,
+      status: outcome.approved ? (request.capture ? 'captured' : 'authorized') : 'declined',
+      amount: request.amount,
+      currency: request.currency,
+      cardBrand: outcome.brand,
+      cardLast4: outcome.last4,
+      declineCode: outcome.approved ? null : outcome.declineCode,
+    },
+    [
+      outcome.approved
+        ? {
+            type: 'payment.authorized.v1',
+            subject: orderId,
+            data: { orderId, paymentId, amount: money },
+          }
+        : {
+            type: 'payment.declined.v1',
+            subject: orderId,
+            data: { orderId, paymentId, amount: money, reason: outcome.declineCode },
+          },
+    ],
+  );
+  if (payment) return { payment, created: true };
+  // Another request for the order decided first: its authorization is the one that counts; a
+  // close means none is taken (a real provider's hold would be voided here).
+  const decided = await selectPaymentOrClosed(db, orderId);
+  if (decided.payment) return { payment: decided.payment, created: false };
+  throw orderClosed(orderId);
 }
 
 function orderClosed(orderId: string): DomainError {
@@ -97,6 +95,7 @@ function orderClosed(orderId: string): DomainError {
 export async function closeOrderPayment(db: Pool, orderId: string): Promise<Payment | undefined> {
   return withTransaction(db, async (trx) => {
     await lockOrderPayment(trx, orderId);
+    await insertClosedDecision(trx, orderId);
     const payment = await selectPayment(trx, orderId);
     if (!payment) await insertClosedOrder(trx, orderId);
     return payment;

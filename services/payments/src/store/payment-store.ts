@@ -53,15 +53,16 @@ export async function selectPaymentOrClosed(
 }
 
 /**
- * Inserts the payment unless the order already has one or was closed without one, with the
- * `events` that announce it, in one statement: `inserted` is the payment only when it was inserted,
- * `closed` whether the order was closed.
+ * Inserts the payment, with the `events` that announce it, in one statement, if it is the first
+ * decision on the order's payment (`payment_decisions`): undefined when another authorization or a
+ * close decided first. A racing request's statement is waited for, so a look afterwards finds what
+ * it decided.
  */
 export async function insertPayment(
   db: Queryable,
   payment: Omit<Payment, 'createdAt' | 'updatedAt' | 'refunded'> & { providerRef: string },
   events: readonly OutboxEvent[],
-): Promise<{ inserted?: Payment; closed: boolean }> {
+): Promise<Payment | undefined> {
   const values = [
     payment.paymentId,
     payment.orderId,
@@ -78,19 +79,23 @@ export async function insertPayment(
     firstParameter: values.length + 1,
     when: 'EXISTS (SELECT FROM inserted)',
   });
-  const { rows } = await db.query<PaymentRow & { closed: boolean }>(
-    `WITH closed AS (SELECT EXISTS (SELECT FROM closed_orders WHERE order_id = $2) AS closed),
+  // `closed_orders`: what the previous release's close writes, while a rollout runs it.
+  const { rows } = await db.query<PaymentRow>(
+    `WITH decided AS (
+       INSERT INTO payment_decisions (order_id, closed)
+       SELECT $2, false WHERE NOT EXISTS (SELECT FROM closed_orders WHERE order_id = $2)
+       ON CONFLICT (order_id) DO NOTHING RETURNING order_id),
      inserted AS (
        INSERT INTO payments (id, order_id, provider, provider_ref, status, amount, currency,
                              card_brand, card_last4, decline_code)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM closed WHERE NOT closed
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM decided
        ON CONFLICT (order_id) DO NOTHING RETURNING ${columns}),
      ${outbox.parts}
-     SELECT i.*, c.closed, ${outbox.notified} AS notified FROM closed c LEFT JOIN inserted i ON true`,
+     SELECT i.*, ${outbox.notified} AS notified FROM (SELECT 1) AS asked LEFT JOIN inserted i ON true`,
     [...values, ...outbox.values],
   );
   const row = rows[0];
-  return { ...(row?.id ? { inserted: toPayment(row) } : {}), closed: row?.closed === true };
+  return row?.id ? toPayment(row) : undefined;
 }
 
 export async function selectPayment(
@@ -171,13 +176,27 @@ export async function recordWebhookEvent(
 }
 
 /**
- * Serializes, until the transaction ends, everything that decides whether an order gets a
- * payment: an authorization and the order being closed never interleave.
+ * Serializes, until the transaction ends, a close with the previous release's authorizations,
+ * which decide under this lock (decision 0033).
  */
 export async function lockOrderPayment(trx: Queryable, orderId: string): Promise<void> {
   await trx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payment:${orderId}`]);
 }
 
+/**
+ * Decides that the order takes no payment, unless one was decided first; a racing authorization's
+ * statement is waited for.
+ */
+export async function insertClosedDecision(trx: Queryable, orderId: string): Promise<void> {
+  await trx.query(
+    `INSERT INTO payment_decisions (order_id, closed)
+     SELECT $1, true WHERE NOT EXISTS (SELECT FROM payments WHERE order_id = $1)
+     ON CONFLICT (order_id) DO NOTHING`,
+    [orderId],
+  );
+}
+
+/** What the previous release's authorizations look for, while a rollout runs them. */
 export async function insertClosedOrder(trx: Queryable, orderId: string): Promise<void> {
   await trx.query('INSERT INTO closed_orders (order_id) VALUES ($1) ON CONFLICT DO NOTHING', [
     orderId,
