@@ -21,30 +21,36 @@ const fromJson = (row: StockJson): StockLevel =>
 
 /**
  * Creates the order's reservation and holds every line, in one statement: `expiresAt` undefined
- * when the order already had one (nothing else is done), else `known` (the SKUs with a stock row)
- * and `held` (the levels after, of each line there was enough of). Fewer held than lines means the
- * transaction must be rolled back.
+ * when nothing was done (the order already had one; with `quietOnly`, also a hold that would leave
+ * a SKU short, unknown, sold out or under its low-stock threshold, which others must be told of),
+ * else `known` (the SKUs with a stock row) and `held` (the levels after, of each line there was
+ * enough of). Fewer held than lines means the transaction must be rolled back.
  */
 export async function insertHeldReservation(
   db: Queryable,
   reservation: { orderId: string; ttlSeconds: number; lines: readonly ReservationLine[] },
+  { quietOnly }: { quietOnly: boolean },
 ): Promise<{ expiresAt?: string; known: string[]; held: StockLevel[] }> {
   const { rows } = await db.query<{ expires_at: Date | null; known: string[]; held: StockJson[] }>(
-    `WITH reservation AS (
+    `WITH wanted AS (SELECT * FROM unnest($3::text[], $4::int[]) AS w (sku, quantity)),
+     locked AS (
+       SELECT s.sku, s.on_hand - s.reserved - w.quantity >= greatest(s.low_stock_threshold, 1)
+                AS quiet
+         FROM stock s JOIN wanted w USING (sku) ORDER BY s.sku COLLATE "C" FOR UPDATE OF s),
+     reservation AS (
        INSERT INTO reservations (order_id, status, expires_at)
-       VALUES ($1, 'held', now() + make_interval(secs => $2))
+       SELECT $1, 'held', now() + make_interval(secs => $2)
+        WHERE NOT $5 OR (SELECT count(*) FILTER (WHERE quiet) FROM locked) = cardinality($3)
        ON CONFLICT (order_id) DO NOTHING RETURNING expires_at),
-     wanted AS (SELECT * FROM unnest($3::text[], $4::int[]) AS w (sku, quantity)
-                 WHERE EXISTS (SELECT FROM reservation)),
-     locked AS (${lockedStock('wanted')}),
      held AS (
        UPDATE stock s SET reserved = s.reserved + w.quantity, updated_at = clock_timestamp()
          FROM wanted w
         WHERE s.sku = w.sku AND s.sku IN (SELECT sku FROM locked)
-          AND s.on_hand - s.reserved >= w.quantity
+          AND EXISTS (SELECT FROM reservation) AND s.on_hand - s.reserved >= w.quantity
         RETURNING s.sku, s.on_hand, s.reserved, s.low_stock_threshold, s.updated_at),
      lines AS (INSERT INTO reservation_lines (order_id, sku, quantity)
-               SELECT $1, sku, quantity FROM wanted WHERE sku IN (SELECT sku FROM locked))
+               SELECT $1, sku, quantity FROM wanted
+                WHERE sku IN (SELECT sku FROM locked) AND EXISTS (SELECT FROM reservation))
      SELECT (SELECT expires_at FROM reservation) AS expires_at,
             (SELECT coalesce(json_agg(sku), '[]') FROM locked) AS known,
             (SELECT coalesce(json_agg(held), '[]') FROM held) AS held`,
@@ -53,6 +59,7 @@ export async function insertHeldReservation(
       reservation.ttlSeconds,
       reservation.lines.map((line) => line.sku),
       reservation.lines.map((line) => line.quantity),
+      quietOnly,
     ],
   );
   const row = rows[0];
