@@ -76,8 +76,6 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
     },
   },
   {
-    // The card is charged at once (authorized and captured in one call, decision 0033): should a
-    // later step fail, the undo gives the money back by a refund.
     name: 'take payment',
     run: async (saga) => {
       const { services, order, card } = saga;
@@ -123,9 +121,6 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
     },
   },
   {
-    // Only for a payment that was only authorized: one recovered from a checkout of the release
-    // that captured after the stock, or answered by a payments replica of that release during a
-    // rollout. A cancelled order's money goes back here.
     name: 'capture payment',
     run: async ({ services, order, payment }) => {
       if (payment?.status === 'authorized') await services.capturePayment(order.id);

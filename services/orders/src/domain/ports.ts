@@ -78,18 +78,12 @@ export type Neighbours = {
   /** False when the reservation is no longer held (it expired or was released). */
   commitReservation: (orderId: string) => Promise<boolean>;
   releaseReservation: (orderId: string) => Promise<void>;
-  /**
-   * Charges the card: the amount authorized and captured in one call (decision 0033). A payment
-   * answered only `authorized` (by a payments replica of the release that captured later) is
-   * captured by the saga once the stock is committed.
-   */
   authorize: (orderId: string, amount: Money, card: Card) => Promise<Authorization>;
   /**
    * For an order being recovered after its checkout was cut off: the payment it has, or none, and
    * then none can be taken later (an authorization still on its way is refused).
    */
   closePayment: (orderId: string) => Promise<PaymentState | undefined>;
-  /** Takes the money of a payment only authorized. */
   capturePayment: (orderId: string) => Promise<void>;
   /** Lets an authorization go without taking the money. */
   voidPayment: (orderId: string) => Promise<void>;
