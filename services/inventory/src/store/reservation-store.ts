@@ -8,12 +8,13 @@ import type {
 import { type StockRow, toStockLevel } from './stock-store.js';
 
 /**
- * The stock rows of the SKUs in `source` (a CTE of `sku, quantity`), locked in SKU order by byte,
- * the order every transaction here locks them in (`normalizeLines` sorts the same way), so two
- * never wait on each other crosswise.
+ * The stock rows of the SKUs in `source` (a CTE of `sku, quantity`, aliased `w`), locked in SKU
+ * order by byte, the order every transaction here locks them in (`normalizeLines` sorts the same
+ * way), so two never wait on each other crosswise; with the `also` columns given.
  */
-const lockedStock = (source: string) =>
-  `SELECT s.sku FROM stock s JOIN ${source} USING (sku) ORDER BY s.sku COLLATE "C" FOR UPDATE OF s`;
+const lockedStock = (source: string, also?: string) =>
+  `SELECT s.sku${also ? `, ${also}` : ''} FROM stock s JOIN ${source} w USING (sku)
+    ORDER BY s.sku COLLATE "C" FOR UPDATE OF s`;
 
 type StockJson = Omit<StockRow, 'updated_at'> & { updated_at: string };
 const fromJson = (row: StockJson): StockLevel =>
@@ -33,10 +34,10 @@ export async function insertHeldReservation(
 ): Promise<{ expiresAt?: string; known: string[]; held: StockLevel[] }> {
   const { rows } = await db.query<{ expires_at: Date | null; known: string[]; held: StockJson[] }>(
     `WITH wanted AS (SELECT * FROM unnest($3::text[], $4::int[]) AS w (sku, quantity)),
-     locked AS (
-       SELECT s.sku, s.on_hand - s.reserved - w.quantity >= greatest(s.low_stock_threshold, 1)
-                AS quiet
-         FROM stock s JOIN wanted w USING (sku) ORDER BY s.sku COLLATE "C" FOR UPDATE OF s),
+     locked AS (${lockedStock(
+       'wanted',
+       's.on_hand - s.reserved - w.quantity >= greatest(s.low_stock_threshold, 1) AS quiet',
+     )}),
      reservation AS (
        INSERT INTO reservations (order_id, status, expires_at)
        SELECT $1, 'held', now() + make_interval(secs => $2)

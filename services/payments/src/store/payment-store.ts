@@ -91,7 +91,7 @@ export async function insertPayment(
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM decided
        ON CONFLICT (order_id) DO NOTHING RETURNING ${columns}),
      ${outbox.parts}
-     SELECT i.*, ${outbox.notified} AS notified FROM (SELECT 1) AS asked LEFT JOIN inserted i ON true`,
+     SELECT i.*, ${outbox.notified} AS notified FROM inserted i`,
     [...values, ...outbox.values],
   );
   const row = rows[0];
