@@ -12,6 +12,8 @@ const server = new URL('./commands/ceiling-server.js', import.meta.url).pathname
  * shop: a bare Fastify route returning ~1 KB of JSON, and one doing a primary-key SELECT.
  */
 export async function measureCeilings(options: {
+  /** The Node.js the servers run on: the shop's. */
+  node: string;
   postgresUrl: string;
   connections: number;
   seconds: number;
@@ -32,10 +34,10 @@ export async function measureCeilings(options: {
 
 async function withServer(
   [mode, ...rest]: string[],
-  options: { connections: number; seconds: number },
+  options: { node: string; connections: number; seconds: number },
 ): Promise<LoadFigures> {
   const port = await freePort();
-  const child = spawn(process.execPath, [server, mode as string, String(port), ...rest], {
+  const child = spawn(options.node, [server, mode as string, String(port), ...rest], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

@@ -1,6 +1,7 @@
 // `npm run bench`: the shop's figures beside the ceilings of any Node.js service on the same
 // machine. Uses the shop on 127.0.0.1:8080 when it runs, else starts one (and says how long that
 // took). Only 127.0.0.1 is ever called. Figures go to stdout and test-artifacts/bench/.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,11 @@ const { values } = parseArgs({
     'open-seconds': { type: 'string', default: '10' },
     port: { type: 'string', default: '8080' },
     /**
+     * The Node.js binary the shop started here and the ceilings' servers run on (the images ship
+     * Node 24; this machine's may be older); the bench's own by default.
+     */
+    node: { type: 'string', default: process.execPath },
+    /**
      * Some of: ceilings, product-list, product-page, add-to-cart, checkout, open (e.g. to profile one),
      * and, only when named, import (it adds 2,500 draft products to the shop) and webhooks (it
      * adds 5,000 draft products and a subscription it then removes).
@@ -42,15 +48,16 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 /** How long the idle shop is watched for what it does with nobody shopping. */
 const idleSeconds = 10;
 
+const shopNode = execFileSync(values.node, ['--version'], { encoding: 'utf8' }).trim();
 say(
-  `bench: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`,
+  `bench: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load from Node.js ${process.version}`,
 );
-const stack = await useOrStartStack(`http://127.0.0.1:${values.port}`);
+const stack = await useOrStartStack(`http://127.0.0.1:${values.port}`, values.node);
 try {
   say(
     stack.readySeconds === undefined
       ? 'bench: using the shop already running'
-      : `bench: started the shop (npm start, first start) ready in ${stack.readySeconds} s`,
+      : `bench: started the shop (npm start, first start) on Node.js ${shopNode}, ready in ${stack.readySeconds} s`,
   );
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const idle = measureMemory(stack.processes());
@@ -75,6 +82,8 @@ try {
   }
 
   const figures: Figures = {
+    // A shop already running may run on another Node.js: only the one started here is known.
+    shopNode: stack.readySeconds === undefined ? undefined : shopNode,
     readySeconds: stack.readySeconds,
     loads: [],
     costs: { idle: idleCosts },
@@ -90,6 +99,7 @@ try {
   if (wanted('ceilings')) {
     say('bench: ceilings (bare Fastify, Fastify + one PostgreSQL select)…');
     figures.ceilings = await measureCeilings({
+      node: values.node,
       postgresUrl: stack.postgresUrl,
       connections,
       seconds,
@@ -214,6 +224,7 @@ try {
 }
 
 type Figures = {
+  shopNode: string | undefined;
   readySeconds: number | undefined;
   ceilings?: { fastify: LoadFigures; fastifyPostgres: LoadFigures };
   loads: Array<{ label: string; figures: LoadFigures }>;

@@ -27,9 +27,10 @@ export type Stack = {
 
 /**
  * The shop at `url` when it answers; otherwise `npm start`'s launcher, started here on a fresh data
- * directory (a first start) with the rate limit lifted, stopped again by `stop`.
+ * directory (a first start) with the rate limit lifted, stopped again by `stop`. The launcher runs
+ * on `node`, and the services on the launcher's Node.js.
  */
-export async function useOrStartStack(url: string): Promise<Stack> {
+export async function useOrStartStack(url: string, node: string): Promise<Stack> {
   const running = await fetch(`${url}/readyz`).then(
     (response) => response.ok,
     () => false,
@@ -48,7 +49,7 @@ export async function useOrStartStack(url: string): Promise<Stack> {
   // runs as root, must reach it (a private temporary directory would not do).
   const dataDir = new URL(`.data/bench-${process.pid}/`, root).pathname;
   const launcher = spawn(
-    process.execPath,
+    node,
     [...nodeOptions, new URL('tools/launcher/dist/main.js', root).pathname],
     {
       env: {

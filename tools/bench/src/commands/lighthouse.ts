@@ -56,7 +56,7 @@ type Run = {
   html: string;
 };
 
-const stack = await useOrStartStack(`http://127.0.0.1:${values.port}`);
+const stack = await useOrStartStack(`http://127.0.0.1:${values.port}`, process.execPath);
 const profile = mkdtempSync(join(tmpdir(), 'bazaar-lighthouse-'));
 const debuggingPort = await freePort();
 // One browser profile for the guest's cart and for Lighthouse's tabs, which keep its storage.
