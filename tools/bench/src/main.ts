@@ -48,7 +48,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 /** How long the idle shop is watched for what it does with nobody shopping. */
 const idleSeconds = 10;
 
-const shopNode = execFileSync(values.node, ['--version'], { encoding: 'utf8' }).trim();
+const shopNode = (() => {
+  try {
+    return execFileSync(values.node, ['--version'], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    say(`bench: --node ${values.node}: not a Node.js it can run (${(error as Error).message})`);
+    process.exit(2);
+  }
+})();
 say(
   `bench: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load from Node.js ${process.version}`,
 );
