@@ -20,21 +20,19 @@ export async function reserveStock(
   request: { orderId: string; lines: readonly ReservationLine[]; ttlSeconds: number },
 ): Promise<{ reservation: Reservation; created: boolean }> {
   const lines = normalizeLines(request.lines);
+  const wanted = { ...request, lines };
+  const madeNow = (expiresAt: string) => ({
+    reservation: { orderId: request.orderId, status: 'held' as const, expiresAt, lines },
+    created: true,
+  });
   // Most holds leave every SKU in stock and above its threshold, with nothing to announce or roll
   // back: one statement. A refusal, an event or a repeat takes the transaction below.
-  const quiet = await insertHeldReservation(db, { ...request, lines }, { quietOnly: true });
-  if (quiet.expiresAt !== undefined) {
-    return {
-      reservation: { orderId: request.orderId, status: 'held', expiresAt: quiet.expiresAt, lines },
-      created: true,
-    };
-  }
+  const quiet = await insertHeldReservation(db, wanted, { quietOnly: true });
+  if (quiet.expiresAt !== undefined) return madeNow(quiet.expiresAt);
   return withTransaction(db, async (trx) => {
-    const { expiresAt, known, held } = await insertHeldReservation(
-      trx,
-      { ...request, lines },
-      { quietOnly: false },
-    );
+    const { expiresAt, known, held } = await insertHeldReservation(trx, wanted, {
+      quietOnly: false,
+    });
     if (expiresAt === undefined) {
       const existing = await selectReservation(trx, request.orderId);
       if (!existing) throw new Error(`reservation ${request.orderId} vanished`);
@@ -64,9 +62,6 @@ export async function reserveStock(
         return stockChangeEvents(availableBeforeChange(level, change), level);
       }),
     );
-    return {
-      reservation: { orderId: request.orderId, status: 'held', expiresAt, lines },
-      created: true,
-    };
+    return madeNow(expiresAt);
   });
 }
