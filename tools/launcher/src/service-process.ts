@@ -13,10 +13,17 @@ export type ServiceProcess = {
 
 /**
  * How every service's Node.js runs, here and in the image (its NODE_OPTIONS): source-mapped stack
- * traces, and a young generation of 2 MB instead of 16: idle services keep 20–30 MB less resident,
- * at no throughput `npm run bench` can tell (docs/benchmarks.md).
+ * traces; a young generation of 2 MB instead of 16: idle services keep 20–30 MB less resident,
+ * at no throughput `npm run bench` can tell; and the heap limit Node.js sets itself inside the
+ * Deployment's memory limit (259 MB under 320 or 384 MiB), which on a machine with gigabytes free
+ * would be 4 GB, under which V8 lets a heap grow further between collections: the stack under the
+ * checkout load holds 60-80 MB less, at no CPU the bench can tell (docs/benchmarks.md).
  */
-export const nodeOptions = ['--enable-source-maps', '--max-semi-space-size=2'];
+export const nodeOptions = [
+  '--enable-source-maps',
+  '--max-semi-space-size=2',
+  '--max-old-space-size=256',
+];
 
 /**
  * What else every service's process runs with, here and in the image: glibc's malloc keeps at most
