@@ -33,6 +33,8 @@ const benchFile =
   ).pathname;
 const bench = JSON.parse(readFileSync(benchFile, 'utf8')) as {
   machine: { cores: number; node: string };
+  /** The Node.js the shop ran on, when the bench started it on another than its own (`--node`). */
+  shopNode?: string;
   checkout: { confirmedPerSecond: number; shopCpuMsPerJourney: Record<string, number> };
   memory: { underLoad: { byProcess: Record<string, number> } };
 };
@@ -99,7 +101,7 @@ const lines = [
   'autoscalers) and tfvars, with the rules and prices of `tools/bench/src/capacity.ts`. Run the',
   'bench, then this, and the plan follows the code.',
   '',
-  `Bench: ${benchFile.split('/').at(-1)}, ${bench.machine.cores} cores, Node.js ${bench.machine.node}, ${bench.checkout.confirmedPerSecond} confirmed checkouts/s.`,
+  `Bench: ${benchFile.split('/').at(-1)}, ${bench.machine.cores} cores, Node.js ${bench.shopNode ?? bench.machine.node}, ${bench.checkout.confirmedPerSecond} confirmed checkouts/s.`,
   '',
   '## Per journey, as measured',
   '',
@@ -122,7 +124,9 @@ const lines = [
   "nodes of Karpenter's pool (3.8 vCPU and 14 GiB for pods each); PostgreSQL is held at 60 % of",
   'its vCPUs. A bench core is taken as one vCPU. Not measured by the bench, so not planned here:',
   'Redis (cart and rate limits: one node of the class below serves far more than these rates) and',
-  'NATS (three on-demand system nodes, the stream on each; a checkout publishes a few events).',
+  'NATS (three on-demand system nodes, the stream on each; a checkout publishes a few events);',
+  'a Deployment the bench does not run (PgBouncer, which `npm start` does without) keeps its',
+  'replicas.',
   '',
   `| service | request (CPU) | autoscaler | ${plans.map((plan) => `${plan.ordersPerSecond}/s: cores → replicas`).join(' | ')} |`,
   `| --- | ---: | ---: | ${plans.map(() => '---:').join(' | ')} |`,
@@ -131,7 +135,11 @@ const lines = [
       `| ${service.name} | ${service.cpuRequest} | ${service.minReplicas}–${service.maxReplicas} at ${Math.round(service.targetUtilisation * 100)} % | ${plans
         .map((plan) => {
           const planned = plan.services.find((each) => each.name === service.name);
-          return `${fixed(planned?.cores ?? 0)} → ${planned?.replicas}${planned?.capped ? ' (above its maximum)' : ''}`;
+          const cores =
+            measured.cpuMsPerJourney[service.name] === undefined
+              ? 'not measured'
+              : fixed(planned?.cores ?? 0);
+          return `${cores} → ${planned?.replicas}${planned?.capped ? ' (above its maximum)' : ''}`;
         })
         .join(' | ')} |`,
   ),
