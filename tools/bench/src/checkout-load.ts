@@ -28,10 +28,17 @@ export type CheckoutFigures = {
 type Answer = Pick<ShopAnswer, 'status' | 'body'>;
 
 /**
+ * How long a load runs unmeasured first: a shop just started opens its database connections and
+ * compiles its hot code in its first journeys, which a shop that has run a while has long done.
+ */
+export const warmUpSeconds = 5;
+
+/**
  * A closed loop of `buyers` virtual buyers through the gateway: each signed up beforehand, then
  * again and again adds 1–3 items (distinct SKUs, one of each) and checks out with the test card.
  * Each buyer takes turns between two accounts, so the order it just placed has time to empty its
  * cart (`order.confirmed.v1`) before that account shops again; if it has not, the buyer waits.
+ * The first `warmUpSeconds` of shopping are not measured.
  */
 export async function runCheckoutLoad(options: {
   url: string;
@@ -41,7 +48,7 @@ export async function runCheckoutLoad(options: {
   skus: readonly string[];
   /** CPU seconds each of the shop's processes has used so far. */
   cpuSeconds: () => Record<string, number>;
-  /** Runs once the buyers are signed up and the stock is in, just before they start shopping. */
+  /** Runs once the buyers are signed up, the stock is in and the shop warmed up, just before the measured shopping. */
   beforeShopping?: () => Promise<void>;
 }): Promise<CheckoutFigures> {
   const pool = new Pool(options.url, { connections: options.buyers + 4 });
@@ -57,51 +64,58 @@ export async function runCheckoutLoad(options: {
   await stockUp(options.url, options.adminToken, options.skus);
   // Eight at a time: each sign-up is an argon2 hash, which identity runs on libuv's four threads.
   const accounts = await signUpBuyers(shopClient(options.url), options.buyers * 2, 8);
-  await options.beforeShopping?.();
 
   const checkoutMs: number[] = [];
   const journeyMs: number[] = [];
   const failures: Record<string, number> = {};
   let cartStillFull = 0;
+  const buyers = Array.from({ length: options.buyers }, (_, index) => ({ index, turn: 0 }));
+  /** Every buyer shops until `seconds` have passed, each finishing the journey it is on. */
+  const shop = (seconds: number, counted: boolean) => {
+    const deadline = performance.now() + seconds * 1000;
+    return Promise.all(
+      buyers.map(async (buyer) => {
+        for (; performance.now() < deadline; buyer.turn += 1) {
+          const token = accounts[buyer.index * 2 + (buyer.turn % 2)] as string;
+          const skus = pickSkus(options.skus);
+          const begun = performance.now();
+          let cart: Answer | undefined;
+          for (const sku of skus)
+            cart = await call('POST', '/api/cart/items', token, { sku, quantity: 1 });
+          while (cart?.status === 200 && cart.body.itemCount > skus.length) {
+            if (counted) cartStillFull += 1;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            cart = await call('GET', '/api/cart', token);
+          }
+          const sent = performance.now();
+          const answer = await call(
+            'POST',
+            '/api/checkout',
+            token,
+            { shippingAddress, payment: goodCard },
+            {
+              'idempotency-key': randomUUID(),
+            },
+          );
+          const done = performance.now();
+          if (!counted) continue;
+          if (answer.status === 201 && answer.body.status === 'confirmed') {
+            checkoutMs.push(done - sent);
+            journeyMs.push(done - begun);
+          } else {
+            const reason =
+              `${answer.status} ${answer.body?.code ?? answer.body?.status ?? ''}`.trim();
+            failures[reason] = (failures[reason] ?? 0) + 1;
+          }
+        }
+      }),
+    );
+  };
+  await shop(warmUpSeconds, false);
+  await options.beforeShopping?.();
   const started = performance.now();
   const cpuAtStart = options.cpuSeconds();
-  const deadline = started + options.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: options.buyers }, async (_, buyer) => {
-      for (let turn = 0; performance.now() < deadline; turn += 1) {
-        const token = accounts[buyer * 2 + (turn % 2)] as string;
-        const skus = pickSkus(options.skus);
-        const begun = performance.now();
-        let cart: Answer | undefined;
-        for (const sku of skus)
-          cart = await call('POST', '/api/cart/items', token, { sku, quantity: 1 });
-        while (cart?.status === 200 && cart.body.itemCount > skus.length) {
-          cartStillFull += 1;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          cart = await call('GET', '/api/cart', token);
-        }
-        const sent = performance.now();
-        const answer = await call(
-          'POST',
-          '/api/checkout',
-          token,
-          { shippingAddress, payment: goodCard },
-          {
-            'idempotency-key': randomUUID(),
-          },
-        );
-        const done = performance.now();
-        if (answer.status === 201 && answer.body.status === 'confirmed') {
-          checkoutMs.push(done - sent);
-          journeyMs.push(done - begun);
-        } else {
-          const reason =
-            `${answer.status} ${answer.body?.code ?? answer.body?.status ?? ''}`.trim();
-          failures[reason] = (failures[reason] ?? 0) + 1;
-        }
-      }
-    }),
-  );
+  await shop(options.seconds, true);
   const elapsed = (performance.now() - started) / 1000;
   const cpuAtEnd = options.cpuSeconds();
   const perJourney = (seconds: number) =>

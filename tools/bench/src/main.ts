@@ -155,8 +155,9 @@ try {
       adminToken: admin,
       skus,
       cpuSeconds: shopCpuSeconds,
-      // The journeys' costs only: not the stock put in and the buyers' sign-ups, nor the events
-      // these cause (welcome mails, accounts claiming guest orders), given a few seconds to settle.
+      // The measured journeys' costs only: not the stock put in, the buyers' sign-ups and the
+      // warm-up's journeys, nor the events these cause (welcome mails, accounts claiming guest
+      // orders, confirmations), given a few seconds to settle.
       beforeShopping: async () => {
         await new Promise((resolve) => setTimeout(resolve, 3000));
         before = await readCosts(metricsUrls);

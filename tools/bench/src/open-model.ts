@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { goodCard, shippingAddress } from '@bazaar/testing/shop-client';
 import { Pool } from 'undici';
-import { jsonRequests, type Percentiles, percentiles, pickSkus } from './checkout-load.js';
+import {
+  jsonRequests,
+  type Percentiles,
+  percentiles,
+  pickSkus,
+  warmUpSeconds,
+} from './checkout-load.js';
 
 export type RateFigures = {
   /** Journeys started a second, as scheduled. */
@@ -23,7 +29,6 @@ export type OpenModelFigures = {
 
 const goodP99Ms = 250;
 const requestTimeoutMs = 10_000;
-const warmUpSeconds = 5;
 
 /**
  * Shoppers arriving at fixed rates, whatever the shop's pace (an open model, like wrk2 or k6's
@@ -70,8 +75,6 @@ export async function runOpenModel(options: {
 
   const rates: RateFigures[] = [];
   try {
-    // Unmeasured: a shop just started opens its database connections and compiles its hot code
-    // in its first journeys, which would otherwise be the first rate's slowest.
     await runRate(options.rates[0] ?? 10, warmUpSeconds, journey);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     for (const rate of options.rates) {
