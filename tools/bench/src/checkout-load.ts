@@ -48,7 +48,10 @@ export async function runCheckoutLoad(options: {
   skus: readonly string[];
   /** CPU seconds each of the shop's processes has used so far. */
   cpuSeconds: () => Record<string, number>;
-  /** Runs once the buyers are signed up, the stock is in and the shop warmed up, just before the measured shopping. */
+  /**
+   * Runs once the buyers are signed up, the stock is in and the shop is warmed up, just before the
+   * measured shopping.
+   */
   beforeShopping?: () => Promise<void>;
 }): Promise<CheckoutFigures> {
   const pool = new Pool(options.url, { connections: options.buyers + 4 });

@@ -36,7 +36,11 @@ export async function useOrStartStack(url: string, node: string): Promise<Stack>
     () => false,
   );
   if (running) {
-    const dataDir = new URL('.data/postgres/', root).pathname;
+    // Where `npm start` keeps PostgreSQL's data, as the launcher reads the same setting.
+    const dataDir = new URL(
+      `${(process.env.BAZAAR_DATA_DIR ?? '.data').replace(/\/$/, '')}/postgres`,
+      root,
+    ).pathname;
     return {
       url,
       postgresUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:54329/postgres',
