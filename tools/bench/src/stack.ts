@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { embeddedDataDirOf, readConfig, serverUrlOf } from '@bazaar/launcher/config';
 import { nodeOptions } from '@bazaar/launcher/service-process';
 import { services } from '@bazaar/launcher/services';
 
@@ -36,14 +37,12 @@ export async function useOrStartStack(url: string, node: string): Promise<Stack>
     () => false,
   );
   if (running) {
-    // Where `npm start` keeps PostgreSQL's data, as the launcher reads the same setting.
-    const dataDir = new URL(
-      `${(process.env.BAZAAR_DATA_DIR ?? '.data').replace(/\/$/, '')}/postgres`,
-      root,
-    ).pathname;
+    // The shop `npm start` runs with the same settings: its server and its data directory.
+    const config = readConfig();
+    const dataDir = embeddedDataDirOf(config, root);
     return {
       url,
-      postgresUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:54329/postgres',
+      postgresUrl: serverUrlOf(config),
       readySeconds: undefined,
       processes: () => shopProcesses(undefined, dataDir),
       stop: async () => {},

@@ -47,6 +47,11 @@ export function serverUrlOf(config: LauncherConfig): string {
   return config.DATABASE_URL ?? embeddedServerUrl(config.BAZAAR_PG_PORT);
 }
 
+/** Where the embedded PostgreSQL keeps its data: `postgres` in BAZAAR_DATA_DIR, from `root`. */
+export function embeddedDataDirOf(config: LauncherConfig, root: URL): string {
+  return new URL(`${config.BAZAAR_DATA_DIR.replace(/\/$/, '')}/postgres`, root).pathname;
+}
+
 /** The database of a service, or `bus` for the event log. */
 export function databaseNameOf(config: LauncherConfig, name: string): string {
   return `${config.BAZAAR_DB_PREFIX}${name}`;

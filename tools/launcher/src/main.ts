@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type LauncherConfig, readConfig } from './config.js';
+import { embeddedDataDirOf, type LauncherConfig, readConfig } from './config.js';
 import { prepareDatabase } from './databases.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
 import { findTakenPort } from './ports.js';
@@ -45,9 +45,8 @@ function fail(message: string): Promise<never> {
 
 async function startPostgres(config: LauncherConfig): Promise<string> {
   if (config.DATABASE_URL) return config.DATABASE_URL;
-  const dataDir = new URL(`${config.BAZAAR_DATA_DIR.replace(/\/$/, '')}/postgres`, root).pathname;
   postgres = startEmbeddedPostgres({
-    dataDir,
+    dataDir: embeddedDataDirOf(config, root),
     port: config.BAZAAR_PG_PORT,
     // Routine LOG lines would drown the services' output; problems still show.
     log: (line) => {
