@@ -30,10 +30,11 @@ export type ServiceAppOptions = {
   problemStatuses?: Readonly<Record<string, number>>;
   /**
    * How long a kept-alive connection may sit idle; 5 s unless given. Clients close theirs a little
-   * earlier (undici: 2 s before the advertised `Keep-Alive: timeout`), so a stopping service that
-   * serves on for this long (`SHUTDOWN_DRAIN_MS`) closes no idle connection a client may be
-   * sending on. Fastify's 72 s would make that drain as long. A service behind a load balancer,
-   * which ignores the advertised timeout, needs longer than the balancer's own (the gateway).
+   * earlier (before the advertised `Keep-Alive: timeout`: node:http 1 s, the gateway's undici 2 s),
+   * so a stopping service that serves on for this long (`SHUTDOWN_DRAIN_MS`) closes no idle
+   * connection a client may be sending on. Fastify's 72 s would make that drain as long. A service
+   * behind a load balancer, which ignores the advertised timeout, needs longer than the balancer's
+   * own (the gateway).
    */
   keepAliveTimeoutMs?: number;
 };

@@ -1,6 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
 import { DomainError } from './errors.js';
+import { httpCall } from './http-client.js';
 
 export type Role = 'customer' | 'admin' | 'service';
 export const roles: readonly Role[] = ['customer', 'admin', 'service'];
@@ -66,9 +74,11 @@ export function remoteRevokedSessions(identityUrl: string): RevokedSessions {
   return async (since) => {
     const url = new URL('/internal/revoked-sessions', identityUrl);
     if (since) url.searchParams.set('since', since);
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    if (!response.ok) throw new Error(`identity answered ${response.status} for revoked sessions`);
-    return (await response.json()) as Awaited<ReturnType<RevokedSessions>>;
+    const response = await httpCall(url.href, { timeoutMs: 2000 });
+    if (response.status !== 200) {
+      throw new Error(`identity answered ${response.status} for revoked sessions`);
+    }
+    return JSON.parse(response.text) as Awaited<ReturnType<RevokedSessions>>;
   };
 }
 
@@ -81,13 +91,41 @@ declare module 'fastify' {
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
-/** Keys from identity's JWKS, cached, and fetched again when a token names an unknown `kid`. */
+/**
+ * Keys from identity's JWKS, kept for 10 minutes, and fetched again when a token names an unknown
+ * `kid` (at most every 10 s). jose's own remote key set would do this but builds a global
+ * `Headers`, which loads a second HTTP stack into the process (see http-client.ts).
+ */
 export function remoteKeys(jwksUrl: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUrl), {
-    cacheMaxAge: 10 * 60_000,
-    cooldownDuration: 10_000,
-    timeoutDuration: 3000,
-  });
+  let keys: JWTVerifyGetKey | undefined;
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let pending: Promise<JWTVerifyGetKey> | undefined;
+  const load = async () => {
+    const response = await httpCall(jwksUrl, {
+      headers: { accept: 'application/json' },
+      timeoutMs: 3000,
+    });
+    if (response.status !== 200) throw new Error(`identity answered ${response.status} for keys`);
+    keys = createLocalJWKSet(JSON.parse(response.text) as JSONWebKeySet);
+    fetchedAt = Date.now();
+    return keys;
+  };
+  const reload = () => {
+    pending ??= load().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+  return async (header, token) => {
+    const current = keys && Date.now() - fetchedAt < 10 * 60_000 ? keys : await reload();
+    try {
+      return await current(header, token);
+    } catch (error) {
+      const refetch = error instanceof errors.JWKSNoMatchingKey && Date.now() - fetchedAt > 10_000;
+      if (!refetch) throw error;
+      return (await reload())(header, token);
+    }
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type StatementCounts, statementsSent } from '@bazaar/db/statement-counts';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { http } from './node-http.js';
 import { droppedSpans } from './span-export-report.js';
 
 declare module 'fastify' {
@@ -112,7 +112,7 @@ export async function serveMetrics(
   registry: Registry,
   options: { host: string; port: number },
 ): Promise<MetricsServer> {
-  const server = createServer((request, response) => {
+  const server = http.createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics here\n');
       return;

@@ -1,7 +1,7 @@
-import { STATUS_CODES } from 'node:http';
 import { isUnavailable } from '@bazaar/db/unavailable';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError, type Problem, problemType } from './errors.js';
+import { http } from './node-http.js';
 
 type AjvError = {
   instancePath: string;
@@ -92,7 +92,7 @@ function withRetryAfter(problem: Problem, error: DomainError): Problem {
 
 /** A problem named after its status; below 500 it shows `detail`, from 500 on it hides it. */
 function httpProblem(status: number, requestId: string, detail: string): Problem {
-  const title = STATUS_CODES[status] ?? 'Error';
+  const title = http.STATUS_CODES[status] ?? 'Error';
   const code = title.toLowerCase().replaceAll(/[^a-z]+/g, '_');
   return {
     type: problemType(code),

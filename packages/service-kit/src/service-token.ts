@@ -1,3 +1,5 @@
+import { httpCall } from './http-client.js';
+
 /** Hands out a valid service token for `/internal` calls, fetching a new one only when needed. */
 export type ServiceTokenSource = () => Promise<string>;
 
@@ -15,18 +17,18 @@ export function serviceTokenSource(options: {
   let pending: Promise<string> | undefined;
 
   const fetchToken = async (): Promise<string> => {
-    const response = await fetch(`${options.identityUrl}/internal/service-tokens`, {
+    const response = await httpCall(`${options.identityUrl}/internal/service-tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ clientId: options.clientId, clientSecret: options.clientSecret }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
+      timeoutMs: options.timeoutMs ?? 3000,
     });
-    if (!response.ok) {
+    if (response.status !== 200) {
       throw new Error(
         `identity refused service credentials of ${options.clientId} (${response.status})`,
       );
     }
-    const { accessToken, expiresIn } = (await response.json()) as {
+    const { accessToken, expiresIn } = JSON.parse(response.text) as {
       accessToken: string;
       expiresIn: number;
     };

@@ -52,13 +52,14 @@ async function startTracing(endpoint: string | undefined, serviceName: string | 
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
+      // Background loops (relays, sweepers, consumers waiting for events) run outside any
+      // request: their polls and calls would each be a trace of their own. The OTLP exporter's
+      // own posts run outside any request too, and with tracing suppressed.
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => probePaths.has(request.url ?? ''),
-        // Services call each other with fetch (undici); the OTLP exporter's own posts stay out.
-        disableOutgoingRequestInstrumentation: true,
+        requireParentforOutgoingSpans: true,
       }),
-      // Background loops (relays, sweepers, consumers waiting for events) run outside any
-      // request: their polls would each be a trace of their own.
+      // The gateway's proxy and notifications' webhooks.
       new UndiciInstrumentation({ requireParentforSpans: true }),
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),

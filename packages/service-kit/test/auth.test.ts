@@ -1,15 +1,18 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   createLocalJWKSet,
   exportJWK,
   generateKeyPair,
   type JWK,
   type JWTVerifyGetKey,
+  jwtVerify,
   SignJWT,
 } from 'jose';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createServiceApp, type ServiceApp } from '../src/app.js';
-import { accessTokenType, createTokenVerifier, requireRole } from '../src/auth.js';
+import { accessTokenType, createTokenVerifier, remoteKeys, requireRole } from '../src/auth.js';
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
@@ -186,5 +189,55 @@ describe('signed-out sign-ins', () => {
     expect(whileAway).toContain('signed out');
     expect((await verify(other)).sessionId).toBe('session-2');
     expect(asked.slice(0, 3)).toEqual([undefined, 'as of 1', 'as of 2']);
+  });
+});
+
+describe("identity's keys, read over HTTP", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  test('are fetched once and kept; a new key is fetched when a token names it, at most every 10 s; an expired set that cannot be read again refuses tokens', async () => {
+    const published: JWK[] = [publicJwk];
+    let up = true;
+    let fetches = 0;
+    const jwks = createServer((_request, response) => {
+      fetches += 1;
+      if (!up) {
+        response.writeHead(503).end();
+        return;
+      }
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: published }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const remote = remoteKeys(`http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`);
+      const verdict = (jwt: string) =>
+        jwtVerify(jwt, remote).then(
+          () => 'accepted',
+          (error: Error) => error.constructor.name,
+        );
+      expect(await verdict(await token())).toBe('accepted');
+      expect(await verdict(await token())).toBe('accepted');
+      expect(fetches).toBe(1);
+
+      const rotated = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+      published.push({ ...(await exportJWK(rotated.publicKey)), kid: 'k2', alg: 'EdDSA' });
+      const signedWithNewKey = await token({ kid: 'k2' }, rotated.privateKey);
+      expect(await verdict(signedWithNewKey)).toBe('JWKSNoMatchingKey');
+      expect(fetches).toBe(1);
+      vi.setSystemTime(Date.now() + 11_000);
+      expect(await verdict(signedWithNewKey)).toBe('accepted');
+      expect(fetches).toBe(2);
+
+      up = false;
+      vi.setSystemTime(Date.now() + 11 * 60_000);
+      expect(await verdict(await token())).not.toBe('accepted');
+      expect(fetches).toBe(3);
+    } finally {
+      await new Promise((resolve) => jwks.close(resolve));
+    }
   });
 });

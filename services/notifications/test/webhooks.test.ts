@@ -423,12 +423,12 @@ describe('webhook targets', () => {
 
   test('the guarded connection refuses an internal address even where the URL passed (a redirect, a DNS answer that changed), unless allowed', async () => {
     const local = await receiver();
-    const post = (allowInternal: boolean) =>
+    const post = async (allowInternal: boolean) =>
       fetch(local.url, {
         method: 'POST',
         body: '{}',
         // @ts-expect-error undici's dispatcher option, which Node's fetch takes
-        dispatcher: guardedAgent({ allowInternal, timeoutMs: 1000 }),
+        dispatcher: await guardedAgent({ allowInternal, timeoutMs: 1000 }),
       }).then(
         (response) => String(response.status),
         (error: Error & { cause?: Error }) => error.cause?.message ?? error.message,

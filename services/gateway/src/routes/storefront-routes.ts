@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { CategoryNode, ProductDetail, ProductListing } from '@bazaar/contracts/shop-api';
 import type { ServiceApp } from '@bazaar/service-kit/app';
+import { httpCall } from '@bazaar/service-kit/http-client';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../domain/errors.js';
@@ -79,12 +80,12 @@ async function prerender(
   const url = new URL(request.url, 'http://page');
   const origin = `${request.protocol}://${request.host}`;
   const read = async <T>(path: string): Promise<T | undefined> => {
-    const response = await fetch(`${catalogUrl}${path}`, {
-      signal: AbortSignal.timeout(catalogWaitMs),
+    const response = await httpCall(`${catalogUrl}${path}`, {
+      timeoutMs: catalogWaitMs,
     });
     if (response.status === 404 || response.status === 400) return undefined;
-    if (!response.ok) throw new Error(`catalog answered ${response.status} for ${path}`);
-    return (await response.json()) as T;
+    if (response.status !== 200) throw new Error(`catalog answered ${response.status} for ${path}`);
+    return JSON.parse(response.text) as T;
   };
 
   const product = /^\/products\/([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(url.pathname)?.[1];

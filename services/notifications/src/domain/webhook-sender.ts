@@ -2,7 +2,7 @@ import { type Pool, type PoolClient, withTransaction } from '@bazaar/db/pool';
 import { type Periodic, runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { type Dispatcher, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import {
   type Attempt,
   type DueDelivery,
@@ -62,10 +62,12 @@ export function startWebhookSender(
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [deps.metrics],
   });
-  const agent = guardedAgent({
-    allowInternal: settings.allowInternal,
-    timeoutMs: settings.timeoutMs,
-  });
+  let agent: Promise<Agent> | undefined;
+  const dispatcher = () =>
+    (agent ??= guardedAgent({
+      allowInternal: settings.allowInternal,
+      timeoutMs: settings.timeoutMs,
+    }));
   const inFlight = new Map<string, Set<Promise<void>>>();
   const failing = new Set<string>();
   let stopped = false;
@@ -79,7 +81,7 @@ export function startWebhookSender(
   const inFlightCount = () => [...inFlight.values()].reduce((sum, sends) => sum + sends.size, 0);
 
   const deliver = async (delivery: DueDelivery) => {
-    const attempt = await post(delivery, settings, agent);
+    const attempt = await post(delivery, settings, await dispatcher());
     duration.observe(attempt.durationMs / 1000);
     const delivered = attempt.statusCode !== null && attempt.statusCode < 300;
     const now = Date.now();
@@ -181,7 +183,7 @@ export function startWebhookSender(
     await stopPruning();
     await pumping;
     await Promise.all([...inFlight.values()].flatMap((sends) => [...sends]));
-    await agent.close();
+    await (await agent)?.close();
   };
   return Object.assign(stop, { wake: () => void pump().catch(pumpFailed) });
 }
@@ -202,6 +204,7 @@ async function post(
   const took = () => Math.round(performance.now() - startedAt);
   let url = new URL(delivery.url);
   try {
+    const { request } = await import('undici');
     for (let hop = 0; ; hop += 1) {
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && settings.allowInternal)) {
         throw new RefusedTarget(`${url.origin} is not https`);

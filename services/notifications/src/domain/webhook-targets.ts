@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import type { Agent } from 'undici';
 
 /**
  * Addresses a webhook must never reach: this host, private and carrier networks, link-local (the
@@ -72,9 +72,14 @@ export async function checkedAddresses(
  * The dispatcher every delivery goes through: each connection, the first and each redirect's,
  * resolves its host once, refuses it when any address is internal (unless `allowInternal`, a
  * dev-only setting), and connects to the address it checked, so a DNS answer that changes between
- * the check and the connection (rebinding) cannot slip through.
+ * the check and the connection (rebinding) cannot slip through. undici is loaded only now, with the
+ * first delivery: a shop without webhooks does not carry it (about 10 MB of memory).
  */
-export function guardedAgent(options: { allowInternal: boolean; timeoutMs: number }): Agent {
+export async function guardedAgent(options: {
+  allowInternal: boolean;
+  timeoutMs: number;
+}): Promise<Agent> {
+  const { Agent, buildConnector } = await import('undici');
   const connect = buildConnector({ timeout: options.timeoutMs });
   return new Agent({
     connect: (target, callback) => {
