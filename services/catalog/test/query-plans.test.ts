@@ -2,10 +2,16 @@ import { createHash } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/test-database';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { migrations } from '../src/config.js';
+import { selectPrices } from '../src/store/price-store.js';
 import type { PageRequest } from '../src/store/product-listing-store.js';
 import { productPageQuery } from '../src/store/product-listing-store.js';
 
-type PlanNode = { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] };
+type PlanNode = {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+};
 
 let database: TestDatabase;
 
@@ -89,4 +95,49 @@ test('the in-stock filter looks each variant up in the availability index', asyn
   const used = await indexesUsed({ sort: 'newest', filters: { currency: 'USD', inStock: true } });
   expect(used).toContain('products_active_newest');
   expect(used.some((name) => name.startsWith('sku_availability'))).toBe(true);
+});
+
+test("the price look-up is planned once a connection, and its plan reads each table by key even when made on a fresh shop's tables, before any ANALYZE", async () => {
+  const fresh = await createTestDatabase(inject('postgresUrl'), { migrations: migrations });
+  const client = await fresh.pool.connect();
+  try {
+    await client.query(`
+      INSERT INTO categories (id, slug, name) VALUES (gen_random_uuid(), 'things', 'Things');
+      INSERT INTO products (id, slug, name, description, category_id, status, price_from, currency)
+      SELECT gen_random_uuid(), 'product-' || i, 'Product ' || i, 'A thing', (SELECT id FROM categories),
+             'active', 100 + i, 'USD' FROM generate_series(1, 12) AS i;
+      INSERT INTO variants (sku, product_id, price_amount, currency)
+      SELECT 'SKU-' || substr(slug, 9), id, price_from, 'USD' FROM products;
+      INSERT INTO variant_prices (sku, currency, amount) SELECT sku, 'USD', price_amount FROM variants;
+    `);
+    for (let call = 0; call < 8; call += 1) {
+      expect(await selectPrices(client, ['SKU-3', 'SKU-7', 'SKU-99'], 'USD')).toHaveLength(2);
+    }
+    const {
+      rows: [statement],
+    } = await client.query<{ name: string; generic_plans: string; custom_plans: string }>(
+      `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements
+        WHERE statement LIKE '%FROM variant_prices vp%'`,
+    );
+    // PostgreSQL tries five custom plans before it settles on the generic one.
+    expect(Number(statement?.custom_plans)).toBeLessThanOrEqual(5);
+    expect(Number(statement?.generic_plans)).toBeGreaterThanOrEqual(3);
+
+    const { rows } = await client.query(
+      `EXPLAIN (FORMAT JSON) EXECUTE ${statement?.name}('{SKU-3}', 'USD')`,
+    );
+    const scans: string[] = [];
+    const walk = (node: PlanNode) => {
+      if (node['Node Type'].includes('Join') || node['Node Type'] === 'Nested Loop') {
+        scans.push(node['Node Type']);
+      }
+      if (node['Relation Name']) scans.push(`${node['Node Type']} on ${node['Relation Name']}`);
+      for (const child of node.Plans ?? []) walk(child);
+    };
+    walk(rows[0]['QUERY PLAN'][0].Plan);
+    expect(scans.filter((scan) => /Join|Nested Loop|Seq Scan/.test(scan))).toEqual([]);
+  } finally {
+    client.release();
+    await fresh.drop();
+  }
 });
