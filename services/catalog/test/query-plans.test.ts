@@ -53,13 +53,12 @@ async function indexesUsed(page: Partial<PageRequest>): Promise<string[]> {
     ...page,
   });
   const { rows } = await database.pool.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
-  const names: string[] = [];
-  const walk = (node: PlanNode) => {
-    if (node['Index Name']) names.push(node['Index Name']);
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk(rows[0]['QUERY PLAN'][0].Plan);
-  return names;
+  return nodesOf(rows[0]['QUERY PLAN'][0].Plan).flatMap((node) => node['Index Name'] ?? []);
+}
+
+/** A plan's nodes, the root first and then each subtree in turn. */
+function nodesOf(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 }
 
 test('the newest-first listing reads the partial index on (created_at, id)', async () => {
@@ -126,16 +125,12 @@ test("the price look-up is planned once a connection, and its plan reads each ta
     const { rows } = await client.query(
       `EXPLAIN (FORMAT JSON) EXECUTE ${statement?.name}('{SKU-3}', 'USD')`,
     );
-    const scans: string[] = [];
-    const walk = (node: PlanNode) => {
-      if (node['Node Type'].includes('Join') || node['Node Type'] === 'Nested Loop') {
-        scans.push(node['Node Type']);
-      }
-      if (node['Relation Name']) scans.push(`${node['Node Type']} on ${node['Relation Name']}`);
-      for (const child of node.Plans ?? []) walk(child);
-    };
-    walk(rows[0]['QUERY PLAN'][0].Plan);
-    expect(scans.filter((scan) => /Join|Nested Loop|Seq Scan/.test(scan))).toEqual([]);
+    const steps = nodesOf(rows[0]['QUERY PLAN'][0].Plan).map((node) =>
+      node['Relation Name']
+        ? `${node['Node Type']} on ${node['Relation Name']}`
+        : node['Node Type'],
+    );
+    expect(steps.filter((step) => /Join|Nested Loop|Seq Scan/.test(step))).toEqual([]);
   } finally {
     client.release();
     await fresh.drop();
