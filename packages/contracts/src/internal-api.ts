@@ -164,7 +164,13 @@ export const PromotionHoldRequest = Type.Object(
     orderId: Type.String({ format: 'uuid' }),
     code: Type.String({ minLength: 1, maxLength: 40 }),
     customer: Type.String({ minLength: 1, maxLength: 254 }),
-    ttlSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    ttlSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
+    commit: Type.Optional(
+      Type.Boolean({
+        description:
+          'The use counts now, as a commit would, and no hold runs out; a release gives it back',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -264,6 +264,33 @@ describe('uses held at checkout, like stock', () => {
     expect((await hold(code, randomUUID(), randomUUID())).json()).toEqual({ held: true });
   });
 
+  test('a use counted at once (commit) has no hold to run out: the sweeper leaves it, a commit and a repeat answer as placed, a release gives it back', async () => {
+    const { code, id } = await createCode({ kind: 'free_shipping', usageLimit: 1 });
+    const orderId = randomUUID();
+    const take = () =>
+      internal('/internal/promotion-uses', { orderId, code, customer: randomUUID(), commit: true });
+    expect((await take()).json()).toEqual({ held: true });
+    const { rows } = await catalog.db.query(
+      'SELECT status FROM promotion_uses WHERE order_id = $1',
+      [orderId],
+    );
+    expect(rows).toEqual([{ status: 'committed' }]);
+    // Its expiry (the default 900 s) put in the past: the sweeper, every 100 ms here, passes it by.
+    await catalog.db.query(
+      `UPDATE promotion_uses SET expires_at = now() - interval '1 hour' WHERE order_id = $1`,
+      [orderId],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await call('GET', `/api/admin/promotions/${id}`)).json().uses).toBe(1);
+    expect((await take()).json()).toEqual({ held: true });
+    expect((await internal(`/internal/promotion-uses/${orderId}/commit`)).json()).toEqual({
+      committed: true,
+    });
+    expect((await hold(code)).json()).toEqual({ held: false, reason: 'used_up' });
+    expect((await internal(`/internal/promotion-uses/${orderId}/release`)).statusCode).toBe(204);
+    expect((await call('GET', `/api/admin/promotions/${id}`)).json().uses).toBe(0);
+  });
+
   test('a hold its checkout left to expire is released by the sweeper, and can no longer be committed', async () => {
     const { code, id } = await createCode({ kind: 'free_shipping', usageLimit: 5 });
     const orderId = randomUUID();

@@ -33,12 +33,13 @@ function reserve(
   lines: Array<{ sku: string; quantity: number }>,
   orderId: string = randomUUID(),
   bearer = serviceToken,
+  commit?: boolean,
 ) {
   return app.inject({
     method: 'POST',
     url: '/internal/reservations',
     headers: { authorization: `Bearer ${bearer}` },
-    payload: { orderId, lines },
+    payload: { orderId, lines, ...(commit === undefined ? {} : { commit }) },
   });
 }
 
@@ -153,6 +154,40 @@ describe('reserving stock', () => {
 });
 
 describe('settling a reservation', () => {
+  test('taken at once (commit): 50 buyers of 1 unit for 10 get exactly 10, the units leave the shelf with no hold to run out, and a release puts them back', async () => {
+    const sku = await stocked(10);
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        reserve([{ sku, quantity: 1 }], randomUUID(), serviceToken, true),
+      ),
+    );
+    const taken = responses.filter((response) => response.statusCode === 201);
+    expect(taken).toHaveLength(10);
+    expect(responses.filter((response) => response.statusCode === 409)).toHaveLength(40);
+    expect(taken.map((response) => response.json().status)).toEqual(taken.map(() => 'committed'));
+    expect(await levels(sku)).toEqual({ on_hand: 0, reserved: 0 });
+
+    const orderId = (taken[0] as (typeof taken)[number]).json().orderId as string;
+    // Past any expiry, the sweeper (every 100 ms here) finds nothing held to give back.
+    await database.pool.query(
+      `UPDATE reservations SET expires_at = now() - interval '1 hour' WHERE order_id = $1`,
+      [orderId],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await levels(sku)).toEqual({ on_hand: 0, reserved: 0 });
+    const again = await reserve([{ sku, quantity: 1 }], orderId, serviceToken, true);
+    expect([again.statusCode, again.json().status]).toEqual([200, 'committed']);
+    expect((await settle(orderId, 'commit')).json().status).toBe('committed');
+    expect((await settle(orderId, 'release')).json().status).toBe('returned');
+    expect(await levels(sku)).toEqual({ on_hand: 1, reserved: 0 });
+    const { rows } = await database.pool.query(
+      `SELECT data FROM outbox WHERE type = 'inventory.stock.availability.v1' AND subject = $1
+        ORDER BY data->>'changedAt'`,
+      [sku],
+    );
+    expect(rows.map((row) => row.data.inStock)).toEqual([false, true]);
+  });
+
   test('commit takes the stock off the shelf once; release then returns it', async () => {
     const sku = await stocked(5);
     const orderId = randomUUID();

@@ -15,7 +15,6 @@ export type OrdersDeps = {
     | 'LOG_LEVEL'
     | 'BODY_LIMIT_BYTES'
     | 'TRUST_PROXY_HOPS'
-    | 'RESERVATION_TTL_SECONDS'
     | 'ORDER_SWEEP_INTERVAL_MS'
     | 'PENDING_GRACE_SECONDS'
   >;
@@ -35,16 +34,10 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
     problemStatuses: problemStatuses,
   });
   const metrics = checkoutMetrics(app.metrics);
-  orderRoutes(app, {
-    db,
-    services,
-    metrics,
-    verify: deps.verify,
-    reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
-  });
+  orderRoutes(app, { db, services, metrics, verify: deps.verify });
   returnRoutes(app, { db, services, verify: deps.verify });
   const stopSweeper = startOrderSweeper(
-    { db, services, reservationTtlSeconds: config.RESERVATION_TTL_SECONDS },
+    { db, services },
     {
       onRecovered: metrics.recovered,
       intervalMs: config.ORDER_SWEEP_INTERVAL_MS,

@@ -24,11 +24,6 @@ const OrdersConfig = Type.Object({
   CATALOG_URL: httpUrlSetting('http://127.0.0.1:8082'),
   INVENTORY_URL: httpUrlSetting('http://127.0.0.1:8083'),
   PAYMENTS_URL: httpUrlSetting('http://127.0.0.1:8086'),
-  RESERVATION_TTL_SECONDS: Type.Integer({
-    default: 900,
-    minimum: 60,
-    description: 'seconds stock stays held for an unfinished checkout (at least 60)',
-  }),
   ORDER_SWEEP_INTERVAL_MS: Type.Integer({
     default: 5000,
     minimum: 100,

@@ -27,17 +27,25 @@ type StandIns = Neighbours & {
 };
 type Behaviour = {
   active: boolean;
+  /** Inventory took the stock off the shelf at once; false: it only held it (the previous release). */
+  taken: boolean;
   committed: boolean;
   promotionCode: string | null;
   hold: PromotionHold;
-  promotionCommitted: boolean;
   authorize: () => Promise<Authorization>;
   payment: PaymentState | undefined;
   refundFails: boolean;
 };
 
-const payment: PaymentState = { status: 'authorized', cardBrand: 'visa', cardLast4: '4242' };
-const authorized: Authorization = { authorized: true, payment };
+const charged: Authorization = {
+  authorized: true,
+  payment: { status: 'captured', cardBrand: 'visa', cardLast4: '4242' },
+};
+/** What a payments replica of the previous release answers: the money held, not yet taken. */
+const onlyAuthorized: Authorization = {
+  authorized: true,
+  payment: { status: 'authorized', cardBrand: 'visa', cardLast4: '4242' },
+};
 
 function standIns(): StandIns {
   const calls: string[] = [];
@@ -46,11 +54,11 @@ function standIns(): StandIns {
   const refunds = new Map<string, number>();
   let behaviour: Behaviour = {
     active: true,
+    taken: true,
     committed: true,
     promotionCode: null,
     hold: { held: true },
-    promotionCommitted: true,
-    authorize: async () => authorized,
+    authorize: async () => charged,
     payment: undefined,
     refundFails: false,
   };
@@ -121,14 +129,14 @@ function standIns(): StandIns {
     },
     commitPromotion: async () => {
       calls.push('commitPromotion');
-      return behaviour.promotionCommitted;
+      return true;
     },
     releasePromotion: async () => {
       calls.push('releasePromotion');
     },
     reserve: async () => {
       calls.push('reserve');
-      return { held: true };
+      return { held: true, committed: behaviour.taken };
     },
     commitReservation: async () => {
       calls.push('commitReservation');
@@ -187,7 +195,6 @@ const ordersApp = (graceSeconds: number) =>
       LOG_LEVEL: 'silent',
       BODY_LIMIT_BYTES: 1_048_576,
       TRUST_PROXY_HOPS: 0,
-      RESERVATION_TTL_SECONDS: 60,
       ORDER_SWEEP_INTERVAL_MS: 100,
       PENDING_GRACE_SECONDS: graceSeconds,
     },
@@ -213,11 +220,11 @@ beforeEach(() => {
   fake.calls.length = 0;
   fake.set({
     active: true,
+    taken: true,
     committed: true,
     promotionCode: null,
     hold: { held: true },
-    promotionCommitted: true,
-    authorize: async () => authorized,
+    authorize: async () => charged,
     payment: undefined,
     refundFails: false,
   });
@@ -250,19 +257,41 @@ const ordersOf = async (token: string) =>
   ).json().items as Array<{ id: string; status: string }>;
 
 describe('checkout against stand-ins for its neighbours', () => {
-  test('the stock hold ran out before payment finished: 409 reservation_expired, the authorization voided, stock and cart given back', async () => {
-    fake.set({ committed: false });
+  test('a checkout takes the stock and the code before the card, and charges the card at once: nothing is left to commit or capture', async () => {
+    fake.set({ promotionCode: 'SPRING10' });
     const { token } = await shopper();
     const answer = await checkout(token, randomUUID());
-    expect(answer.statusCode).toBe(409);
-    expect(answer.json()).toMatchObject({ code: 'reservation_expired' });
-    // What was done is undone newest first, and nothing is captured.
+    expect(answer.statusCode, answer.body).toBe(201);
+    expect(fake.calls).toEqual(['claimCart', 'reserve', 'holdPromotion', 'authorize']);
+  });
+
+  test('neighbours of the previous release (stock only held, the card only authorized): committed and captured after the charge, as before', async () => {
+    fake.set({ taken: false, authorize: async () => onlyAuthorized });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID());
+    expect(answer.statusCode, answer.body).toBe(201);
     expect(fake.calls).toEqual([
       'claimCart',
       'reserve',
       'authorize',
       'commitReservation',
-      'voidPayment',
+      'capturePayment',
+    ]);
+  });
+
+  test('stock only held (an inventory of the previous release) ran out while the card was charged: 409 reservation_expired, the charge refunded, stock and cart given back', async () => {
+    fake.set({ taken: false, committed: false });
+    const { token } = await shopper();
+    const answer = await checkout(token, randomUUID());
+    expect(answer.statusCode).toBe(409);
+    expect(answer.json()).toMatchObject({ code: 'reservation_expired' });
+    // What was done is undone newest first.
+    expect(fake.calls).toEqual([
+      'claimCart',
+      'reserve',
+      'authorize',
+      'commitReservation',
+      'refundPayment',
       'releaseReservation',
       'giveBackCart',
     ]);
@@ -274,7 +303,7 @@ describe('checkout against stand-ins for its neighbours', () => {
     fake.set({
       authorize: () =>
         new Promise((resolve) => {
-          pay = () => resolve(authorized);
+          pay = () => resolve(charged);
         }),
     });
     const { token } = await shopper();
@@ -408,22 +437,6 @@ describe('checkout against stand-ins for its neighbours', () => {
     ]);
   });
 
-  test("the code's hold ran out while the card was charged: 409 promotion_hold_expired, the authorization voided, everything given back", async () => {
-    fake.set({ promotionCode: 'SPRING10', promotionCommitted: false });
-    const { token } = await shopper();
-    const answer = await checkout(token, randomUUID());
-    expect(answer.statusCode).toBe(409);
-    expect(answer.json()).toMatchObject({ code: 'promotion_hold_expired' });
-    expect(fake.calls.slice(-6)).toEqual([
-      'commitPromotion',
-      'releaseReservation',
-      'voidPayment',
-      'releasePromotion',
-      'releaseReservation',
-      'giveBackCart',
-    ]);
-  });
-
   test('the order keeps what it was charged: the discount of the code, shipping, and each line', async () => {
     fake.set({ promotionCode: 'SPRING10' });
     const { token } = await shopper();
@@ -439,7 +452,6 @@ describe('checkout against stand-ins for its neighbours', () => {
       shippingOption: { id: 'us-standard' },
       lines: [{ sku: 'MUG-1', quantity: 2, discount: { amount: 250 } }],
     });
-    expect(fake.calls).toContain('commitPromotion');
   });
 
   test('payments stopped answering after it took the money: the sweeper finds the order pending and confirms it, without charging again', async () => {

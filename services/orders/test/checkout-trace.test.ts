@@ -76,7 +76,6 @@ test('a checkout is one trace from the gateway through every service, the outbox
     ['cart', 'GET /internal/carts/:cartId', kind.server],
     ['catalog', 'POST /internal/quotes', kind.server],
     ['inventory', 'POST /internal/reservations', kind.server],
-    ['inventory', 'POST /internal/reservations/:orderId/commit', kind.server],
     ['payments', 'POST /internal/payments', kind.server],
     ['orders', 'send order.confirmed.v1', kind.producer],
     ['cart', 'process order.confirmed.v1', kind.consumer],

@@ -589,7 +589,7 @@ describe('checkout through the gateway', () => {
     const sku = await stockedSku(5);
     const customer = await newCustomer();
     await cartWith(customer.token, sku, 1);
-    // Payments frozen: orders holds the stock, then waits on the card.
+    // Payments frozen: orders takes the stock, then waits on the card.
     shop.signal('payments', 'SIGSTOP');
     const interrupted = checkout(customer.token, randomUUID()).catch(() => undefined);
     const pending = await until(
@@ -597,10 +597,10 @@ describe('checkout through the gateway', () => {
       (orders) => orders.length === 1,
     );
     const orderId = pending[0]?.id;
-    // Held, not yet taken.
+    // Taken off the shelf before the card is charged.
     await until(
       () => stock(sku),
-      (level) => level.reserved === 1,
+      (level) => level.onHand === 4 && level.reserved === 0,
     );
     shop.signal('orders', 'SIGKILL');
     shop.signal('payments', 'SIGCONT');

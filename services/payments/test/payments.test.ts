@@ -46,13 +46,20 @@ function authorize(
   card: { number: string; expiry?: object; cvc?: string } | { token: string },
   orderId = randomUUID(),
   amount = 2599,
+  capture?: boolean,
 ) {
   const typedIn = 'number' in card ? { expiry: { month: 12, year: 2034 }, cvc: '123' } : {};
   return app.inject({
     method: 'POST',
     url: '/internal/payments',
     headers: { authorization: `Bearer ${serviceToken}` },
-    payload: { orderId, amount, currency: 'USD', card: { ...typedIn, ...card } },
+    payload: {
+      orderId,
+      amount,
+      currency: 'USD',
+      card: { ...typedIn, ...card },
+      ...(capture === undefined ? {} : { capture }),
+    },
   });
 }
 
@@ -177,6 +184,31 @@ describe('capture, void and refund', () => {
     expect((await act(orderId, 'refund')).json().status).toBe('refunded');
     expect((await act(orderId, 'refund')).json().status).toBe('refunded');
     expect(await outbox(orderId)).toEqual(['payment.authorized.v1', 'payment.refunded.v1']);
+  });
+
+  test('captured with the authorization: the money taken at once, a repeat takes nothing more, a void is refused, a refund gives it back', async () => {
+    const orderId = randomUUID();
+    const sale = await authorize({ token: 'tok_visa' }, orderId, 2599, true);
+    expect(sale.statusCode).toBe(201);
+    expect(sale.json()).toMatchObject({ status: 'captured', amount: 2599, refunded: 0 });
+    const again = await authorize({ token: 'tok_visa' }, orderId, 2599, true);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ status: 'captured', paymentId: sale.json().paymentId });
+    expect((await act(orderId, 'capture')).json().status).toBe('captured');
+    const cancelHold = await act(orderId, 'void');
+    expect(cancelHold.statusCode).toBe(409);
+    expect(cancelHold.json().code).toBe('invalid_payment_state');
+    expect((await act(orderId, 'refund')).json()).toMatchObject({
+      status: 'refunded',
+      refunded: 2599,
+    });
+    expect(await outbox(orderId)).toEqual(['payment.authorized.v1', 'payment.refunded.v1']);
+  });
+
+  test('a declined card asked to capture takes nothing: 402', async () => {
+    const response = await authorize({ token: 'tok_chargeDeclined' }, randomUUID(), 2599, true);
+    expect(response.statusCode).toBe(402);
+    expect(response.json().code).toBe('card_declined');
   });
 
   test('a refund of a payment only authorized voids it; a voided one cannot be captured', async () => {
@@ -358,7 +390,7 @@ describe('closing an order to payment (orders settling a checkout it lost track 
   test("an order the previous release's replica closed (during a rollout) refuses an authorization from this one", async () => {
     const orderId = randomUUID();
     await database.pool.query('INSERT INTO closed_orders (order_id) VALUES ($1)', [orderId]);
-    const late = await authorize({ number: '4242424242424242' }, orderId);
+    const late = await authorize({ number: '4242424242424242' }, orderId, 2599, true);
     expect(late.statusCode).toBe(409);
     expect(late.json()).toMatchObject({ code: 'order_closed' });
     expect(await outbox(orderId)).toEqual([]);

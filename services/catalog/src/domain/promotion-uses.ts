@@ -3,7 +3,7 @@ import { runEvery } from '@bazaar/service-kit/periodic';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   giveUseBack,
-  insertHeldUse,
+  insertUse,
   moveUse,
   selectCustomerUses,
   selectExpiredHolds,
@@ -22,13 +22,20 @@ export type HoldOutcome =
 class OverCustomerLimit extends Error {}
 
 /**
- * Holds one use of `code` for `orderId` until `ttlSeconds` from now, if the code's use limit and
- * the customer's allow it. Holds of one code queue on its row, so 50 checkouts racing for the last
- * 10 uses get exactly 10. Holding again for the same order answers what the first hold got.
+ * Holds one use of `code` for `orderId` until `ttlSeconds` from now, or with `commit` counts it at
+ * once, if the code's use limit and the customer's allow it. Holds of one code queue on its row, so
+ * 50 checkouts racing for the last 10 uses get exactly 10. Holding again for the same order
+ * answers what the first hold got.
  */
 export async function holdPromotionUse(
   db: Pool,
-  request: { orderId: string; code: string; customer: string; ttlSeconds: number },
+  request: {
+    orderId: string;
+    code: string;
+    customer: string;
+    ttlSeconds: number;
+    commit?: boolean | undefined;
+  },
 ): Promise<HoldOutcome> {
   try {
     return await withTransaction(db, async (trx): Promise<HoldOutcome> => {
@@ -44,7 +51,11 @@ export async function holdPromotionUse(
       ) {
         throw new OverCustomerLimit();
       }
-      await insertHeldUse(trx, { ...request, promotionId: promotion.id });
+      await insertUse(trx, {
+        ...request,
+        promotionId: promotion.id,
+        status: request.commit ? 'committed' : 'held',
+      });
       return { held: true };
     });
   } catch (error) {

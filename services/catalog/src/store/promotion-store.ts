@@ -161,14 +161,21 @@ export async function takeUse(db: Queryable, promotionId: string): Promise<boole
   return rowCount === 1;
 }
 
-export async function insertHeldUse(
+/** Records the order's use: held until `ttlSeconds` from now, or committed at once. */
+export async function insertUse(
   db: Queryable,
-  use: { orderId: string; promotionId: string; customer: string; ttlSeconds: number },
+  use: {
+    orderId: string;
+    promotionId: string;
+    customer: string;
+    ttlSeconds: number;
+    status: 'held' | 'committed';
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO promotion_uses (order_id, promotion_id, customer, status, expires_at)
-     VALUES ($1, $2, $3, 'held', now() + make_interval(secs => $4))`,
-    [use.orderId, use.promotionId, use.customer, use.ttlSeconds],
+     VALUES ($1, $2, $3, $5, now() + make_interval(secs => $4))`,
+    [use.orderId, use.promotionId, use.customer, use.ttlSeconds, use.status],
   );
 }
 

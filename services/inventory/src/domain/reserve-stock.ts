@@ -1,6 +1,6 @@
 import { type Pool, withTransaction } from '@bazaar/db/pool';
 import { addToOutbox } from '@bazaar/events/outbox';
-import { insertHeldReservation, selectReservation } from '../store/reservation-store.js';
+import { insertReservation, selectReservation } from '../store/reservation-store.js';
 import { selectStocks } from '../store/stock-store.js';
 import { InventoryError } from './errors.js';
 import {
@@ -12,25 +12,37 @@ import {
 import { availableBeforeChange, stockChangeEvents } from './stock-events.js';
 
 /**
- * Reserves every line of an order or none. Idempotent by order id: a repeated request returns the
- * reservation the first one made, whatever it asks for.
+ * Reserves every line of an order or none: held until `ttlSeconds` from now, or with `commit`
+ * taken off the shelf at once. Idempotent by order id: a repeated request returns the reservation
+ * the first one made, whatever it asks for.
  */
 export async function reserveStock(
   db: Pool,
-  request: { orderId: string; lines: readonly ReservationLine[]; ttlSeconds: number },
+  request: {
+    orderId: string;
+    lines: readonly ReservationLine[];
+    ttlSeconds: number;
+    commit?: boolean | undefined;
+  },
 ): Promise<{ reservation: Reservation; created: boolean }> {
   const lines = normalizeLines(request.lines);
-  const wanted = { ...request, lines };
+  const commit = request.commit === true;
+  const wanted = { ...request, commit, lines };
   const madeNow = (expiresAt: string) => ({
-    reservation: { orderId: request.orderId, status: 'held' as const, expiresAt, lines },
+    reservation: {
+      orderId: request.orderId,
+      status: commit ? ('committed' as const) : ('held' as const),
+      expiresAt,
+      lines,
+    },
     created: true,
   });
-  // Most holds leave every SKU in stock and above its threshold, with nothing to announce or roll
+  // Most reservations leave every SKU in stock and above its threshold, with nothing to announce or roll
   // back: one statement. A refusal, an event or a repeat takes the transaction below.
-  const quiet = await insertHeldReservation(db, wanted, { quietOnly: true });
+  const quiet = await insertReservation(db, wanted, { quietOnly: true });
   if (quiet.expiresAt !== undefined) return madeNow(quiet.expiresAt);
   return withTransaction(db, async (trx) => {
-    const { expiresAt, known, held } = await insertHeldReservation(trx, wanted, {
+    const { expiresAt, known, held } = await insertReservation(trx, wanted, {
       quietOnly: false,
     });
     if (expiresAt === undefined) {
@@ -58,7 +70,9 @@ export async function reserveStock(
       trx,
       ...lines.flatMap((line) => {
         const level = after.get(line.sku) as StockLevel;
-        const change = { onHand: 0, reserved: line.quantity };
+        const change = commit
+          ? { onHand: -line.quantity, reserved: 0 }
+          : { onHand: 0, reserved: line.quantity };
         return stockChangeEvents(availableBeforeChange(level, change), level);
       }),
     );

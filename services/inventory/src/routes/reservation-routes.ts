@@ -34,7 +34,8 @@ export function reservationRoutes(
     {
       onRequest: serviceOnly,
       schema: {
-        summary: 'Hold stock for every line of an order, or for none (409 naming the short SKUs)',
+        summary:
+          'Hold stock for every line of an order, or for none (409 naming the short SKUs); with `commit`, take it off the shelf at once',
         tags: ['internal'],
         body: Type.Object(
           {
@@ -47,6 +48,12 @@ export function reservationRoutes(
               { minItems: 1, maxItems: 100 },
             ),
             ttlSeconds: Type.Integer({ minimum: 10, maximum: 86_400, default: 900 }),
+            commit: Type.Optional(
+              Type.Boolean({
+                description:
+                  'The stock leaves the shelf now, as a commit would, and no hold runs out; a release puts it back',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

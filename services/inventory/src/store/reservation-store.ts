@@ -21,15 +21,22 @@ const fromJson = (row: StockJson): StockLevel =>
   toStockLevel({ ...row, updated_at: new Date(row.updated_at) });
 
 /**
- * Creates the order's reservation and holds every line, in one statement: `expiresAt` undefined
- * when nothing was done (the order already had one; with `quietOnly`, also a hold that would leave
- * a SKU short, unknown, sold out or under its low-stock threshold, which others must be told of),
- * else `known` (the SKUs with a stock row) and `held` (the levels after, of each line there was
- * enough of). Fewer held than lines means the transaction must be rolled back.
+ * Creates the order's reservation and holds every line, in one statement; with `commit`, the lines
+ * leave the shelf at once (the reservation is made committed, and has no expiry to outlive).
+ * `expiresAt` undefined when nothing was done (the order already had one; with `quietOnly`, also a
+ * reservation that would leave a SKU short, unknown, sold out or under its low-stock threshold,
+ * which others must be told of), else `known` (the SKUs with a stock row) and `held` (the levels
+ * after, of each line there was enough of). Fewer held than lines means the transaction must be
+ * rolled back.
  */
-export async function insertHeldReservation(
+export async function insertReservation(
   db: Queryable,
-  reservation: { orderId: string; ttlSeconds: number; lines: readonly ReservationLine[] },
+  reservation: {
+    orderId: string;
+    ttlSeconds: number;
+    commit: boolean;
+    lines: readonly ReservationLine[];
+  },
   { quietOnly }: { quietOnly: boolean },
 ): Promise<{ expiresAt?: string; known: string[]; held: StockLevel[] }> {
   const { rows } = await db.query<{ expires_at: Date | null; known: string[]; held: StockJson[] }>(
@@ -40,11 +47,14 @@ export async function insertHeldReservation(
      )}),
      reservation AS (
        INSERT INTO reservations (order_id, status, expires_at)
-       SELECT $1, 'held', now() + make_interval(secs => $2)
+       SELECT $1, CASE WHEN $6 THEN 'committed' ELSE 'held' END,
+              now() + make_interval(secs => CASE WHEN $6 THEN 0 ELSE $2 END)
         WHERE NOT $5 OR (SELECT count(*) FILTER (WHERE quiet) FROM locked) = cardinality($3)
        ON CONFLICT (order_id) DO NOTHING RETURNING expires_at),
      held AS (
-       UPDATE stock s SET reserved = s.reserved + w.quantity, updated_at = clock_timestamp()
+       UPDATE stock s SET on_hand = s.on_hand - CASE WHEN $6 THEN w.quantity ELSE 0 END,
+              reserved = s.reserved + CASE WHEN $6 THEN 0 ELSE w.quantity END,
+              updated_at = clock_timestamp()
          FROM wanted w
         WHERE s.sku = w.sku AND s.sku IN (SELECT sku FROM locked)
           AND EXISTS (SELECT FROM reservation) AND s.on_hand - s.reserved >= w.quantity
@@ -61,6 +71,7 @@ export async function insertHeldReservation(
       reservation.lines.map((line) => line.sku),
       reservation.lines.map((line) => line.quantity),
       quietOnly,
+      reservation.commit,
     ],
   );
   const row = rows[0];

@@ -30,12 +30,12 @@ export function catalogClient(
         errors: Array.isArray(problem.errors) ? problem.errors : [],
       };
     },
-    holdPromotion: async (orderId, code, customer, ttlSeconds) =>
+    holdPromotion: async (orderId, code, customer) =>
       body(
         await catalog.call<PromotionHold>({
           method: 'POST',
           path: '/internal/promotion-uses',
-          body: { orderId, code, customer, ttlSeconds },
+          body: { orderId, code, customer, commit: true },
           idempotent: true,
         }),
         'catalog',

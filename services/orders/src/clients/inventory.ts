@@ -2,21 +2,24 @@ import type { ServiceClient } from '@bazaar/service-kit/service-client';
 import type { Neighbours } from '../domain/ports.js';
 import { body, type Problem } from './answers.js';
 
-/** Inventory's internal API: a reservation made, committed when the order is paid, or released. */
+/**
+ * Inventory's internal API: an order's stock taken off the shelf at once, or released; stock only
+ * held (by the previous release) committed when the order is paid.
+ */
 export function inventoryClient(
   inventory: ServiceClient,
 ): Pick<Neighbours, 'reserve' | 'commitReservation' | 'releaseReservation' | 'restock'> {
   return {
-    reserve: async (orderId, lines, ttlSeconds) => {
-      const response = await inventory.call<Problem>({
+    reserve: async (orderId, lines) => {
+      const response = await inventory.call<Problem | { status: string }>({
         method: 'POST',
         path: '/internal/reservations',
-        body: { orderId, lines, ttlSeconds },
+        body: { orderId, lines, commit: true },
         idempotent: true,
       });
       // 409 out of stock, 404 a SKU inventory keeps no stock of.
       if (response.status === 409 || response.status === 404) {
-        const { code, detail, skus, available } = response.body;
+        const { code, detail, skus, available } = response.body as Problem;
         return {
           held: false,
           reason: code === 'unknown_sku' ? 'unknown_sku' : 'out_of_stock',
@@ -27,8 +30,8 @@ export function inventoryClient(
             : {}),
         };
       }
-      body(response, 'inventory', 200, 201);
-      return { held: true };
+      const { status } = body(response, 'inventory', 200, 201) as { status: string };
+      return { held: true, committed: status === 'committed' };
     },
     commitReservation: async (orderId) => {
       const response = await inventory.call({

@@ -19,7 +19,10 @@ function invalidDetail(problem: Problem): Extract<Authorization, { authorized: f
   return detail ? { detail, message: String(first.message ?? 'is not valid') } : undefined;
 }
 
-/** Payments' internal API: an authorization, then its capture, void or refund; or none taken. */
+/**
+ * Payments' internal API: a card charged (authorized and captured at once), a capture, void or
+ * refund; or none taken.
+ */
 export function paymentsClient(
   payments: ServiceClient,
 ): Pick<
@@ -42,7 +45,7 @@ export function paymentsClient(
       const response = await payments.call<PaymentState | Problem>({
         method: 'POST',
         path: '/internal/payments',
-        body: { orderId, amount: amount.amount, currency: amount.currency, card },
+        body: { orderId, amount: amount.amount, currency: amount.currency, card, capture: true },
         idempotent: true,
       });
       const problem = response.body as Problem;

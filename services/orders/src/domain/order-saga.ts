@@ -6,7 +6,7 @@ import type { OrderFailure, OrderLine } from './order.js';
 import type { Authorization, Card, Neighbours, PaymentState } from './ports.js';
 import { runSaga, type Step } from './saga.js';
 
-export type SagaDeps = { db: Pool; services: Neighbours; reservationTtlSeconds: number };
+export type SagaDeps = { db: Pool; services: Neighbours };
 
 export type OrderSaga = SagaDeps & {
   order: StoredOrder;
@@ -14,6 +14,11 @@ export type OrderSaga = SagaDeps & {
   card?: Card;
   /** The order's payment, once taken. */
   payment?: PaymentState;
+  /**
+   * What this run took off the shelf or counted at once, with nothing left to commit; unknown to
+   * the sweeper, whose commits of what is already taken change nothing.
+   */
+  taken?: { stock?: boolean; promotion?: boolean };
   /** The link token of the order, made when it is confirmed: for the buyer and the receipt. */
   accessToken?: string;
   /** The order as this run left it, when it moved it to its final status. */
@@ -25,7 +30,11 @@ type Ending = { status: 'rejected' | 'payment_failed'; failure: OrderFailure };
 
 /**
  * The checkout saga (docs: ARCHITECTURE, Checkout), each step beside what undoes it. Every step is
- * idempotent by order id, so the checkout and the recovery sweeper may both run it.
+ * idempotent by order id, so the checkout and the recovery sweeper may both run it. The stock and
+ * the code's use are taken before the card is charged, and the card is charged at once (decision
+ * 0035): once the money is taken nothing is left that could fail the order and need a refund. The
+ * commit and capture steps are there for what a neighbour of the previous release only held or
+ * authorized, and for the sweeper.
  */
 export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
   {
@@ -42,13 +51,13 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
   },
   {
     name: 'reserve stock',
-    run: async ({ services, order, reservationTtlSeconds }) => {
-      const reservation = await services.reserve(
-        order.id,
-        quantities(order.lines),
-        reservationTtlSeconds,
-      );
-      if (reservation.held) return undefined;
+    run: async (saga) => {
+      const { services, order } = saga;
+      const reservation = await services.reserve(order.id, quantities(order.lines));
+      if (reservation.held) {
+        saga.taken = { ...saga.taken, stock: reservation.committed };
+        return undefined;
+      }
       const { reason, detail, skus, available } = reservation;
       return {
         status: 'rejected',
@@ -58,18 +67,16 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
     undo: ({ services, order }) => services.releaseReservation(order.id),
   },
   {
-    // Like stock, a use of a limited code is held before the card is charged, so that racing
+    // Like stock, a use of a limited code is taken before the card is charged, so that racing
     // checkouts cannot take more uses than the code has.
     name: 'hold promotion',
-    run: async ({ services, order, reservationTtlSeconds }) => {
+    run: async (saga) => {
+      const { services, order } = saga;
       if (!order.promotion) return undefined;
-      const hold = await services.holdPromotion(
-        order.id,
-        order.promotion.code,
-        customerOf(order),
-        reservationTtlSeconds,
-      );
-      return hold.held ? undefined : { status: 'rejected', failure: promotionRefused(hold.reason) };
+      const hold = await services.holdPromotion(order.id, order.promotion.code, customerOf(order));
+      if (!hold.held) return { status: 'rejected', failure: promotionRefused(hold.reason) };
+      saga.taken = { ...saga.taken, promotion: true };
+      return undefined;
     },
     undo: async ({ services, order }) => {
       if (order.promotion) await services.releasePromotion(order.id);
@@ -93,11 +100,11 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
         : services.voidPayment(order.id),
   },
   {
-    // The hold may have run out while the card was being charged: give the money back rather
-    // than oversell.
+    // Stock only held may have run out while the card was being charged: give the money back
+    // rather than oversell.
     name: 'commit stock',
-    run: async ({ services, order }) =>
-      (await services.commitReservation(order.id))
+    run: async ({ services, order, taken }) =>
+      taken?.stock || (await services.commitReservation(order.id))
         ? undefined
         : {
             status: 'rejected',
@@ -111,8 +118,8 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
   },
   {
     name: 'commit promotion',
-    run: async ({ services, order }) =>
-      !order.promotion || (await services.commitPromotion(order.id))
+    run: async ({ services, order, taken }) =>
+      !order.promotion || taken?.promotion || (await services.commitPromotion(order.id))
         ? undefined
         : { status: 'rejected', failure: promotionRefused('released') },
     // A cancelled order gives its use back.
@@ -121,6 +128,9 @@ export const orderSteps: ReadonlyArray<Step<OrderSaga, Ending>> = [
     },
   },
   {
+    // Only for a payment that was only authorized: one recovered from a checkout of the release
+    // that captured after the stock, or answered by a payments replica of that release during a
+    // rollout. A cancelled order's money goes back here.
     name: 'capture payment',
     run: async ({ services, order, payment }) => {
       if (payment?.status === 'authorized') await services.capturePayment(order.id);

@@ -15,9 +15,13 @@ export type Card =
   | { number: string; expiry: { month: number; year: number }; cvc: string; name?: string }
   | { token: string };
 
-/** Inventory's answer to a hold: every line held, or none, and why. */
+/** Inventory's answer to taking an order's stock: every line, or none, and why. */
 export type Reservation =
-  | { held: true }
+  | {
+      held: true;
+      /** Off the shelf already; false when only held (by an inventory of the previous release). */
+      committed: boolean;
+    }
   | {
       held: false;
       reason: 'out_of_stock' | 'unknown_sku';
@@ -60,30 +64,37 @@ export type Neighbours = {
   giveBackCart: (cartId: string, orderId: string) => Promise<void>;
   /** What the lines cost where they go, by catalog's prices, rates, options and codes. */
   quote: (request: QuoteRequest) => Promise<QuoteOutcome>;
+  /** Takes the order's lines off the shelf at once (decision 0035), all of them or none. */
   reserve: (
     orderId: string,
     lines: ReadonlyArray<{ sku: string; quantity: number }>,
-    ttlSeconds: number,
   ) => Promise<Reservation>;
-  /** One use of a code held for the order, if the code's limits allow, until `ttlSeconds`. */
-  holdPromotion: (
-    orderId: string,
-    code: string,
-    customer: string,
-    ttlSeconds: number,
-  ) => Promise<PromotionHold>;
-  /** False when the hold is no longer there (it ran out or was released). */
+  /** Counts one use of a code for the order at once, if the code's limits allow (decision 0035). */
+  holdPromotion: (orderId: string, code: string, customer: string) => Promise<PromotionHold>;
+  /**
+   * Makes a use only held count; true for one counted already, false when the hold is no longer
+   * there (it ran out or was released).
+   */
   commitPromotion: (orderId: string) => Promise<boolean>;
   releasePromotion: (orderId: string) => Promise<void>;
-  /** False when the reservation is no longer held (it expired or was released). */
+  /**
+   * Takes stock only held off the shelf; true for stock taken already, false when the reservation
+   * is no longer held (it expired or was released).
+   */
   commitReservation: (orderId: string) => Promise<boolean>;
   releaseReservation: (orderId: string) => Promise<void>;
+  /**
+   * Charges the card: the amount authorized and captured in one call (decision 0035). A payment
+   * answered only `authorized` (by a payments replica of the release that captured later) is
+   * captured by the saga once the stock is committed.
+   */
   authorize: (orderId: string, amount: Money, card: Card) => Promise<Authorization>;
   /**
    * For an order being recovered after its checkout was cut off: the payment it has, or none, and
    * then none can be taken later (an authorization still on its way is refused).
    */
   closePayment: (orderId: string) => Promise<PaymentState | undefined>;
+  /** Takes the money of a payment only authorized. */
   capturePayment: (orderId: string) => Promise<void>;
   /** Lets an authorization go without taking the money. */
   voidPayment: (orderId: string) => Promise<void>;

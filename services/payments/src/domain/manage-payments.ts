@@ -23,12 +23,15 @@ export type AuthorizeRequest = {
   amount: number;
   currency: string;
   card: CardInput;
+  /** Take the money with the authorization (a sale), as a provider's automatic capture does. */
+  capture?: boolean | undefined;
 };
 
 /**
- * Asks the provider to hold `amount` on the card. Idempotent by order id: a repeated request gets
- * the first outcome, approved or declined, and the card is not charged again. An order closed
- * without a payment (`closeOrderPayment`) gets none: 409 `order_closed`.
+ * Asks the provider to hold `amount` on the card, and to take it at once with `capture`.
+ * Idempotent by order id: a repeated request gets the first outcome, approved or declined, and the
+ * card is not charged again. An order closed without a payment (`closeOrderPayment`) gets none:
+ * 409 `order_closed`.
  */
 export async function authorizePayment(
   db: Pool,
@@ -48,7 +51,7 @@ export async function authorizePayment(
       orderId,
       provider: 'test',
       providerRef: outcome.providerRef,
-      status: outcome.approved ? 'authorized' : 'declined',
+      status: outcome.approved ? (request.capture ? 'captured' : 'authorized') : 'declined',
       amount: request.amount,
       currency: request.currency,
       cardBrand: outcome.brand,

@@ -51,7 +51,8 @@ export function paymentRoutes(
     {
       onRequest: serviceOnly,
       schema: {
-        summary: 'Authorize the amount of an order on a card (402 when declined)',
+        summary:
+          'Authorize the amount of an order on a card, and capture it at once with `capture` (402 when declined)',
         tags: ['internal'],
         body: Type.Object(
           {
@@ -79,6 +80,12 @@ export function paymentRoutes(
                 { additionalProperties: false },
               ),
             ]),
+            capture: Type.Optional(
+              Type.Boolean({
+                description:
+                  'Take the money with the authorization; otherwise it is held until captured',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
