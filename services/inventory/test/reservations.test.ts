@@ -166,6 +166,9 @@ describe('settling a reservation', () => {
     expect(responses.filter((response) => response.statusCode === 409)).toHaveLength(40);
     expect(taken.map((response) => response.json().status)).toEqual(taken.map(() => 'committed'));
     expect(await levels(sku)).toEqual({ on_hand: 0, reserved: 0 });
+    expect(await app.metrics.getSingleMetricAsString('bazaar_reservations_total')).toMatch(
+      /bazaar_reservations_total\{[^}]*outcome="committed"[^}]*\} 10$/m,
+    );
 
     const orderId = (taken[0] as (typeof taken)[number]).json().orderId as string;
     // Past any expiry, the sweeper (every 100 ms here) finds nothing held to give back.

@@ -24,7 +24,7 @@ export function reservationRoutes(
   const serviceOnly = requireRole(deps.verifyService, 'service');
   const reservations = new Counter({
     name: 'bazaar_reservations_total',
-    help: 'Reservation requests, by outcome: held, repeated, or the refusal (out_of_stock, unknown_sku).',
+    help: 'Reservation requests, by outcome: held, committed (taken at once), repeated, or the refusal (out_of_stock, unknown_sku).',
     labelNames: ['outcome'],
     registers: [app.metrics],
   });
@@ -63,7 +63,7 @@ export function reservationRoutes(
     async (request, reply) => {
       try {
         const { reservation, created } = await reserveStock(deps.db, request.body);
-        reservations.inc({ outcome: created ? 'held' : 'repeated' });
+        reservations.inc({ outcome: created ? reservation.status : 'repeated' });
         return reply.code(created ? 201 : 200).send(reservation);
       } catch (error) {
         if (error instanceof DomainError) reservations.inc({ outcome: error.code });
