@@ -37,8 +37,8 @@ export async function reserveStock(
     },
     created: true,
   });
-  // Most reservations leave every SKU in stock and above its threshold, with nothing to announce or roll
-  // back: one statement. A refusal, an event or a repeat takes the transaction below.
+  // Most reservations leave every SKU in stock and above its threshold, with nothing to announce
+  // or roll back: one statement. A refusal, an event or a repeat takes the transaction below.
   const quiet = await insertReservation(db, wanted, { quietOnly: true });
   if (quiet.expiresAt !== undefined) return madeNow(quiet.expiresAt);
   return withTransaction(db, async (trx) => {
