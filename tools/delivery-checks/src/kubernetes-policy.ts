@@ -457,7 +457,7 @@ export function kubernetesViolations(objects: readonly K8sObject[], environment:
     ...developerViolations(objects, environment),
     ...(environment === 'prod' ? productionViolations(objects) : []),
   ];
-  violations.push(...syncOrderViolations(objects));
+  violations.push(...syncOrderViolations(objects), ...rolloutOrderViolations(objects));
   if (
     orders &&
     !(orders.spec.metrics ?? []).some((metric: K8sObject) => metric.type !== 'Resource')
@@ -590,6 +590,38 @@ function syncOrderViolations(objects: readonly K8sObject[]): string[] {
     }
   }
   return violations;
+}
+
+/**
+ * Whom a service is rolled out after: orders asks catalog, inventory and payments to take the
+ * stock, the code's use and the money at once (decision 0035), a field their previous release
+ * refuses with a 400.
+ */
+const rollsOutAfter: Readonly<Record<string, readonly string[]>> = {
+  orders: ['catalog', 'inventory', 'payments'],
+};
+
+/**
+ * Argo CD applies a service's Deployment and Rollout in a later phase or wave than those of the
+ * services it must be rolled out after, so that it waits for their rollouts to finish.
+ */
+function rolloutOrderViolations(objects: readonly K8sObject[]): string[] {
+  const workloads = objects.filter((object) => ['Deployment', 'Rollout'].includes(object.kind));
+  const where = (object: K8sObject) =>
+    `${object.kind}/${object.metadata.name} (${describeStep(syncStep(object))})`;
+  return Object.entries(rollsOutAfter).flatMap(([service, first]) =>
+    workloads
+      .filter((later) => later.metadata.name === service)
+      .flatMap((later) =>
+        workloads
+          .filter((earlier) => first.includes(earlier.metadata.name))
+          .filter((earlier) => !before(syncStep(earlier), syncStep(later)))
+          .map(
+            (earlier) =>
+              `${where(later)}: is not rolled out after ${where(earlier)}, whose previous release refuses what ${service} asks of it`,
+          ),
+      ),
+  );
 }
 
 /**

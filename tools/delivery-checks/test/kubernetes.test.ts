@@ -116,7 +116,7 @@ test('manifests that break the rules are caught, each for its reason', async () 
   );
 });
 
-test('a migrations Job that reads what Argo CD applies after it, or runs after a Deployment, is caught', () => {
+test('a migrations Job that reads what Argo CD applies after it, or runs after a Deployment, and orders rolled out before the neighbours it asks to take at once, are caught', () => {
   const broken = parseManifests(
     readFileSync(new URL('fixtures/k8s-sync-order.yaml', import.meta.url), 'utf8'),
   );
@@ -125,6 +125,8 @@ test('a migrations Job that reads what Argo CD applies after it, or runs after a
       'Job/bazaar-migrate (PreSync, wave 0): does not run before Deployment/orders',
       'Job/bazaar-migrate (PreSync, wave 0): reads Secret/bazaar-migrate, which Argo CD makes only later (ExternalSecret in Sync, wave 0)',
       'Job/bazaar-migrate (PreSync, wave 0): reads ConfigMap/bazaar-settings, which Argo CD makes only later (ConfigMap in Sync, wave 0)',
+      'Deployment/orders (PreSync, wave -5): is not rolled out after Deployment/inventory (Sync, wave 0), whose previous release refuses what orders asks of it',
+      'Deployment/orders (PreSync, wave -5): is not rolled out after Rollout/catalog (PreSync, wave -5), whose previous release refuses what orders asks of it',
     ]),
   );
 });
