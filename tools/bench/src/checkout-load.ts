@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   goodCard,
   type Answer as ShopAnswer,
@@ -23,6 +24,10 @@ export type CheckoutFigures = {
   cartStillFull: number;
   /** CPU the shop used per confirmed journey (1–3 adds and a checkout), in ms, by process and in all. */
   shopCpuMsPerJourney: Record<string, number>;
+  /** CPU this load generator used per confirmed journey, in ms: it shares the shop's cores. */
+  loadCpuMsPerJourney: number;
+  /** The share of the machine's cores that were busy (anyone's work, the kernel's included), 0–1. */
+  machineBusy: number;
 };
 
 type Answer = Pick<ShopAnswer, 'status' | 'body'>;
@@ -118,9 +123,13 @@ export async function runCheckoutLoad(options: {
   await options.beforeShopping?.();
   const started = performance.now();
   const cpuAtStart = options.cpuSeconds();
+  const loadAtStart = process.cpuUsage();
+  const machineAtStart = machineTicks();
   await shop(options.seconds, true);
   const elapsed = (performance.now() - started) / 1000;
   const cpuAtEnd = options.cpuSeconds();
+  const load = process.cpuUsage(loadAtStart);
+  const machineAtEnd = machineTicks();
   const perJourney = (seconds: number) =>
     Math.round((seconds * 10_000) / Math.max(checkoutMs.length, 1)) / 10;
   const shopCpuMsPerJourney = Object.fromEntries(
@@ -146,7 +155,28 @@ export async function runCheckoutLoad(options: {
     failures,
     cartStillFull,
     shopCpuMsPerJourney,
+    loadCpuMsPerJourney: perJourney((load.user + load.system) / 1e6),
+    machineBusy:
+      Math.round(
+        (1 -
+          (machineAtEnd.idle - machineAtStart.idle) /
+            Math.max(machineAtEnd.total - machineAtStart.total, 1)) *
+          100,
+      ) / 100,
   };
+}
+
+/**
+ * The machine's CPU time so far (`/proc/stat`, in ticks, all cores): idle (waiting on I/O too) and
+ * in all. The fields after the eighth (guests) are counted within the first already.
+ */
+function machineTicks(): { idle: number; total: number } {
+  const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const total = ticks.reduce((sum, tick) => sum + tick, 0);
+  return { idle: (ticks[3] ?? 0) + (ticks[4] ?? 0), total };
 }
 
 /** Puts a million of each SKU on the shelf, so that a load runs out of nothing. */

@@ -273,6 +273,9 @@ function report(figures: Figures) {
       .map(([name, ms]) => `${name} ${ms}`)
       .join(', ');
     say(`  CPU per confirmed journey (ms): ${byProcess}`);
+    say(
+      `  beside it: this load generator ${checkout.loadCpuMsPerJourney} ms a journey; the machine's cores ${Math.round(checkout.machineBusy * 100)}% busy`,
+    );
     if (Object.keys(checkout.failures).length > 0) {
       say(`  not confirmed: ${JSON.stringify(checkout.failures)}`);
     }
