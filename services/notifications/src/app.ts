@@ -9,7 +9,7 @@ import { webhookDisabled } from './domain/templates.js';
 import { startWebhookSender } from './domain/webhook-sender.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
-import { insertMessage } from './store/message-store.js';
+import { recordNotice } from './store/notice-store.js';
 
 export type NotificationsDeps = {
   config: Pick<
@@ -71,12 +71,14 @@ export async function buildApp(deps: NotificationsDeps): Promise<ServiceApp> {
       metrics: app.metrics,
       // The shop's alert address is told, by mail when there is SMTP, in the mail log always.
       alert: (trx, given) =>
-        insertMessage(trx, {
-          eventId: given.deliveryId,
-          kind: 'webhook_disabled',
-          to: config.ALERT_EMAIL,
-          status: config.ALERT_EMAIL && deps.mailer ? 'queued' : 'recorded',
-          ...webhookDisabled(given, config.SHOP_URL),
+        recordNotice(trx, {
+          message: {
+            eventId: given.deliveryId,
+            kind: 'webhook_disabled',
+            to: config.ALERT_EMAIL,
+            status: config.ALERT_EMAIL && deps.mailer ? 'queued' : 'recorded',
+            ...webhookDisabled(given, config.SHOP_URL),
+          },
         }),
     },
   );

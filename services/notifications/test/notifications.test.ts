@@ -145,6 +145,28 @@ test('a shipped order goes to the address learnt at registration; the same event
   expect(toGrace[1]?.text).toContain('JD0123');
 });
 
+test("an order confirmed with a customer's new address teaches it: the next mail without one goes there", async () => {
+  const userId = randomUUID();
+  const before = `old-${userId.slice(0, 6)}@example.com`;
+  const after = `new-${userId.slice(0, 6)}@example.com`;
+  await deliver('identity.user.registered.v1', { userId, email: before, name: 'Lin' });
+  const confirmed = (email: string) => ({
+    orderId: randomUUID(),
+    userId,
+    email,
+    lines: [],
+    total: { amount: 100, currency: 'USD' },
+  });
+  await deliver('order.confirmed.v1', confirmed(before));
+  await deliver('order.confirmed.v1', confirmed(after));
+  const orderId = randomUUID();
+  await deliver('order.shipped.v1', { orderId, userId, carrier: 'DHL', trackingNumber: 'JD0456' });
+  const { rows } = await database.pool.query(
+    "SELECT to_address FROM messages WHERE kind = 'shipped' AND text_body LIKE '%JD0456%'",
+  );
+  expect(rows).toEqual([{ to_address: after }]);
+});
+
 test('a sign-up is mailed a link to confirm the address, with nothing the registrant wrote; a repeated sign-up a note', async () => {
   const userId = randomUUID();
   const email = `new-${userId.slice(0, 6)}@example.com`;

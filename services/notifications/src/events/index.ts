@@ -1,3 +1,4 @@
+import type { EventData, EventType } from '@bazaar/contracts/events';
 import { webhookEventTypes } from '@bazaar/contracts/shop-api';
 import type { PoolClient } from '@bazaar/db/pool';
 import type { CloudEvent } from '@bazaar/events/cloud-event';
@@ -15,62 +16,63 @@ import {
   signUpRepeated,
   welcome,
 } from '../domain/templates.js';
-import { insertMessage, selectRecipientEmail, upsertRecipient } from '../store/message-store.js';
-import { queueEvent } from '../store/webhook-store.js';
+import { selectRecipientEmail } from '../store/message-store.js';
+import { type Notice, recordNotice } from '../store/notice-store.js';
+import type { WebhookEvent } from '../store/webhook-store.js';
 
 export type NotifyOptions = { shopUrl: string; alertEmail: string | undefined; sending: boolean };
+
+/** What an event of each type leaves in the log, besides the event kept for webhooks. */
+type Notices = {
+  readonly [T in EventType]?: (trx: PoolClient, event: CloudEvent<EventData<T>>) => Promise<Notice>;
+};
 
 /**
  * Each event becomes a message in the log, in the consumer's transaction: `queued` for the sender,
  * `recorded` when there is no SMTP server, `undeliverable` when no address is known. The sender
- * takes it from there, so an SMTP failure never loses the event.
+ * takes it from there, so an SMTP failure never loses the event. Each event a webhook may take is
+ * also kept and queued to the subscriptions of its type: delivered at least once, ordered by its
+ * subject (an order's id). The message, the event and the address an event teaches are written
+ * in one statement.
  */
 export function eventHandlers(options: NotifyOptions): EventHandlers {
-  return withWebhooks(mailHandlers(options));
-}
-
-/**
- * Each event a webhook may take is also kept and queued to the subscriptions of its type, in the
- * same transaction as its mail: delivered at least once, ordered by its subject (an order's id).
- */
-function withWebhooks(mail: EventHandlers): EventHandlers {
-  const handlers: Record<string, (trx: PoolClient, event: CloudEvent) => Promise<void>> = {
-    ...(mail as Record<string, (trx: PoolClient, event: CloudEvent) => Promise<void>>),
-  };
-  for (const type of webhookEventTypes) {
-    const first = handlers[type];
+  const mail = mailNotices(options) as Record<
+    string,
+    (trx: PoolClient, event: CloudEvent) => Promise<Notice>
+  >;
+  const forWebhooks = new Set<string>(webhookEventTypes);
+  const handlers: Record<string, (trx: PoolClient, event: CloudEvent) => Promise<void>> = {};
+  for (const type of new Set([...Object.keys(mail), ...webhookEventTypes])) {
     handlers[type] = async (trx, event) => {
-      await first?.(trx, event);
-      const { specversion, id, source, subject, time, datacontenttype, data } = event;
-      await queueEvent(trx, {
-        id,
-        type,
-        orderingKey: subject,
-        occurredAt: time,
-        body: JSON.stringify({
-          specversion,
-          id,
-          source,
-          type,
-          subject,
-          time,
-          datacontenttype,
-          data,
-        }),
-      });
+      const notice = (await mail[type]?.(trx, event)) ?? {};
+      await recordNotice(
+        trx,
+        forWebhooks.has(type) ? { ...notice, webhookEvent: webhookEventOf(event) } : notice,
+      );
     };
   }
   return handlers as EventHandlers;
 }
 
-function mailHandlers(options: NotifyOptions): EventHandlers {
-  const record = async (
-    trx: PoolClient,
+/** The event as a webhook delivers it: the CloudEvent, without what only the bus carries. */
+function webhookEventOf(event: CloudEvent): WebhookEvent {
+  const { specversion, id, source, type, subject, time, datacontenttype, data } = event;
+  return {
+    id,
+    type,
+    orderingKey: subject,
+    occurredAt: time,
+    body: JSON.stringify({ specversion, id, source, type, subject, time, datacontenttype, data }),
+  };
+}
+
+function mailNotices(options: NotifyOptions): Notices {
+  const mail = (
     eventId: string,
     kind: string,
     to: string | undefined,
     rendered: Rendered,
-  ) => {
+  ): Notice => {
     // Alerts without ALERT_EMAIL are kept by choice; a customer without an address is a problem.
     const status = !to
       ? kind === 'low_stock'
@@ -79,7 +81,7 @@ function mailHandlers(options: NotifyOptions): EventHandlers {
       : options.sending
         ? 'queued'
         : 'recorded';
-    await insertMessage(trx, { eventId, kind, to, status, ...rendered });
+    return { message: { eventId, kind, to, status, ...rendered } };
   };
   /** A mail to the address an event carries, drawn by `render`. */
   const toShopper =
@@ -87,59 +89,47 @@ function mailHandlers(options: NotifyOptions): EventHandlers {
       kind: string,
       render: (data: Data, shopUrl: string) => Rendered,
     ) =>
-    async (trx: PoolClient, event: CloudEvent<Data>) => {
-      await record(trx, event.id, kind, event.data.email, render(event.data, options.shopUrl));
-    };
+    async (_trx: PoolClient, event: CloudEvent<Data>) =>
+      mail(event.id, kind, event.data.email, render(event.data, options.shopUrl));
   return {
-    'identity.email.verification_requested.v1': async (trx, event) => {
-      const { data } = event;
-      await record(
-        trx,
+    'identity.email.verification_requested.v1': async (_trx, event) =>
+      mail(
         event.id,
         'email_confirmation',
-        data.email,
-        confirmEmail(data, options.shopUrl),
-      );
-    },
-    'identity.sign_up.repeated.v1': async (trx, event) => {
+        event.data.email,
+        confirmEmail(event.data, options.shopUrl),
+      ),
+    'identity.sign_up.repeated.v1': async (_trx, event) =>
+      mail(event.id, 'sign_up_repeated', event.data.email, signUpRepeated(options.shopUrl)),
+    'identity.user.registered.v1': async (_trx, event) => {
       const { data } = event;
-      await record(trx, event.id, 'sign_up_repeated', data.email, signUpRepeated(options.shopUrl));
+      return {
+        recipient: data,
+        ...mail(event.id, 'welcome', data.email, welcome(data, options.shopUrl)),
+      };
     },
-    'identity.user.registered.v1': async (trx, event) => {
+    'order.confirmed.v1': async (_trx, event) => {
       const { data } = event;
-      await upsertRecipient(trx, data);
-      await record(trx, event.id, 'welcome', data.email, welcome(data, options.shopUrl));
-    },
-    'order.confirmed.v1': async (trx, event) => {
-      const { data } = event;
-      if (data.email && data.userId) {
-        await upsertRecipient(trx, { userId: data.userId, email: data.email });
-      }
-      await record(
-        trx,
-        event.id,
-        'receipt',
-        data.email || undefined,
-        receipt(data, options.shopUrl),
-      );
+      return {
+        ...(data.email && data.userId && { recipient: { userId: data.userId, email: data.email } }),
+        ...mail(event.id, 'receipt', data.email || undefined, receipt(data, options.shopUrl)),
+      };
     },
     'order.shipped.v1': async (trx, event) => {
       const { data } = event;
       const to = await recipientOf(trx, data);
-      await record(trx, event.id, 'shipped', to, shipped(data, options.shopUrl));
+      return mail(event.id, 'shipped', to, shipped(data, options.shopUrl));
     },
     'order.cancelled.v1': async (trx, event) => {
       const { data } = event;
       const to = await recipientOf(trx, data);
-      await record(trx, event.id, 'cancelled', to, cancelled(data, options.shopUrl));
+      return mail(event.id, 'cancelled', to, cancelled(data, options.shopUrl));
     },
     'return.requested.v1': toShopper('return_requested', returnRequested),
     'return.rejected.v1': toShopper('return_rejected', returnRejected),
     'return.received.v1': toShopper('refund', returnReceived),
-    'inventory.stock.low.v1': async (trx, event) => {
-      const { data } = event;
-      await record(trx, event.id, 'low_stock', options.alertEmail, lowStock(data));
-    },
+    'inventory.stock.low.v1': async (_trx, event) =>
+      mail(event.id, 'low_stock', options.alertEmail, lowStock(event.data)),
   };
 }
 

@@ -57,19 +57,19 @@ function toMessage(row: MessageRow): Message {
   };
 }
 
-export async function insertMessage(
-  db: Queryable,
-  message: {
-    eventId: string;
-    kind: string;
-    to: string | undefined;
-    status: MessageStatus;
-  } & Rendered,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO messages (id, event_id, kind, to_address, subject, text_body, html_body, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id, kind) DO NOTHING`,
-    [
+/** A message to write: its mail, whom to, and its status in the log. */
+export type NewMessage = {
+  eventId: string;
+  kind: string;
+  to: string | undefined;
+  status: MessageStatus;
+} & Rendered;
+
+/** The part of a statement (a `WITH` query) that writes `message`, once per event and kind. */
+export function messagePart(params: SqlParams, message: NewMessage): string {
+  return `message AS (
+    INSERT INTO messages (id, event_id, kind, to_address, subject, text_body, html_body, status)
+    VALUES (${[
       randomUUID(),
       message.eventId,
       message.kind,
@@ -78,8 +78,10 @@ export async function insertMessage(
       message.text,
       message.html,
       message.status,
-    ],
-  );
+    ]
+      .map((value) => params.add(value))
+      .join(', ')})
+    ON CONFLICT (event_id, kind) DO NOTHING)`;
 }
 
 /** Locks up to `limit` messages due for sending; they stay locked until the transaction ends. */
@@ -141,16 +143,21 @@ export async function selectMessages(
   }));
 }
 
-export async function upsertRecipient(
-  db: Queryable,
-  recipient: { userId: string; email: string; name?: string },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO recipients (user_id, email, name) VALUES ($1, $2, $3)
-     ON CONFLICT (user_id) DO UPDATE SET email = excluded.email,
-       name = coalesce(excluded.name, recipients.name), updated_at = now()`,
-    [recipient.userId, recipient.email, recipient.name ?? null],
-  );
+/**
+ * The part of a statement (a `WITH` query) that keeps a customer's address (and name, when given)
+ * for the mail of later events that carry none; a row that would not change is left as it is.
+ */
+export function recipientPart(
+  params: SqlParams,
+  recipient: { userId: string; email: string; name?: string | undefined },
+): string {
+  return `recipient AS (
+    INSERT INTO recipients (user_id, email, name)
+    VALUES (${params.add(recipient.userId)}, ${params.add(recipient.email)}, ${params.add(recipient.name ?? null)})
+    ON CONFLICT (user_id) DO UPDATE SET email = excluded.email,
+      name = coalesce(excluded.name, recipients.name), updated_at = now()
+     WHERE (recipients.email, recipients.name)
+           IS DISTINCT FROM (excluded.email, coalesce(excluded.name, recipients.name)))`;
 }
 
 export async function selectRecipientEmail(

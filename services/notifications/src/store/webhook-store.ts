@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookSubscription } from '@bazaar/contracts/shop-api';
 import type { Queryable } from '@bazaar/db/pool';
+import type { SqlParams } from '@bazaar/db/sql-params';
 import { type KeysetPosition, keysetTimestamp } from '@bazaar/service-kit/keyset-cursor';
 
 type Subscription = WebhookSubscription;
@@ -119,24 +120,32 @@ export async function rotateSecret(
   return rows[0] && toSubscription(rows[0]);
 }
 
+/** An event as webhooks deliver it: its CloudEvent body, ordered by its subject. */
+export type WebhookEvent = {
+  id: string;
+  type: string;
+  orderingKey: string;
+  occurredAt: string;
+  body: string;
+};
+
 /**
- * Keeps an event for the subscriptions that take its type (and existed when it happened), and
- * queues a delivery to each enabled one. Once per event id.
+ * The parts of a statement (`WITH` queries) that keep an event for the subscriptions that take its
+ * type (and existed when it happened) and queue a delivery to each enabled one, once per event id.
  */
-export async function queueEvent(
-  db: Queryable,
-  event: { id: string; type: string; orderingKey: string; occurredAt: string; body: string },
-): Promise<void> {
-  await db.query(
-    `WITH event AS (
+export function queuedEventParts(params: SqlParams, event: WebhookEvent): string[] {
+  return [
+    `webhook_event AS (
        INSERT INTO webhook_events (id, type, ordering_key, occurred_at, body)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING *)
-     INSERT INTO webhook_deliveries (id, subscription_id, event_id, ordering_key, occurred_at, status)
-     SELECT gen_random_uuid(), s.id, e.id, e.ordering_key, e.occurred_at, 'pending'
-       FROM event e JOIN webhook_subscriptions s
-         ON s.enabled AND e.type = ANY (s.event_types) AND s.created_at <= e.occurred_at`,
-    [event.id, event.type, event.orderingKey, event.occurredAt, event.body],
-  );
+       VALUES (${params.add(event.id)}, ${params.add(event.type)}, ${params.add(event.orderingKey)},
+               ${params.add(event.occurredAt)}, ${params.add(event.body)})
+       ON CONFLICT (id) DO NOTHING RETURNING *)`,
+    `webhook_queued AS (
+       INSERT INTO webhook_deliveries (id, subscription_id, event_id, ordering_key, occurred_at, status)
+       SELECT gen_random_uuid(), s.id, e.id, e.ordering_key, e.occurred_at, 'pending'
+         FROM webhook_event e JOIN webhook_subscriptions s
+           ON s.enabled AND e.type = ANY (s.event_types) AND s.created_at <= e.occurred_at)`,
+  ];
 }
 
 export type DueDelivery = {
