@@ -143,14 +143,14 @@ export async function selectMessages(
   }));
 }
 
+/** A customer's address (and name, when the event has it), kept for later mail. */
+export type Recipient = { userId: string; email: string; name?: string | undefined };
+
 /**
  * The part of a statement (a `WITH` query) that keeps a customer's address (and name, when given)
  * for the mail of later events that carry none; a row that would not change is left as it is.
  */
-export function recipientPart(
-  params: SqlParams,
-  recipient: { userId: string; email: string; name?: string | undefined },
-): string {
+export function recipientPart(params: SqlParams, recipient: Recipient): string {
   return `recipient AS (
     INSERT INTO recipients (user_id, email, name)
     VALUES (${params.add(recipient.userId)}, ${params.add(recipient.email)}, ${params.add(recipient.name ?? null)})

@@ -1,6 +1,6 @@
 import type { Queryable } from '@bazaar/db/pool';
 import { SqlParams } from '@bazaar/db/sql-params';
-import { messagePart, type NewMessage, recipientPart } from './message-store.js';
+import { messagePart, type NewMessage, type Recipient, recipientPart } from './message-store.js';
 import { queuedEventParts, type WebhookEvent } from './webhook-store.js';
 
 /**
@@ -8,7 +8,7 @@ import { queuedEventParts, type WebhookEvent } from './webhook-store.js';
  * kept and queued for webhooks; each part where the event has one.
  */
 export type Notice = {
-  recipient?: { userId: string; email: string; name?: string | undefined };
+  recipient?: Recipient;
   message?: NewMessage;
   webhookEvent?: WebhookEvent;
 };
