@@ -8,7 +8,7 @@ import { applyOnce } from '@bazaar/events/inbox';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { createTestTokens } from '@bazaar/testing/test-tokens';
-import { waitFor } from '@bazaar/testing/until';
+import { until, waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { migrations, readConfig } from '../src/config.js';
@@ -144,7 +144,12 @@ async function subscribe(
 ) {
   const created = await send('POST', '/api/admin/webhooks', { url, eventTypes });
   expect(created.statusCode, created.body).toBe(201);
-  return created.json() as { id: string; secret: string };
+  const subscription = created.json() as { id: string; secret: string; createdAt: string };
+  // An event's time is to the millisecond, a subscription's to the microsecond: an event the
+  // test makes in the millisecond the subscription was made could read as older, and is not
+  // queued to it. The test's events come after.
+  await until(() => Date.now() > Date.parse(subscription.createdAt));
+  return subscription;
 }
 
 /** An event as the bus hands it to notifications. */
