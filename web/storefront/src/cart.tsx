@@ -1,5 +1,13 @@
 import type { Cart } from '@bazaar/contracts/shop-api';
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import { api, guestCartToken, storedSession } from './api';
 
 /** Where the cart is priced and shipped; null puts a choice back to the shop's default. */
@@ -33,20 +41,38 @@ export function CartProvider({ children }: { children: ReactNode }) {
   const [cart, setCart] = useState<Cart>();
   const [error, setError] = useState<unknown>();
 
-  const accept = useCallback((next: Cart) => {
-    if (next.cartToken && !storedSession()) guestCartToken.set(next.cartToken);
-    localStorage.setItem(regionKey, next.region);
-    setCart(next);
-    setError(undefined);
-  }, []);
+  // On a busy shop answers can cross: the page's first read may come back after the region the
+  // shopper chose meanwhile. An answer to a request sent before the one whose cart is shown is
+  // older than it, and is dropped.
+  const sent = useRef(0);
+  const shown = useRef(0);
+  /** Sends a request that answers with the cart; true when its cart is now the one shown. */
+  const send = useCallback(
+    async (
+      path: string,
+      options?: Parameters<typeof api>[1],
+      wanted: (next: Cart) => boolean = () => true,
+    ): Promise<boolean> => {
+      const order = ++sent.current;
+      const next = await api<Cart>(path, options);
+      if (order < shown.current || !wanted(next)) return false;
+      shown.current = order;
+      if (next.cartToken && !storedSession()) guestCartToken.set(next.cartToken);
+      localStorage.setItem(regionKey, next.region);
+      setCart(next);
+      setError(undefined);
+      return true;
+    },
+    [],
+  );
 
   const reload = useCallback(async () => {
     try {
-      accept(await api<Cart>('/api/cart'));
+      await send('/api/cart');
     } catch (failure) {
       setError(failure);
     }
-  }, [accept]);
+  }, [send]);
 
   useEffect(() => {
     void reload();
@@ -57,25 +83,27 @@ export function CartProvider({ children }: { children: ReactNode }) {
     region: cart?.region ?? localStorage.getItem(regionKey) ?? undefined,
     error,
     reload,
-    choose: async (choice) =>
-      accept(await api<Cart>('/api/cart', { method: 'PATCH', body: choice })),
-    applyCode: async (code) =>
-      accept(await api<Cart>('/api/cart/promotions', { method: 'POST', body: { code } })),
-    removeCode: async (code) =>
-      accept(
-        await api<Cart>(`/api/cart/promotions/${encodeURIComponent(code)}`, { method: 'DELETE' }),
-      ),
-    add: async (sku, quantity) =>
-      accept(await api<Cart>('/api/cart/items', { method: 'POST', body: { sku, quantity } })),
-    setQuantity: async (sku, quantity) =>
-      accept(
-        await api<Cart>(`/api/cart/items/${encodeURIComponent(sku)}`, {
-          method: 'PATCH',
-          body: { quantity },
-        }),
-      ),
-    remove: async (sku) =>
-      accept(await api<Cart>(`/api/cart/items/${encodeURIComponent(sku)}`, { method: 'DELETE' })),
+    choose: async (choice) => {
+      await send('/api/cart', { method: 'PATCH', body: choice });
+    },
+    applyCode: async (code) => {
+      await send('/api/cart/promotions', { method: 'POST', body: { code } });
+    },
+    removeCode: async (code) => {
+      await send(`/api/cart/promotions/${encodeURIComponent(code)}`, { method: 'DELETE' });
+    },
+    add: async (sku, quantity) => {
+      await send('/api/cart/items', { method: 'POST', body: { sku, quantity } });
+    },
+    setQuantity: async (sku, quantity) => {
+      await send(`/api/cart/items/${encodeURIComponent(sku)}`, {
+        method: 'PATCH',
+        body: { quantity },
+      });
+    },
+    remove: async (sku) => {
+      await send(`/api/cart/items/${encodeURIComponent(sku)}`, { method: 'DELETE' });
+    },
     mergeGuestCart: useCallback(async () => {
       const cartToken = guestCartToken.get();
       if (cartToken) {
@@ -90,11 +118,8 @@ export function CartProvider({ children }: { children: ReactNode }) {
       const before = cart?.itemCount;
       for (let attempt = 0; attempt < 10; attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 300));
-        const next = await api<Cart>('/api/cart').catch(() => undefined);
-        if (next && next.itemCount !== before) {
-          accept(next);
-          return;
-        }
+        const changed = (next: Cart) => next.itemCount !== before;
+        if (await send('/api/cart', {}, changed).catch(() => false)) return;
       }
     },
   };

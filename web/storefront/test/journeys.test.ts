@@ -794,4 +794,36 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await colours.getByText(`${found.soldOut} (sold out)`).waitFor();
     await snap(page, '28-sold-out-option');
   }, 60_000);
+
+  test("a region chosen while the page's first look at the cart is still on its way stays chosen", async () => {
+    const page = await newShopper();
+    // A busy shop: the cart read the page starts with answers after the shopper has chosen.
+    let released: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      released = resolve;
+    });
+    let firstRead = true;
+    await page.route('**/api/cart', async (route) => {
+      if (route.request().method() !== 'GET' || !firstRead) return route.fallback();
+      firstRead = false;
+      const answer = await route.fetch();
+      await held;
+      await route.fulfill({ response: answer });
+    });
+    await page.goto('/');
+    await page.getByLabel('Region and currency').selectOption('eu');
+    await eventually(() => page.getByText(/€/).count()).toBeGreaterThan(0);
+    const firstAnswer = page.waitForResponse((response) => response.url().endsWith('/api/cart'));
+    released();
+    await firstAnswer;
+    // The page has the held answer now; it is older than the choice and changes nothing.
+    await page.waitForTimeout(500);
+    await expect(page.getByLabel('Region and currency').inputValue()).resolves.toBe('eu');
+    expect(await page.getByText(/€/).count()).toBeGreaterThan(0);
+    await addToCart(page, 'oak-desk-lamp', 'Sand');
+    await page.getByRole('link', { name: /^Cart/ }).click();
+    await eventually(() => page.locator('.line').count()).toBe(1);
+    await expect(page.getByLabel('Region and currency').inputValue()).resolves.toBe('eu');
+    await page.getByText('Including tax').waitFor();
+  }, 60_000);
 });
