@@ -8,7 +8,7 @@ import { applyOnce } from '@bazaar/events/inbox';
 import type { ServiceApp } from '@bazaar/service-kit/app';
 import { createTokenVerifier } from '@bazaar/service-kit/auth';
 import { createTestTokens } from '@bazaar/testing/test-tokens';
-import { until, waitFor } from '@bazaar/testing/until';
+import { waitFor } from '@bazaar/testing/until';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { migrations, readConfig } from '../src/config.js';
@@ -144,23 +144,18 @@ async function subscribe(
 ) {
   const created = await send('POST', '/api/admin/webhooks', { url, eventTypes });
   expect(created.statusCode, created.body).toBe(201);
-  const subscription = created.json() as { id: string; secret: string; createdAt: string };
-  // An event's time is to the millisecond, a subscription's to the microsecond: an event the
-  // test makes in the millisecond the subscription was made could read as older, and is not
-  // queued to it. The test's events come after.
-  await until(() => Date.now() > Date.parse(subscription.createdAt));
-  return subscription;
+  return created.json() as { id: string; secret: string; createdAt: string };
 }
 
 /** An event as the bus hands it to notifications. */
-async function happen(type: EventType, subject: string, data: object) {
+async function happen(type: EventType, subject: string, data: object, time = new Date()) {
   const event = {
     specversion: '1.0' as const,
     id: randomUUID(),
     source: 'test',
     type,
     subject,
-    time: new Date().toISOString(),
+    time: time.toISOString(),
     datacontenttype: 'application/json' as const,
     data,
   };
@@ -181,8 +176,13 @@ async function happen(type: EventType, subject: string, data: object) {
   return event;
 }
 
-const shipped = (orderId: string, trackingNumber = 'T1') =>
-  happen('order.shipped.v1', orderId, { orderId, userId: null, carrier: 'DHL', trackingNumber });
+const shipped = (orderId: string, trackingNumber = 'T1', time?: Date) =>
+  happen(
+    'order.shipped.v1',
+    orderId,
+    { orderId, userId: null, carrier: 'DHL', trackingNumber },
+    time,
+  );
 
 async function deliveries(subscriptionId: string) {
   const answer = await send('GET', `/api/admin/webhooks/${subscriptionId}/deliveries?limit=100`);
@@ -247,6 +247,20 @@ describe('outbound webhooks', () => {
       expect.objectContaining({ statusCode: 200, error: null, responseSnippet: 'thanks' }),
     ]);
     expect(shop.requests()).toBe(1);
+  });
+
+  test('a subscription gets the events of the millisecond it was made (events carry milliseconds), and none from before', async () => {
+    const shop = await receiver();
+    const { id, createdAt } = await subscribe(shop.url);
+    const made = Date.parse(createdAt);
+    await shipped(randomUUID(), 'T1', new Date(made - 1));
+    const sameMillisecond = await shipped(randomUUID(), 'T2', new Date(made));
+    const log = await waitFor(
+      () => deliveries(id),
+      (items) => items.some((item) => item.status === 'delivered'),
+      { timeoutMs: 5000 },
+    );
+    expect(log.map((item) => item.eventId)).toEqual([sameMillisecond.id]);
   });
 
   test('a receiver that answers 500, times out, resets the connection, then recovers gets the event once it does, with the same webhook-id', async () => {

@@ -132,6 +132,8 @@ export type WebhookEvent = {
 /**
  * The parts of a statement (`WITH` queries) that keep an event for the subscriptions that take its
  * type (and existed when it happened) and queue a delivery to each enabled one, once per event id.
+ * An event's time is to the millisecond and a subscription's to the microsecond, so they are
+ * compared to the millisecond: an event of the subscription's own millisecond is delivered.
  */
 export function queuedEventParts(params: SqlParams, event: WebhookEvent): string[] {
   return [
@@ -144,7 +146,8 @@ export function queuedEventParts(params: SqlParams, event: WebhookEvent): string
        INSERT INTO webhook_deliveries (id, subscription_id, event_id, ordering_key, occurred_at, status)
        SELECT gen_random_uuid(), s.id, e.id, e.ordering_key, e.occurred_at, 'pending'
          FROM webhook_event e JOIN webhook_subscriptions s
-           ON s.enabled AND e.type = ANY (s.event_types) AND s.created_at <= e.occurred_at)`,
+           ON s.enabled AND e.type = ANY (s.event_types)
+          AND date_trunc('milliseconds', s.created_at) <= e.occurred_at)`,
   ];
 }
 
