@@ -826,4 +826,32 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await expect(page.getByLabel('Region and currency').inputValue()).resolves.toBe('eu');
     await page.getByText('Including tax').waitFor();
   }, 60_000);
+
+  test('a region the shop cannot switch to right now is said so, and prices stay in the region shown', async () => {
+    const page = await newShopper();
+    const detail = 'The cart is unavailable right now; try again in a moment.';
+    await page.route('**/api/cart', (route) =>
+      route.request().method() === 'PATCH'
+        ? route.fulfill({
+            status: 503,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({
+              type: 'about:blank',
+              title: 'Service Unavailable',
+              status: 503,
+              detail,
+            }),
+          })
+        : route.fallback(),
+    );
+    await page.goto('/');
+    const picker = page.getByLabel('Region and currency');
+    await eventually(() => picker.isEnabled()).toBe(true);
+    const shown = await picker.inputValue();
+    await picker.selectOption('eu');
+    await page.getByRole('alert').getByText(detail).waitFor();
+    await expect(picker.inputValue()).resolves.toBe(shown);
+    expect(await page.getByText(/€/).count()).toBe(0);
+    await snap(page, '29-region-not-switched');
+  }, 60_000);
 });
