@@ -1,20 +1,27 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api';
 import { formatMoney, type Money } from './lib/money';
 import { ApiError } from './lib/problem';
 
-/** Loads `path` (skipped while undefined) and tracks its loading and error states. */
+/**
+ * Loads `path` (skipped while undefined) and tracks its loading and error states. Only the latest
+ * load's answer is kept: on a busy shop the listing of the region or search a shopper just left
+ * can answer after the one they moved to, and must not replace it.
+ */
 export function useApi<T>(path: string | undefined) {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({
     loading: path !== undefined,
   });
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const request = ++latest.current;
     if (path === undefined) return;
     setState((previous) => ({ data: previous.data, loading: true }));
     try {
-      setState({ data: await api<T>(path), loading: false });
+      const data = await api<T>(path);
+      if (request === latest.current) setState({ data, loading: false });
     } catch (error) {
-      setState({ error, loading: false });
+      if (request === latest.current) setState({ error, loading: false });
     }
   }, [path]);
   useEffect(() => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import { type RunningShop, startShop } from '@bazaar/testing/shop';
 import { devAdmin, shopClient } from '@bazaar/testing/shop-client';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 
 /**
@@ -795,31 +795,46 @@ describe.skipIf(!haveBrowser)('the storefront in Chromium', () => {
     await snap(page, '28-sold-out-option');
   }, 60_000);
 
-  test("a region chosen while the page's first look at the cart is still on its way stays chosen", async () => {
+  test("a region chosen while the page's first answers (its cart, its products) are still on their way stays chosen, prices too", async () => {
     const page = await newShopper();
-    // A busy shop: the cart read the page starts with answers after the shopper has chosen.
-    let released: () => void = () => undefined;
+    // A busy shop: the cart and the product listing the page starts with answer after the
+    // shopper has chosen another region (and after that region's listing).
+    let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => {
-      released = resolve;
+      release = resolve;
     });
-    let firstRead = true;
-    await page.route('**/api/cart', async (route) => {
-      if (route.request().method() !== 'GET' || !firstRead) return route.fallback();
-      firstRead = false;
-      const answer = await route.fetch();
-      await held;
-      await route.fulfill({ response: answer });
-    });
+    const heldAnswers: Promise<unknown>[] = [];
+    const holdFirst = (matches: (url: string, method: string) => boolean) => {
+      let first = true;
+      return async (route: Route) => {
+        const request = route.request();
+        if (!first || !matches(request.url(), request.method())) return route.fallback();
+        first = false;
+        heldAnswers.push(page.waitForResponse((response) => response.request() === request));
+        const answer = await route.fetch();
+        await held;
+        await route.fulfill({ response: answer });
+      };
+    };
+    await page.route(
+      '**/api/cart',
+      holdFirst((_url, method) => method === 'GET'),
+    );
+    await page.route(
+      '**/api/products?*',
+      holdFirst((url) => new URL(url).searchParams.get('limit') === '24'),
+    );
     await page.goto('/');
     await page.getByLabel('Region and currency').selectOption('eu');
     await eventually(() => page.getByText(/€/).count()).toBeGreaterThan(0);
-    const firstAnswer = page.waitForResponse((response) => response.url().endsWith('/api/cart'));
-    released();
-    await firstAnswer;
-    // The page has the held answer now; it is older than the choice and changes nothing.
+    expect(heldAnswers).toHaveLength(2);
+    release();
+    await Promise.all(heldAnswers);
+    // The page has the held answers now; they are older than the choice and change nothing.
     await page.waitForTimeout(500);
     await expect(page.getByLabel('Region and currency').inputValue()).resolves.toBe('eu');
     expect(await page.getByText(/€/).count()).toBeGreaterThan(0);
+    expect(await page.getByText(/\$\d/).count()).toBe(0);
     await addToCart(page, 'oak-desk-lamp', 'Sand');
     await page.getByRole('link', { name: /^Cart/ }).click();
     await eventually(() => page.locator('.line').count()).toBe(1);
